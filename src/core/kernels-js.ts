@@ -1,0 +1,337 @@
+import { ShapeError } from '../errors.js';
+import type {
+  ActivationKind,
+  AdagradArgs,
+  AdamArgs,
+  GemmOptions,
+  Kernels,
+  RmspropArgs,
+  SgdArgs,
+} from './kernels.js';
+import type { DType, Float, Matrix } from './matrix.js';
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/**
+ * The reference kernels: plain TypeScript written to be read. They are the ground truth that
+ * faster backends are tested against, and they also handle float64 matrices (gradient checks).
+ */
+export class JsKernels implements Kernels {
+  readonly name: string = 'js';
+
+  alloc(length: number, dtype: DType = 'float32'): Float {
+    return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  }
+
+  release(_buf: Float): void {}
+
+  gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = {}): void {
+    const { transA = false, transB = false, alpha = 1, beta = 0, bias } = opts;
+    const m = transA ? a.cols : a.rows;
+    const k = transA ? a.rows : a.cols;
+    const kb = transB ? b.cols : b.rows;
+    const n = transB ? b.rows : b.cols;
+    if (k !== kb || c.rows !== m || c.cols !== n) {
+      throw new ShapeError(
+        `gemm: op(A) is [${m}, ${k}], op(B) is [${kb}, ${n}], C is ${c.shapeString()}; expected C [${m}, ${n}] and equal inner sizes`,
+      );
+    }
+    if (bias && bias.length < n) throw new ShapeError(`gemm: bias has ${bias.length} values, expected ${n}`);
+    const A = a.data;
+    const B = b.data;
+    const C = c.data;
+    const lda = a.cols;
+    const ldb = b.cols;
+    for (let i = 0; i < m * n; i++) C[i] = beta === 0 ? 0 : beta * C[i];
+    if (!transA && !transB) {
+      // C[i, :] += alpha·A[i, p]·B[p, :] — the inner loop runs along rows of B and C
+      for (let i = 0; i < m; i++) {
+        const ci = i * n;
+        for (let p = 0; p < k; p++) {
+          const s = alpha * A[i * lda + p];
+          if (s === 0) continue;
+          const bp = p * ldb;
+          for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
+        }
+      }
+    } else if (!transA && transB) {
+      // C[i, j] += alpha·(A[i, :] · B[j, :]) — both rows contiguous
+      for (let i = 0; i < m; i++) {
+        const ai = i * lda;
+        for (let j = 0; j < n; j++) {
+          const bj = j * ldb;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
+          C[i * n + j] += alpha * s;
+        }
+      }
+    } else if (transA && !transB) {
+      // C[i, :] += alpha·A[p, i]·B[p, :]
+      for (let p = 0; p < k; p++) {
+        const ap = p * lda;
+        const bp = p * ldb;
+        for (let i = 0; i < m; i++) {
+          const s = alpha * A[ap + i];
+          if (s === 0) continue;
+          const ci = i * n;
+          for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
+        }
+      }
+    } else {
+      // C[i, j] += alpha·Σ_p A[p, i]·B[j, p]
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A[p * lda + i] * B[j * ldb + p];
+          C[i * n + j] += alpha * s;
+        }
+      }
+    }
+    if (bias) {
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C[i * n + j] += bias[j];
+    }
+  }
+
+  activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {
+    const X = x.data;
+    const Y = y.data;
+    const n = x.size;
+    switch (kind) {
+      case 'linear':
+        if (X !== Y) for (let i = 0; i < n; i++) Y[i] = X[i];
+        return;
+      case 'sigmoid':
+        for (let i = 0; i < n; i++) Y[i] = sigmoid(X[i]);
+        return;
+      case 'tanh':
+        for (let i = 0; i < n; i++) Y[i] = Math.tanh(X[i]);
+        return;
+      case 'relu':
+        for (let i = 0; i < n; i++) Y[i] = X[i] > 0 ? X[i] : 0;
+        return;
+      case 'leaky_relu':
+        for (let i = 0; i < n; i++) Y[i] = X[i] > 0 ? X[i] : alpha * X[i];
+        return;
+      case 'elu':
+        for (let i = 0; i < n; i++) Y[i] = X[i] > 0 ? X[i] : alpha * Math.expm1(X[i]);
+        return;
+      case 'gelu':
+        // tanh approximation: 0.5·x·(1 + tanh(c·(x + 0.044715·x³))), c = √(2/π)
+        for (let i = 0; i < n; i++) {
+          const v = X[i];
+          Y[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
+        }
+        return;
+    }
+  }
+
+  activationBackward(kind: ActivationKind, x: Matrix, y: Matrix, dy: Matrix, dx: Matrix, alpha: number): void {
+    const X = x.data;
+    const Y = y.data;
+    const D = dy.data;
+    const O = dx.data;
+    const n = x.size;
+    switch (kind) {
+      case 'linear':
+        if (D !== O) for (let i = 0; i < n; i++) O[i] = D[i];
+        return;
+      case 'sigmoid':
+        for (let i = 0; i < n; i++) O[i] = D[i] * Y[i] * (1 - Y[i]);
+        return;
+      case 'tanh':
+        for (let i = 0; i < n; i++) O[i] = D[i] * (1 - Y[i] * Y[i]);
+        return;
+      case 'relu':
+        for (let i = 0; i < n; i++) O[i] = X[i] > 0 ? D[i] : 0;
+        return;
+      case 'leaky_relu':
+        for (let i = 0; i < n; i++) O[i] = X[i] > 0 ? D[i] : alpha * D[i];
+        return;
+      case 'elu':
+        // d/dx α(eˣ - 1) = αeˣ = y + α for x ≤ 0
+        for (let i = 0; i < n; i++) O[i] = X[i] > 0 ? D[i] : D[i] * (Y[i] + alpha);
+        return;
+      case 'gelu':
+        for (let i = 0; i < n; i++) {
+          const v = X[i];
+          const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+          const dt = (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
+          O[i] = D[i] * (0.5 * (1 + t) + 0.5 * v * dt);
+        }
+        return;
+    }
+  }
+
+  sumRowsInto(x: Matrix, out: Float): void {
+    const X = x.data;
+    const cols = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * cols;
+      for (let j = 0; j < cols; j++) out[j] += X[o + j];
+    }
+  }
+
+  softmaxRows(x: Matrix, y: Matrix): void {
+    const X = x.data;
+    const Y = y.data;
+    const cols = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * cols;
+      const lse = rowLogSumExp(X, o, cols);
+      for (let j = 0; j < cols; j++) Y[o + j] = Math.exp(X[o + j] - lse);
+    }
+  }
+
+  logSumExpRows(x: Matrix, out: Float): void {
+    for (let i = 0; i < x.rows; i++) out[i] = rowLogSumExp(x.data, i * x.cols, x.cols);
+  }
+
+  argmaxRows(x: Matrix, out: Int32Array): void {
+    const X = x.data;
+    const cols = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * cols;
+      let best = 0;
+      for (let j = 1; j < cols; j++) if (X[o + j] > X[o + best]) best = j;
+      out[i] = best;
+    }
+  }
+
+  softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
+    // loss_i = Σ_j t_ij·(lse_i - z_ij);  ∂loss_i/∂z_ij = softmax(z_i)_j·Σ_k t_ik - t_ij
+    const Z = logits.data;
+    const T = target.data;
+    const cols = logits.cols;
+    let loss = 0;
+    for (let i = 0; i < logits.rows; i++) {
+      const o = i * cols;
+      const lse = rowLogSumExp(Z, o, cols);
+      for (let j = 0; j < cols; j++) {
+        const t = T[o + j];
+        if (t !== 0) loss += t * (lse - Z[o + j]);
+      }
+      if (dlogits) {
+        const G = dlogits.data;
+        for (let j = 0; j < cols; j++) G[o + j] = scale * (Math.exp(Z[o + j] - lse) - T[o + j]);
+      }
+    }
+    return loss;
+  }
+
+  sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
+    const Z = logits.data;
+    const T = target.data;
+    const n = logits.size;
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const z = Z[i];
+      loss += Math.max(z, 0) - z * T[i] + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+    if (dlogits) {
+      const G = dlogits.data;
+      for (let i = 0; i < n; i++) G[i] = scale * (sigmoid(Z[i]) - T[i]);
+    }
+    return loss;
+  }
+
+  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
+    const P = pred.data;
+    const T = target.data;
+    const n = pred.size;
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const d = P[i] - T[i];
+      loss += d * d;
+      if (dpred) dpred.data[i] = scale * 2 * d;
+    }
+    return loss;
+  }
+
+  mul(a: Float, b: Float, out: Float, n: number): void {
+    for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+  }
+
+  axpy(alpha: number, x: Float, y: Float, n: number): void {
+    for (let i = 0; i < n; i++) y[i] += alpha * x[i];
+  }
+
+  sumSquares(x: Float, n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i] * x[i];
+    return s;
+  }
+
+  sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
+    const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = a;
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i] + weightDecay * p[i];
+      if (momentum !== 0) {
+        buf[i] = firstStep ? d : momentum * buf[i] + (1 - dampening) * d;
+        d = nesterov ? d + momentum * buf[i] : buf[i];
+      }
+      p[i] -= lr * d;
+    }
+  }
+
+  adagradStep(p: Float, g: Float, sum: Float, a: AdagradArgs): void {
+    const { clr, eps, weightDecay } = a;
+    for (let i = 0; i < p.length; i++) {
+      const d = g[i] + weightDecay * p[i];
+      sum[i] += d * d;
+      p[i] -= (clr * d) / (Math.sqrt(sum[i]) + eps);
+    }
+  }
+
+  rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, a: RmspropArgs): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered } = a;
+    for (let i = 0; i < p.length; i++) {
+      const d = g[i] + weightDecay * p[i];
+      sq[i] = alpha * sq[i] + (1 - alpha) * d * d;
+      let avg: number;
+      if (centered) {
+        gAvg[i] = alpha * gAvg[i] + (1 - alpha) * d;
+        avg = Math.sqrt(sq[i] - gAvg[i] * gAvg[i]) + eps;
+      } else {
+        avg = Math.sqrt(sq[i]) + eps;
+      }
+      if (momentum > 0) {
+        buf[i] = momentum * buf[i] + d / avg;
+        p[i] -= lr * buf[i];
+      } else {
+        p[i] -= (lr * d) / avg;
+      }
+    }
+  }
+
+  adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
+    const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = a;
+    const bc1 = 1 - Math.pow(beta1, step);
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    const stepSize = lr / bc1;
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i];
+      if (decoupled) p[i] *= 1 - lr * weightDecay;
+      else d += weightDecay * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * d;
+      v[i] = beta2 * v[i] + (1 - beta2) * d * d;
+      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+    }
+  }
+}
+
+export function sigmoid(z: number): number {
+  // branch keeps exp's argument ≤ 0, so no overflow for large |z|
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** log Σ_j exp(x[o + j]) for j < n, shifted by the max so it stays finite for logits of ±1e4. */
+function rowLogSumExp(x: Float, o: number, n: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (x[o + j] > max) max = x[o + j];
+  if (max === -Infinity) return -Infinity;
+  let s = 0;
+  for (let j = 0; j < n; j++) s += Math.exp(x[o + j] - max);
+  return max + Math.log(s);
+}

@@ -1,0 +1,122 @@
+import type { DType, Float, Matrix } from './matrix.js';
+
+/** Element-wise activations a kernel can apply. `alpha` is LeakyReLU's slope or ELU's α. */
+export type ActivationKind = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'gelu';
+
+export interface GemmOptions {
+  /** Use Aᵀ instead of A. */
+  transA?: boolean;
+  /** Use Bᵀ instead of B. */
+  transB?: boolean;
+  /** Scale of the product (default 1). */
+  alpha?: number;
+  /** Scale of C's old value (default 0: C is overwritten, its old contents ignored, NaN included). */
+  beta?: number;
+  /** Optional row vector `[n]` added to every row of C after the product. */
+  bias?: Float;
+}
+
+/** SGD with momentum and Nesterov, as `torch.optim.SGD`. */
+export interface SgdArgs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** True on the first step: the momentum buffer is set to g instead of updated. */
+  firstStep: boolean;
+}
+/** `torch.optim.Adagrad`; `clr = lr / (1 + (t - 1)·lrDecay)` is computed by the caller. */
+export interface AdagradArgs {
+  clr: number;
+  eps: number;
+  weightDecay: number;
+}
+/** `torch.optim.RMSprop`. */
+export interface RmspropArgs {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+}
+/** `torch.optim.Adam` (coupled L2, `decoupled = false`) and `torch.optim.AdamW` (`decoupled = true`). */
+export interface AdamArgs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupled: boolean;
+  /** 1-based step count t, for the bias corrections 1 - β^t. */
+  step: number;
+}
+
+/**
+ * Every hot loop of scratchnet goes through this interface. `kernels-js.ts` is the readable
+ * reference; faster backends (WebAssembly SIMD) implement the same contract and are tested against
+ * it. Matrices are row-major `[rows, cols]`; kernels touch only the first `rows * cols` elements of a
+ * matrix's buffer. Outputs may alias inputs only where a kernel says so.
+ *
+ * Buffers from {@link alloc} can be used by the backend without copying; a backend must also accept
+ * other buffers of the right length (it may copy them).
+ */
+export interface Kernels {
+  readonly name: string;
+
+  /** A zero-filled buffer of `length` elements owned by this backend (lives as long as the backend). */
+  alloc(length: number, dtype?: DType): Float;
+  /** Returns a buffer from {@link alloc} for reuse; using it afterwards is an error. */
+  release(buf: Float): void;
+
+  /** C = alpha·op(A)·op(B) + beta·C (+ bias on each row). op(A): [m, k], op(B): [k, n], C: [m, n]. */
+  gemm(a: Matrix, b: Matrix, c: Matrix, opts?: GemmOptions): void;
+
+  /** y = f(x) element-wise; y may alias x. */
+  activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void;
+  /**
+   * dx = dy ⊙ f'(x), given the pre-activation x and the output y = f(x) (kernels use whichever is
+   * cheaper). dx may alias dy.
+   */
+  activationBackward(kind: ActivationKind, x: Matrix, y: Matrix, dy: Matrix, dx: Matrix, alpha: number): void;
+
+  /** out[j] += Σ_i x[i, j]  (bias gradients). out: [cols]. */
+  sumRowsInto(x: Matrix, out: Float): void;
+  /** Row-wise softmax: y[i, :] = exp(x[i, :] - lse_i); y may alias x. */
+  softmaxRows(x: Matrix, y: Matrix): void;
+  /** out[i] = log Σ_j exp(x[i, j]) computed stably. out: [rows]. */
+  logSumExpRows(x: Matrix, out: Float): void;
+  /** out[i] = index of the largest x[i, j] (first one on ties). */
+  argmaxRows(x: Matrix, out: Int32Array): void;
+
+  /**
+   * Softmax cross-entropy from logits with (possibly soft) targets `[batch, classes]`:
+   * returns Σ_i -Σ_j t_ij·log softmax(z_i)_j, and if `dlogits` is given writes
+   * dlogits = scale·(softmax(z) - t) (exact for targets whose rows sum to 1).
+   */
+  softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number;
+  /**
+   * Binary cross-entropy fused with sigmoid, from logits: returns
+   * Σ_ij max(z,0) - z·t + log(1 + e^{-|z|}), and writes dlogits = scale·(σ(z) - t) if given.
+   */
+  sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number;
+  /** Returns Σ_ij (p - t)², and writes dpred = scale·2·(p - t) if given. */
+  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number;
+
+  /** out = a ⊙ b element-wise over the first `n` elements; out may alias a or b. */
+  mul(a: Float, b: Float, out: Float, n: number): void;
+  /** y += alpha·x over the first `n` elements. */
+  axpy(alpha: number, x: Float, y: Float, n: number): void;
+  /** Returns Σ x² over the first `n` elements. */
+  sumSquares(x: Float, n: number): number;
+
+  /** One `torch.optim.SGD` step on one parameter; `buf` is the momentum buffer (unused if momentum = 0). */
+  sgdStep(p: Float, g: Float, buf: Float, args: SgdArgs): void;
+  /** One `torch.optim.Adagrad` step; `sum` is the running sum of squared gradients. */
+  adagradStep(p: Float, g: Float, sum: Float, args: AdagradArgs): void;
+  /** One `torch.optim.RMSprop` step; `sq` = square average, `buf` = momentum, `gAvg` = centered mean. */
+  rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, args: RmspropArgs): void;
+  /** One `torch.optim.Adam`/`AdamW` step; `m`, `v` = first and second moment estimates. */
+  adamStep(p: Float, g: Float, m: Float, v: Float, args: AdamArgs): void;
+}

@@ -1,0 +1,111 @@
+/**
+ * Seeded pseudo-random numbers. Every random draw of a run comes from an {@link Rng}; one seed is
+ * split into independent named streams (`init`, `shuffle`, `dropout`, `augment`, ...) so that
+ * turning one component on or off does not shift the numbers another component sees.
+ *
+ * Generator: xoshiro128** (Blackman & Vigna, https://prng.di.unimi.it/), state seeded by
+ * SplitMix32 from a 32-bit hash of (seed, stream name).
+ */
+export class Rng {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spare = NaN; // second normal of the last Box–Muller pair
+
+  constructor(readonly seed: number, readonly streamName = '') {
+    let h = hashString(`${seed}:${streamName}`);
+    const next = () => {
+      // SplitMix32
+      h = (h + 0x9e3779b9) | 0;
+      let z = h;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** An independent stream derived from this generator's seed and a name. */
+  stream(name: string): Rng {
+    return new Rng(this.seed, this.streamName ? `${this.streamName}/${name}` : name);
+  }
+
+  /** Uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 32 random bits. */
+  uniform(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform in [lo, hi). */
+  range(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.uniform();
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** Standard normal N(0, 1) by the Box–Muller transform. */
+  normal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const s = this.spare;
+      this.spare = NaN;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Fills `out` with a uniformly random permutation of 0..n-1 (Fisher–Yates). */
+  permutation(n: number, out: Int32Array | Uint32Array = new Int32Array(n)): Int32Array | Uint32Array {
+    for (let i = 0; i < n; i++) out[i] = i;
+    this.shuffle(out, n);
+    return out;
+  }
+
+  /** Shuffles the first `n` entries of `a` in place (Fisher–Yates). */
+  shuffle(a: { [i: number]: number; length: number }, n = a.length): void {
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** FNV-1a, 32 bits. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

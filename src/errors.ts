@@ -1,0 +1,35 @@
+/**
+ * Typed errors for user mistakes. Each message says what is wrong, where, what was expected and
+ * what was found. The CLI prints `err.message` alone (no stack) for these; any other error is a bug
+ * and keeps its stack.
+ */
+export class ScratchnetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor of the wrong shape reached a layer, loss or kernel. */
+export class ShapeError extends ScratchnetError {}
+/** A hyperparameter or option is invalid (unknown name, non-positive learning rate, ...). */
+export class ConfigError extends ScratchnetError {}
+/** Input data is malformed: truncated or wrong-magic IDX files, NaN inputs, labels out of range. */
+export class DataError extends ScratchnetError {}
+/** A model file is missing, truncated or corrupt. */
+export class ModelFileError extends ScratchnetError {}
+/** The loss became NaN or Inf during training. */
+export class DivergenceError extends ScratchnetError {
+  constructor(
+    message: string,
+    readonly epoch: number,
+    readonly step: number,
+  ) {
+    super(message);
+  }
+}
+
+/** True for errors caused by the user's input rather than by a bug in scratchnet. */
+export function isUserError(e: unknown): e is ScratchnetError {
+  return e instanceof ScratchnetError;
+}

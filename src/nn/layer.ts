@@ -1,0 +1,59 @@
+import type { Kernels } from '../core/kernels.js';
+import type { DType, Matrix } from '../core/matrix.js';
+import type { Rng } from '../core/random.js';
+
+/** Training or inference: dropout and batch norm behave differently; nothing else looks at it. */
+export type Mode = 'train' | 'eval';
+
+/**
+ * A trainable tensor. `value` and `grad` are views into the model's parameter and gradient arenas
+ * (same layout), assigned by `Sequential.build`.
+ */
+export interface Param {
+  /** Unique within a model, e.g. `dense_1.weight`. */
+  readonly name: string;
+  value: Matrix;
+  grad: Matrix;
+  /** Multiplier of the L2 / weight-decay coefficient for this parameter: 1 for weights, 0 for biases. */
+  readonly decay: number;
+}
+
+/** What a layer may use while it builds: the backend, the planned batch size, random streams. */
+export interface BuildContext {
+  readonly kernels: Kernels;
+  readonly dtype: DType;
+  /** Largest batch the model will see; activation buffers are allocated for it. */
+  readonly batchSize: number;
+  /** Random stream for this layer (derived from the run seed and the layer's name). */
+  rng(purpose: string): Rng;
+  /**
+   * Declares a parameter `[rows, cols]`. Its buffers are views into the arenas, assigned after every
+   * layer has been built; `init` fills the value then.
+   */
+  param(name: string, rows: number, cols: number, decay: number, init: (value: Matrix) => void): Param;
+  /** An activation buffer `[batchSize, cols]` (its `rows` is set per batch). */
+  buffer(cols: number): Matrix;
+  /** False for the first layer: its input gradient is never needed, so backward may skip it. */
+  readonly needsInputGrad: boolean;
+}
+
+/**
+ * One step of a Sequential network. Forward and backward come in pairs: `forward` caches what
+ * `backward` needs and writes into the layer's own output buffer; `backward` *adds* parameter
+ * gradients into `param.grad` and returns dL/dx (a buffer the layer owns).
+ */
+export interface Layer {
+  /** Unique within a model, used in error messages and parameter names (`dense_1`). */
+  name: string;
+  /** The layer kind, as in model files (`dense`, `activation`, `dropout`, ...). */
+  readonly type: string;
+  /** Plans parameters and buffers for inputs `[batch, inputWidth]`; returns the output width. */
+  build(inputWidth: number, ctx: BuildContext): number;
+  /** x: [batch, in] → y: [batch, out]. */
+  forward(x: Matrix, mode: Mode): Matrix;
+  /** dy: [batch, out] → dx: [batch, in]; accumulates parameter gradients. */
+  backward(dy: Matrix): Matrix;
+  params(): Param[];
+  /** Constructor options that recreate this layer (stored in model files). */
+  config(): Record<string, unknown>;
+}
