@@ -15,6 +15,10 @@ export function registerBackend(name: string, loader: Loader): void {
   loaders.set(name, loader);
 }
 
+// Loaded on first use only; resolves to null (so `auto` falls back to js) where WebAssembly SIMD,
+// shared memory or the build output is missing.
+registerBackend('wasm', async () => (await import('./wasm/index.js')).loadWasmKernels());
+
 /** The kernels new models use. Starts as the TypeScript reference until {@link useBackend} runs. */
 export function kernels(): Kernels {
   return current;

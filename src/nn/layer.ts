@@ -56,4 +56,6 @@ export interface Layer {
   params(): Param[];
   /** Constructor options that recreate this layer (stored in model files). */
   config(): Record<string, unknown>;
+  /** Restarts the layer's random streams, so the next forward draws the same numbers again. */
+  resetRandom?(): void;
 }

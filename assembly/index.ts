@@ -1,0 +1,13 @@
+// Entry of the WebAssembly SIMD kernels. All pointers are byte offsets into the imported (shared)
+// memory; the TypeScript side owns allocation (src/core/wasm/heap.ts), so this module never
+// allocates.
+
+export { gemm, gemmWorkBytes } from './gemm';
+export * from './elementwise';
+export * from './rows';
+export * from './optim';
+
+/** First byte after this module's static data; the TypeScript heap starts above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

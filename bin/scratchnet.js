@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The CLI entry: runs the compiled code in dist/ (built by `npm run build`, which `npm ci` runs).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/cli/run.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('scratchnet: error: dist/ is missing; run `npm run build` (npm ci runs it)\n');
+  process.exit(1);
+}
+await import(entry.href);

@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import { loadDataset } from '../data/registry.js';
+import { loadModel } from '../nn/io.js';
+import { classReport, confusionMatrix } from '../nn/metrics.js';
+import { evaluate } from '../nn/train.js';
+import { positiveInt } from './options.js';
+import { setupBackend } from './runtime.js';
+
+interface EvaluateFlags {
+  model: string;
+  dataset?: string;
+  dataDir?: string;
+  batchSize: number;
+  json?: boolean;
+  backend?: string;
+  threads?: number;
+}
+
+export function evaluateCommand(): Command {
+  return new Command('evaluate')
+    .description("measure a saved model on a dataset's official test set")
+    .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
+    .option('--dataset <name>', 'dataset (default: the one the model was trained on)')
+    .option('--data-dir <dir>', 'directory with the dataset files')
+    .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
+    .option('--json', 'print the result as JSON')
+    .option('--backend <name>', 'kernels: auto, wasm or js')
+    .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)
+    .action(async (f: EvaluateFlags) => {
+      const kernels = await setupBackend(f);
+      const { model, architecture, training } = loadModel(f.model, { batchSize: f.batchSize, kernels });
+      const trainedOn = (training.config as { dataset?: string } | undefined)?.dataset;
+      const name = f.dataset ?? trainedOn ?? 'mnist';
+      const data = await loadDataset(name, { dir: f.dataDir });
+      const t0 = performance.now();
+      const r = evaluate(model, data.test, { loss: architecture.loss });
+      const seconds = (performance.now() - t0) / 1000;
+      const confusion = confusionMatrix(r.predictions, data.test.y, data.test.numClasses);
+      const perClass = classReport(confusion);
+      if (f.json) {
+        process.stdout.write(JSON.stringify({ dataset: name, testAccuracy: r.accuracy, testLoss: r.loss, seconds, samples: data.test.x.rows, confusion, perClass }) + '\n');
+        return;
+      }
+      const names = data.test.classNames;
+      const lines = [
+        `${name} test set: ${data.test.x.rows} samples, accuracy ${(r.accuracy * 100).toFixed(2)}%, loss ${r.loss.toFixed(4)} ` +
+          `(${seconds.toFixed(2)}s, ${Math.round(data.test.x.rows / seconds)} samples/s, backend ${kernels.name})`,
+        'class        precision  recall  f1      support',
+        ...perClass.map((c, i) => `${String(names[i] ?? i).padEnd(12)} ${c.precision.toFixed(4)}     ${c.recall.toFixed(4)}  ${c.f1.toFixed(4)}  ${c.support}`),
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../errors.js';
+import { evaluateCommand } from './evaluate.js';
+import { predictCommand } from './predict.js';
+import { trainCommand } from './train.js';
+
+/** Extra commands (data, ablate, report, bench, ...) register here. */
+export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand];
+
+/**
+ * Runs the `scratchnet` CLI. User mistakes (typed ScratchnetErrors, bad flags) print one line and
+ * exit non-zero without a stack trace; anything else is a bug and keeps its stack.
+ */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = new Command('scratchnet')
+    .description('fully-connected neural networks from scratch: train, evaluate, predict, study')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const make of COMMANDS) program.addCommand(make().exitOverride());
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander has printed its message already; --help and --version exit 0
+      process.exitCode = e.exitCode;
+      return;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`scratchnet: error: ${e.message}\n`);
+      if (!process.exitCode) process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+}

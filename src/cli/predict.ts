@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { Matrix } from '../core/matrix.js';
+import { readIdx } from '../data/idx.js';
+import { DataError } from '../errors.js';
+import { loadModel } from '../nn/io.js';
+import { createLoss } from '../nn/losses.js';
+import { predict } from '../nn/train.js';
+import { positiveInt } from './options.js';
+import { setupBackend } from './runtime.js';
+
+interface PredictFlags {
+  model: string;
+  input: string;
+  batchSize: number;
+  probabilities?: boolean;
+  json?: boolean;
+  backend?: string;
+  threads?: number;
+}
+
+/**
+ * Reads inputs: an IDX file (uint8 images are scaled to [0, 1] like the training data; each item
+ * flattened to one row) or a JSON array of rows of numbers (used as they are).
+ */
+export function readInputs(path: string): Matrix {
+  if (path.endsWith('.json')) {
+    let rows: unknown;
+    try {
+      rows = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`${path}: file not found`);
+      throw new DataError(`${path}: not valid JSON (${(e as Error).message})`);
+    }
+    if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) {
+      throw new DataError(`${path}: expected a JSON array of rows (arrays of numbers), found ${Array.isArray(rows) ? 'an empty or mixed array' : typeof rows}`);
+    }
+    const cols = (rows[0] as unknown[]).length;
+    const m = Matrix.zeros(rows.length, cols);
+    (rows as unknown[][]).forEach((r, i) => {
+      if (r.length !== cols) throw new DataError(`${path}: row ${i} has ${r.length} values, expected ${cols} like row 0`);
+      r.forEach((v, j) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new DataError(`${path}: row ${i}, column ${j} is ${JSON.stringify(v)}, expected a finite number`);
+        m.data[i * cols + j] = v;
+      });
+    });
+    return m;
+  }
+  const t = readIdx(path);
+  const n = t.shape[0] ?? 1;
+  const cols = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const m = Matrix.zeros(n, cols);
+  const scale = t.dtype === 'uint8' ? 1 / 255 : 1;
+  for (let i = 0; i < m.size; i++) {
+    const v = t.data[i] * scale;
+    if (!Number.isFinite(v)) throw new DataError(`${path}: value ${i} (row ${Math.floor(i / cols)}) is ${v}, expected a finite number`);
+    m.data[i] = v;
+  }
+  return m;
+}
+
+export function predictCommand(): Command {
+  return new Command('predict')
+    .description('predict classes for inputs in an IDX or JSON file')
+    .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
+    .requiredOption('--input <path>', 'IDX file (e.g. t10k-images-idx3-ubyte, gzip ok) or JSON array of rows')
+    .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
+    .option('--probabilities', 'also print the class probabilities')
+    .option('--json', 'print one JSON object with every prediction')
+    .option('--backend <name>', 'kernels: auto, wasm or js')
+    .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)
+    .action(async (f: PredictFlags) => {
+      const kernels = await setupBackend(f);
+      const { model, architecture } = loadModel(f.model, { batchSize: f.batchSize, kernels });
+      const x = readInputs(f.input);
+      const t0 = performance.now();
+      const { probabilities, classes } = predict(model, x, createLoss(architecture.loss).output);
+      const seconds = (performance.now() - t0) / 1000;
+      const names = architecture.classNames;
+      if (f.json) {
+        process.stdout.write(
+          JSON.stringify({
+            predictions: Array.from(classes),
+            ...(names ? { labels: Array.from(classes, (c) => names[c]) } : {}),
+            ...(f.probabilities ? { probabilities: probabilities.toArray() } : {}),
+            seconds,
+            rowsPerSecond: x.rows / seconds,
+          }) + '\n',
+        );
+        return;
+      }
+      const out: string[] = [];
+      for (let i = 0; i < x.rows; i++) {
+        const label = names ? `\t${names[classes[i]]}` : '';
+        const probs = f.probabilities ? '\t' + Array.from(probabilities.data.subarray(i * probabilities.cols, (i + 1) * probabilities.cols), (p) => p.toFixed(4)).join(' ') : '';
+        out.push(`${i}\t${classes[i]}${label}${probs}`);
+      }
+      process.stdout.write(out.join('\n') + '\n');
+      process.stderr.write(`${x.rows} rows in ${seconds.toFixed(3)}s (${Math.round(x.rows / seconds)} rows/s, backend ${kernels.name})\n`);
+    });
+}

@@ -1,0 +1,61 @@
+import cliProgress from 'cli-progress';
+import type { BatchLog, Callback, EpochLog, TrainInfo } from '../nn/callbacks.js';
+
+const fmt = (v: number | undefined, d = 4) => (v === undefined ? '-' : v.toFixed(d));
+
+/** One line per epoch, for logs and pipes. */
+export function epochLine(e: EpochLog, epochs: number): string {
+  const val = e.valAccuracy === undefined ? '' : `  val_loss ${fmt(e.valLoss)}  val_acc ${fmt(e.valAccuracy)}`;
+  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${fmt(e.loss)}  acc ${fmt(e.accuracy)}${val}  ${e.seconds.toFixed(2)}s  ${Math.round(e.samplesPerSecond)} samples/s`;
+}
+
+/**
+ * Training progress: a live bar (loss, accuracy, samples/s, ETA) on a TTY, plain per-epoch lines
+ * otherwise. Writes to `stream` (stderr when stdout carries JSON).
+ */
+export class Progress implements Callback {
+  private bar: cliProgress.SingleBar | null = null;
+  private epochs = 0;
+  private lastDraw = 0;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  onTrainBegin({ epochs, stepsPerEpoch }: TrainInfo): void {
+    this.epochs = epochs;
+    if (!this.stream.isTTY) return;
+    this.bar = new cliProgress.SingleBar(
+      {
+        stream: this.stream,
+        format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total}  loss {loss}  acc {acc}  {rate} samples/s  ETA {eta_formatted}',
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(stepsPerEpoch, 0, { epoch: 1, epochs, loss: '-', acc: '-', rate: '-' });
+  }
+
+  onBatchEnd(b: BatchLog): void {
+    if (!this.bar) return;
+    const now = performance.now();
+    if (now - this.lastDraw < 100 && b.step < b.steps) return; // redraw at most 10 times a second
+    this.lastDraw = now;
+    this.bar.update(b.step, { epoch: b.epoch, loss: fmt(b.loss), acc: fmt(b.accuracy), rate: Math.round(b.samples / b.seconds) });
+  }
+
+  onEpochEnd(e: EpochLog): void {
+    if (this.bar) {
+      this.bar.stop();
+      this.stream.write(epochLine(e, this.epochs) + '\n');
+      if (e.epoch < this.epochs) this.bar.start(this.bar.getTotal(), 0, { epoch: e.epoch + 1, epochs: this.epochs, loss: '-', acc: '-', rate: '-' });
+    } else {
+      this.stream.write(epochLine(e, this.epochs) + '\n');
+    }
+  }
+
+  onTrainEnd(): void {
+    this.bar?.stop();
+  }
+}

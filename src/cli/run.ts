@@ -1,0 +1,4 @@
+// Process entry of the CLI (bin/scratchnet.js imports the compiled copy).
+import { main } from './main.js';
+
+await main();

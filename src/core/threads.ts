@@ -1,0 +1,146 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../errors.js';
+import { ARGS_LENGTH, MAX_PARTS } from './wasm/ops.js';
+
+/** Int32 slots of the control block; each writer gets its own 64-byte line. */
+const STRIDE = 16;
+const PENDING = 0;
+const STOP = 1;
+/** Spins (≈ tens of µs) before falling back to `Atomics.wait`, whose wake-up costs ~55 µs. */
+const SPIN = 1 << 15;
+
+/** What a worker receives: the compiled module (never bytes), the memory and the shared blocks. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: SharedArrayBuffer;
+  args: SharedArrayBuffer;
+  index: number;
+}
+
+/**
+ * Threads to use: `requested`, else env `SCRATCHNET_THREADS`, else `os.availableParallelism()`.
+ */
+export function threadCount(requested?: number): number {
+  const env = process.env.SCRATCHNET_THREADS;
+  const n = requested ?? (env !== undefined && env !== '' ? Number(env) : availableParallelism());
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) {
+    throw new ConfigError(`threads: expected an integer in 1..${MAX_PARTS} (option or SCRATCHNET_THREADS), found ${n}`);
+  }
+  return n;
+}
+
+/**
+ * A pool of `size - 1` workers plus the calling thread over one shared WebAssembly memory. A job is
+ * written into {@link args}; {@link start} wakes the workers for parts 1..parts-1, the caller runs
+ * part 0 itself, then {@link join} waits for the rest. Workers talk only through shared memory and
+ * `Atomics` (plus one `postMessage` at start), so a browser Worker can take the same role.
+ */
+export class ThreadPool {
+  /** Job arguments, read by every thread (layout in wasm/ops.ts). */
+  readonly args: Float64Array;
+  private readonly ctrl: Int32Array;
+  private closed = false;
+
+  private constructor(
+    private readonly workers: Worker[],
+    ctrl: SharedArrayBuffer,
+    args: SharedArrayBuffer,
+  ) {
+    this.ctrl = new Int32Array(ctrl);
+    this.args = new Float64Array(args);
+  }
+
+  /** Starts `size - 1` workers and resolves when all have instantiated the module. */
+  static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number): Promise<ThreadPool> {
+    const ctrl = new SharedArrayBuffer(4 * STRIDE * (MAX_PARTS + 1));
+    const args = new SharedArrayBuffer(8 * ARGS_LENGTH);
+    const workers: Worker[] = [];
+    const pool = new ThreadPool(workers, ctrl, args);
+    try {
+      for (let index = 1; index < size; index++) {
+        const init: WorkerInit = { module, memory, ctrl, args, index };
+        const w = spawn(init);
+        workers.push(w);
+        await new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+          w.once('exit', (code) => reject(new Error(`threads: worker ${index} exited with code ${code}`)));
+        });
+        w.removeAllListeners();
+        w.unref();
+      }
+    } catch (e) {
+      await pool.terminate();
+      throw e;
+    }
+    return pool;
+  }
+
+  /** Threads available to a job, the caller included. */
+  get size(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Wakes workers 1..parts-1 for the job in {@link args}. */
+  start(parts: number): void {
+    const c = this.ctrl;
+    Atomics.store(c, PENDING, parts - 1);
+    for (let t = 1; t < parts; t++) {
+      Atomics.add(c, t * STRIDE, 1);
+      Atomics.notify(c, t * STRIDE, 1);
+    }
+  }
+
+  /** Waits until the workers started by {@link start} are done. */
+  join(): void {
+    const c = this.ctrl;
+    let spins = 0;
+    for (let v = Atomics.load(c, PENDING); v !== 0; v = Atomics.load(c, PENDING)) {
+      if (++spins > SPIN) Atomics.wait(c, PENDING, v, 1);
+    }
+  }
+
+  /** Stops and terminates the workers; the pool is unusable afterwards. */
+  async terminate(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctrl, STOP, 1);
+    for (let t = 1; t <= this.workers.length; t++) {
+      Atomics.add(this.ctrl, t * STRIDE, 1);
+      Atomics.notify(this.ctrl, t * STRIDE);
+    }
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Starts a worker on threads-worker.js, or on threads-worker.ts when running from TypeScript sources. */
+function spawn(init: WorkerInit): Worker {
+  const ts = import.meta.url.endsWith('.ts');
+  const url = new URL(`./threads-worker${ts ? '.ts' : '.js'}`, import.meta.url);
+  if (!ts) return new Worker(url, { workerData: init });
+  // Node 20 does not carry tsx's module hooks into workers: register them first.
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`;
+  return new Worker(code, { eval: true, workerData: init });
+}
+
+/**
+ * A worker's loop: wait for its generation counter to move, run its part, count down PENDING.
+ * `runPart(p)` runs part p of the job in args.
+ */
+export function workerLoop(ctrl: Int32Array, index: number, runPart: (p: number) => void): void {
+  const slot = index * STRIDE;
+  let seen = Atomics.load(ctrl, slot);
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctrl, slot) === seen) {
+      if (++spins > SPIN) Atomics.wait(ctrl, slot, seen);
+    }
+    seen = Atomics.load(ctrl, slot);
+    if (Atomics.load(ctrl, STOP) !== 0) return;
+    runPart(index);
+    if (Atomics.sub(ctrl, PENDING, 1) === 1) Atomics.notify(ctrl, PENDING);
+  }
+}

@@ -1,0 +1,328 @@
+import { ShapeError } from '../../errors.js';
+import type {
+  ActivationKind,
+  AdagradArgs,
+  AdamArgs,
+  GemmOptions,
+  Kernels,
+  RmspropArgs,
+  SgdArgs,
+} from '../kernels.js';
+import { JsKernels } from '../kernels-js.js';
+import type { DType, Float, Matrix } from '../matrix.js';
+import type { ThreadPool } from '../threads.js';
+import { splitGemm } from './gemm-split.js';
+import type { WasmHeap } from './heap.js';
+import { ARGS_LENGTH, OP_GEMM, runPart, type WasmExports } from './ops.js';
+import { Staging } from './staging.js';
+
+/** Activation codes of assembly/elementwise.ts. */
+const KIND: Record<ActivationKind, number> = {
+  linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6,
+};
+const NO_OPTS: GemmOptions = Object.freeze({});
+
+/**
+ * The WebAssembly SIMD kernels (assembly/). Float32 buffers from {@link alloc} are views of the
+ * module's shared memory and are used in place; other Float32Arrays are copied into scratch and
+ * back. **Float64 matrices** (gradient checks) are delegated to the TypeScript reference
+ * ({@link JsKernels}), as is `argmaxRows` (it writes an Int32Array and is not a hot loop).
+ * Large GEMMs are split over a {@link ThreadPool} by output tiles, so results are bit-identical
+ * for any thread count. The fast path allocates nothing per call.
+ */
+export class WasmKernels implements Kernels {
+  readonly name: string = 'wasm';
+  private readonly js = new JsKernels();
+  private readonly stage: Staging;
+  /** Job arguments: the pool's shared block, or a local one without a pool. */
+  private readonly args: Float64Array;
+  private activeThreads: number;
+
+  /**
+   * @param work  GEMM scratch pointer of each thread, `[pool size]`.
+   * @param relaxed  whether the module uses relaxed-SIMD fused multiply-add.
+   */
+  constructor(
+    private readonly ex: WasmExports,
+    readonly heap: WasmHeap,
+    private readonly pool: ThreadPool | null,
+    private readonly work: number[],
+    readonly relaxed: boolean,
+  ) {
+    this.stage = new Staging(heap);
+    this.args = pool ? pool.args : new Float64Array(ARGS_LENGTH);
+    this.activeThreads = pool ? pool.size : 1;
+  }
+
+  /** Threads big kernels use (the caller's included). */
+  get threads(): number {
+    return this.activeThreads;
+  }
+
+  /** Uses at most `n` threads (1 ≤ n ≤ the pool's size), e.g. to compare 1 and 2 threads. */
+  setThreads(n: number): void {
+    const max = this.pool ? this.pool.size : 1;
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`setThreads: expected 1..${max}, found ${n}`);
+    this.activeThreads = n;
+  }
+
+  /** Stops the worker threads; kernels keep working on one thread. */
+  async dispose(): Promise<void> {
+    this.activeThreads = 1;
+    await this.pool?.terminate();
+  }
+
+  alloc(length: number, dtype: DType = 'float32'): Float {
+    return dtype === 'float64' ? new Float64Array(length) : this.heap.alloc(length);
+  }
+
+  release(buf: Float): void {
+    if (buf instanceof Float32Array) this.heap.release(buf);
+  }
+
+  gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = NO_OPTS): void {
+    const A = a.data, B = b.data, C = c.data, bias = opts.bias;
+    if (A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array) {
+      return this.js.gemm(a, b, c, opts);
+    }
+    const transA = opts.transA === true;
+    const transB = opts.transB === true;
+    const alpha = opts.alpha ?? 1;
+    const beta = opts.beta ?? 0;
+    const m = transA ? a.cols : a.rows;
+    const k = transA ? a.rows : a.cols;
+    const kb = transB ? b.cols : b.rows;
+    const n = transB ? b.rows : b.cols;
+    if (k !== kb || c.rows !== m || c.cols !== n) {
+      throw new ShapeError(
+        `gemm: op(A) is [${m}, ${k}], op(B) is [${kb}, ${n}], C is ${c.shapeString()}; expected C [${m}, ${n}] and equal inner sizes`,
+      );
+    }
+    if (bias && bias.length < n) throw new ShapeError(`gemm: bias has ${bias.length} values, expected ${n}`);
+    const st = this.stage;
+    st.begin();
+    const args = this.args;
+    args[0] = OP_GEMM;
+    args[1] = transA ? 1 : 0;
+    args[2] = transB ? 1 : 0;
+    args[3] = k;
+    args[4] = alpha;
+    args[5] = beta;
+    args[6] = st.ptr(A, a.size, 0);
+    args[7] = a.cols;
+    args[8] = st.ptr(B, b.size, 1);
+    args[9] = b.cols;
+    const pc = st.ptr(C, m * n, 2, beta !== 0);
+    args[10] = pc;
+    args[11] = n;
+    args[12] = bias ? st.ptr(bias, n, 3) : 0;
+    const parts = splitGemm(m, n, k, this.activeThreads, this.work, args);
+    if (parts > 1) this.pool!.start(parts);
+    runPart(this.ex, args, 0);
+    if (parts > 1) this.pool!.join();
+    st.flush(C, pc, m * n);
+  }
+
+  activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {
+    const X = x.data, Y = y.data;
+    if (X instanceof Float64Array || Y instanceof Float64Array) return this.js.activation(kind, x, y, alpha);
+    const n = x.size;
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(X, n, 0);
+    const py = st.ptr(Y, n, 1, false);
+    this.ex.activation(KIND[kind], px, py, n, alpha);
+    st.flush(Y, py, n);
+  }
+
+  activationBackward(kind: ActivationKind, x: Matrix, y: Matrix, dy: Matrix, dx: Matrix, alpha: number): void {
+    const X = x.data, Y = y.data, D = dy.data, O = dx.data;
+    if (X instanceof Float64Array || Y instanceof Float64Array || D instanceof Float64Array || O instanceof Float64Array) {
+      return this.js.activationBackward(kind, x, y, dy, dx, alpha);
+    }
+    const n = x.size;
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(X, n, 0);
+    const py = st.ptr(Y, n, 1);
+    const pd = st.ptr(D, n, 2);
+    const po = st.ptr(O, n, 3, false);
+    this.ex.activationBackward(KIND[kind], px, py, pd, po, n, alpha);
+    st.flush(O, po, n);
+  }
+
+  sumRowsInto(x: Matrix, out: Float): void {
+    const X = x.data;
+    if (X instanceof Float64Array || out instanceof Float64Array) return this.js.sumRowsInto(x, out);
+    const st = this.stage;
+    st.begin();
+    const po = st.ptr(out, x.cols, 1);
+    this.ex.sumRowsInto(st.ptr(X, x.size, 0), x.rows, x.cols, po);
+    st.flush(out, po, x.cols);
+  }
+
+  softmaxRows(x: Matrix, y: Matrix): void {
+    const X = x.data, Y = y.data;
+    if (X instanceof Float64Array || Y instanceof Float64Array) return this.js.softmaxRows(x, y);
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(X, x.size, 0);
+    const py = st.ptr(Y, x.size, 1, false);
+    this.ex.softmaxRows(px, py, x.rows, x.cols);
+    st.flush(Y, py, x.size);
+  }
+
+  logSumExpRows(x: Matrix, out: Float): void {
+    const X = x.data;
+    if (X instanceof Float64Array || out instanceof Float64Array) return this.js.logSumExpRows(x, out);
+    const st = this.stage;
+    st.begin();
+    const po = st.ptr(out, x.rows, 1, false);
+    this.ex.logSumExpRows(st.ptr(X, x.size, 0), x.rows, x.cols, po);
+    st.flush(out, po, x.rows);
+  }
+
+  argmaxRows(x: Matrix, out: Int32Array): void {
+    this.js.argmaxRows(x, out);
+  }
+
+  softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
+    const Z = logits.data, T = target.data, G = dlogits?.data;
+    if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
+      return this.js.softmaxCrossEntropy(logits, target, dlogits, scale);
+    }
+    const n = logits.size;
+    const st = this.stage;
+    st.begin();
+    const pz = st.ptr(Z, n, 0);
+    const pt = st.ptr(T, n, 1);
+    const pg = G ? st.ptr(G, n, 2, false) : 0;
+    const loss = this.ex.softmaxCrossEntropy(pz, pt, pg, logits.rows, logits.cols, scale);
+    if (G) st.flush(G, pg, n);
+    return loss;
+  }
+
+  sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
+    const Z = logits.data, T = target.data, G = dlogits?.data;
+    if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
+      return this.js.sigmoidCrossEntropy(logits, target, dlogits, scale);
+    }
+    const n = logits.size;
+    const st = this.stage;
+    st.begin();
+    const pz = st.ptr(Z, n, 0);
+    const pt = st.ptr(T, n, 1);
+    const pg = G ? st.ptr(G, n, 2, false) : 0;
+    const loss = this.ex.sigmoidCrossEntropy(pz, pt, pg, n, scale);
+    if (G) st.flush(G, pg, n);
+    return loss;
+  }
+
+  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
+    const P = pred.data, T = target.data, G = dpred?.data;
+    if (P instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
+      return this.js.squaredError(pred, target, dpred, scale);
+    }
+    const n = pred.size;
+    const st = this.stage;
+    st.begin();
+    const pp = st.ptr(P, n, 0);
+    const pt = st.ptr(T, n, 1);
+    const pg = G ? st.ptr(G, n, 2, false) : 0;
+    const loss = this.ex.squaredError(pp, pt, pg, n, scale);
+    if (G) st.flush(G, pg, n);
+    return loss;
+  }
+
+  mul(a: Float, b: Float, out: Float, n: number): void {
+    if (a instanceof Float64Array || b instanceof Float64Array || out instanceof Float64Array) return this.js.mul(a, b, out, n);
+    const st = this.stage;
+    st.begin();
+    const pa = st.ptr(a, n, 0);
+    const pb = st.ptr(b, n, 1);
+    const po = st.ptr(out, n, 2, false);
+    this.ex.mul(pa, pb, po, n);
+    st.flush(out, po, n);
+  }
+
+  axpy(alpha: number, x: Float, y: Float, n: number): void {
+    if (x instanceof Float64Array || y instanceof Float64Array) return this.js.axpy(alpha, x, y, n);
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(x, n, 0);
+    const py = st.ptr(y, n, 1);
+    this.ex.axpy(alpha, px, py, n);
+    st.flush(y, py, n);
+  }
+
+  sumSquares(x: Float, n: number): number {
+    if (x instanceof Float64Array) return this.js.sumSquares(x, n);
+    this.stage.begin();
+    return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
+  }
+
+  sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
+    if (p instanceof Float64Array || g instanceof Float64Array || buf instanceof Float64Array) return this.js.sgdStep(p, g, buf, a);
+    const n = p.length;
+    const st = this.stage;
+    st.begin();
+    const pp = st.ptr(p, n, 0);
+    const pg = st.ptr(g, n, 1);
+    const pb = a.momentum !== 0 ? st.ptr(buf, n, 2) : 0;
+    this.ex.sgdStep(pp, pg, pb, n, a.lr, a.momentum, a.dampening, +a.nesterov, a.weightDecay, +a.firstStep);
+    st.flush(p, pp, n);
+    if (a.momentum !== 0) st.flush(buf, pb, n);
+  }
+
+  adagradStep(p: Float, g: Float, sum: Float, a: AdagradArgs): void {
+    if (p instanceof Float64Array || g instanceof Float64Array || sum instanceof Float64Array) return this.js.adagradStep(p, g, sum, a);
+    const n = p.length;
+    const st = this.stage;
+    st.begin();
+    const pp = st.ptr(p, n, 0);
+    const ps = st.ptr(sum, n, 2);
+    this.ex.adagradStep(pp, st.ptr(g, n, 1), ps, n, a.clr, a.eps, a.weightDecay);
+    st.flush(p, pp, n);
+    st.flush(sum, ps, n);
+  }
+
+  rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, a: RmspropArgs): void {
+    if (
+      p instanceof Float64Array || g instanceof Float64Array || sq instanceof Float64Array ||
+      buf instanceof Float64Array || gAvg instanceof Float64Array
+    ) {
+      return this.js.rmspropStep(p, g, sq, buf, gAvg, a);
+    }
+    const n = p.length;
+    const st = this.stage;
+    st.begin();
+    const pp = st.ptr(p, n, 0);
+    const ps = st.ptr(sq, n, 2);
+    const pb = a.momentum > 0 ? st.ptr(buf, n, 3) : 0;
+    const pa = a.centered ? st.ptr(gAvg, n, 4) : 0;
+    this.ex.rmspropStep(pp, st.ptr(g, n, 1), ps, pb, pa, n, a.lr, a.alpha, a.eps, a.weightDecay, a.momentum, +a.centered);
+    st.flush(p, pp, n);
+    st.flush(sq, ps, n);
+    if (a.momentum > 0) st.flush(buf, pb, n);
+    if (a.centered) st.flush(gAvg, pa, n);
+  }
+
+  adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
+    if (p instanceof Float64Array || g instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
+      return this.js.adamStep(p, g, m, v, a);
+    }
+    const n = p.length;
+    const st = this.stage;
+    st.begin();
+    const pp = st.ptr(p, n, 0);
+    const pm = st.ptr(m, n, 2);
+    const pv = st.ptr(v, n, 3);
+    const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
+    const decay = 1 - a.lr * a.weightDecay;
+    this.ex.adamStep(pp, st.ptr(g, n, 1), pm, pv, n, a.beta1, a.beta2, a.eps, a.weightDecay, +a.decoupled, decay, stepSize, bc2Sqrt);
+    st.flush(p, pp, n);
+    st.flush(m, pm, n);
+    st.flush(v, pv, n);
+  }
+}

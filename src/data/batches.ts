@@ -1,0 +1,142 @@
+/**
+ * Mini-batches gathered into preallocated buffers: per epoch one seeded permutation, then each
+ * batch copies its rows of `x` and their targets into the same two matrices. Nothing is allocated
+ * after construction.
+ */
+import { Matrix, type Float } from '../core/matrix.js';
+import type { Rng } from '../core/random.js';
+import { ConfigError, DataError } from '../errors.js';
+
+/** Targets written per batch: `'one-hot'` `[batch, numClasses]`, or `'binary'` `[batch, 1]` (label 0/1, for sigmoid-BCE). */
+export type TargetKind = 'one-hot' | 'binary';
+
+export interface BatchIteratorOptions {
+  /** Rows per batch (the last batch of an epoch may be smaller). */
+  batchSize: number;
+  /** Draw a new permutation each epoch (training); false keeps the dataset order (evaluation). Default true. */
+  shuffle?: boolean;
+  /** Source of the permutations; required when `shuffle` is true. Use a dedicated stream (`rng.stream('shuffle')`). */
+  rng?: Rng;
+  /** Allocates the batch buffers, e.g. the kernels backend's `alloc`, so batches live in its memory. Default `new Float32Array`. */
+  alloc?: (length: number) => Float;
+  /** Default `'one-hot'`. */
+  targets?: TargetKind;
+}
+
+/** The parts of a dataset a BatchIterator reads. */
+export interface BatchSource {
+  /** `[n, features]` */
+  x: Matrix;
+  /** `[n]` labels in `[0, numClasses)` */
+  y: Int32Array;
+  numClasses: number;
+}
+
+/**
+ * Iterates a dataset in mini-batches:
+ * ```ts
+ * const it = new BatchIterator(train, { batchSize: 64, rng: rng.stream('shuffle'), alloc: (n) => k.alloc(n) });
+ * for (let epoch = 0; epoch < epochs; epoch++) {
+ *   it.reset();                       // new permutation
+ *   while (it.next()) step(it.x, it.target, it.labels);
+ * }
+ * ```
+ * `x`, `target` and `labels` are the same objects on every step; only their row count changes
+ * (`setRows`) for the last, smaller batch.
+ */
+export class BatchIterator {
+  /** Inputs of the current batch `[b, features]`, `b ≤ batchSize`. */
+  readonly x: Matrix;
+  /** Targets of the current batch: `[b, numClasses]` one-hot or `[b, 1]` binary. */
+  readonly target: Matrix;
+  /** Labels of the current batch: the first `b` entries of `[batchSize]` are live. */
+  readonly labels: Int32Array;
+  readonly batchSize: number;
+  /** Rows in the dataset. */
+  readonly n: number;
+  /** Dataset row of each position of the epoch `[n]`, reused every epoch. */
+  private readonly order: Int32Array;
+  private readonly shuffle: boolean;
+  private readonly rng: Rng | undefined;
+  private readonly targetKind: TargetKind;
+  private pos = 0;
+  private started = false;
+
+  constructor(
+    readonly source: BatchSource,
+    { batchSize, shuffle = true, rng, alloc = (n) => new Float32Array(n), targets = 'one-hot' }: BatchIteratorOptions,
+  ) {
+    const { x, y, numClasses } = source;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ConfigError(`BatchIterator: batchSize must be a positive integer, found ${batchSize}`);
+    }
+    if (shuffle && !rng) throw new ConfigError(`BatchIterator: shuffle needs an rng (pass rng.stream('shuffle'))`);
+    if (y.length !== x.rows) throw new DataError(`BatchIterator: expected ${x.rows} labels (one per row), found ${y.length}`);
+    if (targets === 'binary' && numClasses !== 2) {
+      throw new ConfigError(`BatchIterator: binary targets need 2 classes, found ${numClasses}`);
+    }
+    for (let i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] < numClasses)) {
+        throw new DataError(`BatchIterator: label at index ${i} is ${y[i]}, expected an integer in [0, ${numClasses - 1}]`);
+      }
+    }
+    this.n = x.rows;
+    this.batchSize = Math.min(batchSize, Math.max(this.n, 1));
+    this.shuffle = shuffle;
+    this.rng = rng;
+    this.targetKind = targets;
+    const tcols = targets === 'binary' ? 1 : numClasses;
+    this.x = new Matrix(this.batchSize, x.cols, alloc(this.batchSize * x.cols));
+    this.target = new Matrix(this.batchSize, tcols, alloc(this.batchSize * tcols));
+    this.labels = new Int32Array(this.batchSize);
+    this.order = new Int32Array(this.n);
+    for (let i = 0; i < this.n; i++) this.order[i] = i;
+  }
+
+  /** Batches per epoch, `ceil(n / batchSize)`. */
+  get numBatches(): number {
+    return Math.ceil(this.n / this.batchSize);
+  }
+
+  /** Starts an epoch: draws a new permutation (when shuffling) and rewinds. */
+  reset(): void {
+    if (this.shuffle) this.rng!.permutation(this.n, this.order);
+    this.pos = 0;
+    this.started = true;
+  }
+
+  /**
+   * Fills `x`, `target` and `labels` with the next batch.
+   * @returns false (and leaves the buffers as they were) when the epoch is done
+   */
+  next(): boolean {
+    if (!this.started) this.reset();
+    const start = this.pos;
+    if (start >= this.n) return false;
+    const b = Math.min(this.batchSize, this.n - start);
+    this.pos = start + b;
+    const { x, y } = this.source;
+    const cols = x.cols;
+    const src = x.data;
+    const dst = this.x.setRows(b).data;
+    const t = this.target.setRows(b);
+    const tcols = t.cols;
+    const td = t.data;
+    if (this.targetKind === 'one-hot') td.fill(0, 0, b * tcols);
+    for (let i = 0; i < b; i++) {
+      const r = this.order[start + i];
+      // Element loop, not subarray + set: a subarray is an allocation per row.
+      for (let c = 0, s = r * cols, o = i * cols; c < cols; c++) dst[o + c] = src[s + c];
+      const label = y[r];
+      this.labels[i] = label;
+      if (this.targetKind === 'one-hot') td[i * tcols + label] = 1;
+      else td[i] = label;
+    }
+    return true;
+  }
+
+  /** Dataset row of position `i` of the current batch. */
+  rowIndex(i: number): number {
+    return this.order[this.pos - this.x.rows + i];
+  }
+}

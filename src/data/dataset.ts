@@ -1,0 +1,204 @@
+/**
+ * The in-memory dataset every part of scratchnet consumes, and its preprocessing helpers
+ * (one-hot targets, validation, validation splits, subsets, standardization).
+ */
+import { Matrix } from '../core/matrix.js';
+import type { Rng } from '../core/random.js';
+import { ConfigError, DataError, ShapeError } from '../errors.js';
+
+/** A labelled classification dataset. */
+export interface Dataset {
+  name: string;
+  /** Inputs `[n, features]`, float32. */
+  x: Matrix;
+  /** Class labels `[n]`, integers in `[0, numClasses)`. */
+  y: Int32Array;
+  numClasses: number;
+  /** `classNames.length === numClasses`. */
+  classNames: string[];
+  /** `[height, width]` for image sets (`height * width === features`), e.g. `[28, 28]`. */
+  imageShape?: [number, number];
+}
+
+/** The official train/test split of a dataset. */
+export interface DatasetSplit {
+  train: Dataset;
+  test: Dataset;
+  /** Where the data came from (package, files, generator + seed). */
+  source: string;
+  /** One line for humans (`scratchnet data`, reports). */
+  description: string;
+}
+
+/**
+ * One-hot targets: `out[i, labels[i]] = 1`, all else 0.
+ * @param labels  `[n]`
+ * @param out     optional `[≥n rows, numClasses]`; its row count is set to `n` (no allocation)
+ * @returns `[n, numClasses]`
+ */
+export function oneHot(labels: ArrayLike<number>, numClasses: number, out?: Matrix): Matrix {
+  const n = labels.length;
+  const m = out ?? Matrix.zeros(n, numClasses);
+  if (m.cols !== numClasses) throw new ShapeError(`oneHot: out must have ${numClasses} columns, found ${m.cols}`);
+  m.setRows(n);
+  m.data.fill(0, 0, n * numClasses);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    if (!(Number.isInteger(c) && c >= 0 && c < numClasses)) {
+      throw new DataError(`oneHot: label at index ${i} is ${c}, expected an integer in [0, ${numClasses - 1}]`);
+    }
+    m.data[i * numClasses + c] = 1;
+  }
+  return m;
+}
+
+/**
+ * Checks a dataset at an API boundary: shapes agree, inputs finite, labels integers in range.
+ * @param where  context for messages (e.g. `'mnist train'`)
+ * @throws DataError naming the row/column of a non-finite input, or the index and value of a bad label
+ */
+export function validateDataset(ds: Dataset, where: string = ds.name): void {
+  const { x, y, numClasses } = ds;
+  if (y.length !== x.rows) {
+    throw new DataError(`${where}: expected one label per input row (${x.rows}), found ${y.length} labels`);
+  }
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new DataError(`${where}: numClasses must be a positive integer, found ${numClasses}`);
+  }
+  if (ds.classNames.length !== numClasses) {
+    throw new DataError(`${where}: expected ${numClasses} class names, found ${ds.classNames.length}`);
+  }
+  if (ds.imageShape && ds.imageShape[0] * ds.imageShape[1] !== x.cols) {
+    throw new DataError(`${where}: imageShape [${ds.imageShape.join(', ')}] does not match ${x.cols} features`);
+  }
+  const d = x.data;
+  const size = x.rows * x.cols;
+  for (let i = 0; i < size; i++) {
+    if (!Number.isFinite(d[i])) {
+      const r = Math.floor(i / x.cols);
+      throw new DataError(`${where}: input row ${r}, column ${i - r * x.cols} is ${d[i]}, expected a finite number`);
+    }
+  }
+  for (let i = 0; i < y.length; i++) {
+    // Int32Array holds integers only, but a caller may pass a plain array typed as one.
+    const v = y[i];
+    if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
+      throw new DataError(`${where}: label at index ${i} is ${v}, expected an integer in [0, ${numClasses - 1}]`);
+    }
+  }
+}
+
+/**
+ * The rows `indices` of `ds`, copied into a new dataset (same classes and image shape).
+ * @param indices  `[m]` row numbers in `[0, n)`
+ */
+export function subset(ds: Dataset, indices: ArrayLike<number>, name: string = ds.name): Dataset {
+  const { cols } = ds.x;
+  const m = indices.length;
+  const x = Matrix.zeros(m, cols, ds.x.dtype);
+  const y = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const r = indices[i];
+    if (!Number.isInteger(r) || r < 0 || r >= ds.x.rows) {
+      throw new DataError(`subset of ${ds.name}: index ${i} is ${r}, expected a row in [0, ${ds.x.rows - 1}]`);
+    }
+    x.data.set(ds.x.data.subarray(r * cols, (r + 1) * cols), i * cols);
+    y[i] = ds.y[r];
+  }
+  return { ...ds, name, x, y };
+}
+
+export interface SplitOptions {
+  /** Keep each class's share equal in both parts (for small sets such as Iris). Default false. */
+  stratified?: boolean;
+}
+
+/**
+ * Holds out a seeded random `fraction` of `ds` for validation.
+ * Without `stratified`, `round(n * fraction)` rows go to `val`; with it, `round(n_c * fraction)`
+ * rows of each class `c`. Both parts keep the shuffled order.
+ * @param fraction  in (0, 1)
+ * @param rng       e.g. `rng.stream('split')`; the same seed gives the same split
+ */
+export function splitValidation(
+  ds: Dataset,
+  fraction: number,
+  rng: Rng,
+  { stratified = false }: SplitOptions = {},
+): { train: Dataset; val: Dataset } {
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new ConfigError(`splitValidation: fraction must be in (0, 1), found ${fraction}`);
+  }
+  const n = ds.x.rows;
+  const perm = rng.permutation(n);
+  const trainIdx: number[] = [];
+  const valIdx: number[] = [];
+  if (stratified) {
+    const byClass: number[][] = Array.from({ length: ds.numClasses }, () => []);
+    for (let i = 0; i < n; i++) {
+      const rows = byClass[ds.y[perm[i]]];
+      if (!rows) throw new DataError(`splitValidation of ${ds.name}: label at index ${perm[i]} is ${ds.y[perm[i]]}, expected an integer in [0, ${ds.numClasses - 1}]`);
+      rows.push(perm[i]);
+    }
+    for (const rows of byClass) {
+      const k = Math.round(rows.length * fraction);
+      valIdx.push(...rows.slice(0, k));
+      trainIdx.push(...rows.slice(k));
+    }
+    // Interleave classes again so the parts are not sorted by class.
+    rng.shuffle(valIdx);
+    rng.shuffle(trainIdx);
+  } else {
+    const k = Math.round(n * fraction);
+    for (let i = 0; i < n; i++) (i < k ? valIdx : trainIdx).push(perm[i]);
+  }
+  if (valIdx.length === 0 || trainIdx.length === 0) {
+    throw new ConfigError(
+      `splitValidation: fraction ${fraction} of ${n} rows leaves ${trainIdx.length} train and ${valIdx.length} validation rows; both must be non-empty`,
+    );
+  }
+  return { train: subset(ds, trainIdx, `${ds.name} (train)`), val: subset(ds, valIdx, `${ds.name} (val)`) };
+}
+
+/** Per-feature statistics fitted by {@link standardize}: `mean`, `std` `[features]`. */
+export interface Standardizer {
+  mean: Float64Array;
+  std: Float64Array;
+}
+
+/**
+ * Fits per-feature mean and standard deviation on `train` and applies `x ← (x − mean) / std`
+ * in place to `train` and every dataset in `others` (no test-set statistics leak into training).
+ * Features with std 0 are only centred (std taken as 1).
+ * @returns the fitted statistics, to apply to new inputs at prediction time
+ */
+export function standardize(train: Dataset, ...others: Dataset[]): Standardizer {
+  const { rows, cols, data } = train.x;
+  const mean = new Float64Array(cols);
+  const std = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += data[r * cols + c];
+  for (let c = 0; c < cols; c++) mean[c] /= Math.max(rows, 1);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const d = data[r * cols + c] - mean[c];
+      std[c] += d * d;
+    }
+  }
+  for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c] / Math.max(rows, 1)) || 1;
+  for (const ds of [train, ...others]) {
+    if (ds.x.cols !== cols) {
+      throw new ShapeError(`standardize: ${ds.name} has ${ds.x.cols} features, expected ${cols} (as ${train.name})`);
+    }
+    applyStandardizer({ mean, std }, ds.x);
+  }
+  return { mean, std };
+}
+
+/** Applies fitted statistics in place: `x[r, c] ← (x[r, c] − mean[c]) / std[c]`; `x`: `[n, features]`. */
+export function applyStandardizer(s: Standardizer, x: Matrix): void {
+  const { rows, cols, data } = x;
+  if (s.mean.length !== cols) throw new ShapeError(`standardize: expected ${s.mean.length} features, found ${cols}`);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) data[r * cols + c] = (data[r * cols + c] - s.mean[c]) / s.std[c];
+  }
+}

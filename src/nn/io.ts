@@ -1,0 +1,105 @@
+import { loadSafetensorsFile, saveSafetensorsAtomic, type NamedTensor } from '../io/safetensors.js';
+import { ModelFileError, ScratchnetError } from '../errors.js';
+import type { Kernels } from '../core/kernels.js';
+import { layerFromConfig } from './layers/index.js';
+import { LOSSES, type LossName } from './losses.js';
+import { Sequential } from './model.js';
+
+/** Version of the architecture JSON stored in `__metadata__`. */
+export const FORMAT_VERSION = '1';
+
+/** The architecture as stored in a model file's `scratchnet.architecture` metadata. */
+export interface Architecture {
+  inputWidth: number;
+  outputWidth: number;
+  loss: LossName;
+  /** Class names of the training data, if known. */
+  classNames?: string[];
+  /** Input image shape [height, width], if the model was trained on images. */
+  imageShape?: [number, number];
+  layers: { type: string; name: string; config: Record<string, unknown> }[];
+}
+
+export interface SavedModel {
+  model: Sequential;
+  architecture: Architecture;
+  /** Training configuration and results stored with the weights (free-form JSON). */
+  training: Record<string, unknown>;
+}
+
+export function architectureOf(model: Sequential, loss: LossName, extra: Pick<Architecture, 'classNames' | 'imageShape'> = {}): Architecture {
+  return {
+    inputWidth: model.inputWidth,
+    outputWidth: model.outputWidth,
+    loss,
+    ...extra,
+    layers: model.layers.map((l) => ({ type: l.type, name: l.name, config: l.config() })),
+  };
+}
+
+/**
+ * Saves the weights as safetensors (float32, one tensor per parameter, named like `dense_1.weight`
+ * with shape [in, out]) with the architecture and the training config as JSON in `__metadata__`.
+ * Written to a temporary file and renamed: an existing file is never left half-written.
+ */
+export function saveModel(path: string, model: Sequential, architecture: Architecture, training: Record<string, unknown> = {}): void {
+  const tensors: NamedTensor[] = model.params().map((p) => ({
+    name: p.name,
+    shape: [p.value.rows, p.value.cols],
+    data: Float32Array.from(p.value.view()),
+  }));
+  saveSafetensorsAtomic(path, tensors, {
+    'scratchnet.format': FORMAT_VERSION,
+    'scratchnet.architecture': JSON.stringify(architecture),
+    'scratchnet.training': JSON.stringify(training),
+  });
+}
+
+/** Loads a model saved by {@link saveModel}, built for `batchSize` rows per forward pass. */
+export function loadModel(path: string, { batchSize = 256, kernels }: { batchSize?: number; kernels?: Kernels } = {}): SavedModel {
+  const { tensors, metadata } = loadSafetensorsFile(path);
+  if (metadata['scratchnet.format'] !== FORMAT_VERSION) {
+    throw new ModelFileError(`${path}: not a scratchnet model (metadata 'scratchnet.format' is ${JSON.stringify(metadata['scratchnet.format'])}, expected "${FORMAT_VERSION}")`);
+  }
+  const architecture = parseJson(metadata['scratchnet.architecture'], path, 'scratchnet.architecture') as Architecture;
+  const training = parseJson(metadata['scratchnet.training'] ?? '{}', path, 'scratchnet.training') as Record<string, unknown>;
+  if (!Array.isArray(architecture.layers) || !Number.isInteger(architecture.inputWidth) || !LOSSES.includes(architecture.loss)) {
+    throw new ModelFileError(`${path}: metadata 'scratchnet.architecture' lacks inputWidth, loss or layers`);
+  }
+  let model: Sequential;
+  try {
+    const layers = architecture.layers.map((l, i) => {
+      const layer = layerFromConfig(l.type, l.config ?? {}, `${path}: layer ${i}`);
+      if (typeof l.name === 'string') layer.name = l.name;
+      return layer;
+    });
+    model = new Sequential(layers);
+    model.build({ inputWidth: architecture.inputWidth, batchSize, kernels });
+  } catch (e) {
+    if (e instanceof ModelFileError || !(e instanceof ScratchnetError)) throw e;
+    throw new ModelFileError(`${path}: invalid architecture: ${e.message}`);
+  }
+  for (const p of model.params()) {
+    const t = tensors.get(p.name);
+    if (!t) throw new ModelFileError(`${path}: tensor '${p.name}' is missing`);
+    const [rows, cols] = t.shape;
+    if (t.shape.length !== 2 || rows !== p.value.rows || cols !== p.value.cols) {
+      throw new ModelFileError(`${path}: tensor '${p.name}' has shape [${t.shape.join(', ')}], the architecture needs [${p.value.rows}, ${p.value.cols}]`);
+    }
+    p.value.data.set(t.data);
+  }
+  if (tensors.size !== model.params().length) {
+    const extra = [...tensors.keys()].filter((n) => !model.params().some((p) => p.name === n));
+    throw new ModelFileError(`${path}: unexpected tensors ${extra.join(', ')} not used by the architecture`);
+  }
+  return { model, architecture, training };
+}
+
+function parseJson(text: string | undefined, path: string, key: string): unknown {
+  if (text === undefined) throw new ModelFileError(`${path}: metadata '${key}' is missing`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFileError(`${path}: metadata '${key}' is not valid JSON (${(e as Error).message})`);
+  }
+}

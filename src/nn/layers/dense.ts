@@ -1,0 +1,91 @@
+import { ConfigError } from '../../errors.js';
+import type { Kernels } from '../../core/kernels.js';
+import { expectShape, type Matrix } from '../../core/matrix.js';
+import { checkInit, initialize, type InitKind } from '../init.js';
+import type { BuildContext, Layer, Mode, Param } from '../layer.js';
+
+export interface DenseArgs {
+  /** Output width. */
+  units: number;
+  /** Weight initialisation (default `he_uniform`, suited to ReLU; use `glorot_*` for tanh/sigmoid). */
+  init?: InitKind;
+  /** Use a bias (default true). */
+  useBias?: boolean;
+  /** Multiplier of the optimizer's weight decay for the weight (default 1; the bias always 0). */
+  weightDecay?: number;
+  name?: string;
+}
+
+/**
+ * Fully-connected layer.
+ * @remarks
+ * forward:  y = x·W + b            x: [batch, in], W: [in, out], b: [out], y: [batch, out]
+ * backward: dW += xᵀ·dy,  db += Σ_rows dy,  dx = dy·Wᵀ
+ */
+export class Dense implements Layer {
+  readonly type = 'dense';
+  name: string;
+  readonly units: number;
+  readonly init: InitKind;
+  readonly useBias: boolean;
+  readonly weightDecay: number;
+  private weight!: Param; // [in, out]
+  private bias: Param | null = null; // [1, out]
+  private k!: Kernels;
+  private x!: Matrix; // [batch, in], cached input
+  private y!: Matrix; // [batch, out]
+  private dx: Matrix | null = null; // [batch, in]
+  inFeatures = 0;
+
+  constructor({ units, init = 'he_uniform', useBias = true, weightDecay = 1, name = 'dense' }: DenseArgs) {
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new ConfigError(`${name}: units must be a positive integer, found ${units}`);
+    }
+    this.units = units;
+    this.init = checkInit(init, name);
+    this.useBias = useBias;
+    this.weightDecay = weightDecay;
+    this.name = name;
+  }
+
+  build(inputWidth: number, ctx: BuildContext): number {
+    this.inFeatures = inputWidth;
+    this.k = ctx.kernels;
+    const rng = ctx.rng('init');
+    this.weight = ctx.param(`${this.name}.weight`, inputWidth, this.units, this.weightDecay, (w) =>
+      initialize(w, this.init, rng),
+    );
+    this.bias = this.useBias ? ctx.param(`${this.name}.bias`, 1, this.units, 0, (b) => b.data.fill(0)) : null;
+    this.y = ctx.buffer(this.units);
+    this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
+    return this.units;
+  }
+
+  forward(x: Matrix, _mode: Mode): Matrix {
+    expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
+    this.x = x;
+    this.y.setRows(x.rows);
+    this.k.gemm(x, this.weight.value, this.y, { bias: this.bias?.value.data });
+    return this.y;
+  }
+
+  backward(dy: Matrix): Matrix {
+    this.k.gemm(this.x, dy, this.weight.grad, { transA: true, beta: 1 });
+    if (this.bias) this.k.sumRowsInto(dy, this.bias.grad.data);
+    if (!this.dx) return dy; // first layer: nobody needs dL/dx
+    this.dx.setRows(dy.rows);
+    this.k.gemm(dy, this.weight.value, this.dx, { transB: true });
+    return this.dx;
+  }
+
+  params(): Param[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  config(): Record<string, unknown> {
+    return { units: this.units, init: this.init, useBias: this.useBias, weightDecay: this.weightDecay };
+  }
+}
+
+/** Friendly factory: `dense({ units: 128 })`. */
+export const dense = (args: DenseArgs): Dense => new Dense(args);

@@ -1,0 +1,32 @@
+import { ModelFileError } from '../../errors.js';
+import type { Layer } from '../layer.js';
+import { Activation, type ActivationArgs } from './activation.js';
+import { Dense, type DenseArgs } from './dense.js';
+import { Dropout, type DropoutArgs } from './dropout.js';
+import { Softmax } from './softmax.js';
+
+export { Activation, activation, ACTIVATIONS, checkActivation } from './activation.js';
+export { Dense, dense } from './dense.js';
+export { Dropout, dropout } from './dropout.js';
+export { Softmax, softmax } from './softmax.js';
+
+type LayerFactory = (config: Record<string, unknown>) => Layer;
+
+const FACTORIES = new Map<string, LayerFactory>([
+  ['dense', (c) => new Dense(c as unknown as DenseArgs)],
+  ['activation', (c) => new Activation(c as unknown as ActivationArgs)],
+  ['dropout', (c) => new Dropout(c as unknown as DropoutArgs)],
+  ['softmax', () => new Softmax()],
+]);
+
+/** Makes a layer type loadable from model files (batch norm and others register here). */
+export function registerLayer(type: string, factory: LayerFactory): void {
+  FACTORIES.set(type, factory);
+}
+
+/** Recreates a layer from its `type` and `config()` (model files). */
+export function layerFromConfig(type: string, config: Record<string, unknown>, where: string): Layer {
+  const make = FACTORIES.get(type);
+  if (!make) throw new ModelFileError(`${where}: unknown layer type '${type}', expected one of ${[...FACTORIES.keys()].join(', ')}`);
+  return make(config);
+}

@@ -1,0 +1,127 @@
+import { ConfigError } from '../errors.js';
+import type { Kernels } from '../core/kernels.js';
+import { expectShape, Matrix } from '../core/matrix.js';
+
+/** How `predict` turns the network's raw outputs into predictions. */
+export type OutputActivation = 'softmax' | 'sigmoid' | 'linear';
+
+/**
+ * A loss owns the gradient of the output layer (like network2.py's cost objects). It applies the
+ * 1/batch scaling once: `forward` returns the mean, `backward` returns d(mean)/d(output).
+ */
+export interface Loss {
+  readonly name: LossName;
+  /** The activation `predict` applies to the logits. */
+  readonly output: OutputActivation;
+  /** Plans the gradient buffer `[batchSize, width]`. */
+  build(width: number, batchSize: number, kernels: Kernels): void;
+  /** logits, target: [batch, width] → mean loss; also computes the gradient for {@link backward}. */
+  forward(logits: Matrix, target: Matrix, withGrad?: boolean): number;
+  /** dL/dlogits: [batch, width] (a buffer the loss owns). */
+  backward(): Matrix;
+}
+
+export type LossName = 'softmax_cross_entropy' | 'sigmoid_cross_entropy' | 'mse';
+export const LOSSES: readonly LossName[] = ['softmax_cross_entropy', 'sigmoid_cross_entropy', 'mse'];
+
+abstract class FusedLoss implements Loss {
+  abstract readonly name: LossName;
+  abstract readonly output: OutputActivation;
+  protected k?: Kernels;
+  protected grad?: Matrix; // [batch, width]
+
+  build(width: number, batchSize: number, kernels: Kernels): void {
+    const g = this.grad;
+    if (this.k === kernels && g && g.cols === width && g.capacity >= batchSize) return; // already planned
+    this.k = kernels;
+    this.grad = new Matrix(batchSize, width, kernels.alloc(batchSize * width));
+  }
+
+  forward(logits: Matrix, target: Matrix, withGrad = true): number {
+    expectShape(target, logits.rows, logits.cols, `${this.name} (target)`);
+    if (!this.k) throw new ConfigError(`${this.name}: call build() before forward()`);
+    let grad: Matrix | null = null;
+    if (withGrad) {
+      const g = this.grad;
+      if (!g || g.dtype !== logits.dtype || g.cols !== logits.cols || g.capacity < logits.rows) {
+        this.grad = new Matrix(logits.rows, logits.cols, this.k.alloc(logits.size, logits.dtype));
+      }
+      grad = this.grad!.setRows(logits.rows);
+    }
+    const n = this.count(logits);
+    return this.compute(this.k, logits, target, grad, 1 / n) / n;
+  }
+
+  backward(): Matrix {
+    if (!this.grad) throw new ConfigError(`${this.name}: backward() before forward()`);
+    return this.grad;
+  }
+
+  /** The number the summed loss is divided by. */
+  protected abstract count(logits: Matrix): number;
+  protected abstract compute(k: Kernels, logits: Matrix, target: Matrix, grad: Matrix | null, scale: number): number;
+}
+
+/**
+ * Softmax + categorical cross-entropy from logits, fused.
+ * @remarks
+ * L = −(1/N) Σ_i Σ_j t_ij·log softmax(z_i)_j,  log softmax(z)_j = z_j − logΣ_k e^{z_k} (max-shifted);
+ * ∂L/∂z_ij = (softmax(z_i)_j − t_ij) / N.
+ */
+export class SoftmaxCrossEntropy extends FusedLoss {
+  readonly name = 'softmax_cross_entropy';
+  readonly output = 'softmax';
+  protected count(z: Matrix): number {
+    return z.rows;
+  }
+  protected compute(k: Kernels, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    return k.softmaxCrossEntropy(z, t, g, scale);
+  }
+}
+
+/**
+ * Sigmoid + binary cross-entropy from logits, fused, averaged over every element (as torch's
+ * BCEWithLogitsLoss).
+ * @remarks
+ * ℓ(z, t) = max(z, 0) − z·t + log(1 + e^{−|z|});  ∂ℓ/∂z = σ(z) − t;  L = mean ℓ over N·K elements.
+ */
+export class SigmoidCrossEntropy extends FusedLoss {
+  readonly name = 'sigmoid_cross_entropy';
+  readonly output = 'sigmoid';
+  protected count(z: Matrix): number {
+    return z.size;
+  }
+  protected compute(k: Kernels, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    return k.sigmoidCrossEntropy(z, t, g, scale);
+  }
+}
+
+/**
+ * Mean squared error over every element (as torch's MSELoss).
+ * @remarks L = (1/(N·K)) Σ (p − t)²;  ∂L/∂p = 2(p − t)/(N·K).
+ */
+export class MeanSquaredError extends FusedLoss {
+  readonly name = 'mse';
+  readonly output = 'linear';
+  protected count(p: Matrix): number {
+    return p.size;
+  }
+  protected compute(k: Kernels, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    return k.squaredError(p, t, g, scale);
+  }
+}
+
+export function createLoss(name: string): Loss {
+  switch (name) {
+    case 'softmax_cross_entropy':
+    case 'cross_entropy':
+      return new SoftmaxCrossEntropy();
+    case 'sigmoid_cross_entropy':
+    case 'bce':
+      return new SigmoidCrossEntropy();
+    case 'mse':
+      return new MeanSquaredError();
+    default:
+      throw new ConfigError(`loss: unknown loss '${name}', expected one of ${LOSSES.join(', ')}`);
+  }
+}

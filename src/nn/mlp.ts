@@ -1,0 +1,37 @@
+import { ConfigError } from '../errors.js';
+import type { ActivationKind } from '../core/kernels.js';
+import type { InitKind } from './init.js';
+import type { Layer } from './layer.js';
+import { Activation, checkActivation, Dense, Dropout } from './layers/index.js';
+import { Sequential } from './model.js';
+
+export interface MlpArgs {
+  /** Hidden layer widths, e.g. [256, 128]. */
+  hidden: number[];
+  /** Output width (classes, or 1 for a sigmoid binary output). */
+  outputs: number;
+  /** Hidden activation (default relu). */
+  activation?: ActivationKind | string;
+  /** Dropout rate after each hidden activation (default 0: none). */
+  dropout?: number;
+  /** Weight init (default: he_uniform for relu-like, glorot_uniform for sigmoid/tanh). */
+  init?: InitKind;
+  /** Inserted after each hidden Dense (batch norm, registered by its module). */
+  normalization?: (units: number) => Layer;
+}
+
+/** The usual fully-connected classifier: [Dense → (norm) → act → (dropout)] × hidden, Dense → logits. */
+export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization }: MlpArgs): Sequential {
+  const act = checkActivation(activation, 'mlp');
+  for (const h of hidden) if (!Number.isInteger(h) || h <= 0) throw new ConfigError(`mlp: hidden layer widths must be positive integers, found ${h}`);
+  const weightInit: InitKind = init ?? (act === 'sigmoid' || act === 'tanh' || act === 'linear' ? 'glorot_uniform' : 'he_uniform');
+  const layers: Layer[] = [];
+  for (const units of hidden) {
+    layers.push(new Dense({ units, init: weightInit }));
+    if (normalization) layers.push(normalization(units));
+    layers.push(new Activation({ kind: act }));
+    if (dropout > 0) layers.push(new Dropout({ rate: dropout }));
+  }
+  layers.push(new Dense({ units: outputs, init: 'glorot_uniform' }));
+  return new Sequential(layers);
+}

@@ -1,0 +1,83 @@
+import type { AdagradArgs, Kernels } from '../../core/kernels.js';
+import type { Float } from '../../core/matrix.js';
+import type { Param } from '../layer.js';
+import { BaseOptimizer, checkNonNegative, type ParamState } from './optimizer.js';
+
+export interface AdagradOptions {
+  /** Learning rate γ (default 0.01). */
+  lr?: number;
+  /** Learning-rate decay η ≥ 0: the step size is γ / (1 + (t − 1)·η) (default 0). */
+  lrDecay?: number;
+  /** Coupled L2 coefficient λ ≥ 0, scaled per parameter by `param.decay` (default 0). */
+  weightDecay?: number;
+  /** Starting value ≥ 0 of the running sum of squared gradients (default 0). */
+  initialAccumulatorValue?: number;
+  /** ε ≥ 0 added to √sum (default 1e-10, as torch). */
+  eps?: number;
+}
+
+type AdagradSlots = {
+  /** torch's `sum`: running Σ g² per element. */
+  sum: Float;
+};
+
+/**
+ * Adagrad, as `torch.optim.Adagrad`.
+ *
+ * @remarks
+ * For each parameter θ with gradient g at step t (λ = weightDecay·param.decay; `sum` starts at
+ * initialAccumulatorValue):
+ *
+ *     γ̃ ← γ / (1 + (t − 1)·η)
+ *     g ← g + λ·θ
+ *     sum ← sum + g²
+ *     θ ← θ − γ̃·g / (√sum + ε)
+ *
+ * https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html — Duchi, Hazan & Singer,
+ * "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization" (JMLR 2011),
+ * https://jmlr.org/papers/v12/duchi11a.html
+ */
+export class Adagrad extends BaseOptimizer<AdagradSlots> {
+  readonly name = 'adagrad';
+  readonly lrDecay: number;
+  readonly weightDecay: number;
+  readonly initialAccumulatorValue: number;
+  readonly eps: number;
+  private readonly args: AdagradArgs;
+
+  constructor(params: readonly Param[], opts: AdagradOptions = {}, kernels?: Kernels) {
+    const { lr = 0.01, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 } = opts;
+    super('Adagrad', params, lr, kernels);
+    checkNonNegative('Adagrad', 'lrDecay', lrDecay);
+    checkNonNegative('Adagrad', 'weightDecay', weightDecay);
+    checkNonNegative('Adagrad', 'initialAccumulatorValue', initialAccumulatorValue);
+    checkNonNegative('Adagrad', 'eps', eps);
+    this.lrDecay = lrDecay;
+    this.weightDecay = weightDecay;
+    this.initialAccumulatorValue = initialAccumulatorValue;
+    this.eps = eps;
+    this.args = { clr: lr, eps, weightDecay };
+  }
+
+  get l2(): number {
+    return this.weightDecay;
+  }
+
+  protected initSlots(p: Param, n: number): AdagradSlots {
+    const sum = this.alloc(p, n);
+    if (this.initialAccumulatorValue !== 0) sum.fill(this.initialAccumulatorValue);
+    return { sum };
+  }
+
+  protected update(p: Param, s: ParamState<AdagradSlots>): void {
+    const a = this.args;
+    a.clr = this.lr / (1 + (s.step - 1) * this.lrDecay);
+    a.weightDecay = this.weightDecay * p.decay;
+    this.kernels.adagradStep(p.value.data, p.grad.data, s.slots.sum, a);
+  }
+
+  hyperparameters(): Record<string, number | boolean | string> {
+    const { lr, lrDecay, weightDecay, initialAccumulatorValue, eps } = this;
+    return { lr, lrDecay, weightDecay, initialAccumulatorValue, eps };
+  }
+}

@@ -1,0 +1,82 @@
+import type { AdamArgs, Kernels } from '../../core/kernels.js';
+import type { Float } from '../../core/matrix.js';
+import type { Param } from '../layer.js';
+import { BaseOptimizer, checkNonNegative, checkUnitInterval, type ParamState } from './optimizer.js';
+
+export interface AdamOptions {
+  /** Learning rate γ (default 1e-3). */
+  lr?: number;
+  /** Decay β₁ in [0, 1) of the first-moment estimate (default 0.9). */
+  beta1?: number;
+  /** Decay β₂ in [0, 1) of the second-moment estimate (default 0.999). */
+  beta2?: number;
+  /** ε ≥ 0 added to the root of the corrected second moment (default 1e-8). */
+  eps?: number;
+  /**
+   * Weight decay λ ≥ 0, scaled per parameter by `param.decay`. Coupled L2 (added to the gradient)
+   * for Adam (default 0); decoupled for AdamW (default 0.01).
+   */
+  weightDecay?: number;
+}
+
+/** torch's `exp_avg` m and `exp_avg_sq` v. */
+export type AdamSlots = { expAvg: Float; expAvgSq: Float };
+
+/**
+ * Adam with coupled L2 weight decay, as `torch.optim.Adam` (amsgrad = false).
+ *
+ * @remarks
+ * For each parameter θ with gradient g at step t (λ = weightDecay·param.decay; m, v start at 0):
+ *
+ *     g ← g + λ·θ
+ *     m ← β₁·m + (1 − β₁)·g
+ *     v ← β₂·v + (1 − β₂)·g²
+ *     m̂ ← m / (1 − β₁ᵗ),   v̂ ← v / (1 − β₂ᵗ)
+ *     θ ← θ − γ·m̂ / (√v̂ + ε)
+ *
+ * https://pytorch.org/docs/stable/generated/torch.optim.Adam.html — Kingma & Ba, "Adam: A Method
+ * for Stochastic Optimization" (ICLR 2015), https://arxiv.org/abs/1412.6980
+ */
+export class Adam extends BaseOptimizer<AdamSlots> {
+  readonly name = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private readonly args: AdamArgs;
+
+  constructor(params: readonly Param[], opts: AdamOptions = {}, kernels?: Kernels) {
+    const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = opts;
+    super('Adam', params, lr, kernels);
+    checkUnitInterval('Adam', 'beta1', beta1);
+    checkUnitInterval('Adam', 'beta2', beta2);
+    checkNonNegative('Adam', 'eps', eps);
+    checkNonNegative('Adam', 'weightDecay', weightDecay);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+    this.args = { lr, beta1, beta2, eps, weightDecay, decoupled: false, step: 1 };
+  }
+
+  get l2(): number {
+    return this.weightDecay;
+  }
+
+  protected initSlots(p: Param, n: number): AdamSlots {
+    return { expAvg: this.alloc(p, n), expAvgSq: this.alloc(p, n) };
+  }
+
+  protected update(p: Param, s: ParamState<AdamSlots>): void {
+    const a = this.args;
+    a.lr = this.lr;
+    a.weightDecay = this.weightDecay * p.decay;
+    a.step = s.step;
+    this.kernels.adamStep(p.value.data, p.grad.data, s.slots.expAvg, s.slots.expAvgSq, a);
+  }
+
+  hyperparameters(): Record<string, number | boolean | string> {
+    const { lr, beta1, beta2, eps, weightDecay } = this;
+    return { lr, beta1, beta2, eps, weightDecay };
+  }
+}

@@ -1,0 +1,148 @@
+import { kernels as currentKernels } from '../../core/backend.js';
+import type { Kernels } from '../../core/kernels.js';
+import type { Float } from '../../core/matrix.js';
+import { ConfigError, ShapeError } from '../../errors.js';
+import type { Param } from '../layer.js';
+import { l2Penalty } from './weight-decay.js';
+
+/** What an optimizer keeps for one parameter. */
+export interface ParamState<S extends Record<string, Float> = Record<string, Float>> {
+  /** Steps taken on this parameter so far (torch's `state['step']`); 1 during the first update. */
+  step: number;
+  /** State buffers, each as long as the parameter and of its dtype, in the backend's memory. */
+  readonly slots: S;
+}
+
+/**
+ * Updates a fixed list of parameters from their gradients. Model and optimizer meet only through
+ * `Param` (value, grad, decay): `zeroGrad()` before a backward pass, `step()` after it.
+ */
+export interface Optimizer {
+  /** Algorithm name as in configs and model files (`sgd`, `adam`, ...). */
+  readonly name: string;
+  /** Learning rate of the next step; learning-rate schedules write it (any value ≥ 0). */
+  lr: number;
+  /** Coupled L2 coefficient λ (0 for AdamW, whose decoupled decay is not a loss term). */
+  readonly l2: number;
+  /** ½·λ·Σ decay·‖w‖² for the current weights: the L2 term to report beside the data loss. */
+  l2Penalty(): number;
+  /** One update of every parameter from its current gradient. Allocates only on the first call. */
+  step(): void;
+  /** Sets every parameter's gradient to 0 (gradients add up during backward). */
+  zeroGrad(): void;
+  /** State per parameter, keyed by the Param object itself; empty before the first step. */
+  state(): ReadonlyMap<Param, ParamState>;
+  /** The constructor options after defaults (for logs, results files, model files). */
+  hyperparameters(): Record<string, number | boolean | string>;
+}
+
+/**
+ * What every optimizer shares: the parameter list, the kernels, and per-parameter state keyed by
+ * the Param object, allocated with `kernels.alloc` on a parameter's first step and reused after.
+ * Subclasses say which buffers they need ({@link initSlots}) and how one parameter is updated
+ * ({@link update}, one fused kernel call; it must not allocate).
+ */
+export abstract class BaseOptimizer<S extends Record<string, Float>> implements Optimizer {
+  abstract readonly name: string;
+  lr: number;
+  readonly params: readonly Param[];
+  readonly kernels: Kernels;
+  private readonly states = new Map<Param, ParamState<S>>();
+
+  protected constructor(where: string, params: readonly Param[], lr: number, kernels: Kernels | undefined) {
+    checkPositive(where, 'lr', lr);
+    const seen = new Set<Param>();
+    for (const p of params) {
+      if (seen.has(p)) throw new ConfigError(`${where}: parameter '${p.name}' appears more than once in the list`);
+      seen.add(p);
+    }
+    this.lr = lr;
+    this.params = [...params];
+    this.kernels = kernels ?? currentKernels();
+  }
+
+  /** Coupled L2 coefficient; see {@link l2Penalty}. */
+  abstract readonly l2: number;
+
+  /** Allocates the state buffers of one parameter (`n` elements each, or 0 where unused). */
+  protected abstract initSlots(p: Param, n: number): S;
+  /** One update of `p`; `s.step` is already incremented (1 on the first update). */
+  protected abstract update(p: Param, s: ParamState<S>): void;
+  abstract hyperparameters(): Record<string, number | boolean | string>;
+
+  step(): void {
+    const ps = this.params;
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i];
+      let s = this.states.get(p);
+      if (s === undefined) {
+        s = { step: 0, slots: this.initSlots(p, this.checkedSize(p)) };
+        this.states.set(p, s);
+      }
+      s.step++;
+      this.update(p, s);
+    }
+  }
+
+  zeroGrad(): void {
+    for (let i = 0; i < this.params.length; i++) this.params[i].grad.data.fill(0);
+  }
+
+  state(): ReadonlyMap<Param, ParamState<S>> {
+    return this.states;
+  }
+
+  /** ½·λ·Σ decay·‖w‖², the loss term whose gradient the coupled weight decay adds. */
+  l2Penalty(): number {
+    return l2Penalty(this.params, this.l2, this.kernels);
+  }
+
+  /** A zero-filled buffer of the parameter's dtype in the backend's memory. */
+  protected alloc(p: Param, n: number): Float {
+    return this.kernels.alloc(n, p.value.dtype);
+  }
+
+  /** Fused kernels run over whole buffers, so value and grad must hold exactly the parameter. */
+  private checkedSize(p: Param): number {
+    const n = p.value.size;
+    if (p.value.data.length !== n || p.grad.data.length !== n || p.grad.size !== n) {
+      throw new ShapeError(
+        `${this.name}: parameter '${p.name}' is ${p.value.shapeString()} (${n} values); expected value and grad buffers of ${n} elements, found ${p.value.data.length} and ${p.grad.data.length}`,
+      );
+    }
+    return n;
+  }
+}
+
+function show(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+}
+
+function checkNumber(where: string, name: string, v: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ConfigError(`${where}: ${name} must be a finite number, found ${show(v)}`);
+  }
+}
+
+/** Throws a ConfigError unless `v` is a finite number > 0. */
+export function checkPositive(where: string, name: string, v: number): void {
+  checkNumber(where, name, v);
+  if (!(v > 0)) throw new ConfigError(`${where}: ${name} must be > 0, found ${v}`);
+}
+
+/** Throws a ConfigError unless `v` is a finite number ≥ 0. */
+export function checkNonNegative(where: string, name: string, v: number): void {
+  checkNumber(where, name, v);
+  if (!(v >= 0)) throw new ConfigError(`${where}: ${name} must be >= 0, found ${v}`);
+}
+
+/** Throws a ConfigError unless 0 ≤ v < 1 (betas, RMSprop's alpha). */
+export function checkUnitInterval(where: string, name: string, v: number): void {
+  checkNumber(where, name, v);
+  if (!(v >= 0 && v < 1)) throw new ConfigError(`${where}: ${name} must be in [0, 1), found ${v}`);
+}
+
+/** Throws a ConfigError unless `v` is a boolean. */
+export function checkBoolean(where: string, name: string, v: boolean): void {
+  if (typeof v !== 'boolean') throw new ConfigError(`${where}: ${name} must be true or false, found ${show(v)}`);
+}

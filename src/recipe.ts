@@ -1,0 +1,158 @@
+import { Rng } from './core/random.js';
+import { Augmenter, parseAugmentSpec } from './data/augment.js';
+import { splitValidation, type Dataset, type DatasetSplit } from './data/dataset.js';
+import { loadDataset } from './data/registry.js';
+import { ConfigError } from './errors.js';
+import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
+import { createLoss, type LossName } from './nn/losses.js';
+import { mlp } from './nn/mlp.js';
+import type { Sequential } from './nn/model.js';
+import { createOptimizer, defaultLr, OPTIMIZER_NAMES, type OptimizerName } from './nn/optimizers/index.js';
+import { createSchedule, type ScheduleConfig } from './nn/schedules.js';
+import { evaluate, fit } from './nn/train.js';
+import type { Kernels } from './core/kernels.js';
+
+/** One training run as plain data: what the CLI flags, experiment specs and model files hold. */
+export interface TrainConfig {
+  dataset: string;
+  /** Hidden widths. */
+  layers: number[];
+  activation: string;
+  optimizer: OptimizerName;
+  /** Default: the optimizer's own (adam 1e-3, sgd 0.01, ...). */
+  lr?: number;
+  momentum?: number;
+  /** The optimizer's weight_decay (coupled L2 for SGD/Adam/..., decoupled for AdamW). */
+  weightDecay?: number;
+  /** L2 penalty ½λ‖w‖² added by the trainer, reported as its own loss term. */
+  l2: number;
+  dropout: number;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Fraction of the training set held out for validation (0: none). */
+  valSplit: number;
+  /** Augmentation spec, e.g. "translate=2,rotate=10" (image datasets). */
+  augment?: string;
+  /** Learning-rate schedule, applied per epoch. */
+  schedule?: ScheduleConfig;
+  /** Stop after this many epochs without validation-accuracy improvement; restore the best weights. */
+  earlyStopping?: number;
+  clipNorm?: number;
+  /** Directory of dataset files (file-backed sets). */
+  dataDir?: string;
+}
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  dataset: 'mnist',
+  layers: [512, 256],
+  activation: 'relu',
+  optimizer: 'adam',
+  l2: 0,
+  dropout: 0.2,
+  epochs: 15,
+  batchSize: 128,
+  seed: 1,
+  valSplit: 0.1,
+  schedule: { type: 'cosine', tMax: 15 },
+};
+
+export interface RunResult {
+  config: TrainConfig;
+  model: Sequential;
+  data: DatasetSplit;
+  loss: LossName;
+  history: EpochLog[];
+  testAccuracy: number;
+  testLoss: number;
+  /** Seconds of the training steps, all epochs (validation passes not included). */
+  trainSeconds: number;
+  /** Wall-clock seconds of fit, validation included. */
+  wallSeconds: number;
+}
+
+export function checkConfig(c: TrainConfig): void {
+  const positiveInt = (v: number, what: string) => {
+    if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`config: ${what} must be a positive integer, found ${v}`);
+  };
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(c.optimizer)) {
+    throw new ConfigError(`config: unknown optimizer '${c.optimizer}', expected one of ${OPTIMIZER_NAMES.join(', ')}`);
+  }
+  if (c.lr !== undefined && !(c.lr > 0 && Number.isFinite(c.lr))) throw new ConfigError(`config: learning rate must be > 0, found ${c.lr}`);
+  positiveInt(c.epochs, 'epochs');
+  positiveInt(c.batchSize, 'batch size');
+  if (!(c.valSplit >= 0 && c.valSplit < 1)) throw new ConfigError(`config: validation split must be in [0, 1), found ${c.valSplit}`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new ConfigError(`config: dropout must be in [0, 1), found ${c.dropout}`);
+  if (!(c.l2 >= 0)) throw new ConfigError(`config: l2 must be ≥ 0, found ${c.l2}`);
+  if (c.weightDecay !== undefined && !(c.weightDecay >= 0)) throw new ConfigError(`config: weight decay must be ≥ 0, found ${c.weightDecay}`);
+  for (const h of c.layers) positiveInt(h, 'each hidden layer width');
+}
+
+/** The loss a dataset needs: sigmoid + BCE for two classes with one output, softmax + CE otherwise. */
+export function lossFor(data: Dataset): LossName {
+  return data.numClasses === 2 ? 'sigmoid_cross_entropy' : 'softmax_cross_entropy';
+}
+
+/**
+ * Loads the data, builds the MLP, trains it and measures it on the official test set.
+ * The validation split comes out of the training set; the test set is touched once, at the end.
+ */
+export async function runTraining(
+  config: TrainConfig,
+  { callbacks = [], kernels, data: preloaded }: { callbacks?: Callback[]; kernels?: Kernels; data?: DatasetSplit } = {},
+): Promise<RunResult> {
+  checkConfig(config);
+  const data = preloaded ?? (await loadDataset(config.dataset, { dir: config.dataDir, seed: config.seed }));
+  const loss = lossFor(data.train);
+  const root = new Rng(config.seed);
+  const { train, val } =
+    config.valSplit > 0 ? splitValidation(data.train, config.valSplit, root.stream('split')) : { train: data.train, val: undefined };
+  const model = mlp({
+    hidden: config.layers,
+    outputs: loss === 'sigmoid_cross_entropy' ? 1 : data.train.numClasses,
+    activation: config.activation,
+    dropout: config.dropout,
+  }).build({ inputWidth: data.train.x.cols, batchSize: config.batchSize, seed: config.seed, kernels });
+  const optimizer = createOptimizer(
+    config.optimizer,
+    model.params(),
+    { lr: config.lr ?? defaultLr(config.optimizer), weightDecay: config.weightDecay, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) },
+    model.kernels,
+  );
+  const baseLr = optimizer.lr;
+  const schedule = config.schedule ? createSchedule(config.schedule) : undefined;
+  let augment: Augmenter | undefined;
+  if (config.augment) {
+    if (!data.train.imageShape) throw new ConfigError(`config: augmentation needs an image dataset; '${config.dataset}' has no image shape`);
+    const [height, width] = data.train.imageShape;
+    augment = new Augmenter({ width, height, ...parseAugmentSpec(config.augment) });
+  }
+  const all = [...callbacks];
+  if (config.earlyStopping !== undefined && val) all.push(new EarlyStopping({ patience: config.earlyStopping }));
+  const t0 = performance.now();
+  const history = await fit(model, train, {
+    loss: createLoss(loss),
+    optimizer,
+    epochs: config.epochs,
+    seed: config.seed,
+    validation: val,
+    callbacks: all,
+    l2: config.l2,
+    augment,
+    clipNorm: config.clipNorm,
+    schedule: schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
+  });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const test = evaluate(model, data.test, { loss });
+  return {
+    config,
+    model,
+    data,
+    loss,
+    history,
+    testAccuracy: test.accuracy,
+    testLoss: test.loss,
+    trainSeconds: history.reduce((s, e) => s + e.seconds, 0),
+    wallSeconds,
+  };
+}

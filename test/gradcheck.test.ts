@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Matrix } from '../src/core/matrix.js';
+import { gradcheck } from '../src/nn/gradcheck.js';
+import { Activation, ACTIVATIONS } from '../src/nn/layers/activation.js';
+import { Dense } from '../src/nn/layers/dense.js';
+import { Dropout } from '../src/nn/layers/dropout.js';
+import { Softmax } from '../src/nn/layers/softmax.js';
+import { MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses.js';
+import { Sequential } from '../src/nn/model.js';
+import { assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
+
+const TOL = 1e-6;
+
+function build(layers: ConstructorParameters<typeof Sequential>[0], inputWidth: number, batch: number): Sequential {
+  return new Sequential(layers).build({ inputWidth, batchSize: batch, seed: 3, dtype: 'float64', inputGrad: true });
+}
+
+describe('gradient checks (central differences, float64)', () => {
+  it('Dense: weight, bias and input', () => {
+    const model = build([new Dense({ units: 4, init: 'glorot_normal' })], 5, 3);
+    model.params()[1].value.data.set([0.1, -0.2, 0.3, 0.05]); // non-zero bias
+    assertGradsClose(gradcheck(model, null, randomMatrix(3, 5, 1), null, { checkInput: true }), TOL);
+  });
+
+  it('Dense without bias', () => {
+    const model = build([new Dense({ units: 2, useBias: false })], 3, 2);
+    const r = gradcheck(model, null, randomMatrix(2, 3, 2), null, { checkInput: true });
+    assert.deepEqual(r.map((x) => x.name), ['dense_1.weight', 'input']);
+    assertGradsClose(r, TOL);
+  });
+
+  for (const kind of ACTIVATIONS) {
+    it(`activation ${kind}`, () => {
+      const model = build([new Activation({ kind })], 6, 4);
+      // keep inputs away from ReLU's kink at 0, where the derivative is undefined
+      const x = randomMatrix(4, 6, 7, -2, 2);
+      for (let i = 0; i < x.size; i++) if (Math.abs(x.data[i]) < 0.05) x.data[i] = 0.3;
+      assertGradsClose(gradcheck(model, null, x, null, { checkInput: true }), TOL);
+    });
+  }
+
+  it('activation with a custom alpha (leaky_relu 0.2, elu 0.5)', () => {
+    for (const [kind, alpha] of [['leaky_relu', 0.2], ['elu', 0.5]] as const) {
+      const model = build([new Activation({ kind, alpha })], 5, 3);
+      assertGradsClose(gradcheck(model, null, randomMatrix(3, 5, 9, -2, 2), null, { checkInput: true }), TOL);
+    }
+  });
+
+  it('softmax layer', () => {
+    const model = build([new Softmax()], 5, 3);
+    assertGradsClose(gradcheck(model, null, randomMatrix(3, 5, 4, -3, 3), null, { checkInput: true }), TOL);
+  });
+
+  it('dropout (train mode, fixed mask through resetRandom)', () => {
+    const model = build([new Dropout({ rate: 0.4 })], 8, 4);
+    const r = gradcheck(model, null, randomMatrix(4, 8, 5), null, { checkInput: true });
+    assertGradsClose(r, TOL);
+  });
+
+  it('softmax cross-entropy from logits, soft targets too', () => {
+    const model = build([new Activation({ kind: 'linear' })], 4, 5);
+    assertGradsClose(gradcheck(model, new SoftmaxCrossEntropy(), randomMatrix(5, 4, 1, -3, 3), randomOneHot(5, 4, 2), { checkInput: true }), TOL);
+    const soft = randomMatrix(5, 4, 3, 0, 1);
+    for (let i = 0; i < 5; i++) {
+      let s = 0;
+      for (let j = 0; j < 4; j++) s += soft.get(i, j);
+      for (let j = 0; j < 4; j++) soft.set(i, j, soft.get(i, j) / s);
+    }
+    assertGradsClose(gradcheck(model, new SoftmaxCrossEntropy(), randomMatrix(5, 4, 4, -3, 3), soft, { checkInput: true }), TOL);
+  });
+
+  it('sigmoid binary cross-entropy from logits', () => {
+    const model = build([new Activation({ kind: 'linear' })], 3, 4);
+    const t = randomMatrix(4, 3, 8, 0, 1);
+    assertGradsClose(gradcheck(model, new SigmoidCrossEntropy(), randomMatrix(4, 3, 6, -4, 4), t, { checkInput: true }), TOL);
+  });
+
+  it('mean squared error', () => {
+    const model = build([new Activation({ kind: 'linear' })], 3, 4);
+    assertGradsClose(gradcheck(model, new MeanSquaredError(), randomMatrix(4, 3, 6), randomMatrix(4, 3, 7), { checkInput: true }), TOL);
+  });
+
+  it('a whole 3-layer network with softmax cross-entropy (dropout off)', () => {
+    const model = build(
+      [
+        new Dense({ units: 7 }),
+        new Activation({ kind: 'tanh' }),
+        new Dense({ units: 6 }),
+        new Activation({ kind: 'gelu' }),
+        new Dense({ units: 3 }),
+      ],
+      5,
+      4,
+    );
+    assertGradsClose(gradcheck(model, new SoftmaxCrossEntropy(), randomMatrix(4, 5, 11), randomOneHot(4, 3, 12), { checkInput: true }), TOL);
+  });
+
+  it('a network with dropout inside, masks held fixed', () => {
+    const model = build([new Dense({ units: 6 }), new Activation({ kind: 'sigmoid' }), new Dropout({ rate: 0.3 }), new Dense({ units: 2 })], 4, 3);
+    assertGradsClose(gradcheck(model, new SigmoidCrossEntropy(), randomMatrix(3, 4, 13), randomMatrix(3, 2, 14, 0, 1)), TOL);
+  });
+
+  it('detects a wrong gradient (the check can fail)', () => {
+    const model = build([new Dense({ units: 3 })], 2, 2);
+    const dense = model.layers[0] as Dense;
+    const original = dense.backward.bind(dense);
+    dense.backward = (dy: Matrix) => {
+      const dx = original(dy);
+      model.params()[0].grad.data[0] += 0.01; // a planted bug
+      return dx;
+    };
+    const r = gradcheck(model, null, randomMatrix(2, 2, 1), null);
+    assert.ok(r[0].maxRelError > 1e-3, `the planted error went unnoticed: ${r[0].maxRelError}`);
+  });
+});

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { Matrix, type DType } from '../src/core/matrix.js';
+import { Rng } from '../src/core/random.js';
+import type { GradcheckResult } from '../src/nn/gradcheck.js';
+
+/** A [rows, cols] matrix of uniform values in [lo, hi). */
+export function randomMatrix(rows: number, cols: number, seed: number, lo = -1, hi = 1, dtype: DType = 'float64'): Matrix {
+  const rng = new Rng(seed, 'test');
+  const m = Matrix.zeros(rows, cols, dtype);
+  for (let i = 0; i < m.size; i++) m.data[i] = rng.range(lo, hi);
+  return m;
+}
+
+/** One-hot targets for random labels. */
+export function randomOneHot(rows: number, classes: number, seed: number): Matrix {
+  const rng = new Rng(seed, 'labels');
+  const t = Matrix.zeros(rows, classes, 'float64');
+  for (let i = 0; i < rows; i++) t.set(i, rng.int(classes), 1);
+  return t;
+}
+
+/** Asserts every gradient check result is within `tol` relative error, with a readable dump. */
+export function assertGradsClose(results: GradcheckResult[], tol: number): void {
+  assert.ok(results.length > 0, 'no tensors were checked');
+  for (const r of results) {
+    assert.ok(r.checked > 0, `${r.name}: nothing checked`);
+    assert.ok(
+      r.maxRelError < tol,
+      `${r.name}: max relative error ${r.maxRelError.toExponential(2)} ≥ ${tol} at index ${r.worst.index} ` +
+        `(analytic ${r.worst.analytic}, numeric ${r.worst.numeric})`,
+    );
+  }
+}
+
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = 'value'): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    assert.ok(d <= tol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: expected ${expected[i]}, found ${actual[i]} (diff ${d})`);
+  }
+}

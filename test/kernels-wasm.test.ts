@@ -1,0 +1,372 @@
+// The WebAssembly SIMD backend against the TypeScript reference, kernel by kernel, on random shapes
+// (odd sizes, m/n/k = 1, transposes, alpha/beta, bias, aliasing), with buffers both in wasm memory
+// and plain Float32Arrays; plus thread determinism and the allocator.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import type { ActivationKind, GemmOptions, Kernels } from '../src/core/kernels.js';
+import { JsKernels } from '../src/core/kernels-js.js';
+import { Matrix } from '../src/core/matrix.js';
+import { Rng } from '../src/core/random.js';
+import { createWasmKernels, type WasmKernels } from '../src/core/wasm/index.js';
+
+// Smallest module using a v128 (as wasm-feature-detect's SIMD probe).
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+const skip = simd ? false : 'WebAssembly SIMD is unavailable on this runtime';
+
+const js = new JsKernels();
+const wasm = simd ? await createWasmKernels({ threads: 2 }) : null;
+const plain = simd ? await createWasmKernels({ threads: 1, relaxed: false }) : null;
+after(async () => {
+  await wasm?.dispose();
+  await plain?.dispose();
+});
+
+function need(k: WasmKernels | null): WasmKernels {
+  assert.ok(k, 'WebAssembly SIMD works here but the wasm backend did not load: run `npm run build:wasm`');
+  return k;
+}
+
+/** A [rows, cols] matrix of uniform values in [lo, hi): in `k`'s memory, or a plain Float32Array. */
+function rand(k: Kernels | null, rows: number, cols: number, rng: Rng, lo = -1, hi = 1): Matrix {
+  const m = new Matrix(rows, cols, k ? k.alloc(rows * cols) : new Float32Array(rows * cols));
+  for (let i = 0; i < m.size; i++) m.data[i] = rng.range(lo, hi);
+  return m;
+}
+
+function f64(m: Matrix): Matrix {
+  return m.clone('float64');
+}
+
+function assertNear(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: (i: number) => number, what: string): void {
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (!(d <= tol(i))) assert.fail(`${what}[${i}]: expected ${expected[i]}, found ${actual[i]} (diff ${d}, tol ${tol(i)})`);
+  }
+}
+
+/** Relative closeness for float32 results of float32 inputs. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rel = 2e-6, abs = 1e-6): void {
+  assertNear(actual, expected, (i) => abs + rel * Math.abs(expected[i]), what);
+}
+
+const abs = (m: Matrix): Matrix => {
+  const r = f64(m);
+  for (let i = 0; i < r.size; i++) r.data[i] = Math.abs(r.data[i]);
+  return r;
+};
+
+/** Runs one GEMM on `k` and checks it against the float64 reference with a float32 error bound. */
+function checkGemm(k: WasmKernels, rng: Rng, m: number, n: number, kk: number, o: GemmOptions, owned: boolean): void {
+  const mem = owned ? k : null;
+  const a = o.transA ? rand(mem, kk, m, rng) : rand(mem, m, kk, rng);
+  const b = o.transB ? rand(mem, n, kk, rng) : rand(mem, kk, n, rng);
+  const c = rand(mem, m, n, rng);
+  if (!o.beta) c.data.fill(NaN); // beta = 0 must ignore C entirely
+  const bias = o.bias ? (owned ? (k.alloc(n) as Float32Array) : new Float32Array(n)) : undefined;
+  if (bias) for (let j = 0; j < n; j++) bias[j] = rng.range(-1, 1);
+  const opts: GemmOptions = { ...o, bias };
+  const want = f64(c);
+  js.gemm(f64(a), f64(b), want, { ...opts, bias: bias && Float64Array.from(bias) });
+  // bound: |error| ≲ k·u·(|alpha|·Σ|a||b| + |beta·c|) + |bias| terms, u = 2^-24
+  const mag = Matrix.zeros(m, n, 'float64');
+  js.gemm(abs(a), abs(b), mag, { transA: o.transA, transB: o.transB, alpha: Math.abs(o.alpha ?? 1) });
+  k.gemm(a, b, c, opts);
+  const name = `gemm ${m}×${kk}×${n} ${JSON.stringify(o)} ${owned ? 'wasm memory' : 'plain arrays'}`;
+  const u = 2 ** -24;
+  assertNear(c.data, want.data, (i) => (kk + 4) * u * (mag.data[i] + Math.abs(want.data[i])) + 1e-7, name);
+  for (const x of [a, b, c]) k.release(x.data);
+}
+
+const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 31, 33, 64, 65, 100];
+
+describe('wasm gemm vs reference', { skip }, () => {
+  for (const [label, get] of [['relaxed SIMD, 2 threads', () => wasm], ['plain SIMD, 1 thread', () => plain]] as const) {
+    test(`random shapes, all transposes (${label})`, () => {
+      const k = need(get());
+      const rng = new Rng(1, label);
+      for (let t = 0; t < 160; t++) {
+        const pick = () => SIZES[rng.int(SIZES.length)];
+        const opts: GemmOptions = {
+          transA: (t & 1) === 1,
+          transB: (t & 2) === 2,
+          alpha: [1, 0.7, -2][rng.int(3)],
+          beta: [0, 0, 1, 0.5, -1.5][rng.int(5)],
+          bias: rng.uniform() < 0.4 ? new Float32Array(0) : undefined,
+        };
+        checkGemm(k, rng, pick(), pick(), pick(), opts, t % 3 !== 0);
+      }
+    });
+
+    test(`k and n across the cache blocks, bias, big enough to split (${label})`, () => {
+      const k = need(get());
+      const rng = new Rng(2, label);
+      for (let t = 0; t < 4; t++) {
+        const o = { transA: (t & 1) === 1, transB: (t & 2) === 2 };
+        checkGemm(k, rng, 67, 129, 515, { ...o, beta: 0.5, bias: new Float32Array(0) }, true);
+        checkGemm(k, rng, 130, 1030, 9, { ...o, alpha: 0.5 }, t === 0);
+      }
+    });
+  }
+
+  test('k = 0 leaves beta·C + bias; m or n = 0 is a no-op', () => {
+    const k = need(wasm);
+    const rng = new Rng(3);
+    const c = rand(k, 3, 5, rng);
+    const want = f64(c);
+    const bias = Float32Array.from([1, 2, 3, 4, 5]);
+    k.gemm(rand(k, 3, 0, rng), rand(k, 0, 5, rng), c, { beta: 2, bias });
+    js.gemm(Matrix.zeros(3, 0, 'float64'), Matrix.zeros(0, 5, 'float64'), want, { beta: 2, bias: Float64Array.from(bias) });
+    assertClose(c.data, want.data, 'k = 0');
+    k.gemm(rand(k, 0, 4, rng), rand(k, 4, 5, rng), new Matrix(0, 5, k.alloc(1)));
+  });
+
+  test('rejects mismatched shapes like the reference', () => {
+    const k = need(wasm);
+    const rng = new Rng(4);
+    assert.throws(() => k.gemm(rand(k, 2, 3, rng), rand(k, 4, 2, rng), rand(k, 2, 2, rng)), /gemm: op\(A\) is \[2, 3\]/);
+  });
+
+  test('float64 matrices are delegated to the reference (exact)', () => {
+    const k = need(wasm);
+    const rng = new Rng(5);
+    const a = f64(rand(null, 7, 9, rng));
+    const b = f64(rand(null, 9, 5, rng));
+    const c1 = Matrix.zeros(7, 5, 'float64');
+    const c2 = Matrix.zeros(7, 5, 'float64');
+    k.gemm(a, b, c1);
+    js.gemm(a, b, c2);
+    assert.deepEqual(c1.data, c2.data);
+    assert.ok(k.alloc(3, 'float64') instanceof Float64Array);
+  });
+});
+
+describe('wasm threads', { skip }, () => {
+  test('gemm is bit-identical on 1 and 2 threads', () => {
+    const k = need(wasm);
+    assert.equal(k.threads, 2, 'the pool should have 2 threads');
+    const rng = new Rng(6);
+    for (const [m, kk, n] of [[300, 700, 500], [784, 128, 256], [129, 257, 1031], [1000, 33, 9]]) {
+      for (let t = 0; t < 4; t++) {
+        const o: GemmOptions = { transA: (t & 1) === 1, transB: (t & 2) === 2, beta: 0.5, alpha: 1.25, bias: k.alloc(n).fill(0.25) };
+        const a = o.transA ? rand(k, kk, m, rng) : rand(k, m, kk, rng);
+        const b = o.transB ? rand(k, n, kk, rng) : rand(k, kk, n, rng);
+        const c0 = rand(k, m, n, rng);
+        const c1 = new Matrix(m, n, k.alloc(m * n));
+        const c2 = new Matrix(m, n, k.alloc(m * n));
+        c1.data.set(c0.data);
+        c2.data.set(c0.data);
+        k.setThreads(1);
+        k.gemm(a, b, c1, o);
+        k.setThreads(2);
+        k.gemm(a, b, c2, o);
+        const u1 = new Uint32Array(c1.data.buffer, c1.data.byteOffset, m * n);
+        const u2 = new Uint32Array(c2.data.buffer, c2.data.byteOffset, m * n);
+        const diff = u1.findIndex((v, i) => v !== u2[i]);
+        assert.equal(diff, -1, `${m}×${kk}×${n} ${JSON.stringify({ ...o, bias: 0.25 })}: element ${diff} differs`);
+        for (const x of [a, b, c0, c1, c2]) k.release(x.data);
+      }
+    }
+  });
+});
+
+describe('wasm allocator', { skip }, () => {
+  test('release lets alloc reuse the block, zero-filled', () => {
+    const k = need(wasm);
+    const a = k.alloc(1000) as Float32Array;
+    a.fill(7);
+    const off = a.byteOffset;
+    k.release(a);
+    const b = k.alloc(1000) as Float32Array;
+    assert.equal(b.byteOffset, off);
+    assert.ok(b.every((v) => v === 0));
+    const c = k.alloc(10) as Float32Array;
+    assert.notEqual(c.byteOffset, b.byteOffset);
+    assert.equal(b.byteOffset % 16, 0);
+    k.release(b);
+    k.release(c);
+  });
+
+  test('memory grows and earlier buffers stay valid; foreign arrays are not ours', () => {
+    const k = need(wasm);
+    const before = k.alloc(16) as Float32Array;
+    before.fill(3);
+    const big = k.alloc(12 << 20) as Float32Array; // 48 MiB > the initial 16 MiB
+    big[big.length - 1] = 1;
+    assert.ok(before.every((v) => v === 3));
+    assert.ok(k.heap.ptrOf(before) >= 0 && k.heap.ptrOf(big) >= 0);
+    assert.equal(k.heap.ptrOf(new Float32Array(16)), -1);
+    // a kernel on a buffer issued before the grow still sees its data
+    assert.equal(k.sumSquares(before, 16), 16 * 9);
+    k.release(big);
+    k.release(before);
+  });
+});
+
+const KINDS: ActivationKind[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu'];
+
+describe('wasm element-wise and row kernels vs reference', { skip }, () => {
+  for (const owned of [true, false]) {
+    const where = owned ? 'wasm memory' : 'plain arrays';
+    const mem = (k: WasmKernels) => (owned ? k : null);
+
+    test(`activations forward/backward, y aliasing x (${where})`, () => {
+      const k = need(wasm);
+      const rng = new Rng(7, where);
+      for (const kind of KINDS) {
+        for (const [r, c] of [[1, 1], [3, 7], [17, 33], [64, 129]]) {
+          const x = rand(mem(k), r, c, rng, -6, 6);
+          x.data[0] = 0;
+          const dy = rand(mem(k), r, c, rng);
+          const y = rand(mem(k), r, c, rng);
+          const dx = rand(mem(k), r, c, rng);
+          const yr = y.clone(), dxr = dx.clone();
+          k.activation(kind, x, y, 0.1);
+          js.activation(kind, x, yr, 0.1);
+          assertClose(y.data, yr.data, `${kind} forward ${r}×${c}`, 4e-6);
+          k.activationBackward(kind, x, yr, dy, dx, 0.1);
+          js.activationBackward(kind, x, yr, dy, dxr, 0.1);
+          assertClose(dx.data, dxr.data, `${kind} backward ${r}×${c}`, 4e-6);
+          // aliasing: y = x and dx = dy
+          const xr = x.clone(), dyr = dy.clone();
+          k.activationBackward(kind, x, yr, dy, dy, 0.1);
+          js.activationBackward(kind, xr, yr, dyr, dyr, 0.1);
+          assertClose(dy.data, dyr.data, `${kind} backward in place`, 4e-6);
+          k.activation(kind, x, x, 0.1);
+          js.activation(kind, xr, xr, 0.1);
+          assertClose(x.data, xr.data, `${kind} forward in place`, 4e-6);
+        }
+      }
+    });
+
+    test(`row sums, softmax, log-sum-exp, argmax (${where})`, () => {
+      const k = need(wasm);
+      const rng = new Rng(8, where);
+      for (const [r, c] of [[1, 1], [5, 3], [33, 10], [128, 17]]) {
+        const x = rand(mem(k), r, c, rng, -8, 8);
+        if (r > 2) x.data.fill(1e4, c, 2 * c); // huge logits stay finite
+        const out = Float32Array.from({ length: c }, () => rng.range(-1, 1));
+        const outW = owned ? (k.alloc(c) as Float32Array) : new Float32Array(c);
+        outW.set(out);
+        k.sumRowsInto(x, outW);
+        js.sumRowsInto(x, out);
+        assertClose(outW, out, `sumRowsInto ${r}×${c}`);
+        const y = rand(mem(k), r, c, rng);
+        const yr = y.clone();
+        k.softmaxRows(x, y);
+        js.softmaxRows(x, yr);
+        assertClose(y.data, yr.data, `softmaxRows ${r}×${c}`, 1e-5, 1e-7);
+        const lse = new Float32Array(r), lser = new Float32Array(r);
+        k.logSumExpRows(x, lse);
+        js.logSumExpRows(x, lser);
+        assertClose(lse, lser, `logSumExpRows ${r}×${c}`);
+        const am = new Int32Array(r), amr = new Int32Array(r);
+        k.argmaxRows(x, am);
+        js.argmaxRows(x, amr);
+        assert.deepEqual(am, amr);
+        const xr = x.clone();
+        k.softmaxRows(x, x);
+        js.softmaxRows(xr, xr);
+        assertClose(x.data, xr.data, `softmaxRows in place ${r}×${c}`, 1e-5, 1e-7);
+      }
+    });
+
+    test(`fused losses (${where})`, () => {
+      const k = need(wasm);
+      const rng = new Rng(9, where);
+      for (const [r, c] of [[1, 1], [4, 3], [32, 10], [100, 7]]) {
+        const z = rand(mem(k), r, c, rng, -10, 10);
+        const t = rand(mem(k), r, c, rng, 0, 1);
+        for (let i = 0; i < r; i++) {
+          let s = 0;
+          for (let j = 0; j < c; j++) s += t.data[i * c + j];
+          for (let j = 0; j < c; j++) t.data[i * c + j] /= s; // soft targets, rows sum to 1
+        }
+        const scale = 1 / r;
+        const cases = [
+          ['softmaxCrossEntropy', (kk: Kernels, g: Matrix | null) => kk.softmaxCrossEntropy(z, t, g, scale)],
+          ['sigmoidCrossEntropy', (kk: Kernels, g: Matrix | null) => kk.sigmoidCrossEntropy(z, t, g, scale)],
+          ['squaredError', (kk: Kernels, g: Matrix | null) => kk.squaredError(z, t, g, scale)],
+        ] as const;
+        for (const [name, f] of cases) {
+          const g = rand(mem(k), r, c, rng);
+          const gr = g.clone();
+          const loss = f(k, g);
+          const lossR = f(js, gr);
+          assertClose([loss], [lossR], `${name} loss ${r}×${c}`, 1e-5);
+          assertClose([f(k, null)], [lossR], `${name} loss without gradient`, 1e-5);
+          assertClose(g.data, gr.data, `${name} gradient ${r}×${c}`, 1e-5, 1e-7);
+        }
+      }
+    });
+
+    test(`mul, axpy, sumSquares (${where})`, () => {
+      const k = need(wasm);
+      const rng = new Rng(10, where);
+      for (const n of [1, 3, 4, 5, 31, 1000]) {
+        const a = rand(mem(k), 1, n, rng).data as Float32Array;
+        const b = rand(mem(k), 1, n, rng).data as Float32Array;
+        const out = owned ? (k.alloc(n) as Float32Array) : new Float32Array(n);
+        const outR = new Float32Array(n);
+        k.mul(a, b, out, n);
+        js.mul(a, b, outR, n);
+        assertClose(out, outR, `mul ${n}`, 0, 0);
+        const aR = a.slice();
+        k.mul(a, b, a, n); // out aliasing a
+        js.mul(aR, b, aR, n);
+        assertClose(a, aR, `mul in place ${n}`, 0, 0);
+        const y = b.slice(), yR = b.slice();
+        k.axpy(-0.3, a, y, n);
+        js.axpy(-0.3, a, yR, n);
+        assertClose(y, yR, `axpy ${n}`);
+        assertClose([k.sumSquares(a, n)], [js.sumSquares(a, n)], `sumSquares ${n}`, 1e-12);
+      }
+    });
+  }
+});
+
+describe('wasm optimizer updates vs reference', { skip }, () => {
+  for (const owned of [true, false]) {
+    const where = owned ? 'wasm memory' : 'plain arrays';
+    test(`sgd, adagrad, rmsprop, adam: three steps (${where})`, () => {
+      const k = need(wasm);
+      const rng = new Rng(11, where);
+      const vec = (n: number, lo = -1, hi = 1) => {
+        const v = owned ? (k.alloc(n) as Float32Array) : new Float32Array(n);
+        for (let i = 0; i < n; i++) v[i] = rng.range(lo, hi);
+        return v;
+      };
+      for (const n of [1, 7, 64, 1001]) {
+        type Step = (kk: Kernels, p: Float32Array, g: Float32Array, s: Float32Array[], t: number) => void;
+        /** `states`: the value range each state buffer starts in. */
+        const run = (name: string, states: [number, number][], step: Step) => {
+          const p = vec(n), g = vec(n);
+          const s = states.map(([lo, hi]) => vec(n, lo, hi));
+          const pR = p.slice(), sR = s.map((x) => x.slice());
+          for (let t = 1; t <= 3; t++) {
+            step(k, p, g, s, t);
+            step(js, pR, g, sR, t);
+          }
+          assertClose(p, pR, `${name} p (n = ${n})`, 1e-5);
+          s.forEach((x, i) => assertClose(x, sR[i], `${name} state ${i} (n = ${n})`, 1e-5));
+        };
+        for (const [momentum, nesterov, dampening] of [[0, false, 0], [0.9, false, 0.1], [0.9, true, 0]] as const) {
+          run(`sgd m=${momentum} nesterov=${nesterov}`, [[-1, 1]], (kk, p, g, [buf], t) =>
+            kk.sgdStep(p, g, buf, { lr: 0.1, momentum, dampening, nesterov, weightDecay: 0.01, firstStep: t === 1 }),
+          );
+        }
+        run('adagrad', [[0, 1]], (kk, p, g, [sum], t) => kk.adagradStep(p, g, sum, { clr: 0.1 / (1 + (t - 1) * 0.01), eps: 1e-10, weightDecay: 0.01 }));
+        for (const [momentum, centered] of [[0, false], [0.9, true]] as const) {
+          run(`rmsprop m=${momentum} centered=${centered}`, [[0.5, 1], [-1, 1], [-0.1, 0.1]], (kk, p, g, [sq, buf, gAvg]) =>
+            kk.rmspropStep(p, g, sq, buf, gAvg, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0.01, momentum, centered }),
+          );
+        }
+        for (const decoupled of [false, true]) {
+          run(`adam decoupled=${decoupled}`, [[-1, 1], [0, 1]], (kk, p, g, [m, v], t) =>
+            kk.adamStep(p, g, m, v, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled, step: t }),
+          );
+        }
+      }
+    });
+  }
+});
