@@ -5,6 +5,7 @@ import { loadDataset } from './data/registry.js';
 import { ConfigError } from './errors.js';
 import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
 import { createLoss, type LossName } from './nn/losses.js';
+import { batchNorm } from './nn/layers/index.js';
 import { mlp } from './nn/mlp.js';
 import type { Sequential } from './nn/model.js';
 import { createOptimizer, defaultLr, OPTIMIZER_NAMES, type OptimizerName } from './nn/optimizers/index.js';
@@ -34,11 +35,17 @@ export interface TrainConfig {
   valSplit: number;
   /** Augmentation spec, e.g. "translate=2,rotate=10" (image datasets). */
   augment?: string;
-  /** Learning-rate schedule, applied per epoch. */
+  /** Learning-rate schedule; t counts epochs, fractionally (updated every step), so cosine decays smoothly. */
   schedule?: ScheduleConfig;
   /** Stop after this many epochs without validation-accuracy improvement; restore the best weights. */
   earlyStopping?: number;
   clipNorm?: number;
+  /** Batch normalisation after each hidden Dense, before its activation. */
+  batchNorm?: boolean;
+  /** Label smoothing ε in [0, 1) of the training targets. */
+  labelSmoothing?: number;
+  /** Max-norm bound c on each hidden unit's incoming weights, applied after every step. */
+  maxNorm?: number;
   /** Directory of dataset files (file-backed sets). */
   dataDir?: string;
 }
@@ -86,6 +93,11 @@ export function checkConfig(c: TrainConfig): void {
   if (!(c.l2 >= 0)) throw new ConfigError(`config: l2 must be ≥ 0, found ${c.l2}`);
   if (c.weightDecay !== undefined && !(c.weightDecay >= 0)) throw new ConfigError(`config: weight decay must be ≥ 0, found ${c.weightDecay}`);
   for (const h of c.layers) positiveInt(h, 'each hidden layer width');
+  if (c.labelSmoothing !== undefined && !(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) {
+    throw new ConfigError(`config: label smoothing must be in [0, 1), found ${c.labelSmoothing}`);
+  }
+  if (c.maxNorm !== undefined && !(c.maxNorm > 0 && Number.isFinite(c.maxNorm))) throw new ConfigError(`config: max norm must be > 0, found ${c.maxNorm}`);
+  if (c.batchNorm !== undefined && typeof c.batchNorm !== 'boolean') throw new ConfigError(`config: batchNorm must be true or false, found ${JSON.stringify(c.batchNorm)}`);
 }
 
 /** The loss a dataset needs: sigmoid + BCE for two classes with one output, softmax + CE otherwise. */
@@ -112,6 +124,7 @@ export async function runTraining(
     outputs: loss === 'sigmoid_cross_entropy' ? 1 : data.train.numClasses,
     activation: config.activation,
     dropout: config.dropout,
+    normalization: config.batchNorm ? () => batchNorm() : undefined,
   }).build({ inputWidth: data.train.x.cols, batchSize: config.batchSize, seed: config.seed, kernels });
   const optimizer = createOptimizer(
     config.optimizer,
@@ -140,7 +153,9 @@ export async function runTraining(
     l2: config.l2,
     augment,
     clipNorm: config.clipNorm,
-    schedule: schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
+    labelSmoothing: config.labelSmoothing,
+    maxNorm: config.maxNorm,
+    schedule: schedule ? (epoch, step, steps) => schedule.lr((epoch * steps + step) / steps, baseLr) : undefined,
   });
   const wallSeconds = (performance.now() - t0) / 1000;
   const test = evaluate(model, data.test, { loss });

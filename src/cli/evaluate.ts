@@ -29,9 +29,10 @@ export function evaluateCommand(): Command {
     .action(async (f: EvaluateFlags) => {
       const kernels = await setupBackend(f);
       const { model, architecture, training } = loadModel(f.model, { batchSize: f.batchSize, kernels });
-      const trainedOn = (training.config as { dataset?: string } | undefined)?.dataset;
-      const name = f.dataset ?? trainedOn ?? 'mnist';
-      const data = await loadDataset(name, { dir: f.dataDir });
+      const trained = (training.config ?? {}) as { dataset?: string; seed?: number };
+      const name = f.dataset ?? trained.dataset ?? 'mnist';
+      // generated sets (spirals, moons) and seeded splits (iris) are rebuilt with the training seed
+      const data = await loadDataset(name, { dir: f.dataDir, seed: trained.seed });
       const t0 = performance.now();
       const r = evaluate(model, data.test, { loss: architecture.loss });
       const seconds = (performance.now() - t0) / 1000;

@@ -26,6 +26,9 @@ interface TrainFlags {
   schedule: string;
   earlyStopping?: number;
   clipNorm?: number;
+  batchNorm?: boolean;
+  labelSmoothing?: number;
+  maxNorm?: number;
   dataDir?: string;
   save?: string;
   json?: boolean;
@@ -61,6 +64,9 @@ export function trainCommand(): Command {
     .addOption(new Option('--schedule <name>', 'learning-rate schedule over epochs').choices(['constant', 'cosine', 'step', 'warmup-cosine']).default('cosine'))
     .option('--early-stopping <patience>', 'stop when validation accuracy has not improved for this many epochs', positiveInt)
     .option('--clip-norm <n>', 'clip the global gradient norm', positiveNumber)
+    .option('--batch-norm', 'batch normalisation after each hidden layer, before its activation')
+    .option('--label-smoothing <ε>', 'label smoothing of the training targets, in [0, 1)', fraction)
+    .option('--max-norm <c>', "max-norm bound on each hidden unit's incoming weights", positiveNumber)
     .option('--data-dir <dir>', 'directory with the dataset files')
     .option('--save <path>', 'save the trained model (safetensors)')
     .option('--json', 'print a JSON summary as the last line of stdout')
@@ -86,6 +92,9 @@ export function trainCommand(): Command {
         schedule: scheduleFrom(f.schedule, f.epochs),
         earlyStopping: f.earlyStopping,
         clipNorm: f.clipNorm,
+        batchNorm: f.batchNorm,
+        labelSmoothing: f.labelSmoothing,
+        maxNorm: f.maxNorm,
         dataDir: f.dataDir,
       };
       const log = f.json ? process.stderr : process.stdout;

@@ -93,7 +93,7 @@ export class EarlyStopping implements Callback {
     this.wait = 0;
     this.bestEpoch = 0;
     this.stoppedEpoch = 0;
-    this.bestWeights = this.restoreBestWeights ? new Float32Array(model.parameterCount) : null;
+    this.bestWeights = this.restoreBestWeights ? new Float32Array(model.weightCount) : null;
   }
 
   onEpochEnd(log: EpochLog): 'stop' | void {
@@ -107,7 +107,7 @@ export class EarlyStopping implements Callback {
       this.best = value;
       this.bestEpoch = log.epoch;
       this.wait = 0;
-      this.bestWeights?.set(this.model!.paramArena);
+      if (this.bestWeights) this.model!.getWeights(this.bestWeights);
       return;
     }
     if (++this.wait > this.patience) {

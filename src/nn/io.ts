@@ -1,6 +1,8 @@
 import { loadSafetensorsFile, saveSafetensorsAtomic, type NamedTensor } from '../io/safetensors.js';
 import { ModelFileError, ScratchnetError } from '../errors.js';
 import type { Kernels } from '../core/kernels.js';
+import type { Matrix } from '../core/matrix.js';
+import type { LayerBuffer } from './layer.js';
 import { layerFromConfig } from './layers/index.js';
 import { LOSSES, type LossName } from './losses.js';
 import { Sequential } from './model.js';
@@ -37,15 +39,21 @@ export function architectureOf(model: Sequential, loss: LossName, extra: Pick<Ar
   };
 }
 
+/** Every layer's non-trainable buffers (batch norm's running statistics), in layer order. */
+function layerBuffers(model: Sequential): LayerBuffer[] {
+  return model.layers.flatMap((l) => l.buffers?.() ?? []);
+}
+
 /**
  * Saves the weights as safetensors (float32, one tensor per parameter, named like `dense_1.weight`
- * with shape [in, out]) with the architecture and the training config as JSON in `__metadata__`.
+ * with shape [in, out], then one per layer buffer such as `batch_norm_1.running_mean`) with the
+ * architecture and the training config as JSON in `__metadata__`.
  * Written to a temporary file and renamed: an existing file is never left half-written.
  */
 export function saveModel(path: string, model: Sequential, architecture: Architecture, training: Record<string, unknown> = {}): void {
-  const tensors: NamedTensor[] = model.params().map((p) => ({
+  const tensors: NamedTensor[] = [...model.params(), ...layerBuffers(model)].map((p) => ({
     name: p.name,
-    shape: [p.value.rows, p.value.cols],
+    shape: fileShape(p.value),
     data: Float32Array.from(p.value.view()),
   }));
   saveSafetensorsAtomic(path, tensors, {
@@ -79,20 +87,26 @@ export function loadModel(path: string, { batchSize = 256, kernels }: { batchSiz
     if (e instanceof ModelFileError || !(e instanceof ScratchnetError)) throw e;
     throw new ModelFileError(`${path}: invalid architecture: ${e.message}`);
   }
-  for (const p of model.params()) {
+  const stored = [...model.params(), ...layerBuffers(model)];
+  for (const p of stored) {
     const t = tensors.get(p.name);
     if (!t) throw new ModelFileError(`${path}: tensor '${p.name}' is missing`);
-    const [rows, cols] = t.shape;
-    if (t.shape.length !== 2 || rows !== p.value.rows || cols !== p.value.cols) {
-      throw new ModelFileError(`${path}: tensor '${p.name}' has shape [${t.shape.join(', ')}], the architecture needs [${p.value.rows}, ${p.value.cols}]`);
+    const expected = fileShape(p.value);
+    if (t.shape.length !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
+      throw new ModelFileError(`${path}: tensor '${p.name}' has shape [${t.shape.join(', ')}], the architecture needs [${expected.join(', ')}]`);
     }
     p.value.data.set(t.data);
   }
-  if (tensors.size !== model.params().length) {
-    const extra = [...tensors.keys()].filter((n) => !model.params().some((p) => p.name === n));
+  if (tensors.size !== stored.length) {
+    const extra = [...tensors.keys()].filter((n) => !stored.some((p) => p.name === n));
     throw new ModelFileError(`${path}: unexpected tensors ${extra.join(', ')} not used by the architecture`);
   }
   return { model, architecture, training };
+}
+
+/** Shape in the file: vectors (biases, batch-norm statistics, stored as [1, n]) are saved as [n], as torch does. */
+function fileShape(m: Matrix): number[] {
+  return m.rows === 1 ? [m.cols] : [m.rows, m.cols];
 }
 
 function parseJson(text: string | undefined, path: string, key: string): unknown {

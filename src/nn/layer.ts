@@ -18,6 +18,17 @@ export interface Param {
   readonly decay: number;
 }
 
+/**
+ * A non-trainable tensor a layer keeps between batches (batch norm's running statistics): no
+ * gradient, no optimizer state, but saved in model files beside the parameters.
+ */
+export interface LayerBuffer {
+  /** Unique within a model, e.g. `batch_norm_1.running_mean`. */
+  readonly name: string;
+  /** [rows, cols], owned by the layer and updated in place. */
+  readonly value: Matrix;
+}
+
 /** What a layer may use while it builds: the backend, the planned batch size, random streams. */
 export interface BuildContext {
   readonly kernels: Kernels;
@@ -54,6 +65,11 @@ export interface Layer {
   /** dy: [batch, out] → dx: [batch, in]; accumulates parameter gradients. */
   backward(dy: Matrix): Matrix;
   params(): Param[];
+  /**
+   * Non-trainable state saved in model files as extra tensors (e.g. running statistics); valid
+   * after `build`. Optional: most layers have none.
+   */
+  buffers?(): LayerBuffer[];
   /** Constructor options that recreate this layer (stored in model files). */
   config(): Record<string, unknown>;
   /** Restarts the layer's random streams, so the next forward draws the same numbers again. */

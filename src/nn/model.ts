@@ -164,16 +164,41 @@ export class Sequential {
     return this.built ? this.paramArena.length : 0;
   }
 
-  /** A copy of every parameter value, flat (arena layout). */
-  getWeights(): Float32Array {
-    return Float32Array.from(this.paramArena);
+  /** Non-trainable state (batch norm's running statistics), in layer order. */
+  stateBuffers(): Float[] {
+    return this.layers.flatMap((l) => l.buffers?.() ?? []).map((b) => b.value.data);
   }
 
-  setWeights(w: ArrayLike<number>): void {
-    if (w.length !== this.paramArena.length) {
-      throw new ShapeError(`Sequential.setWeights: expected ${this.paramArena.length} values, found ${w.length}`);
+  /** Length of {@link getWeights}: every parameter plus every non-trainable state value. */
+  get weightCount(): number {
+    return this.paramArena.length + this.stateBuffers().reduce((s, b) => s + b.length, 0);
+  }
+
+  /** A copy of every parameter value (arena layout) followed by the non-trainable state. */
+  getWeights(out: Float32Array = new Float32Array(this.weightCount)): Float32Array {
+    if (out.length !== this.weightCount) {
+      throw new ShapeError(`Sequential.getWeights: expected an output of ${this.weightCount} values, found ${out.length}`);
     }
-    this.paramArena.set(w);
+    out.set(this.paramArena);
+    let offset = this.paramArena.length;
+    for (const b of this.stateBuffers()) {
+      out.set(b, offset);
+      offset += b.length;
+    }
+    return out;
+  }
+
+  /** Puts back values from {@link getWeights}. */
+  setWeights(w: Float32Array): void {
+    if (w.length !== this.weightCount) {
+      throw new ShapeError(`Sequential.setWeights: expected ${this.weightCount} values, found ${w.length}`);
+    }
+    this.paramArena.set(w.subarray(0, this.paramArena.length));
+    let offset = this.paramArena.length;
+    for (const b of this.stateBuffers()) {
+      b.set(w.subarray(offset, offset + b.length));
+      offset += b.length;
+    }
   }
 
   /** A table of layers with output shapes and parameter counts. */

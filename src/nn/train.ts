@@ -4,6 +4,7 @@ import { BatchIterator, type TargetKind } from '../data/batches.js';
 import { validateDataset, type Dataset } from '../data/dataset.js';
 import { ConfigError, DivergenceError, ShapeError } from '../errors.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
+import { applyMaxNorm } from './constraints.js';
 import { createLoss, type Loss } from './losses.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -32,6 +33,14 @@ export interface FitOptions {
   schedule?: (epoch: number, step: number, stepsPerEpoch: number) => number;
   /** Rescale the whole gradient to this L2 norm when it is larger. */
   clipNorm?: number;
+  /**
+   * Label smoothing ε in [0, 1) for the training targets (torch's `label_smoothing`):
+   * t = (1−ε)·onehot + ε/K for softmax cross-entropy; t = (1−ε)·t + ε/2 for sigmoid cross-entropy.
+   * The reported training loss is against the smoothed targets; validation uses the plain ones.
+   */
+  labelSmoothing?: number;
+  /** Max-norm constraint c: after each step, hidden units' incoming weight columns get ‖w‖ ≤ c. */
+  maxNorm?: number;
 }
 
 export interface EvaluateResult {
@@ -78,11 +87,13 @@ function predictClasses(model: Sequential, logits: Matrix, out: Int32Array): voi
  * DivergenceError names the epoch and step. Returns the per-epoch history.
  */
 export async function fit(model: Sequential, train: Dataset, opts: FitOptions): Promise<EpochLog[]> {
-  const { optimizer, epochs = 10, validation, callbacks = [], l2 = 0, augment, schedule, clipNorm } = opts;
+  const { optimizer, epochs = 10, validation, callbacks = [], l2 = 0, augment, schedule, clipNorm, labelSmoothing = 0, maxNorm } = opts;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`fit: epochs must be a positive integer, found ${epochs}`);
   if (!(l2 >= 0)) throw new ConfigError(`fit: l2 must be ≥ 0, found ${l2}`);
   if (clipNorm !== undefined && !(clipNorm > 0)) throw new ConfigError(`fit: clipNorm must be > 0, found ${clipNorm}`);
+  if (maxNorm !== undefined && !(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ConfigError(`fit: maxNorm must be > 0, found ${maxNorm}`);
   const loss = typeof opts.loss === 'object' ? opts.loss : createLoss(opts.loss ?? 'softmax_cross_entropy');
+  const smoothingClasses = labelSmoothing === 0 ? 0 : smoothingClassCount(loss, labelSmoothing, model.outputWidth);
   const k = model.kernels;
   const targets = checkData(model, train, loss, 'training data');
   if (validation) checkData(model, validation, loss, 'validation data');
@@ -116,6 +127,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
       if (augment) augment.apply(x, x, augmentRng);
       model.zeroGrad();
       const logits = model.forward(x, 'train');
+      if (smoothingClasses > 0) smoothLabels(batches.target, labelSmoothing, smoothingClasses);
       const value = loss.forward(logits, batches.target);
       if (!Number.isFinite(value)) {
         model.setWeights(lastGood);
@@ -130,6 +142,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
       if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
       if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
       optimizer.step();
+      if (maxNorm !== undefined) applyMaxNorm(model, maxNorm);
 
       predictClasses(model, logits, predicted);
       for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
@@ -162,7 +175,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
       log.valLoss = v.loss;
       log.valAccuracy = v.accuracy;
     }
-    lastGood.set(model.paramArena);
+    model.getWeights(lastGood);
     history.push(log);
     let stop = false;
     for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
@@ -170,6 +183,24 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history);
   return history;
+}
+
+/** K of the smoothing rule t = (1−ε)·t + ε/K: the class count for softmax, 2 for sigmoid outputs. */
+function smoothingClassCount(loss: Loss, eps: number, outputWidth: number): number {
+  if (!(eps >= 0 && eps < 1)) throw new ConfigError(`fit: labelSmoothing must be in [0, 1), found ${eps}`);
+  if (loss.name === 'mse') throw new ConfigError(`fit: labelSmoothing needs a cross-entropy loss, found ${loss.name}`);
+  return loss.name === 'softmax_cross_entropy' ? outputWidth : 2;
+}
+
+/**
+ * Label smoothing in place (Szegedy et al. 2016, https://arxiv.org/abs/1512.00567), over the live rows.
+ * @remarks t ← (1−ε)·t + ε/K.   target: [batch, classes]
+ */
+export function smoothLabels(target: Matrix, eps: number, classes: number = target.cols): void {
+  const t = target.data;
+  const a = 1 - eps;
+  const b = eps / classes;
+  for (let i = 0; i < target.size; i++) t[i] = a * t[i] + b;
 }
 
 /** Scales all gradients so their global L2 norm is at most `maxNorm`; returns the norm before. */

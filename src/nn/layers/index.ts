@@ -1,11 +1,13 @@
 import { ModelFileError } from '../../errors.js';
 import type { Layer } from '../layer.js';
 import { Activation, type ActivationArgs } from './activation.js';
+import { BatchNorm, type BatchNormArgs } from './batch-norm.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { Softmax } from './softmax.js';
 
 export { Activation, activation, ACTIVATIONS, checkActivation } from './activation.js';
+export { BatchNorm, batchNorm, type BatchNormArgs } from './batch-norm.js';
 export { Dense, dense } from './dense.js';
 export { Dropout, dropout } from './dropout.js';
 export { Softmax, softmax } from './softmax.js';
@@ -17,6 +19,7 @@ const FACTORIES = new Map<string, LayerFactory>([
   ['activation', (c) => new Activation(c as unknown as ActivationArgs)],
   ['dropout', (c) => new Dropout(c as unknown as DropoutArgs)],
   ['softmax', () => new Softmax()],
+  ['batch_norm', (c) => new BatchNorm(c as BatchNormArgs)],
 ]);
 
 /** Makes a layer type loadable from model files (batch norm and others register here). */
