@@ -1,5 +1,7 @@
 // GEMM micro-benchmark: median GFLOPS of the js reference, wasm on one thread and wasm on all threads.
-//   npx tsx bench/gemm.ts [--json] [--time SECONDS_PER_CASE]
+//   npx tsx bench/gemm.ts [--json] [--time SECONDS_PER_CASE] [--plain]
+// --plain measures the plain-SIMD build instead of relaxed SIMD (fused multiply-add).
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { GemmOptions, Kernels } from '../src/core/kernels.js';
 import { JsKernels } from '../src/core/kernels-js.js';
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const ti = process.argv.indexOf('--time');
   const budget = ti > 0 ? Number(process.argv[ti + 1]) : 1;
-  const wasm: WasmKernels | null = await createWasmKernels();
+  const wasm: WasmKernels | null = await createWasmKernels({ relaxed: !process.argv.includes('--plain') });
   const rows: Row[] = [];
   const js = new JsKernels();
   for (const s of SHAPES) {
@@ -89,10 +91,12 @@ async function main(): Promise<void> {
     }
     if (!json) for (const r of rows.filter((r) => r.shape === s.label)) printRow(r);
   }
+  const env = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg()[0] };
   if (json) {
-    console.log(JSON.stringify({ relaxedSimd: wasm?.relaxed ?? null, node: process.version, rows }, null, 2));
+    console.log(JSON.stringify({ relaxedSimd: wasm?.relaxed ?? null, ...env, rows }, null, 2));
   } else {
-    console.log(wasm ? `wasm: ${wasm.relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD'}` : 'wasm: unavailable');
+    console.log(wasm ? `wasm: ${wasm.relaxed ? 'relaxed SIMD (fused multiply-add)' : 'plain SIMD'}` : 'wasm: unavailable');
+    console.log(`node ${env.node}, ${env.cores} × ${env.cpu}, load average ${env.loadavg.toFixed(2)}`);
   }
   await wasm?.dispose();
 }

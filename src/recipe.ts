@@ -5,7 +5,7 @@ import { loadDataset } from './data/registry.js';
 import { ConfigError } from './errors.js';
 import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
 import { createLoss, type LossName } from './nn/losses.js';
-import { batchNorm } from './nn/layers/index.js';
+import { batchNorm, Standardize } from './nn/layers/index.js';
 import { mlp } from './nn/mlp.js';
 import type { Sequential } from './nn/model.js';
 import { createOptimizer, defaultLr, OPTIMIZER_NAMES, type OptimizerName } from './nn/optimizers/index.js';
@@ -35,7 +35,7 @@ export interface TrainConfig {
   valSplit: number;
   /** Augmentation spec, e.g. "translate=2,rotate=10" (image datasets). */
   augment?: string;
-  /** Learning-rate schedule; t counts epochs, fractionally (updated every step), so cosine decays smoothly. */
+  /** Learning-rate schedule over epochs (t = 0-based epoch, as torch's scheduler.step() once an epoch). */
   schedule?: ScheduleConfig;
   /** Stop after this many epochs without validation-accuracy improvement; restore the best weights. */
   earlyStopping?: number;
@@ -46,6 +46,11 @@ export interface TrainConfig {
   labelSmoothing?: number;
   /** Max-norm bound c on each hidden unit's incoming weights, applied after every step. */
   maxNorm?: number;
+  /**
+   * Standardise the inputs with the training split's mean and std, as the model's first layer
+   * (default true; one scale for all pixels of images, per feature otherwise).
+   */
+  standardize?: boolean;
   /** Directory of dataset files (file-backed sets). */
   dataDir?: string;
 }
@@ -56,7 +61,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   activation: 'relu',
   optimizer: 'adam',
   l2: 0,
-  dropout: 0.2,
+  dropout: 0,
   epochs: 15,
   batchSize: 128,
   seed: 1,
@@ -125,7 +130,12 @@ export async function runTraining(
     activation: config.activation,
     dropout: config.dropout,
     normalization: config.batchNorm ? () => batchNorm() : undefined,
+    standardize: config.standardize !== false,
   }).build({ inputWidth: data.train.x.cols, batchSize: config.batchSize, seed: config.seed, kernels });
+  if (model.layers[0] instanceof Standardize) {
+    // images share one scale across pixels; tabular features are standardised one by one
+    model.layers[0].fit(train.x, { perFeature: data.train.imageShape === undefined });
+  }
   const optimizer = createOptimizer(
     config.optimizer,
     model.params(),
@@ -155,7 +165,7 @@ export async function runTraining(
     clipNorm: config.clipNorm,
     labelSmoothing: config.labelSmoothing,
     maxNorm: config.maxNorm,
-    schedule: schedule ? (epoch, step, steps) => schedule.lr((epoch * steps + step) / steps, baseLr) : undefined,
+    schedule: schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
   });
   const wallSeconds = (performance.now() - t0) / 1000;
   const test = evaluate(model, data.test, { loss });

@@ -1,11 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import { ablateCommand } from './ablate.js';
+import { augmentPreviewCommand } from './augment-preview.js';
+import { dataCommand } from './data.js';
 import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
+import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
 
 /** Extra commands (data, ablate, report, bench, ...) register here. */
-export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand];
+export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand];
 
 /**
  * Runs the `scratchnet` CLI. User mistakes (typed ScratchnetErrors, bad flags) print one line and

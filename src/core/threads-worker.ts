@@ -8,5 +8,6 @@ const init = workerData as WorkerInit;
 const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
 const ex = instance.exports as unknown as WasmExports;
 const args = new Float64Array(init.args);
+const sync = new Int32Array(init.sync);
 parentPort?.postMessage('ready');
-workerLoop(new Int32Array(init.ctrl), init.index, (p) => runPart(ex, args, p));
+workerLoop(new Int32Array(init.ctrl), init.index, () => runPart(ex, args, sync, init.index));

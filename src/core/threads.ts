@@ -1,14 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.js';
-import { ARGS_LENGTH, MAX_PARTS } from './wasm/ops.js';
+import { ARGS_LENGTH, DONE, MAX_PARTS } from './wasm/ops.js';
 
 /** Int32 slots of the control block; each writer gets its own 64-byte line. */
 const STRIDE = 16;
-const PENDING = 0;
-const STOP = 1;
+const STOP = 0;
 /** Spins (≈ tens of µs) before falling back to `Atomics.wait`, whose wake-up costs ~55 µs. */
-const SPIN = 1 << 15;
+const SPIN = 1 << 14;
 
 /** What a worker receives: the compiled module (never bytes), the memory and the shared blocks. */
 export interface WorkerInit {
@@ -16,6 +15,7 @@ export interface WorkerInit {
   memory: WebAssembly.Memory;
   ctrl: SharedArrayBuffer;
   args: SharedArrayBuffer;
+  sync: SharedArrayBuffer;
   index: number;
 }
 
@@ -26,20 +26,23 @@ export function threadCount(requested?: number): number {
   const env = process.env.SCRATCHNET_THREADS;
   const n = requested ?? (env !== undefined && env !== '' ? Number(env) : availableParallelism());
   if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) {
-    throw new ConfigError(`threads: expected an integer in 1..${MAX_PARTS} (option or SCRATCHNET_THREADS), found ${n}`);
+    const found = requested ?? `SCRATCHNET_THREADS=${JSON.stringify(env)}`;
+    throw new ConfigError(`threads: expected an integer in 1..${MAX_PARTS}, found ${found}`);
   }
   return n;
 }
 
 /**
  * A pool of `size - 1` workers plus the calling thread over one shared WebAssembly memory. A job is
- * written into {@link args}; {@link start} wakes the workers for parts 1..parts-1, the caller runs
- * part 0 itself, then {@link join} waits for the rest. Workers talk only through shared memory and
+ * written into {@link args} and opened in {@link sync}; {@link wake} wakes workers, all threads
+ * (the caller included) take chunks until none is left, and {@link join} waits for the last chunk. Workers talk only through shared memory and
  * `Atomics` (plus one `postMessage` at start), so a browser Worker can take the same role.
  */
 export class ThreadPool {
   /** Job arguments, read by every thread (layout in wasm/ops.ts). */
   readonly args: Float64Array;
+  /** Chunk tickets and the finished-chunk count of the open job (wasm/ops.ts). */
+  readonly sync: Int32Array;
   private readonly ctrl: Int32Array;
   private closed = false;
 
@@ -47,33 +50,42 @@ export class ThreadPool {
     private readonly workers: Worker[],
     ctrl: SharedArrayBuffer,
     args: SharedArrayBuffer,
+    sync: SharedArrayBuffer,
   ) {
     this.ctrl = new Int32Array(ctrl);
     this.args = new Float64Array(args);
+    this.sync = new Int32Array(sync);
   }
 
   /** Starts `size - 1` workers and resolves when all have instantiated the module. */
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number): Promise<ThreadPool> {
     const ctrl = new SharedArrayBuffer(4 * STRIDE * (MAX_PARTS + 1));
     const args = new SharedArrayBuffer(8 * ARGS_LENGTH);
+    const sync = new SharedArrayBuffer(4 * 32);
     const workers: Worker[] = [];
-    const pool = new ThreadPool(workers, ctrl, args);
+    const pool = new ThreadPool(workers, ctrl, args, sync);
+    const ready = (w: Worker, index: number) =>
+      new Promise<void>((resolve, reject) => {
+        w.once('message', () => resolve());
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`threads: worker ${index} exited with code ${code}`)));
+      });
     try {
+      const starting: Promise<void>[] = [];
       for (let index = 1; index < size; index++) {
-        const init: WorkerInit = { module, memory, ctrl, args, index };
-        const w = spawn(init);
+        const w = spawn({ module, memory, ctrl, args, sync, index });
         workers.push(w);
-        await new Promise<void>((resolve, reject) => {
-          w.once('message', () => resolve());
-          w.once('error', reject);
-          w.once('exit', (code) => reject(new Error(`threads: worker ${index} exited with code ${code}`)));
-        });
-        w.removeAllListeners();
-        w.unref();
+        starting.push(ready(w, index));
       }
+      await Promise.all(starting);
     } catch (e) {
       await pool.terminate();
       throw e;
+    }
+    for (const w of workers) {
+      w.removeAllListeners();
+      w.on('error', (e) => process.emitWarning(`scratchnet: wasm worker failed: ${String(e)}`));
+      w.unref();
     }
     return pool;
   }
@@ -83,22 +95,21 @@ export class ThreadPool {
     return this.workers.length + 1;
   }
 
-  /** Wakes workers 1..parts-1 for the job in {@link args}. */
-  start(parts: number): void {
+  /** Wakes workers 1..parts-1 for the job just opened (they take chunks until none is left). */
+  wake(parts: number): void {
     const c = this.ctrl;
-    Atomics.store(c, PENDING, parts - 1);
     for (let t = 1; t < parts; t++) {
       Atomics.add(c, t * STRIDE, 1);
       Atomics.notify(c, t * STRIDE, 1);
     }
   }
 
-  /** Waits until the workers started by {@link start} are done. */
-  join(): void {
-    const c = this.ctrl;
+  /** Waits until all `chunks` chunks of the open job are done (never for a worker that is still asleep). */
+  join(chunks: number): void {
+    const s = this.sync;
     let spins = 0;
-    for (let v = Atomics.load(c, PENDING); v !== 0; v = Atomics.load(c, PENDING)) {
-      if (++spins > SPIN) Atomics.wait(c, PENDING, v, 1);
+    for (let v = Atomics.load(s, DONE); v < chunks; v = Atomics.load(s, DONE)) {
+      if (++spins > SPIN) Atomics.wait(s, DONE, v, 1);
     }
   }
 
@@ -127,10 +138,10 @@ function spawn(init: WorkerInit): Worker {
 }
 
 /**
- * A worker's loop: wait for its generation counter to move, run its part, count down PENDING.
- * `runPart(p)` runs part p of the job in args.
+ * A worker's loop: wait for its wake counter to move, then `work()` (take chunks of the open job),
+ * until the pool stops.
  */
-export function workerLoop(ctrl: Int32Array, index: number, runPart: (p: number) => void): void {
+export function workerLoop(ctrl: Int32Array, index: number, work: () => void): void {
   const slot = index * STRIDE;
   let seen = Atomics.load(ctrl, slot);
   for (;;) {
@@ -140,7 +151,6 @@ export function workerLoop(ctrl: Int32Array, index: number, runPart: (p: number)
     }
     seen = Atomics.load(ctrl, slot);
     if (Atomics.load(ctrl, STOP) !== 0) return;
-    runPart(index);
-    if (Atomics.sub(ctrl, PENDING, 1) === 1) Atomics.notify(ctrl, PENDING);
+    work();
   }
 }

@@ -6,7 +6,11 @@
  */
 import { ConfigError } from '../errors.js';
 import type { DatasetSplit } from './dataset.js';
-import { loadMnist } from './mnist.js';
+import type { RemoteFile } from './download.js';
+import { FASHION_MNIST_BASE_URL, FASHION_MNIST_REMOTE, loadFashionMnist, locateFashionMnist } from './fashion-mnist.js';
+import { loadIris } from './iris.js';
+import { loadMnist, mnistDataDir } from './mnist.js';
+import { loadMoons, loadSpirals } from './synthetic.js';
 
 /** Options every loader accepts; a loader ignores the ones that do not apply to it. */
 export interface LoadDatasetOptions {
@@ -24,12 +28,56 @@ export type DatasetLoader = (opts: LoadDatasetOptions) => Promise<DatasetSplit>;
 
 export interface DatasetEntry {
   load: DatasetLoader;
-  /** One line for `scratchnet data --list`. */
+  /** One line for `scratchnet data list`. */
   summary: string;
+  /**
+   * File-backed sets: the directory holding the files, or undefined if none was found (existence
+   * only, no hash check). Omitted for sets that are generated or ship with a package.
+   */
+  locate?: (opts: LoadDatasetOptions) => string | undefined;
+  /** Files `scratchnet data download NAME` fetches from `baseUrl`. */
+  download?: { baseUrl: string; files: RemoteFile[] };
 }
 
 const DATASETS = new Map<string, DatasetEntry>([
-  ['mnist', { load: ({ dir }) => loadMnist({ dir }), summary: 'handwritten digits, 60000/10000 images 28×28, 10 classes' }],
+  [
+    'mnist',
+    {
+      load: ({ dir }) => loadMnist({ dir }),
+      summary: 'handwritten digits, 60000/10000 images 28×28, 10 classes',
+      locate: ({ dir }) => {
+        try {
+          return dir ?? mnistDataDir();
+        } catch {
+          return undefined;
+        }
+      },
+    },
+  ],
+  [
+    'fashion-mnist',
+    {
+      load: ({ dir }) => loadFashionMnist({ dir }),
+      summary: 'Zalando clothing images, 60000/10000 images 28×28, 10 classes (official IDX files)',
+      locate: ({ dir }) => locateFashionMnist({ dir }).dir,
+      download: { baseUrl: FASHION_MNIST_BASE_URL, files: FASHION_MNIST_REMOTE },
+    },
+  ],
+  ['iris', { load: ({ seed }) => loadIris({ seed }), summary: 'Fisher\'s iris flowers, 120/30 stratified split, 4 standardised features, 3 classes' }],
+  [
+    'spirals',
+    {
+      load: ({ seed, samples, noise }) => loadSpirals({ seed, samples, noise }),
+      summary: 'two interleaved spirals generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+    },
+  ],
+  [
+    'moons',
+    {
+      load: ({ seed, samples, noise }) => loadMoons({ seed, samples, noise }),
+      summary: 'two interleaving half circles as sklearn make_moons, generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+    },
+  ],
 ]);
 
 /** Makes a dataset available to {@link loadDataset} (names are lowercase, kebab-case). */

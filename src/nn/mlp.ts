@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { ActivationKind } from '../core/kernels.js';
 import type { InitKind } from './init.js';
 import type { Layer } from './layer.js';
-import { Activation, checkActivation, Dense, Dropout } from './layers/index.js';
+import { Activation, checkActivation, Dense, Dropout, Standardize } from './layers/index.js';
 import { Sequential } from './model.js';
 
 export interface MlpArgs {
@@ -18,14 +18,16 @@ export interface MlpArgs {
   init?: InitKind;
   /** Inserted after each hidden Dense (batch norm, registered by its module). */
   normalization?: (units: number) => Layer;
+  /** Start with a Standardize layer (fit it on the training data before training). */
+  standardize?: boolean;
 }
 
 /** The usual fully-connected classifier: [Dense → (norm) → act → (dropout)] × hidden, Dense → logits. */
-export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization }: MlpArgs): Sequential {
+export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization, standardize = false }: MlpArgs): Sequential {
   const act = checkActivation(activation, 'mlp');
   for (const h of hidden) if (!Number.isInteger(h) || h <= 0) throw new ConfigError(`mlp: hidden layer widths must be positive integers, found ${h}`);
   const weightInit: InitKind = init ?? (act === 'sigmoid' || act === 'tanh' || act === 'linear' ? 'glorot_uniform' : 'he_uniform');
-  const layers: Layer[] = [];
+  const layers: Layer[] = standardize ? [new Standardize()] : [];
   for (const units of hidden) {
     layers.push(new Dense({ units, init: weightInit }));
     if (normalization) layers.push(normalization(units));

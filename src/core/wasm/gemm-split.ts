@@ -1,31 +1,34 @@
-import { PART, PART_STRIDE } from './ops.js';
+import { CHUNK, MAX_CHUNKS } from './ops.js';
 
 /** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns. */
 const MR = 4;
 const NR = 8;
 /** Below this many multiply-adds a GEMM stays on one thread (a wake-up costs more than it saves). */
 export const PARALLEL_MIN_MACS = 1 << 18;
+/** Multiply-adds per chunk worth its repacking and hand-out (≈ 40 µs of work). */
+const CHUNK_MACS = 1 << 20;
 
 /**
- * Splits C [m, n] between up to `threads` parts and writes each part's range and scratch into
- * `args` (layout in ops.ts). Splits whole micro-tiles along one output dimension only — never k — so
- * each C element is computed by the same instructions for any thread count (bit-identical results).
- * It cuts the dimension whose split repacks less (columns: each part repacks A, m·k; rows: each
- * part repacks B, k·n). Returns the number of parts.
- *
- * @param work  scratch pointer of each thread, `[threads]`.
+ * Cuts C [m, n] into chunks of whole micro-tiles along one output dimension — never along k — and
+ * writes them into `args` (layout in ops.ts): each C element is then computed by the same
+ * instructions whichever thread takes its chunk, so results are bit-identical for any thread count.
+ * It cuts the dimension whose split repacks less (columns: each chunk repacks A, m·k; rows: each
+ * chunk repacks B, k·n). Up to 4 chunks per thread let threads that start late take fewer.
+ * Returns the number of chunks; at most that many threads are worth waking.
  */
-export function splitGemm(m: number, n: number, k: number, threads: number, work: number[], args: Float64Array): number {
+export function splitGemm(m: number, n: number, k: number, threads: number, args: Float64Array): number {
+  const macs = m * n * k;
   const rowTiles = Math.ceil(m / MR);
   const colTiles = Math.ceil(n / NR);
-  let parts = m * n * k < PARALLEL_MIN_MACS ? 1 : threads;
+  const parts = macs < PARALLEL_MIN_MACS ? 1 : threads;
   const byCols = colTiles >= parts && (m <= n || rowTiles < parts);
   const tiles = byCols ? colTiles : rowTiles;
-  parts = Math.max(1, Math.min(parts, tiles));
-  for (let p = 0; p < parts; p++) {
-    const t0 = Math.floor((p * tiles) / parts);
-    const t1 = Math.floor(((p + 1) * tiles) / parts);
-    const o = PART + PART_STRIDE * p;
+  const want = Math.min(Math.max(Math.floor(macs / CHUNK_MACS), parts), parts * 4, MAX_CHUNKS);
+  const chunks = parts === 1 ? 1 : Math.max(1, Math.min(tiles, want));
+  for (let c = 0; c < chunks; c++) {
+    const t0 = Math.floor((c * tiles) / chunks);
+    const t1 = Math.floor(((c + 1) * tiles) / chunks);
+    const o = CHUNK + 4 * c;
     if (byCols) {
       args[o] = 0;
       args[o + 1] = m;
@@ -37,7 +40,6 @@ export function splitGemm(m: number, n: number, k: number, threads: number, work
       args[o + 2] = 0;
       args[o + 3] = n;
     }
-    args[o + 4] = work[p];
   }
-  return parts;
+  return chunks;
 }

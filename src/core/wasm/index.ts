@@ -1,3 +1,4 @@
+import { ConfigError } from '../../errors.js';
 import { ThreadPool, threadCount } from '../threads.js';
 import { WasmHeap } from './heap.js';
 import { WasmKernels } from './kernels-wasm.js';
@@ -48,8 +49,14 @@ export async function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<
 
 let shared: Promise<WasmKernels | null> | null = null;
 
-/** The process-wide WebAssembly backend (created once, with default options); null if unavailable. */
+/**
+ * The process-wide WebAssembly backend (created once, with default options); null if unavailable.
+ * A bad `SCRATCHNET_THREADS` is reported as a ConfigError rather than hidden.
+ */
 export function loadWasmKernels(): Promise<WasmKernels | null> {
-  shared ??= createWasmKernels().catch(() => null);
+  shared ??= createWasmKernels().catch((e: unknown) => {
+    if (e instanceof ConfigError) throw e;
+    return null;
+  });
   return shared;
 }

@@ -13,7 +13,7 @@ import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
 import { splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, OP_GEMM, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 /** Activation codes of assembly/elementwise.ts. */
@@ -34,8 +34,9 @@ export class WasmKernels implements Kernels {
   readonly name: string = 'wasm';
   private readonly js = new JsKernels();
   private readonly stage: Staging;
-  /** Job arguments: the pool's shared block, or a local one without a pool. */
+  /** Job arguments and sync block: the pool's shared ones, or local ones without a pool. */
   private readonly args: Float64Array;
+  private readonly sync: Int32Array;
   private activeThreads: number;
 
   /**
@@ -46,11 +47,13 @@ export class WasmKernels implements Kernels {
     private readonly ex: WasmExports,
     readonly heap: WasmHeap,
     private readonly pool: ThreadPool | null,
-    private readonly work: number[],
+    work: number[],
     readonly relaxed: boolean,
   ) {
     this.stage = new Staging(heap);
     this.args = pool ? pool.args : new Float64Array(ARGS_LENGTH);
+    this.sync = pool ? pool.sync : new Int32Array(32);
+    work.forEach((w, t) => (this.args[WORK + t] = w));
     this.activeThreads = pool ? pool.size : 1;
   }
 
@@ -116,10 +119,12 @@ export class WasmKernels implements Kernels {
     args[10] = pc;
     args[11] = n;
     args[12] = bias ? st.ptr(bias, n, 3) : 0;
-    const parts = splitGemm(m, n, k, this.activeThreads, this.work, args);
-    if (parts > 1) this.pool!.start(parts);
-    runPart(this.ex, args, 0);
-    if (parts > 1) this.pool!.join();
+    const chunks = splitGemm(m, n, k, this.activeThreads, args);
+    const parts = Math.min(chunks, this.activeThreads);
+    openJob(this.sync, chunks);
+    if (parts > 1) this.pool!.wake(parts);
+    runPart(this.ex, args, this.sync, 0);
+    if (parts > 1) this.pool!.join(chunks);
     st.flush(C, pc, m * n);
   }
 

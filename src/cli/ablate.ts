@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { parseShard } from '../experiments/grid.js';
+import { runStudy } from '../experiments/runner.js';
+import { loadSpec } from '../experiments/spec.js';
+import { positiveInt } from './options.js';
+import { setupBackend } from './runtime.js';
+
+interface AblateFlags {
+  spec: string;
+  out?: string;
+  shard?: string;
+  datasets?: string;
+  seeds?: string;
+  dryRun?: boolean;
+  dataDir?: string;
+  backend?: string;
+  threads?: number;
+}
+
+const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+/** `scratchnet ablate`: runs (or resumes) the grid of a study spec into results.jsonl. */
+export function ablateCommand(): Command {
+  return new Command('ablate')
+    .description('run an ablation study: every dataset × seed × (baseline + each variation); resumable')
+    .requiredOption('--spec <file>', 'study spec, e.g. experiments/study.json')
+    .option('--out <file>', 'results file to append to (default runs/<spec name>/results.jsonl, or results-<i>of<n>.jsonl with --shard)')
+    .option('--shard <i/n>', 'run only every n-th run of the grid, starting with the i-th (1 ≤ i ≤ n)')
+    .option('--datasets <names>', "comma-separated subset of the spec's datasets")
+    .option('--seeds <list>', "comma-separated subset of the spec's seeds")
+    .option('--dry-run', 'list the runs and whether each is done; train nothing')
+    .option('--data-dir <dir>', 'directory with the dataset files')
+    .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
+    .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
+    .addHelpText(
+      'after',
+      '\nRerun the same command to resume a stopped study. Shards merge by concatenating their files:\n' +
+        '  parallel scratchnet ablate --spec experiments/study.json --shard {}/4 ::: 1 2 3 4\n' +
+        '  cat runs/study/results-*of4.jsonl > runs/study/results.jsonl\n',
+    )
+    .action(async (f: AblateFlags) => {
+      const spec = loadSpec(f.spec);
+      const shard = f.shard === undefined ? undefined : parseShard(f.shard);
+      const seeds = list(f.seeds)?.map((s) => {
+        if (!/^-?\d+$/.test(s)) throw new ConfigError(`--seeds: expected comma-separated integers, found '${s}' in '${f.seeds}'`);
+        return Number(s);
+      });
+      const out = f.out ?? join('runs', spec.name, shard ? `results-${shard.index}of${shard.count}.jsonl` : 'results.jsonl');
+      const kernels = f.dryRun ? undefined : await setupBackend(f);
+      await runStudy({
+        spec,
+        specFile: f.spec,
+        out,
+        shard,
+        filter: { datasets: list(f.datasets), seeds },
+        dryRun: f.dryRun,
+        dataDir: f.dataDir,
+        kernels,
+      });
+    });
+}

@@ -1,0 +1,151 @@
+/**
+ * The report's charts as Vega-Lite specs, rendered to SVG in Node (`renderer: 'none'`, no canvas,
+ * no browser). Data rows are built in a fixed order, so the same results give the same SVG.
+ */
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import { BASELINE } from './grid.js';
+import { meanCurve, type VariationStats } from './stats.js';
+
+type Spec = vegaLite.TopLevelSpec;
+
+const WIDTH = 420;
+const HEIGHT = 260;
+const label = (s: VariationStats) => (s.group === BASELINE ? BASELINE : `${s.group}/${s.variation}`);
+
+/** One colour per group, the same in every chart: baseline first, then groups sorted. */
+function groupColor(stats: VariationStats[]) {
+  const groups = [...new Set(stats.map((s) => s.group))].sort((a, b) => (a === BASELINE ? -1 : b === BASELINE ? 1 : a < b ? -1 : 1));
+  return { field: 'group', type: 'nominal' as const, sort: null, scale: { domain: groups, scheme: 'tableau10' } };
+}
+
+/** Compiles a Vega-Lite spec and renders it to an SVG document. */
+export async function renderSvg(spec: Spec): Promise<string> {
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Validation accuracy (mean over seeds) against epoch for the baseline and the variations of
+ * `group`; the training accuracy where runs had no validation split.
+ */
+export function learningCurvesSpec(stats: VariationStats[], group: string, title: string): Spec | null {
+  const chosen = stats.filter((s) => s.group === BASELINE || s.group === group);
+  const hasVal = chosen.some((s) => s.runs.some((r) => r.history?.some((e) => typeof e.valAccuracy === 'number')));
+  // The baseline is named by its value of the component (e.g. `adam (baseline)`) where the config has it.
+  const baseName = (s: VariationStats) => {
+    const v = (s.runs[0].config as unknown as Record<string, unknown>)[group];
+    return `${typeof v === 'string' ? v : BASELINE} (baseline)`;
+  };
+  const values = chosen.flatMap((s) =>
+    meanCurve(s.runs, (e) => (hasVal ? e.valAccuracy : e.accuracy)).map((p) => ({ variation: s.group === BASELINE ? baseName(s) : s.variation, epoch: p.epoch, accuracy: p.value * 100 })),
+  );
+  if (values.length === 0) return null;
+  const lastEpoch = Math.max(...values.map((v) => v.epoch));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { values: epochTicks(lastEpoch), format: 'd' } },
+      y: { field: 'accuracy', type: 'quantitative', title: `${hasVal ? 'validation' : 'training'} accuracy % (mean over seeds)`, scale: { zero: false } },
+      color: { field: 'variation', type: 'nominal', title: group, sort: null },
+    },
+  };
+}
+
+/** Whole-epoch axis ticks, at most about ten: 1, then multiples of a step. */
+function epochTicks(last: number): number[] {
+  const step = [1, 2, 5, 10, 20, 25, 50, 100].find((s) => last / s <= 10) ?? Math.ceil(last / 10);
+  const ticks = [1];
+  for (let e = step; e <= last; e += step) if (e > 1) ticks.push(e);
+  return ticks;
+}
+
+/** Test accuracy against training seconds: one point per run, the variation's name at its mean. */
+export function timeAccuracySpec(stats: VariationStats[], title: string): Spec {
+  const runs = stats.flatMap((s) =>
+    s.runs.filter((r) => typeof r.testAccuracy === 'number').map((r) => ({ run: label(s), group: s.group, seconds: r.trainSeconds, accuracy: r.testAccuracy! * 100 })),
+  );
+  const means = stats
+    .filter((s) => Number.isFinite(s.testAccMean))
+    .map((s) => ({ run: label(s), group: s.group, seconds: s.trainSecondsMean, accuracy: s.testAccMean * 100, name: s.variation }));
+  const x = { field: 'seconds', type: 'quantitative' as const, title: 'training seconds', scale: { zero: false } };
+  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy %', scale: { zero: false } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      { data: { values: runs }, mark: { type: 'point', filled: true, opacity: 0.6 }, encoding: { x, y, color: groupColor(stats) } },
+      { data: { values: means }, mark: { type: 'text', align: 'left', dx: 5, fontSize: 9 }, encoding: { x, y, text: { field: 'name' } } },
+    ],
+  };
+}
+
+/** Δ test accuracy vs baseline (points, paired by seed) per variation, with ±1 std error bars. */
+export function effectsSpec(stats: VariationStats[], title: string): Spec | null {
+  const values = stats
+    .filter((s) => s.group !== BASELINE && Number.isFinite(s.deltaMean))
+    .map((s) => {
+      const sd = Number.isFinite(s.deltaStd) ? s.deltaStd * 100 : 0;
+      return { run: label(s), group: s.group, delta: s.deltaMean * 100, lo: s.deltaMean * 100 - sd, hi: s.deltaMean * 100 + sd };
+    });
+  if (values.length === 0) return null;
+  const yAxis = { field: 'run', type: 'nominal' as const, title: null, sort: values.map((v) => v.run), axis: { labelLimit: 260 } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: WIDTH,
+    height: Math.max(80, 18 * values.length),
+    data: { values },
+    layer: [
+      {
+        mark: 'bar',
+        encoding: {
+          y: yAxis,
+          x: { field: 'delta', type: 'quantitative', title: 'Δ test accuracy vs baseline (points, mean ± std over seeds)' },
+          color: groupColor(stats),
+        },
+      },
+      { mark: { type: 'rule', color: 'black' }, encoding: { y: yAxis, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+    ],
+  };
+}
+
+/** Confusion counts as a heatmap (rows true class, columns predicted), counts written in the cells. */
+export function confusionSpec(confusion: number[][], classNames: string[], title: string): Spec {
+  const names = confusion.map((_, i) => classNames[i] ?? String(i));
+  const values = confusion.flatMap((row, t) => row.map((count, p) => ({ truth: names[t], predicted: names[p], count })));
+  const max = Math.max(1, ...values.map((v) => v.count));
+  const size = Math.max(120, Math.min(440, 34 * names.length));
+  const x = { field: 'predicted', type: 'ordinal' as const, sort: names, title: 'predicted' };
+  const y = { field: 'truth', type: 'ordinal' as const, sort: names, title: 'true' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: size,
+    height: size,
+    data: { values },
+    layer: [
+      { mark: 'rect', encoding: { x, y, color: { field: 'count', type: 'quantitative', scale: { type: 'sqrt', scheme: 'blues' }, title: 'count' } } },
+      {
+        mark: { type: 'text', fontSize: 9 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'count', type: 'quantitative' },
+          color: { condition: { test: `datum.count > ${max / 2}`, value: 'white' }, value: 'black' },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,78 @@
+import cliProgress from 'cli-progress';
+import type { Callback, EpochLog } from '../nn/callbacks.js';
+import type { PlannedRun } from './grid.js';
+import type { ResultLine } from './results.js';
+
+/** `1h02m`, `4m05s`, `12s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+const perEpoch = (s: number) => (s < 1 ? `${(s * 1000).toFixed(1)} ms/epoch` : `${s.toFixed(2)} s/epoch`);
+const label = (r: PlannedRun) => `${r.dataset} · ${r.group === r.variation ? r.group : `${r.group}/${r.variation}`} · seed ${r.seed}`;
+
+/**
+ * Progress of a study: runs done / left and an ETA from the mean duration of this process's runs.
+ * One line per finished run; on a TTY also a live bar with the current run and its epoch.
+ */
+export class StudyProgress {
+  private bar: cliProgress.SingleBar | null = null;
+  private done = 0;
+  private total = 0;
+  private seconds = 0;
+  private current: PlannedRun | null = null;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  start(total: number): void {
+    this.total = total;
+    if (!this.stream.isTTY || total === 0) return;
+    this.bar = new cliProgress.SingleBar(
+      { stream: this.stream, format: 'runs [{bar}] {value}/{total}  ETA {left}  {run}  {epoch}', barsize: 24, hideCursor: true, clearOnComplete: true },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(total, 0, { left: '?', run: '', epoch: '' });
+  }
+
+  /** A callback for `runTraining` that shows the epoch of the current run. */
+  epochCallback(): Callback {
+    return {
+      onEpochEnd: (e: EpochLog) => {
+        const val = e.valAccuracy === undefined ? '' : ` val ${(e.valAccuracy * 100).toFixed(2)}%`;
+        this.bar?.update({ epoch: `epoch ${e.epoch}/${this.current?.config.epochs ?? '?'}${val}` });
+      },
+    };
+  }
+
+  runStart(run: PlannedRun): void {
+    this.current = run;
+    this.bar?.update({ run: label(run), epoch: '' });
+  }
+
+  runEnd(run: PlannedRun, r: ResultLine): void {
+    this.done++;
+    this.seconds += r.wallSeconds;
+    const eta = formatDuration((this.seconds / this.done) * (this.total - this.done));
+    const outcome =
+      r.status === 'ok'
+        ? `test ${(r.testAccuracy! * 100).toFixed(2)}%` + (r.bestValAccuracy === null ? '' : `  best val ${(r.bestValAccuracy * 100).toFixed(2)}%`)
+        : `diverged (${r.error ?? ''})`;
+    const n = String(this.total).length;
+    // cli-progress cannot print above its bar: stop it, write the run's line, start it again.
+    this.bar?.stop();
+    this.stream.write(
+      `[${String(this.done).padStart(n)}/${this.total}] ${label(run)}: ${outcome}  ${r.trainSeconds.toFixed(1)}s ` +
+        `(${perEpoch(r.secondsPerEpoch)})  left ${this.total - this.done}, ETA ${eta}\n`,
+    );
+    if (this.bar && this.done < this.total) this.bar.start(this.total, this.done, { left: eta, run: '', epoch: '' });
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * results.jsonl: one JSON object per finished run, appended atomically. Files from several shards
+ * or machines merge by concatenation; readers dedupe by run id.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import type { EpochLog } from '../nn/callbacks.js';
+import type { TrainConfig } from '../recipe.js';
+import type { DataSpec } from './grid.js';
+import { canonicalJson } from './json.js';
+
+/** Version of the line layout below. */
+export const RESULT_SCHEMA = 1;
+
+export interface Machine {
+  /** `os.cpus()[0].model`. */
+  cpu: string;
+  cpus: number;
+  memGiB: number;
+  platform: string;
+  arch: string;
+}
+
+export interface Versions {
+  node: string;
+  scratchnet: string;
+  /** Kernels that ran the run: `js`, `wasm`, ... */
+  backend: string;
+}
+
+/** A misclassified test sample (baseline run of the first seed only). */
+export interface Misclassified {
+  /** Row of the test set. */
+  index: number;
+  label: number;
+  predicted: number;
+}
+
+/** One line of results.jsonl. Accuracies are fractions in [0, 1]; null where a run diverged. */
+export interface ResultLine {
+  schema: number;
+  id: string;
+  spec: string;
+  /** The spec file as given to `ablate --spec`. */
+  specFile: string;
+  dataset: string;
+  group: string;
+  variation: string;
+  seed: number;
+  /** The full TrainConfig of the run. */
+  config: TrainConfig;
+  status: 'ok' | 'diverged';
+  error?: string;
+  testAccuracy: number | null;
+  testLoss: number | null;
+  bestValAccuracy: number | null;
+  bestValEpoch: number | null;
+  trainSeconds: number;
+  wallSeconds: number;
+  secondsPerEpoch: number;
+  epochsRun: number;
+  targetValAccuracy: number | null;
+  /** First epoch (1-based) whose validation accuracy reached the target; null if never. */
+  epochsToTarget: number | null;
+  parameters: number;
+  history: EpochLog[];
+  /** counts[true][predicted] on the test set. */
+  confusion: number[][] | null;
+  classNames: string[];
+  imageShape?: [number, number];
+  /** What the dataset loader was given (seed of generated sets, samples, noise). */
+  data: DataSpec;
+  misclassified?: Misclassified[];
+  machine: Machine;
+  versions: Versions;
+  finishedAt: string;
+}
+
+/** This process's machine description. */
+export function machineInfo(): Machine {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cpus: list.length,
+    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: process.platform,
+    arch: process.arch,
+  };
+}
+
+let packageVersion: string | undefined;
+
+/** The version in scratchnet's package.json (src/ and dist/ both sit two levels below it). */
+export function scratchnetVersion(): string {
+  if (packageVersion === undefined) {
+    try {
+      packageVersion = String(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    } catch {
+      packageVersion = 'unknown';
+    }
+  }
+  return packageVersion;
+}
+
+/**
+ * Appends one result as a single `appendFileSync` of `line + '\n'` (O_APPEND): a killed process
+ * leaves at worst a torn last line, which {@link repairResultsTail} removes.
+ */
+export function appendResult(path: string, result: ResultLine): void {
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, canonicalJson(result) + '\n');
+}
+
+export interface ParsedResults {
+  results: ResultLine[];
+  /** `file:line: why` of each line that was skipped. */
+  warnings: string[];
+}
+
+/** Parses a results file; lines that are not result objects are skipped with a warning. */
+export function parseResults(text: string, file: string): ParsedResults {
+  const results: ResultLine[] = [];
+  const warnings: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      const r = JSON.parse(line) as ResultLine;
+      if (typeof r?.id !== 'string' || typeof r.dataset !== 'string') throw new Error('no run id or dataset');
+      results.push(r);
+    } catch (e) {
+      warnings.push(`${file}:${i + 1}: skipped a line that is not a result (${(e as Error).message.slice(0, 80)})`);
+    }
+  });
+  return { results, warnings };
+}
+
+/** Reads a results file (missing file: no results). */
+export function readResults(path: string): ParsedResults {
+  return existsSync(path) ? parseResults(readFileSync(path, 'utf8'), path) : { results: [], warnings: [] };
+}
+
+/**
+ * Truncates a torn last line (one that does not parse, left by a killed writer) so that appends
+ * start on a fresh line. Returns a message saying what was removed, or null if the file was sound.
+ */
+export function repairResultsTail(path: string): string | null {
+  if (!existsSync(path)) return null;
+  const bytes = readFileSync(path);
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0x0a) end--; // ignore trailing newlines
+  if (end === 0) return null;
+  const start = bytes.lastIndexOf(0x0a, end - 1) + 1;
+  const last = bytes.subarray(start, end).toString('utf8');
+  let sound = true;
+  try {
+    JSON.parse(last);
+  } catch {
+    sound = false;
+  }
+  if (sound) {
+    if (bytes[bytes.length - 1] !== 0x0a) appendFileSync(path, '\n'); // complete object, newline lost
+    return null;
+  }
+  truncateSync(path, start);
+  return `${path}: removed a torn last line (${end - start} bytes, from an interrupted run); that run will be redone`;
+}

@@ -1,0 +1,243 @@
+/**
+ * The ablation runner: runs the grid of a study spec, appending one line per finished run to
+ * results.jsonl. Resumable: runs whose id is already in the file are skipped, so a killed study
+ * rerun with the same command finishes with no run lost or duplicated.
+ */
+import { kernels as currentKernels } from '../core/backend.js';
+import type { Kernels } from '../core/kernels.js';
+import { subset, type DatasetSplit } from '../data/dataset.js';
+import { datasetEntry, datasetNames, loadDataset } from '../data/registry.js';
+import { ConfigError, DivergenceError, ScratchnetError } from '../errors.js';
+import type { EpochLog } from '../nn/callbacks.js';
+import { confusionMatrix } from '../nn/metrics.js';
+import { evaluate } from '../nn/train.js';
+import { checkConfig, runTraining } from '../recipe.js';
+import { BASELINE, expandGrid, selectShard, type GridFilter, type PlannedRun, type Shard } from './grid.js';
+import { StudyProgress } from './progress.js';
+import {
+  appendResult,
+  machineInfo,
+  readResults,
+  repairResultsTail,
+  RESULT_SCHEMA,
+  scratchnetVersion,
+  type Misclassified,
+  type ResultLine,
+} from './results.js';
+import { canonicalJson } from './json.js';
+import type { StudySpec } from './spec.js';
+
+/** Misclassified test samples kept for the report's gallery. */
+export const GALLERY_SIZE = 24;
+/** Training rows of the untimed warm-up run. */
+const WARMUP_ROWS = 2048;
+
+export interface StudyOptions {
+  spec: StudySpec;
+  /** The spec's path, recorded in each line so the report can print the command that reruns it. */
+  specFile: string;
+  /** results.jsonl to append to. */
+  out: string;
+  filter?: GridFilter;
+  shard?: Shard;
+  /** List the runs and whether each is done; train nothing, write nothing. */
+  dryRun?: boolean;
+  /** Directory of dataset files, passed to the loaders (not part of run ids). */
+  dataDir?: string;
+  /** Default: the current backend. */
+  kernels?: Kernels;
+  /** Messages (default stderr). */
+  log?: NodeJS.WriteStream;
+}
+
+export interface StudySummary {
+  /** Runs of this shard. */
+  planned: PlannedRun[];
+  /** Runs found already done in `out`. */
+  skipped: number;
+  /** Lines written by this call. */
+  results: ResultLine[];
+}
+
+/** A run's figures, from its per-epoch history. */
+export function summarizeHistory(history: EpochLog[], target: number | null) {
+  let best: number | null = null;
+  let bestEpoch: number | null = null;
+  let toTarget: number | null = null;
+  for (const e of history) {
+    if (e.valAccuracy === undefined || e.valAccuracy === null) continue;
+    if (best === null || e.valAccuracy > best) [best, bestEpoch] = [e.valAccuracy, e.epoch];
+    if (toTarget === null && target !== null && e.valAccuracy >= target) toTarget = e.epoch;
+  }
+  const trainSeconds = history.reduce((s, e) => s + e.seconds, 0);
+  return { bestValAccuracy: best, bestValEpoch: bestEpoch, epochsToTarget: toTarget, trainSeconds, secondsPerEpoch: history.length ? trainSeconds / history.length : 0 };
+}
+
+const describe = (r: PlannedRun) => `${r.dataset} ${r.group}/${r.variation} seed ${r.seed}`;
+
+/** Runs (or, with `dryRun`, lists) the study's runs that are not yet in `out`. */
+export async function runStudy(opts: StudyOptions): Promise<StudySummary> {
+  const { spec, specFile, out, dryRun = false, dataDir } = opts;
+  const log = opts.log ?? process.stderr;
+  const grid = expandGrid(spec, opts.filter);
+  const planned = selectShard(grid, opts.shard);
+  checkPlan(planned, specFile);
+
+  const repaired = dryRun ? null : repairResultsTail(out);
+  if (repaired) log.write(`ablate: ${repaired}\n`);
+  const existing = readResults(out);
+  for (const w of existing.warnings) log.write(`ablate: ${w}\n`);
+  const doneIds = new Set(existing.results.map((r) => r.id));
+  const gridIds = new Set(grid.map((r) => r.id));
+  const stale = existing.results.filter((r) => r.spec === spec.name && !gridIds.has(r.id)).length;
+  if (stale) log.write(`ablate: ${stale} lines of '${spec.name}' in ${out} match no run of this grid (an edited spec?); the report keeps the latest per run\n`);
+  const todo = planned.filter((r) => !doneIds.has(r.id));
+  const skipped = planned.length - todo.length;
+  const shardText = opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : '';
+  log.write(`ablate: spec '${spec.name}'${shardText}: ${planned.length} runs, ${skipped} already in ${out}, ${todo.length} to do\n`);
+  if (dryRun) {
+    for (const r of planned) log.write(`  ${doneIds.has(r.id) ? 'done' : 'todo'}  ${r.id}  ${describe(r)}\n`);
+    return { planned, skipped, results: [] };
+  }
+
+  const kernels = opts.kernels ?? currentKernels();
+  const machine = machineInfo();
+  const versions = { node: process.version, scratchnet: scratchnetVersion(), backend: kernels.name };
+  const progress = new StudyProgress(log);
+  const results: ResultLine[] = [];
+  let loadedKey = '';
+  let data: DatasetSplit | undefined;
+  progress.start(todo.length);
+  try {
+    for (const run of todo) {
+      // Runs are dataset-major, so each dataset is loaded once and dropped when the next one starts.
+      const key = canonicalJson([run.dataset, run.data]);
+      if (loadedKey !== key || !data) {
+        data = undefined;
+        data = await loadDataset(run.dataset, { dir: dataDir, ...run.data });
+        loadedKey = key;
+        await warmUp(run, data, kernels);
+      }
+      progress.runStart(run);
+      const line = await trainOne(run, data, { spec, specFile, dataDir, kernels, progress });
+      const result: ResultLine = { ...line, machine, versions };
+      appendResult(out, result);
+      results.push(result);
+      progress.runEnd(run, result);
+    }
+  } finally {
+    progress.stop();
+  }
+  log.write(`ablate: ${results.length} runs written to ${out}\n`);
+  return { planned, skipped, results };
+}
+
+/**
+ * One short untimed run (1 epoch on a few rows) before a dataset's first timed run, so that JIT
+ * compilation is not billed to whichever run happens to come first.
+ */
+async function warmUp(run: PlannedRun, data: DatasetSplit, kernels: Kernels): Promise<void> {
+  const rows = Array.from({ length: Math.min(WARMUP_ROWS, data.train.x.rows) }, (_, i) => i);
+  const small = { ...data, train: subset(data.train, rows), test: subset(data.test, rows.filter((i) => i < data.test.x.rows)) };
+  const config = { ...run.config, epochs: 1, valSplit: 0, earlyStopping: undefined, schedule: undefined };
+  try {
+    (await runTraining(config, { kernels, data: small })).model.release();
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+  }
+}
+
+/** Fails before any training when a dataset is unknown or a run's config is invalid. */
+function checkPlan(planned: PlannedRun[], specFile: string): void {
+  for (const d of new Set(planned.map((r) => r.dataset))) {
+    if (!datasetEntry(d)) throw new ConfigError(`${specFile}: unknown dataset '${d}', expected one of ${datasetNames().join(', ')}`);
+  }
+  for (const r of planned) {
+    try {
+      checkConfig(r.config);
+    } catch (e) {
+      if (e instanceof ScratchnetError) throw new ConfigError(`${specFile}: run ${describe(r)}: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
+interface TrainContext {
+  spec: StudySpec;
+  specFile: string;
+  dataDir?: string;
+  kernels: Kernels;
+  progress: StudyProgress;
+}
+
+/** Trains one run and measures it; a divergence is a result, not a failure. */
+async function trainOne(run: PlannedRun, data: DatasetSplit, ctx: TrainContext): Promise<Omit<ResultLine, 'machine' | 'versions'>> {
+  const target = ctx.spec.targetValAccuracy[run.dataset] ?? null;
+  const seen: EpochLog[] = [];
+  const record = { onEpochEnd: (e: EpochLog) => void seen.push(e) };
+  const base = {
+    schema: RESULT_SCHEMA,
+    id: run.id,
+    spec: ctx.spec.name,
+    specFile: ctx.specFile,
+    dataset: run.dataset,
+    group: run.group,
+    variation: run.variation,
+    seed: run.seed,
+    config: run.config,
+    targetValAccuracy: target,
+    classNames: data.train.classNames,
+    ...(data.train.imageShape ? { imageShape: data.train.imageShape } : {}),
+    data: run.data,
+  };
+  const config = ctx.dataDir ? { ...run.config, dataDir: ctx.dataDir } : run.config;
+  const t0 = performance.now();
+  let result;
+  try {
+    result = await runTraining(config, { callbacks: [record, ctx.progress.epochCallback()], kernels: ctx.kernels, data });
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+    const s = summarizeHistory(seen, target);
+    return {
+      ...base,
+      status: 'diverged',
+      error: e.message,
+      testAccuracy: null,
+      testLoss: null,
+      ...s,
+      wallSeconds: (performance.now() - t0) / 1000,
+      epochsRun: e.epoch,
+      parameters: 0,
+      history: seen,
+      confusion: null,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+  const { model, history } = result;
+  const { predictions } = evaluate(model, data.test, { loss: result.loss });
+  const labels = data.test.y;
+  let misclassified: Misclassified[] | undefined;
+  if (run.group === BASELINE && run.seed === ctx.spec.seeds[0]) {
+    misclassified = [];
+    for (let i = 0; i < labels.length && misclassified.length < GALLERY_SIZE; i++) {
+      if (predictions[i] !== labels[i]) misclassified.push({ index: i, label: labels[i], predicted: predictions[i] });
+    }
+  }
+  const line = {
+    ...base,
+    status: 'ok' as const,
+    testAccuracy: result.testAccuracy,
+    testLoss: result.testLoss,
+    ...summarizeHistory(history, target),
+    trainSeconds: result.trainSeconds,
+    wallSeconds: (performance.now() - t0) / 1000,
+    epochsRun: history.length,
+    parameters: model.parameterCount,
+    history,
+    confusion: confusionMatrix(predictions, labels, data.test.numClasses),
+    ...(misclassified ? { misclassified } : {}),
+    finishedAt: new Date().toISOString(),
+  };
+  model.release();
+  return line;
+}

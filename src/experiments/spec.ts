@@ -1,0 +1,236 @@
+/**
+ * Study specs (`experiments/<name>.json`): which datasets, seeds, baseline and one-at-a-time
+ * variations make up an ablation study, and how they resolve into full {@link TrainConfig}s.
+ *
+ * Config patches (baseline, perDataset, variation configs) are merged shallowly in that order over
+ * {@link DEFAULT_CONFIG}; a `null` value removes a field. Known TrainConfig keys are type-checked here,
+ * unknown ones are passed through to `runTraining`, which validates them.
+ */
+import { readFileSync } from 'node:fs';
+import { parseAugmentSpec } from '../data/augment.js';
+import { ConfigError, ScratchnetError } from '../errors.js';
+import { createSchedule, type ScheduleConfig } from '../nn/schedules.js';
+import { DEFAULT_CONFIG, type TrainConfig } from '../recipe.js';
+import { describeJson } from './json.js';
+
+/** Partial TrainConfig as written in a spec; `null` unsets a field. */
+export type ConfigPatch = Record<string, unknown>;
+
+/** One change of the baseline. */
+export interface Variation {
+  /** Component family it belongs to: `optimizer`, `regularisation`, `activation`, ... */
+  group: string;
+  /** Unique within its group. */
+  name: string;
+  description?: string;
+  /** Restricts the variation to these datasets (default: all of the spec's). */
+  datasets?: string[];
+  config: ConfigPatch;
+}
+
+export interface StudySpec {
+  name: string;
+  description: string;
+  datasets: string[];
+  seeds: number[];
+  baseline: ConfigPatch;
+  perDataset: Record<string, ConfigPatch>;
+  variations: Variation[];
+  /** Validation accuracy whose first epoch is reported as "epochs to target". */
+  targetValAccuracy: Record<string, number>;
+  /** Seed given to dataset loaders (generated sets): the data stay fixed across run seeds. Default 1. */
+  dataSeed: number;
+  /** Options of generated sets per dataset, e.g. `{ "moons": { "noise": 0.3 } }`. */
+  dataOptions: Record<string, DataOptions>;
+}
+
+/** Loader options a spec may set (see LoadDatasetOptions); part of each run's id. */
+export interface DataOptions {
+  samples?: number;
+  noise?: number;
+}
+
+/** Schedule shorthands resolved against the run's epochs, as `scratchnet train --schedule` does. */
+export const SCHEDULE_NAMES = ['constant', 'cosine', 'step', 'warmup-cosine'] as const;
+
+const TOP_KEYS = ['name', 'description', 'datasets', 'seeds', 'baseline', 'perDataset', 'variations', 'targetValAccuracy', 'dataSeed', 'dataOptions'];
+const FORBIDDEN = ['dataset', 'seed', 'dataDir'];
+
+/** A spec error: file, JSON path, expected, found. */
+export class SpecError extends ConfigError {
+  constructor(file: string, path: string, expected: string, found: unknown) {
+    super(`${file}: ${path}: expected ${expected}, found ${describeJson(found)}`);
+  }
+}
+
+/** Reads and validates a spec file. @throws ConfigError (missing file, bad JSON, bad field) */
+export function loadSpec(file: string): StudySpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read the study spec (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  return validateSpec(raw, file);
+}
+
+/** Checks a parsed spec and fills defaults. `file` only labels messages. */
+export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
+  const fail = (path: string, expected: string, found: unknown): never => {
+    throw new SpecError(file, path, expected, found);
+  };
+  const obj = (v: unknown, path: string): Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(path, 'an object', v);
+  const str = (v: unknown, path: string): string => (typeof v === 'string' && v.trim() !== '' ? v : fail(path, 'a non-empty string', v));
+  const strList = (v: unknown, path: string): string[] => {
+    if (!Array.isArray(v) || v.length === 0) fail(path, 'a non-empty array of strings', v);
+    const list = (v as unknown[]).map((s, i) => str(s, `${path}[${i}]`));
+    list.forEach((s, i) => list.indexOf(s) !== i && fail(`${path}[${i}]`, 'no duplicates', s));
+    return list;
+  };
+
+  const top = obj(raw, '$');
+  for (const k of Object.keys(top)) if (!TOP_KEYS.includes(k)) fail(`$.${k}`, `only the keys ${TOP_KEYS.join(', ')}`, k);
+  const name = str(top.name, '$.name');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) fail('$.name', 'letters, digits, . _ - (it names the runs/ folder)', name);
+  const description = top.description === undefined ? '' : typeof top.description === 'string' ? top.description : fail('$.description', 'a string', top.description);
+  const datasets = strList(top.datasets, '$.datasets');
+  if (!Array.isArray(top.seeds) || top.seeds.length === 0) fail('$.seeds', 'a non-empty array of integers', top.seeds);
+  const seeds = (top.seeds as unknown[]).map((s, i) => (Number.isInteger(s) ? (s as number) : fail(`$.seeds[${i}]`, 'an integer', s)));
+  seeds.forEach((s, i) => seeds.indexOf(s) !== i && fail(`$.seeds[${i}]`, 'no duplicates', s));
+  const dataSeed = top.dataSeed === undefined ? 1 : Number.isInteger(top.dataSeed) ? (top.dataSeed as number) : fail('$.dataSeed', 'an integer', top.dataSeed);
+
+  const baseline = checkPatch(top.baseline ?? {}, '$.baseline', fail);
+  const perDataset: Record<string, ConfigPatch> = {};
+  for (const [ds, patch] of Object.entries(obj(top.perDataset ?? {}, '$.perDataset'))) {
+    if (!datasets.includes(ds)) fail(`$.perDataset.${ds}`, `one of the spec's datasets (${datasets.join(', ')})`, ds);
+    perDataset[ds] = checkPatch(patch, `$.perDataset.${ds}`, fail);
+  }
+
+  if (top.variations !== undefined && !Array.isArray(top.variations)) fail('$.variations', 'an array', top.variations);
+  const seen = new Set<string>();
+  const variations = ((top.variations ?? []) as unknown[]).map((v, i): Variation => {
+    const at = `$.variations[${i}]`;
+    const o = obj(v, at);
+    for (const k of Object.keys(o)) if (!['group', 'name', 'description', 'datasets', 'config'].includes(k)) fail(`${at}.${k}`, 'only group, name, description, datasets, config', k);
+    const group = str(o.group, `${at}.group`);
+    const vname = str(o.name, `${at}.name`);
+    if (group === 'baseline' || vname === 'baseline') fail(at, "a group and name other than 'baseline' (the baseline is always run)", `${group}/${vname}`);
+    if (seen.has(`${group}/${vname}`)) fail(`${at}.name`, `a name unique within group '${group}'`, vname);
+    seen.add(`${group}/${vname}`);
+    const only = o.datasets === undefined ? undefined : strList(o.datasets, `${at}.datasets`);
+    only?.forEach((ds, j) => datasets.includes(ds) || fail(`${at}.datasets[${j}]`, `one of the spec's datasets (${datasets.join(', ')})`, ds));
+    const description = o.description === undefined ? undefined : str(o.description, `${at}.description`);
+    return { group, name: vname, ...(description ? { description } : {}), ...(only ? { datasets: only } : {}), config: checkPatch(o.config ?? {}, `${at}.config`, fail) };
+  });
+
+  const targetValAccuracy: Record<string, number> = {};
+  for (const [ds, t] of Object.entries(obj(top.targetValAccuracy ?? {}, '$.targetValAccuracy'))) {
+    if (!datasets.includes(ds)) fail(`$.targetValAccuracy.${ds}`, `one of the spec's datasets (${datasets.join(', ')})`, ds);
+    targetValAccuracy[ds] = typeof t === 'number' && t > 0 && t <= 1 ? t : fail(`$.targetValAccuracy.${ds}`, 'a number in (0, 1]', t);
+  }
+  const dataOptions: Record<string, DataOptions> = {};
+  for (const [ds, o] of Object.entries(obj(top.dataOptions ?? {}, '$.dataOptions'))) {
+    const at = `$.dataOptions.${ds}`;
+    if (!datasets.includes(ds)) fail(at, `one of the spec's datasets (${datasets.join(', ')})`, ds);
+    const opts = obj(o, at);
+    for (const [k, v] of Object.entries(opts)) {
+      if (k !== 'samples' && k !== 'noise') fail(`${at}.${k}`, 'only samples, noise', k);
+      if (k === 'samples' && !(Number.isInteger(v) && (v as number) > 0)) fail(`${at}.samples`, 'a positive integer', v);
+      if (k === 'noise' && !(typeof v === 'number' && v >= 0)) fail(`${at}.noise`, 'a number ≥ 0', v);
+    }
+    dataOptions[ds] = opts as DataOptions;
+  }
+  return { name, description, datasets, seeds, baseline, perDataset, variations, targetValAccuracy, dataSeed, dataOptions };
+}
+
+type Fail = (path: string, expected: string, found: unknown) => never;
+
+/** Type-checks the known TrainConfig keys of a patch; unknown keys pass through. */
+function checkPatch(raw: unknown, path: string, fail: Fail): ConfigPatch {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'an object of TrainConfig fields', raw);
+  const patch = raw as ConfigPatch;
+  for (const [k, v] of Object.entries(patch)) {
+    const at = `${path}.${k}`;
+    if (FORBIDDEN.includes(k)) fail(at, `no '${k}' (datasets and seeds come from $.datasets and $.seeds; --data-dir from the CLI)`, v);
+    if (v === null) continue;
+    switch (k) {
+      case 'layers':
+        if (!Array.isArray(v) || !v.every((w) => Number.isInteger(w) && w > 0)) fail(at, 'an array of positive integers', v);
+        break;
+      case 'activation':
+      case 'optimizer':
+        if (typeof v !== 'string') fail(at, 'a string', v);
+        break;
+      case 'augment':
+        if (typeof v !== 'string') fail(at, "an augmentation spec string like 'translate=2,rotate=10'", v);
+        try {
+          parseAugmentSpec(v as string);
+        } catch (e) {
+          fail(at, `a valid augmentation spec (${(e as Error).message})`, v);
+        }
+        break;
+      case 'epochs':
+      case 'batchSize':
+      case 'earlyStopping':
+        if (!Number.isInteger(v) || (v as number) <= 0) fail(at, 'a positive integer', v);
+        break;
+      case 'lr':
+      case 'momentum':
+      case 'weightDecay':
+      case 'l2':
+      case 'dropout':
+      case 'valSplit':
+      case 'clipNorm':
+        if (typeof v !== 'number' || !Number.isFinite(v)) fail(at, 'a number', v);
+        break;
+      case 'schedule':
+        if (typeof v === 'string') {
+          if (!(SCHEDULE_NAMES as readonly string[]).includes(v)) fail(at, `one of ${SCHEDULE_NAMES.join(', ')} or a schedule object`, v);
+        } else {
+          try {
+            createSchedule(v as ScheduleConfig);
+          } catch (e) {
+            if (!(e instanceof ScratchnetError)) throw e;
+            fail(at, `a valid schedule (${e.message})`, v);
+          }
+        }
+        break;
+    }
+  }
+  return patch;
+}
+
+/** `'cosine'` etc. → a ScheduleConfig for `epochs` (the same shapes as `scratchnet train --schedule`). */
+export function scheduleFor(name: (typeof SCHEDULE_NAMES)[number], epochs: number): ScheduleConfig | undefined {
+  if (name === 'constant') return undefined;
+  if (name === 'cosine') return { type: 'cosine', tMax: epochs };
+  if (name === 'step') return { type: 'step', stepSize: Math.max(1, Math.floor(epochs / 3)), gamma: 0.1 };
+  return { type: 'warmup', warmupSteps: 1, startFactor: 0.1, then: { type: 'cosine', tMax: Math.max(1, epochs - 1) } };
+}
+
+/**
+ * The full config of one run: DEFAULT_CONFIG (without its schedule) ← baseline ← perDataset ←
+ * variation, then dataset and seed. A string schedule is resolved against the final epochs.
+ */
+export function resolveConfig(spec: StudySpec, dataset: string, variation: Variation | null, seed: number): TrainConfig {
+  const { schedule: _unused, ...defaults } = DEFAULT_CONFIG;
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const patch of [spec.baseline, spec.perDataset[dataset] ?? {}, variation?.config ?? {}]) {
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+  }
+  merged.dataset = dataset;
+  merged.seed = seed;
+  if (typeof merged.schedule === 'string') merged.schedule = scheduleFor(merged.schedule as (typeof SCHEDULE_NAMES)[number], merged.epochs as number);
+  if (merged.schedule === undefined) delete merged.schedule;
+  return merged as unknown as TrainConfig;
+}

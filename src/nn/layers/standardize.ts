@@ -1,0 +1,121 @@
+import { ConfigError, ShapeError } from '../../errors.js';
+import { Matrix } from '../../core/matrix.js';
+import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
+
+export interface StandardizeArgs {
+  /** Per-feature means [in] (or one value for all features); set later with {@link Standardize.fit}. */
+  mean?: ArrayLike<number>;
+  /** Per-feature standard deviations [in] (or one value). */
+  std?: ArrayLike<number>;
+  name?: string;
+}
+
+/**
+ * Input standardisation as the model's first layer, so a saved model carries its preprocessing and
+ * `predict` takes raw features. Not trainable; mean and std are fitted on the training data.
+ * @remarks
+ * forward: y = (x − μ) / σ;  backward: dx = dy / σ.   μ, σ: [in], saved as buffers.
+ */
+export class Standardize implements Layer {
+  readonly type = 'standardize';
+  name: string;
+  private mean!: Matrix; // [1, in]
+  private std!: Matrix; // [1, in]
+  private y!: Matrix; // [batch, in]
+  private dx: Matrix | null = null; // [batch, in]
+  private readonly init: StandardizeArgs;
+
+  constructor(args: StandardizeArgs = {}) {
+    this.init = args;
+    this.name = args.name ?? 'standardize';
+  }
+
+  build(inputWidth: number, ctx: BuildContext): number {
+    this.mean = new Matrix(1, inputWidth, new Float32Array(inputWidth));
+    this.std = new Matrix(1, inputWidth, new Float32Array(inputWidth).fill(1));
+    if (this.init.mean && this.init.std) this.set(this.init.mean, this.init.std);
+    this.y = ctx.buffer(inputWidth);
+    this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
+    return inputWidth;
+  }
+
+  /**
+   * Sets μ and σ from data x: [n, in]. `perFeature` false uses one mean and std over every value
+   * (images: every pixel shares the scale); true standardises each column. σ = 0 becomes 1.
+   */
+  fit(x: Matrix, { perFeature }: { perFeature: boolean }): void {
+    const { rows, cols } = x;
+    if (cols !== this.mean.cols) throw new ShapeError(`${this.name}: expected ${this.mean.cols} features, found ${cols}`);
+    if (rows === 0) throw new ConfigError(`${this.name}: cannot fit on an empty dataset`);
+    const sum = new Float64Array(cols);
+    const sq = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0, o = i * cols; j < cols; j++) {
+        const v = x.data[o + j];
+        sum[j] += v;
+        sq[j] += v * v;
+      }
+    }
+    const mean = new Float64Array(cols);
+    const std = new Float64Array(cols);
+    if (perFeature) {
+      for (let j = 0; j < cols; j++) {
+        mean[j] = sum[j] / rows;
+        std[j] = Math.sqrt(Math.max(sq[j] / rows - mean[j] * mean[j], 0));
+      }
+    } else {
+      const n = rows * cols;
+      const m = sum.reduce((a, b) => a + b, 0) / n;
+      const s = Math.sqrt(Math.max(sq.reduce((a, b) => a + b, 0) / n - m * m, 0));
+      mean.fill(m);
+      std.fill(s);
+    }
+    this.set(mean, std);
+  }
+
+  private set(mean: ArrayLike<number>, std: ArrayLike<number>): void {
+    const cols = this.mean.cols;
+    for (let j = 0; j < cols; j++) {
+      const m = mean.length === 1 ? mean[0] : mean[j];
+      const s = std.length === 1 ? std[0] : std[j];
+      if (!Number.isFinite(m) || !Number.isFinite(s) || s < 0) throw new ConfigError(`${this.name}: invalid mean ${m} or std ${s} for feature ${j}`);
+      this.mean.data[j] = m;
+      this.std.data[j] = s > 1e-12 ? s : 1;
+    }
+  }
+
+  forward(x: Matrix, _mode: Mode): Matrix {
+    const { rows, cols } = x;
+    const X = x.data;
+    const Y = this.y.setRows(rows).data;
+    const M = this.mean.data;
+    const S = this.std.data;
+    for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) Y[o + j] = (X[o + j] - M[j]) / S[j];
+    return this.y;
+  }
+
+  backward(dy: Matrix): Matrix {
+    if (!this.dx) return dy; // first layer: dL/dx is not needed
+    const { rows, cols } = dy;
+    const D = dy.data;
+    const O = this.dx.setRows(rows).data;
+    const S = this.std.data;
+    for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) O[o + j] = D[o + j] / S[j];
+    return this.dx;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  buffers(): LayerBuffer[] {
+    return [
+      { name: `${this.name}.mean`, value: this.mean },
+      { name: `${this.name}.std`, value: this.std },
+    ];
+  }
+
+  config(): Record<string, unknown> {
+    return {};
+  }
+}

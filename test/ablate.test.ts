@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../src/errors.js';
+import { expandGrid, parseShard, selectShard } from '../src/experiments/grid.js';
+import { readResults, repairResultsTail, type ResultLine } from '../src/experiments/results.js';
+import { runStudy } from '../src/experiments/runner.js';
+import { validateSpec } from '../src/experiments/spec.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'scratchnet-ablate-'));
+const backend = process.env.SCRATCHNET_BACKEND ?? 'js';
+const src = (p: string) => pathToFileURL(resolve('src', p)).href;
+
+// Gaussian blobs (3 classes, 8 features, overlapping), registered by a module that both this
+// process and the CLI child (`node --import <it>`) load, so the test does not depend on src/data's sets.
+const registerModule = join(dir, 'register-blobs.mjs');
+writeFileSync(
+  registerModule,
+  `import { registerDataset } from '${src('data/registry.ts')}';
+import { Matrix } from '${src('core/matrix.ts')}';
+import { Rng } from '${src('core/random.ts')}';
+const D = 8;
+function make(n, rng, name) {
+  const x = Matrix.zeros(n, D);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    y[i] = c;
+    for (let j = 0; j < D; j++) x.data[i * D + j] = (j % 3 === c ? 1.2 : 0) + rng.normal();
+  }
+  return { name, x, y, numClasses: 3, classNames: ['a', 'b', 'c'] };
+}
+registerDataset('blobs-test', {
+  summary: 'Gaussian blobs for tests',
+  load: async ({ seed = 1 }) => {
+    const rng = new Rng(seed, 'blobs');
+    return { train: make(1200, rng, 'blobs-test train'), test: make(150, rng, 'blobs-test test'), source: 'test', description: 'blobs' };
+  },
+});
+`,
+);
+await import(pathToFileURL(registerModule).href);
+
+const SPEC = {
+  name: 'tiny',
+  description: 'test study',
+  datasets: ['blobs-test'],
+  seeds: [1, 2],
+  baseline: { layers: [32], activation: 'relu', optimizer: 'adam', lr: 0.01, batchSize: 32, epochs: 12, valSplit: 0.2, dropout: 0, schedule: 'cosine' },
+  variations: [
+    { group: 'optimizer', name: 'sgd', config: { optimizer: 'sgd', lr: 0.1 } },
+    { group: 'regularisation', name: 'dropout', config: { dropout: 0.2 } },
+    { group: 'activation', name: 'tanh', config: { activation: 'tanh' } },
+  ],
+  targetValAccuracy: { 'blobs-test': 0.5 },
+};
+
+function writeSpec(name: string, spec: object): string {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(spec, null, 2));
+  return file;
+}
+
+const cliArgs = (...args: string[]) => ['--import', 'tsx', '--import', registerModule, 'src/cli/run.ts', ...args];
+const env = { ...process.env, SCRATCHNET_BACKEND: backend };
+const ids = (file: string) => readResults(file).results.map((r) => r.id);
+
+describe('study spec and grid', () => {
+  const spec = validateSpec(SPEC, 'tiny.json');
+
+  it('expands dataset × seed × (baseline + variations) in a stable order with stable ids', () => {
+    const runs = expandGrid(spec);
+    assert.equal(runs.length, 1 * 2 * 4);
+    assert.deepEqual(
+      runs.map((r) => `${r.seed}:${r.group}/${r.variation}`),
+      ['1:baseline/baseline', '1:optimizer/sgd', '1:regularisation/dropout', '1:activation/tanh', '2:baseline/baseline', '2:optimizer/sgd', '2:regularisation/dropout', '2:activation/tanh'],
+    );
+    assert.equal(new Set(runs.map((r) => r.id)).size, runs.length);
+    assert.deepEqual(expandGrid(validateSpec(JSON.parse(JSON.stringify(SPEC)))).map((r) => r.id), runs.map((r) => r.id));
+    const edited = validateSpec({ ...SPEC, baseline: { ...SPEC.baseline, epochs: 13 } });
+    assert.notEqual(expandGrid(edited)[0].id, runs[0].id, 'a config change must change the id');
+    const sgd = runs[1].config;
+    assert.equal(sgd.optimizer, 'sgd');
+    assert.equal(sgd.lr, 0.1);
+    assert.deepEqual(sgd.schedule, { type: 'cosine', tMax: 12 });
+    assert.equal(sgd.dataset, 'blobs-test');
+    assert.equal(expandGrid(spec, { seeds: [2] }).length, 4);
+    assert.throws(() => expandGrid(spec, { datasets: ['nope'] }), ConfigError);
+  });
+
+  it('applies perDataset overrides, null unsets, and per-variation dataset lists', () => {
+    const s = validateSpec({
+      ...SPEC,
+      datasets: ['blobs-test', 'other'],
+      perDataset: { other: { epochs: 3, schedule: null } },
+      variations: [{ group: 'g', name: 'only-other', datasets: ['other'], config: { l2: 1e-4 } }],
+    });
+    const runs = expandGrid(s);
+    assert.equal(runs.length, 2 + 2 * 2);
+    const other = runs.find((r) => r.dataset === 'other')!;
+    assert.equal(other.config.epochs, 3);
+    assert.equal(other.config.schedule, undefined);
+    assert.ok(runs.every((r) => r.variation !== 'only-other' || r.dataset === 'other'));
+  });
+
+  it('rejects bad specs naming file, JSON path, expected and found', () => {
+    const bad = (patch: object, pattern: RegExp) =>
+      assert.throws(() => validateSpec({ ...SPEC, ...patch }, 'x.json'), (e: Error) => e instanceof ConfigError && pattern.test(e.message));
+    bad({ seeds: [1, 'two'] }, /^x\.json: \$\.seeds\[1\]: expected an integer, found "two"$/);
+    bad({ baseline: { epochs: 0 } }, /\$\.baseline\.epochs: expected a positive integer, found 0/);
+    bad({ baseline: { seed: 3 } }, /\$\.baseline\.seed: expected no 'seed'/);
+    bad({ variations: [{ group: 'g', name: 'a', config: { augment: 'spin=3' } }] }, /\$\.variations\[0\]\.config\.augment: expected a valid augmentation spec/);
+    bad({ variations: [{ group: 'g', name: 'a', config: {} }, { group: 'g', name: 'a', config: {} }] }, /\$\.variations\[1\]\.name: expected a name unique/);
+    bad({ variation: [] }, /\$\.variation: expected only the keys/);
+    bad({ targetValAccuracy: { 'blobs-test': 97 } }, /expected a number in \(0, 1\], found 97/);
+    bad({ perDataset: { mnist: {} } }, /\$\.perDataset\.mnist: expected one of the spec's datasets/);
+  });
+
+  it('shards partition the grid: every run in exactly one shard', () => {
+    const runs = expandGrid(validateSpec({ ...SPEC, seeds: [1, 2, 3, 4, 5] }));
+    for (let n = 1; n <= 6; n++) {
+      const seen = Array.from({ length: n }, (_, i) => selectShard(runs, parseShard(`${i + 1}/${n}`))).flat().map((r) => r.index);
+      assert.deepEqual([...seen].sort((a, b) => a - b), runs.map((r) => r.index), `n = ${n}`);
+    }
+    assert.throws(() => parseShard('0/4'), ConfigError);
+    assert.throws(() => parseShard('5/4'), ConfigError);
+  });
+
+  it('repairs a torn last line and keeps sound ones', () => {
+    const file = join(dir, 'torn.jsonl');
+    writeFileSync(file, '{"id":"a","dataset":"d"}\n{"id":"b","dataset":"d"}\n{"id":"c","data');
+    assert.match(repairResultsTail(file)!, /torn last line/);
+    assert.equal(readFileSync(file, 'utf8'), '{"id":"a","dataset":"d"}\n{"id":"b","dataset":"d"}\n');
+    assert.equal(repairResultsTail(file), null);
+    writeFileSync(file, '{"id":"a","dataset":"d"}');
+    assert.equal(repairResultsTail(file), null);
+    assert.equal(readFileSync(file, 'utf8'), '{"id":"a","dataset":"d"}\n', 'a complete last object gets its newline');
+  });
+});
+
+describe('runner', () => {
+  it('records the full result line; resumes without rerunning', async () => {
+    const spec = validateSpec({ ...SPEC, seeds: [1], variations: SPEC.variations.slice(0, 1) });
+    const out = join(dir, 'inproc.jsonl');
+    const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+    const first = await runStudy({ spec, specFile: 'tiny.json', out, log: quiet });
+    assert.equal(first.results.length, 2);
+    const lines = readResults(out).results;
+    assert.equal(lines.length, 2);
+    const base = lines.find((r) => r.group === 'baseline')!;
+    const sgd = lines.find((r) => r.variation === 'sgd')!;
+    for (const r of [base, sgd]) {
+      assert.equal(r.spec, 'tiny');
+      assert.equal(r.status, 'ok');
+      assert.equal(r.history.length, 12);
+      assert.equal(r.confusion!.flat().reduce((s, v) => s + v, 0), 150);
+      assert.ok(r.testAccuracy! > 0.5 && r.testAccuracy! <= 1);
+      assert.ok(r.bestValAccuracy! >= Math.max(...r.history.map((e) => e.valAccuracy!)) - 1e-12);
+      assert.ok(r.epochsToTarget !== null && r.epochsToTarget >= 1);
+      assert.ok(r.trainSeconds > 0 && Math.abs(r.secondsPerEpoch - r.trainSeconds / 12) < 1e-9);
+      assert.ok(r.machine.cpus > 0 && r.machine.cpu.length > 0);
+      assert.equal(r.versions.backend, backend);
+      assert.match(r.versions.scratchnet, /^\d+\.\d+/);
+    }
+    assert.ok(base.misclassified!.length > 0 && base.misclassified!.length <= 24);
+    assert.ok(base.misclassified!.every((m) => m.label !== m.predicted));
+    assert.equal(sgd.misclassified, undefined, 'only the baseline of the first seed keeps its mistakes');
+    const again = await runStudy({ spec, specFile: 'tiny.json', out, log: quiet });
+    assert.equal(again.skipped, 2);
+    assert.equal(again.results.length, 0);
+  });
+
+  it('records a diverged run as a result instead of failing the study', async () => {
+    const spec = validateSpec({ ...SPEC, seeds: [1], variations: [{ group: 'optimizer', name: 'too-fast', config: { optimizer: 'sgd', lr: 1e30 } }] });
+    const out = join(dir, 'diverged.jsonl');
+    const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+    const { results } = await runStudy({ spec, specFile: 'tiny.json', out, log: quiet, filter: {} });
+    const bad = results.find((r) => r.variation === 'too-fast')!;
+    assert.equal(bad.status, 'diverged');
+    assert.equal(bad.testAccuracy, null);
+    assert.match(bad.error!, /./);
+    assert.equal(readResults(out).results.length, 2);
+  });
+});
+
+describe('scratchnet ablate (CLI)', () => {
+  it('--dry-run lists the grid and writes nothing', () => {
+    const file = writeSpec('dry', SPEC);
+    const out = join(dir, 'dry.jsonl');
+    const r = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--out', out, '--dry-run', '--shard', '1/2'), { encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /4 runs, 0 already in .*, 4 to do/);
+    assert.equal(r.stderr.match(/^ {2}todo /gm)?.length, 4);
+    assert.equal(existsSync(out), false);
+  });
+
+  it('a bad spec is one clear error line', () => {
+    const file = writeSpec('bad', { ...SPEC, seeds: [] });
+    const r = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--dry-run'), { encoding: 'utf8', env });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /bad\.json: \$\.seeds: expected a non-empty array of integers, found an array/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+  });
+
+  it('killed midway and rerun: every run id exactly once; a torn line is repaired', async () => {
+    // Longer runs than the other tests', so the kill lands well before the last one.
+    const spec = { ...SPEC, baseline: { ...SPEC.baseline, epochs: 40 } };
+    const file = writeSpec('kill', spec);
+    const out = join(dir, 'kill', 'results.jsonl');
+    const child = spawn(process.execPath, cliArgs('ablate', '--spec', file, '--out', out), { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // SIGKILL as soon as the first result line is on disk.
+    await new Promise<void>((done, fail) => {
+      const timer = setInterval(() => {
+        if (existsSync(out) && readFileSync(out, 'utf8').includes('\n')) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          done();
+        }
+      }, 5);
+      child.on('exit', () => {
+        clearInterval(timer);
+        fail(new Error(`ablate exited before writing a result:\n${stderr}`));
+      });
+    });
+    await exited;
+    const partial = ids(out);
+    assert.ok(partial.length >= 1 && partial.length < 8, `killed after ${partial.length} of 8 runs`);
+    appendFileSync(out, '{"schema":1,"id":"torn","confusion":[[1,'); // a write cut short
+    const r = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--out', out), { encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /removed a torn last line/);
+    assert.match(r.stderr, new RegExp(`8 runs, ${partial.length} already in`));
+    const all = ids(out);
+    const expected = expandGrid(validateSpec(spec)).map((g) => g.id);
+    assert.deepEqual([...all].sort(), [...expected].sort(), 'each run id exactly once');
+    const text = readFileSync(out, 'utf8');
+    assert.ok(text.endsWith('\n'));
+    for (const line of text.trimEnd().split('\n')) assert.equal(typeof (JSON.parse(line) as ResultLine).id, 'string');
+  });
+});
+
