@@ -153,7 +153,7 @@ describe('runTraining wiring', () => {
     const config = { ...DEFAULT_CONFIG, dataset: 'clusters', layers: [8], dropout: 0, epochs: 6, lr: 0.02, batchSize: 16, valSplit: 0, schedule: undefined, batchNorm: true, labelSmoothing: 0.1, maxNorm: 1 };
     const r = await runTraining(config, { data: { train, test, source: 'test', description: 'clusters' } });
     assert.deepEqual(r.model.layers.map((l) => l.type), ['standardize', 'dense', 'batch_norm', 'activation', 'dense']);
-    assert.ok((r.model.layers[1] as BatchNorm).buffers()[0].value.data.some((v) => v !== 0), 'running mean updated');
+    assert.ok((r.model.layers[2] as BatchNorm).buffers()[0].value.data.some((v) => v !== 0), 'running mean updated');
     assert.ok(columnNorms(r.model.params()[0].value).every((n) => n <= 1 + 1e-5), 'hidden columns within c');
     assert.ok(r.testAccuracy > 0.8, `test accuracy ${r.testAccuracy}`);
   });
