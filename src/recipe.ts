@@ -83,7 +83,19 @@ export interface RunResult {
   wallSeconds: number;
 }
 
+/** Every key a TrainConfig may hold (a typo in an experiment spec must not silently run the baseline). */
+const CONFIG_KEYS: readonly (keyof TrainConfig)[] = [
+  'dataset', 'layers', 'activation', 'optimizer', 'lr', 'momentum', 'weightDecay', 'l2', 'dropout', 'epochs', 'batchSize',
+  'seed', 'valSplit', 'augment', 'schedule', 'earlyStopping', 'clipNorm', 'batchNorm', 'labelSmoothing', 'maxNorm',
+  'standardize', 'dataDir',
+];
+
 export function checkConfig(c: TrainConfig): void {
+  for (const key of Object.keys(c)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      throw new ConfigError(`config: unknown option '${key}', expected one of ${CONFIG_KEYS.join(', ')}`);
+    }
+  }
   const positiveInt = (v: number, what: string) => {
     if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`config: ${what} must be a positive integer, found ${v}`);
   };
