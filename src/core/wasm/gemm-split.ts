@@ -5,15 +5,16 @@ const MR = 4;
 const NR = 8;
 /** Below this many multiply-adds a GEMM stays on one thread (a wake-up costs more than it saves). */
 export const PARALLEL_MIN_MACS = 1 << 18;
-/** Multiply-adds per chunk worth its repacking and hand-out (≈ 40 µs of work). */
-const CHUNK_MACS = 1 << 20;
+/** Multiply-adds per chunk worth its repacking and hand-out (≈ 80 µs of work). */
+const CHUNK_MACS = 1 << 21;
 
 /**
  * Cuts C [m, n] into chunks of whole micro-tiles along one output dimension — never along k — and
  * writes them into `args` (layout in ops.ts): each C element is then computed by the same
  * instructions whichever thread takes its chunk, so results are bit-identical for any thread count.
  * It cuts the dimension whose split repacks less (columns: each chunk repacks A, m·k; rows: each
- * chunk repacks B, k·n). Up to 4 chunks per thread let threads that start late take fewer.
+ * chunk repacks B, k·n). Up to 2 chunks per thread let a thread that starts late (or is descheduled) take fewer, at the cost
+ * of one more repack per chunk.
  * Returns the number of chunks; at most that many threads are worth waking.
  */
 export function splitGemm(m: number, n: number, k: number, threads: number, args: Float64Array): number {
@@ -23,7 +24,7 @@ export function splitGemm(m: number, n: number, k: number, threads: number, args
   const parts = macs < PARALLEL_MIN_MACS ? 1 : threads;
   const byCols = colTiles >= parts && (m <= n || rowTiles < parts);
   const tiles = byCols ? colTiles : rowTiles;
-  const want = Math.min(Math.max(Math.floor(macs / CHUNK_MACS), parts), parts * 4, MAX_CHUNKS);
+  const want = Math.min(Math.max(Math.floor(macs / CHUNK_MACS), parts), parts * 2, MAX_CHUNKS);
   const chunks = parts === 1 ? 1 : Math.max(1, Math.min(tiles, want));
   for (let c = 0; c < chunks; c++) {
     const t0 = Math.floor((c * tiles) / chunks);
