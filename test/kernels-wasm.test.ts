@@ -168,6 +168,28 @@ describe('wasm threads', { skip }, () => {
       }
     }
   });
+
+  test('adam split over threads is bit-identical on 1 and 2 threads', () => {
+    const k = need(wasm);
+    const rng = new Rng(12);
+    for (const n of [16384, 200_704 + 3, 50_001]) {
+      const init = Array.from({ length: 4 }, () => rand(k, 1, n, rng).data as Float32Array);
+      const runs = [1, 2].map((threads) => {
+        const [p, g, m, v] = init.map((x) => { const y = k.alloc(n) as Float32Array; y.set(x); return y; });
+        v.forEach((x, i) => (v[i] = x * x));
+        k.setThreads(threads);
+        for (let t = 1; t <= 3; t++) k.adamStep(p, g, m, v, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: t === 2, step: t });
+        return [p, m, v];
+      });
+      k.setThreads(2);
+      for (let b = 0; b < 3; b++) {
+        const u1 = new Uint32Array(runs[0][b].buffer, runs[0][b].byteOffset, n);
+        const u2 = new Uint32Array(runs[1][b].buffer, runs[1][b].byteOffset, n);
+        assert.equal(u1.findIndex((x, i) => x !== u2[i]), -1, `n = ${n}, buffer ${b} differs`);
+      }
+      for (const x of [...init, ...runs.flat()]) k.release(x);
+    }
+  });
 });
 
 describe('wasm allocator', { skip }, () => {

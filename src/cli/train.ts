@@ -1,47 +1,22 @@
 import { Command, Option } from 'commander';
 import { ACTIVATIONS } from '../nn/layers/index.js';
 import { saveModel, architectureOf } from '../nn/io.js';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../nn/optimizers/index.js';
+import { OPTIMIZER_NAMES } from '../nn/optimizers/index.js';
+import { SCHEDULE_NAMES, scheduleFor, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../recipe.js';
 import { DivergenceError } from '../errors.js';
 import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber, widthList, integer } from './options.js';
 import { Progress } from './progress.js';
 import { setupBackend, peakRssMiB } from './runtime.js';
 
-interface TrainFlags {
-  dataset: string;
-  layers: number[];
-  activation: string;
-  optimizer: OptimizerName;
-  lr?: number;
-  momentum?: number;
-  weightDecay?: number;
-  l2: number;
-  dropout: number;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  valSplit: number;
-  augment?: string;
-  schedule: string;
-  earlyStopping?: number;
-  clipNorm?: number;
-  batchNorm?: boolean;
-  labelSmoothing?: number;
-  maxNorm?: number;
-  dataDir?: string;
+/** The flags: a TrainConfig with the schedule as a name, plus output and runtime options. */
+type TrainFlags = Omit<TrainConfig, 'schedule'> & {
+  schedule: ScheduleName;
   save?: string;
   json?: boolean;
   backend?: string;
   threads?: number;
-}
-
-function scheduleFrom(name: string, epochs: number): TrainConfig['schedule'] {
-  if (name === 'constant') return undefined;
-  if (name === 'cosine') return { type: 'cosine', tMax: epochs };
-  if (name === 'step') return { type: 'step', stepSize: Math.max(1, Math.floor(epochs / 3)), gamma: 0.1 };
-  return { type: 'warmup', warmupSteps: 1, startFactor: 0.1, then: { type: 'cosine', tMax: Math.max(1, epochs - 1) } };
-}
+};
 
 export function trainCommand(): Command {
   const d = DEFAULT_CONFIG;
@@ -61,7 +36,7 @@ export function trainCommand(): Command {
     .option('--seed <n>', 'seed of every random draw', integer, d.seed)
     .option('--val-split <f>', 'fraction of the training set held out for validation', fraction, d.valSplit)
     .option('--augment <spec>', 'image augmentation, e.g. translate=2,rotate=10,scale=0.1,elastic=34:4')
-    .addOption(new Option('--schedule <name>', 'learning-rate schedule over epochs').choices(['constant', 'cosine', 'step', 'warmup-cosine']).default('cosine'))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule over epochs').choices(SCHEDULE_NAMES).default('cosine'))
     .option('--early-stopping <patience>', 'stop when validation accuracy has not improved for this many epochs', positiveInt)
     .option('--clip-norm <n>', 'clip the global gradient norm', positiveNumber)
     .option('--batch-norm', 'batch normalisation after each hidden layer, before its activation')
@@ -74,29 +49,8 @@ export function trainCommand(): Command {
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
     .action(async (f: TrainFlags) => {
       const kernels = await setupBackend(f);
-      const config: TrainConfig = {
-        dataset: f.dataset,
-        layers: f.layers,
-        activation: f.activation,
-        optimizer: f.optimizer,
-        lr: f.lr,
-        momentum: f.momentum,
-        weightDecay: f.weightDecay,
-        l2: f.l2,
-        dropout: f.dropout,
-        epochs: f.epochs,
-        batchSize: f.batchSize,
-        seed: f.seed,
-        valSplit: f.valSplit,
-        augment: f.augment,
-        schedule: scheduleFrom(f.schedule, f.epochs),
-        earlyStopping: f.earlyStopping,
-        clipNorm: f.clipNorm,
-        batchNorm: f.batchNorm,
-        labelSmoothing: f.labelSmoothing,
-        maxNorm: f.maxNorm,
-        dataDir: f.dataDir,
-      };
+      const { schedule, save, json, backend, threads, ...rest } = f;
+      const config: TrainConfig = { ...rest, schedule: scheduleFor(schedule, f.epochs) };
       const log = f.json ? process.stderr : process.stdout;
       log.write(`scratchnet train: ${config.dataset}, layers [${config.layers.join(', ')}], ${config.activation}, ${config.optimizer}, ` +
         `${config.epochs} epochs, batch ${config.batchSize}, seed ${config.seed}, backend ${kernels.name}\n`);

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAugmentSpec } from '../data/augment.js';
 import { ConfigError, ScratchnetError } from '../errors.js';
-import { createSchedule, type ScheduleConfig } from '../nn/schedules.js';
+import { createSchedule, SCHEDULE_NAMES, scheduleFor, type ScheduleConfig, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../recipe.js';
 import { describeJson } from './json.js';
 
@@ -51,7 +51,6 @@ export interface DataOptions {
 }
 
 /** Schedule shorthands resolved against the run's epochs, as `scratchnet train --schedule` does. */
-export const SCHEDULE_NAMES = ['constant', 'cosine', 'step', 'warmup-cosine'] as const;
 
 const TOP_KEYS = ['name', 'description', 'datasets', 'seeds', 'baseline', 'perDataset', 'variations', 'targetValAccuracy', 'dataSeed', 'dataOptions'];
 const FORBIDDEN = ['dataset', 'seed', 'dataDir'];
@@ -207,14 +206,6 @@ function checkPatch(raw: unknown, path: string, fail: Fail): ConfigPatch {
   return patch;
 }
 
-/** `'cosine'` etc. → a ScheduleConfig for `epochs` (the same shapes as `scratchnet train --schedule`). */
-export function scheduleFor(name: (typeof SCHEDULE_NAMES)[number], epochs: number): ScheduleConfig | undefined {
-  if (name === 'constant') return undefined;
-  if (name === 'cosine') return { type: 'cosine', tMax: epochs };
-  if (name === 'step') return { type: 'step', stepSize: Math.max(1, Math.floor(epochs / 3)), gamma: 0.1 };
-  return { type: 'warmup', warmupSteps: 1, startFactor: 0.1, then: { type: 'cosine', tMax: Math.max(1, epochs - 1) } };
-}
-
 /**
  * The full config of one run: DEFAULT_CONFIG (without its schedule) ← baseline ← perDataset ←
  * variation, then dataset and seed. A string schedule is resolved against the final epochs.
@@ -230,7 +221,7 @@ export function resolveConfig(spec: StudySpec, dataset: string, variation: Varia
   }
   merged.dataset = dataset;
   merged.seed = seed;
-  if (typeof merged.schedule === 'string') merged.schedule = scheduleFor(merged.schedule as (typeof SCHEDULE_NAMES)[number], merged.epochs as number);
+  if (typeof merged.schedule === 'string') merged.schedule = scheduleFor(merged.schedule as ScheduleName, merged.epochs as number);
   if (merged.schedule === undefined) delete merged.schedule;
   return merged as unknown as TrainConfig;
 }

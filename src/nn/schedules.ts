@@ -199,3 +199,18 @@ function checkRange(where: string, name: string, v: number, ok: (v: number) => b
 function checkInteger(where: string, name: string, v: number): void {
   checkRange(where, name, v, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
 }
+
+/** Schedule names of the CLI (`--schedule`) and experiment specs. */
+export const SCHEDULE_NAMES = ['constant', 'cosine', 'step', 'warmup-cosine'] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
+
+/**
+ * A named schedule over `epochs` epochs: `constant` (none), `cosine` (to 0 at the end), `step`
+ * (×0.1 every third of the run), `warmup-cosine` (one epoch of linear warm-up from 0.1×, then cosine).
+ */
+export function scheduleFor(name: ScheduleName, epochs: number): ScheduleConfig | undefined {
+  if (name === 'constant') return undefined;
+  if (name === 'cosine') return { type: 'cosine', tMax: epochs };
+  if (name === 'step') return { type: 'step', stepSize: Math.max(1, Math.floor(epochs / 3)), gamma: 0.1 };
+  return { type: 'warmup', warmupSteps: 1, startFactor: 0.1, then: { type: 'cosine', tMax: Math.max(1, epochs - 1) } };
+}

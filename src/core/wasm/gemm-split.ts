@@ -44,3 +44,16 @@ export function splitGemm(m: number, n: number, k: number, threads: number, args
   }
   return chunks;
 }
+
+/** Element-wise updates (Adam) of at least this many elements are split over the threads. */
+export const PARALLEL_MIN_ELEMS = 1 << 14;
+
+/** Cuts [0, n) into `chunks` ranges [i0, i1) with i0 a multiple of 16, written at CHUNK + 4c of args. */
+export function splitElements(n: number, chunks: number, args: Float64Array): number {
+  const blocks = Math.ceil(n / 16);
+  for (let c = 0; c < chunks; c++) {
+    args[CHUNK + 4 * c] = 16 * Math.floor((c * blocks) / chunks);
+    args[CHUNK + 4 * c + 1] = Math.min(n, 16 * Math.floor(((c + 1) * blocks) / chunks));
+  }
+  return chunks;
+}

@@ -11,9 +11,9 @@ import type {
 import { JsKernels } from '../kernels-js.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
-import { splitGemm } from './gemm-split.js';
+import { PARALLEL_MIN_ELEMS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, OP_ADAM, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 /** Activation codes of assembly/elementwise.ts. */
@@ -27,8 +27,8 @@ const NO_OPTS: GemmOptions = Object.freeze({});
  * module's shared memory and are used in place; other Float32Arrays are copied into scratch and
  * back. **Float64 matrices** (gradient checks) are delegated to the TypeScript reference
  * ({@link JsKernels}), as is `argmaxRows` (it writes an Int32Array and is not a hot loop).
- * Large GEMMs are split over a {@link ThreadPool} by output tiles, so results are bit-identical
- * for any thread count. The fast path allocates nothing per call.
+ * Large GEMMs (by output tiles) and Adam updates (by element ranges) are split over a {@link ThreadPool},
+ * so results are bit-identical for any thread count. The fast path allocates nothing per call.
  */
 export class WasmKernels implements Kernels {
   readonly name: string = 'wasm';
@@ -312,6 +312,15 @@ export class WasmKernels implements Kernels {
     if (a.centered) st.flush(gAvg, pa, n);
   }
 
+  /** Runs the element-wise job in args over `n` elements on `parts` threads. */
+  private runElementwise(n: number, parts: number): void {
+    const chunks = splitElements(n, 2 * parts, this.args);
+    openJob(this.sync, chunks);
+    this.pool!.wake(parts);
+    runPart(this.ex, this.args, this.sync, 0);
+    this.pool!.join(chunks);
+  }
+
   adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
     if (p instanceof Float64Array || g instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
       return this.js.adamStep(p, g, m, v, a);
@@ -320,12 +329,19 @@ export class WasmKernels implements Kernels {
     const st = this.stage;
     st.begin();
     const pp = st.ptr(p, n, 0);
-    const pm = st.ptr(m, n, 2);
-    const pv = st.ptr(v, n, 3);
-    const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step));
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
+    const pm = st.ptr(m, n, 2), pv = st.ptr(v, n, 3);
+    const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step)), bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
     const decay = 1 - a.lr * a.weightDecay;
-    this.ex.adamStep(pp, st.ptr(g, n, 1), pm, pv, n, a.beta1, a.beta2, a.eps, a.weightDecay, +a.decoupled, decay, stepSize, bc2Sqrt);
+    const pg = st.ptr(g, n, 1);
+    const parts = n >= PARALLEL_MIN_ELEMS ? this.activeThreads : 1;
+    if (parts === 1) {
+      this.ex.adamStep(pp, pg, pm, pv, n, a.beta1, a.beta2, a.eps, a.weightDecay, +a.decoupled, decay, stepSize, bc2Sqrt);
+    } else {
+      const r = this.args; // layout: ops.ts OP_ADAM
+      r[0] = OP_ADAM; r[1] = pp; r[2] = pg; r[3] = pm; r[4] = pv; r[5] = a.beta1; r[6] = a.beta2;
+      r[7] = a.eps; r[8] = a.weightDecay; r[9] = +a.decoupled; r[10] = decay; r[11] = stepSize; r[12] = bc2Sqrt;
+      this.runElementwise(n, parts);
+    }
     st.flush(p, pp, n);
     st.flush(m, pm, n);
     st.flush(v, pv, n);

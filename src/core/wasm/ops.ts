@@ -37,6 +37,8 @@ export interface WasmExports {
 }
 
 export const OP_GEMM = 1;
+/** Adam over element ranges: args [op, p, g, m, v, beta1, beta2, eps, wd, decoupled, decay, stepSize, bc2Sqrt]; chunk c: [i0, i1]. */
+export const OP_ADAM = 2;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
@@ -77,10 +79,18 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
     const c = ticket & 0xffff;
     if (c >= chunks) return;
     const o = CHUNK + 4 * c;
-    if (args[0] === OP_GEMM) {
+    const op = args[0];
+    if (op === OP_GEMM) {
       ex.gemm(
         args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
         args[o], args[o + 1], args[o + 2], args[o + 3], work,
+      );
+    } else if (op === OP_ADAM) {
+      // element-wise: each element's update is the same whichever chunk holds it
+      const i0 = args[o], b = 4 * i0;
+      ex.adamStep(
+        args[1] + b, args[2] + b, args[3] + b, args[4] + b, args[o + 1] - i0,
+        args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
       );
     }
     if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);

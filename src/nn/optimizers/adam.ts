@@ -38,29 +38,32 @@ export type AdamSlots = { expAvg: Float; expAvgSq: Float };
  * for Stochastic Optimization" (ICLR 2015), https://arxiv.org/abs/1412.6980
  */
 export class Adam extends BaseOptimizer<AdamSlots> {
-  readonly name = 'adam';
+  readonly name: string = 'adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
   private readonly args: AdamArgs;
 
-  constructor(params: readonly Param[], opts: AdamOptions = {}, kernels?: Kernels) {
-    const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = opts;
-    super('Adam', params, lr, kernels);
-    checkUnitInterval('Adam', 'beta1', beta1);
-    checkUnitInterval('Adam', 'beta2', beta2);
-    checkNonNegative('Adam', 'eps', eps);
-    checkNonNegative('Adam', 'weightDecay', weightDecay);
+  /** `decoupled` is AdamW's switch (use the AdamW class); it also makes weightDecay default to 0.01. */
+  constructor(params: readonly Param[], opts: AdamOptions = {}, kernels?: Kernels, decoupled = false) {
+    const where = decoupled ? 'AdamW' : 'Adam';
+    const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = decoupled ? 0.01 : 0 } = opts;
+    super(where, params, lr, kernels);
+    checkUnitInterval(where, 'beta1', beta1);
+    checkUnitInterval(where, 'beta2', beta2);
+    checkNonNegative(where, 'eps', eps);
+    checkNonNegative(where, 'weightDecay', weightDecay);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
     this.weightDecay = weightDecay;
-    this.args = { lr, beta1, beta2, eps, weightDecay, decoupled: false, step: 1 };
+    this.args = { lr, beta1, beta2, eps, weightDecay, decoupled, step: 1 };
   }
 
+  /** Coupled L2 coefficient; AdamW's decoupled decay is not the gradient of a loss term, so 0. */
   get l2(): number {
-    return this.weightDecay;
+    return this.args.decoupled ? 0 : this.weightDecay;
   }
 
   protected initSlots(p: Param, n: number): AdamSlots {
