@@ -1,28 +1,11 @@
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Float, Matrix } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
+import { affineInverse, bilinear, type AffineParams } from './affine.js';
+import type { AugmentSpec, ElasticOptions } from './augment-spec.js';
 
-/** Elastic distortion (Simard, Steinkraus & Platt 2003): a smoothed random displacement field. */
-export interface ElasticOptions {
-  /** Scale of the displacement field, in pixels per unit of smoothed noise (Simard: 34 on 28×28). */
-  alpha: number;
-  /** Standard deviation of the Gaussian that smooths the noise, in pixels (Simard: 4). */
-  sigma: number;
-}
-
-/** What to do to each training image; every magnitude defaults to 0 (off). */
-export interface AugmentSpec {
-  /** Largest shift in pixels; each image shifts by (tx, ty) ~ U[-translate, translate]². */
-  translate?: number;
-  /** Largest rotation in degrees; angle ~ U[-rotate, rotate], positive = counterclockwise on screen. */
-  rotate?: number;
-  /** Largest relative zoom; factor ~ 1 + U[-scale, scale], so `scale` must be below 1. */
-  scale?: number;
-  /** Elastic distortion; off when absent or when `alpha` is 0. */
-  elastic?: ElasticOptions;
-  /** Chance that an image is augmented at all; the others are copied unchanged. Default 1. */
-  probability?: number;
-}
+export { affineInverse, warpAffine, type AffineParams } from './affine.js';
+export { MNIST_AUGMENT, parseAugmentSpec, type AugmentSpec, type ElasticOptions } from './augment-spec.js';
 
 export interface AugmentOptions extends AugmentSpec {
   /** Image width in pixels; a row of the data holds `width * height` pixels, row-major. */
@@ -30,14 +13,6 @@ export interface AugmentOptions extends AugmentSpec {
   height: number;
 }
 
-/** A sensible MNIST setting (28×28 digits): small affine jitter plus Simard's elastic field. */
-export const MNIST_AUGMENT: Readonly<AugmentSpec> = Object.freeze({
-  translate: 2,
-  rotate: 10,
-  scale: 0.1,
-  elastic: Object.freeze({ alpha: 34, sigma: 4 }),
-  probability: 1,
-});
 
 /** The Gaussian is truncated at this many standard deviations (and at the image size). */
 const TRUNCATE = 3;
@@ -290,155 +265,9 @@ export class Augmenter {
   }
 }
 
-/** Parameters of one affine map (forward direction: where a source pixel lands). */
-export interface AffineParams {
-  /** Shift right / down, pixels. */
-  tx: number;
-  ty: number;
-  /** Rotation about the image centre, degrees, positive = counterclockwise on screen. */
-  degrees: number;
-  /** Zoom factor about the centre (1 = unchanged). */
-  zoom: number;
-}
-
-/**
- * Fills `out` (length 6) with the inverse of A(p) = c + zoom·R(θ)(p − c) + t, as
- * src_x = out[0]·x + out[1]·y + out[2], src_y = out[3]·x + out[4]·y + out[5].
- * Image coordinates have y pointing down, so a screen-counterclockwise R(θ) = [[cos, sin], [−sin, cos]].
- */
-export function affineInverse(out: Float64Array, width: number, height: number, p: AffineParams): Float64Array {
-  const theta = (p.degrees * Math.PI) / 180;
-  const cos = Math.cos(theta) / p.zoom;
-  const sin = Math.sin(theta) / p.zoom;
-  const cx = (width - 1) / 2;
-  const cy = (height - 1) / 2;
-  // A⁻¹(q) = c + R(θ)ᵀ(q − c − t) / zoom, R(θ)ᵀ = [[cos, −sin], [sin, cos]]
-  const ux = cx + p.tx;
-  const uy = cy + p.ty;
-  out[0] = cos;
-  out[1] = -sin;
-  out[2] = cx - (cos * ux - sin * uy);
-  out[3] = sin;
-  out[4] = cos;
-  out[5] = cy - (sin * ux + cos * uy);
-  return out;
-}
-
-/**
- * Warps one image `src` (height*width) into `dst` by the affine map `p` with bilinear sampling,
- * zero outside. The same sampling as {@link Augmenter} without the random draws; for tests and
- * previews (allocates a 6-number map, so not for hot loops).
- */
-export function warpAffine(src: Float, dst: Float, width: number, height: number, p: AffineParams): void {
-  const m = affineInverse(new Float64Array(6), width, height, p);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      dst[y * width + x] = bilinear(src, width, height, m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]);
-    }
-  }
-}
-
-/** Bilinear interpolation of `img` (h*w) at (sx, sy), pixels outside counting as 0. */
-function bilinear(img: Float, w: number, h: number, sx: number, sy: number): number {
-  const x0 = Math.floor(sx);
-  const y0 = Math.floor(sy);
-  if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h || sx !== sx || sy !== sy) return 0;
-  const fx = sx - x0;
-  const fy = sy - y0;
-  const i = y0 * w + x0;
-  let p00: number, p10: number, p01: number, p11: number;
-  if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {
-    p00 = img[i];
-    p10 = img[i + 1];
-    p01 = img[i + w];
-    p11 = img[i + w + 1];
-  } else {
-    const inX0 = x0 >= 0;
-    const inX1 = x0 + 1 < w;
-    const inY0 = y0 >= 0;
-    const inY1 = y0 + 1 < h;
-    p00 = inX0 && inY0 ? img[i] : 0;
-    p10 = inX1 && inY0 ? img[i + 1] : 0;
-    p01 = inX0 && inY1 ? img[i + w] : 0;
-    p11 = inX1 && inY1 ? img[i + w + 1] : 0;
-  }
-  // With fx = fy = 0 this is exactly p00, so integer shifts and the identity are lossless.
-  return (1 - fy) * ((1 - fx) * p00 + fx * p10) + fy * ((1 - fx) * p01 + fx * p11);
-}
 
 function nonNegative(name: string, v: number): void {
   if (!(Number.isFinite(v) && v >= 0)) {
     throw new ConfigError(`Augmenter: ${name} must be a non-negative number, found ${v}`);
   }
-}
-
-/**
- * Parses a comma-separated spec such as `translate=2,rotate=10,scale=0.1,elastic=34:4,p=0.5`.
- * `mnist` (or `default`) expands to {@link MNIST_AUGMENT}, later tokens override it; `none` or an
- * empty string gives `{}` (no augmentation); `elastic=0` turns elastic off. Throws a ConfigError
- * naming the bad token. Values are range-checked here too, so a bad spec fails before training.
- */
-export function parseAugmentSpec(spec: string): AugmentSpec {
-  const out: AugmentSpec = {};
-  const seen = new Set<string>();
-  const trimmed = spec.trim();
-  if (trimmed === '' || trimmed === 'none') return out;
-  for (const raw of trimmed.split(',')) {
-    const token = raw.trim();
-    if (token === 'mnist' || token === 'default') {
-      Object.assign(out, MNIST_AUGMENT, { elastic: { ...MNIST_AUGMENT.elastic! } });
-      continue;
-    }
-    const eq = token.indexOf('=');
-    const bad = (why: string) =>
-      new ConfigError(
-        `augment spec: bad token '${token}' in '${spec}': ${why} ` +
-          `(expected e.g. 'translate=2,rotate=10,scale=0.1,elastic=34:4,p=1', or 'mnist')`,
-      );
-    if (eq <= 0) throw bad('expected key=value');
-    const key = token.slice(0, eq).trim();
-    const value = token.slice(eq + 1).trim();
-    const canonical = key === 'p' ? 'probability' : key;
-    if (seen.has(canonical)) throw bad(`${canonical} given twice`);
-    seen.add(canonical);
-    const num = (s: string): number => {
-      const v = s === '' ? NaN : Number(s);
-      if (!Number.isFinite(v)) throw bad(`'${s}' is not a number`);
-      if (v < 0) throw bad(`must not be negative`);
-      return v;
-    };
-    switch (canonical) {
-      case 'translate':
-        out.translate = num(value);
-        break;
-      case 'rotate':
-        out.rotate = num(value);
-        if (out.rotate > 180) throw bad('rotate is in degrees, at most 180');
-        break;
-      case 'scale':
-        out.scale = num(value);
-        if (out.scale >= 1) throw bad('scale is relative, must be below 1');
-        break;
-      case 'probability':
-        out.probability = num(value);
-        if (out.probability > 1) throw bad('probability must be in [0, 1]');
-        break;
-      case 'elastic': {
-        if (value === '0' || value === 'off') {
-          delete out.elastic;
-          break;
-        }
-        const parts = value.split(':');
-        if (parts.length !== 2) throw bad('elastic takes alpha:sigma, e.g. elastic=34:4');
-        const alpha = num(parts[0]);
-        const sigma = num(parts[1]);
-        if (sigma === 0) throw bad('sigma must be positive');
-        out.elastic = { alpha, sigma };
-        break;
-      }
-      default:
-        throw bad(`unknown key '${key}'`);
-    }
-  }
-  return out;
 }
