@@ -16,6 +16,10 @@ import type { WasmHeap } from './heap.js';
 import { ARGS_LENGTH, OP_ADAM, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
+const LOSS_SOFTMAX_CE = 0;
+const LOSS_SIGMOID_CE = 1;
+const LOSS_SQUARED = 2;
+
 /** Activation codes of assembly/elementwise.ts. */
 const KIND: Record<ActivationKind, number> = {
   linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6,
@@ -192,49 +196,36 @@ export class WasmKernels implements Kernels {
   }
 
   softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    const Z = logits.data, T = target.data, G = dlogits?.data;
-    if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
-      return this.js.softmaxCrossEntropy(logits, target, dlogits, scale);
-    }
-    const n = logits.size;
-    const st = this.stage;
-    st.begin();
-    const pz = st.ptr(Z, n, 0);
-    const pt = st.ptr(T, n, 1);
-    const pg = G ? st.ptr(G, n, 2, false) : 0;
-    const loss = this.ex.softmaxCrossEntropy(pz, pt, pg, logits.rows, logits.cols, scale);
-    if (G) st.flush(G, pg, n);
-    return loss;
+    return this.fusedLoss(LOSS_SOFTMAX_CE, logits, target, dlogits, scale);
   }
 
   sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    const Z = logits.data, T = target.data, G = dlogits?.data;
+    return this.fusedLoss(LOSS_SIGMOID_CE, logits, target, dlogits, scale);
+  }
+
+  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
+    return this.fusedLoss(LOSS_SQUARED, pred, target, dpred, scale);
+  }
+
+  /** The three fused losses share their staging: z, t → loss (and the gradient into g). */
+  private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    const Z = z.data, T = t.data, G = g?.data;
     if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
-      return this.js.sigmoidCrossEntropy(logits, target, dlogits, scale);
+      if (which === LOSS_SOFTMAX_CE) return this.js.softmaxCrossEntropy(z, t, g, scale);
+      return which === LOSS_SIGMOID_CE ? this.js.sigmoidCrossEntropy(z, t, g, scale) : this.js.squaredError(z, t, g, scale);
     }
-    const n = logits.size;
+    const n = z.size;
     const st = this.stage;
     st.begin();
     const pz = st.ptr(Z, n, 0);
     const pt = st.ptr(T, n, 1);
     const pg = G ? st.ptr(G, n, 2, false) : 0;
-    const loss = this.ex.sigmoidCrossEntropy(pz, pt, pg, n, scale);
-    if (G) st.flush(G, pg, n);
-    return loss;
-  }
-
-  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    const P = pred.data, T = target.data, G = dpred?.data;
-    if (P instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
-      return this.js.squaredError(pred, target, dpred, scale);
-    }
-    const n = pred.size;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(P, n, 0);
-    const pt = st.ptr(T, n, 1);
-    const pg = G ? st.ptr(G, n, 2, false) : 0;
-    const loss = this.ex.squaredError(pp, pt, pg, n, scale);
+    const loss =
+      which === LOSS_SOFTMAX_CE
+        ? this.ex.softmaxCrossEntropy(pz, pt, pg, z.rows, z.cols, scale)
+        : which === LOSS_SIGMOID_CE
+          ? this.ex.sigmoidCrossEntropy(pz, pt, pg, n, scale)
+          : this.ex.squaredError(pz, pt, pg, n, scale);
     if (G) st.flush(G, pg, n);
     return loss;
   }
