@@ -1,12 +1,12 @@
-import { ShapeError } from '../errors.js';
-import type {
-  ActivationKind,
-  AdagradArgs,
-  AdamArgs,
-  GemmOptions,
-  Kernels,
-  RmspropArgs,
-  SgdArgs,
+import {
+  checkGemmShapes,
+  type ActivationKind,
+  type AdagradArgs,
+  type AdamArgs,
+  type GemmOptions,
+  type Kernels,
+  type RmspropArgs,
+  type SgdArgs,
 } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
 
@@ -27,16 +27,10 @@ export class JsKernels implements Kernels {
 
   gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = {}): void {
     const { transA = false, transB = false, alpha = 1, beta = 0, bias } = opts;
+    checkGemmShapes(a, b, c, transA, transB, bias);
     const m = transA ? a.cols : a.rows;
     const k = transA ? a.rows : a.cols;
-    const kb = transB ? b.cols : b.rows;
     const n = transB ? b.rows : b.cols;
-    if (k !== kb || c.rows !== m || c.cols !== n) {
-      throw new ShapeError(
-        `gemm: op(A) is [${m}, ${k}], op(B) is [${kb}, ${n}], C is ${c.shapeString()}; expected C [${m}, ${n}] and equal inner sizes`,
-      );
-    }
-    if (bias && bias.length < n) throw new ShapeError(`gemm: bias has ${bias.length} values, expected ${n}`);
     const A = a.data;
     const B = b.data;
     const C = c.data;

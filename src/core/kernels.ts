@@ -1,3 +1,4 @@
+import { ShapeError } from '../errors.js';
 import type { DType, Float, Matrix } from './matrix.js';
 
 /** Element-wise activations a kernel can apply. `alpha` is LeakyReLU's slope or ELU's α. */
@@ -119,4 +120,21 @@ export interface Kernels {
   rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, args: RmspropArgs): void;
   /** One `torch.optim.Adam`/`AdamW` step; `m`, `v` = first and second moment estimates. */
   adamStep(p: Float, g: Float, m: Float, v: Float, args: AdamArgs): void;
+}
+
+/**
+ * Checks the shapes of C = op(A)·op(B) (+ bias) for every backend: op(A) [m, k], op(B) [k, n],
+ * C [m, n], bias ≥ n values. Throws a ShapeError naming all three shapes.
+ */
+export function checkGemmShapes(a: Matrix, b: Matrix, c: Matrix, transA: boolean, transB: boolean, bias?: Float): void {
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kb = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  if (k !== kb || c.rows !== m || c.cols !== n) {
+    throw new ShapeError(
+      `gemm: op(A) is [${m}, ${k}], op(B) is [${kb}, ${n}], C is ${c.shapeString()}; expected C [${m}, ${n}] and equal inner sizes`,
+    );
+  }
+  if (bias && bias.length < n) throw new ShapeError(`gemm: bias has ${bias.length} values, expected ${n}`);
 }
