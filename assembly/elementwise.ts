@@ -148,6 +148,53 @@ export function sumSquares(x: usize, n: i32): f64 {
   return s;
 }
 
+/** x[0:n] = value: `memory.fill` for zeros (~10× faster than TypedArray.fill on shared memory), else f32x4 stores. */
+export function fill(x: usize, n: i32, value: f32): void {
+  if (reinterpret<u32>(value) == 0) {
+    memory.fill(x, 0, <usize>n * 4);
+    return;
+  }
+  const v = f32x4.splat(value);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) v128.store(x + <usize>i * 4, v);
+  for (let i = n4; i < n; i++) store<f32>(x + <usize>i * 4, value);
+}
+
+/** dst[i, :] = src[idx[i], :] for i < count: one `memory.copy` per row. src, dst: [·, cols]; idx: i32[count]. */
+export function gatherRows(src: usize, cols: i32, idx: usize, count: i32, dst: usize): void {
+  const bytes = <usize>cols * 4;
+  for (let i = 0; i < count; i++) {
+    memory.copy(dst + <usize>i * bytes, src + <usize>load<i32>(idx + <usize>i * 4) * bytes, bytes);
+  }
+}
+
+/**
+ * Index of the first NaN or ±Infinity among x[0:n], or -1. v − v is 0 for a finite v and NaN
+ * otherwise, so each block of 1024 ORs the lanes' (v − v ≠ v − v) masks and only a block that has
+ * one is scanned element by element.
+ */
+export function firstNonFinite(x: usize, n: i32): i32 {
+  for (let b = 0; b < n; b += 1024) {
+    const e = min(n, b + 1024);
+    const e4 = b + ((e - b) & ~3);
+    let bad = v128.splat<i32>(0);
+    for (let i = b; i < e4; i += 4) {
+      const v = v128.load(x + <usize>i * 4);
+      const d = f32x4.sub(v, v);
+      bad = v128.or(bad, f32x4.ne(d, d));
+    }
+    let found = v128.any_true(bad);
+    for (let i = e4; i < e; i++) {
+      const v = load<f32>(x + <usize>i * 4);
+      if (v - v != 0) found = true;
+    }
+    if (found) {
+      for (let i = b; i < e; i++) if (!isFinite<f32>(load<f32>(x + <usize>i * 4))) return i;
+    }
+  }
+  return -1;
+}
+
 /** out[j] += Σ_i x[i, j]. x: [rows, cols], out: [cols]. */
 export function sumRowsInto(x: usize, rows: i32, cols: i32, out: usize): void {
   const c4 = cols & ~3;

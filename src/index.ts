@@ -35,7 +35,7 @@ export { architectureOf, loadModel, saveModel, type Architecture } from './nn/io
 export { initialize, type InitKind } from './nn/init.js';
 
 export { BatchIterator } from './data/batches.js';
-export { oneHot, splitValidation, standardize, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
+export { oneHot, residentDataset, splitValidation, standardize, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
 export { datasetNames, loadDataset, registerDataset } from './data/registry.js';
 export { decodeIdx, encodeIdx, readIdx, writeIdx } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';

@@ -1,6 +1,6 @@
 import { Rng } from './core/random.js';
 import { Augmenter, parseAugmentSpec } from './data/augment.js';
-import { splitValidation, type Dataset, type DatasetSplit } from './data/dataset.js';
+import { residentDataset, splitValidation, type Dataset, type DatasetSplit } from './data/dataset.js';
 import { loadDataset } from './data/registry.js';
 import { ConfigError } from './errors.js';
 import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
@@ -164,8 +164,10 @@ export async function runTraining(
   }
   const all = [...callbacks];
   if (config.earlyStopping !== undefined && val) all.push(new EarlyStopping({ patience: config.earlyStopping }));
+  // the training inputs in the kernels' memory: batches are gathered there (freed after training)
+  const resident = residentDataset(train, model.kernels);
   const t0 = performance.now();
-  const history = await fit(model, train, {
+  const history = await fit(model, resident, {
     loss: createLoss(loss),
     optimizer,
     epochs: config.epochs,
@@ -178,6 +180,8 @@ export async function runTraining(
     labelSmoothing: config.labelSmoothing,
     maxNorm: config.maxNorm,
     schedule: schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
+  }).finally(() => {
+    if (resident !== train) model.kernels.release(resident.x.data);
   });
   const wallSeconds = (performance.now() - t0) / 1000;
   const test = evaluate(model, data.test, { loss });

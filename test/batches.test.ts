@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
+import { kernels } from '../src/core/backend.js';
 import { BatchIterator } from '../src/data/batches.js';
+import { residentDataset } from '../src/data/dataset.js';
 import { ConfigError } from '../src/errors.js';
 
 /** n rows, 2 features: row i = [i, i + 0.5], label i % k. */
@@ -94,6 +96,30 @@ describe('BatchIterator', () => {
     assert.equal(allocated.length, 2);
     assert.equal(it.x.rows, 3); // last batch of 23 by 5
     assert.equal(it.x.capacity, 5);
+  });
+
+  it("with the backend's kernels (data in their memory or not), the same batches as the copy loop", () => {
+    const k = kernels();
+    const src = source(37, 3);
+    const ds = { ...src, name: 'toy', classNames: ['a', 'b', 'c'] };
+    const resident = residentDataset(ds, k);
+    const ref = new BatchIterator(src, { batchSize: 8, rng: new Rng(5) });
+    const viaPlain = new BatchIterator(src, { batchSize: 8, rng: new Rng(5), kernels: k });
+    const viaResident = new BatchIterator(resident, { batchSize: 8, rng: new Rng(5), kernels: k });
+    assert.ok(k.owns(viaResident.x.data), 'batch buffers come from the kernels');
+    let steps = 0;
+    while (ref.next()) {
+      assert.ok(viaPlain.next() && viaResident.next());
+      for (const it of [viaPlain, viaResident]) {
+        assert.deepEqual(Array.from(it.x.view()), Array.from(ref.x.view()));
+        assert.deepEqual(Array.from(it.target.view()), Array.from(ref.target.view()));
+        assert.deepEqual(Array.from(it.labels.subarray(0, it.x.rows)), Array.from(ref.labels.subarray(0, ref.x.rows)));
+      }
+      steps++;
+    }
+    assert.equal(steps, 5);
+    assert.ok(!viaPlain.next() && !viaResident.next());
+    if (resident !== ds) k.release(resident.x.data);
   });
 
   it('next() returns false at the end and reset() starts over', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
-import { oneHot, splitValidation, standardize, subset, validateDataset, type Dataset } from '../src/data/dataset.js';
+import { kernels } from '../src/core/backend.js';
+import { oneHot, residentDataset, splitValidation, standardize, subset, validateDataset, type Dataset } from '../src/data/dataset.js';
 import { ConfigError, DataError, ShapeError } from '../src/errors.js';
 
 /** n rows, 3 features; row i = [i, 10 i, -i], label = i % k. */
@@ -50,6 +51,22 @@ describe('validateDataset', () => {
     assert.throws(() => validateDataset(ds), /row 1, column 0 is -Infinity/);
   });
 
+  it('with the backend scanning the inputs (in its memory or not), the same row and column', () => {
+    const k = kernels();
+    const plain = toy(700); // 2100 values: more than one block of the scans
+    const resident = residentDataset(plain, k);
+    for (const ds of [plain, resident]) {
+      validateDataset(ds, 'toy', k);
+      for (const [r, c, v] of [[0, 0, NaN], [350, 1, Infinity], [699, 2, -Infinity]] as const) {
+        const keep = ds.x.get(r, c);
+        ds.x.set(r, c, v);
+        assert.throws(() => validateDataset(ds, 'toy', k), new RegExp(`toy: input row ${r}, column ${c} is ${v}`));
+        ds.x.set(r, c, keep);
+      }
+    }
+    if (resident !== plain) k.release(resident.x.data);
+  });
+
   it('label out of range names index, value and range', () => {
     const ds = toy(6);
     ds.y[5] = 3;
@@ -69,6 +86,21 @@ describe('validateDataset', () => {
     const ds = toy(4);
     assert.throws(() => validateDataset({ ...ds, y: new Int32Array(3) }), /one label per input row \(4\), found 3/);
     assert.throws(() => validateDataset({ ...ds, classNames: ['a'] }), /expected 3 class names, found 1/);
+  });
+});
+
+describe('residentDataset', () => {
+  it('puts the inputs where the backend uses them in place, values and labels unchanged', () => {
+    const k = kernels();
+    const ds = toy(9);
+    const r = residentDataset(ds, k);
+    assert.ok(k.owns(r.x.data));
+    assert.deepEqual(Array.from(r.x.data.subarray(0, r.x.size)), Array.from(ds.x.data));
+    assert.equal(r.y, ds.y);
+    assert.equal(r.x.rows, 9);
+    assert.equal(residentDataset(r, k), r, 'already resident: no second copy');
+    if (k.name === 'js') assert.equal(r, ds);
+    else k.release(r.x.data);
   });
 });
 

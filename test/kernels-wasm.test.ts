@@ -209,6 +209,17 @@ describe('wasm allocator', { skip }, () => {
     k.release(c);
   });
 
+  test('a block spanning reused and never-used memory comes back all zeros', () => {
+    const k = need(wasm);
+    const a = k.alloc(5000) as Float32Array;
+    a.fill(9);
+    k.release(a); // the top block: the heap's top moves back down over dirty memory
+    const b = k.alloc(20000) as Float32Array; // reuses a's bytes, then never-used ones
+    assert.equal(b.byteOffset, a.byteOffset);
+    assert.ok(b.every((v) => v === 0));
+    k.release(b);
+  });
+
   test('memory grows and earlier buffers stay valid; foreign arrays are not ours', () => {
     const k = need(wasm);
     const before = k.alloc(16) as Float32Array;
@@ -320,6 +331,48 @@ describe('wasm element-wise and row kernels vs reference', { skip }, () => {
           assertClose(g.data, gr.data, `${name} gradient ${r}×${c}`, 3e-6, 2e-7);
         }
       }
+    });
+
+    test(`gatherRows, fill, firstNonFinite, owns (${where})`, () => {
+      const k = need(wasm);
+      const rng = new Rng(11, where);
+      assert.equal(k.owns(rand(mem(k), 2, 2, rng).data), owned);
+      for (const [n, cols] of [[1, 1], [10, 3], [300, 784]]) {
+        const src = rand(mem(k), n, cols, rng);
+        const rows = new Int32Array(n + 5);
+        for (let i = 0; i < rows.length; i++) rows[i] = rng.int(n);
+        for (const start of [0, 5]) {
+          const count = Math.min(n, 7);
+          const dst = new Matrix(count, cols, owned ? k.alloc(count * cols) : new Float32Array(count * cols));
+          const want = Matrix.zeros(count, cols);
+          k.gatherRows(src, rows, start, dst);
+          js.gatherRows(src, rows, start, want);
+          assertClose(dst.data, want.data, `gatherRows ${n}×${cols} from ${start}`, 0, 0);
+        }
+        assert.equal(k.firstNonFinite(src.data, n * cols), -1);
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          for (const at of [0, n * cols - 1, Math.floor((n * cols) / 2), 1023, 1024, 4097]) {
+            if (at >= n * cols) continue;
+            const keep = src.data[at];
+            src.data[at] = bad;
+            assert.equal(k.firstNonFinite(src.data, n * cols), at, `${bad} at ${at} of ${n * cols}`);
+            assert.equal(js.firstNonFinite(src.data, n * cols), at);
+            // only the first n values are looked at
+            assert.equal(k.firstNonFinite(src.data, at), -1);
+            src.data[at] = keep;
+          }
+        }
+      }
+      for (const [n, value] of [[1, 0], [7, 2.5], [1001, 0], [1001, -0.75]] as const) {
+        const x = rand(mem(k), 1, n + 3, rng).data;
+        const want = Float32Array.from(x);
+        k.fill(x, value, n);
+        js.fill(want, value, n);
+        assertClose(x, want, `fill ${n} with ${value}`, 0, 0);
+      }
+      const huge = owned ? (k.alloc(4) as Float32Array) : new Float32Array(4);
+      huge.set([3.4e38, -3.4e38, 3.4e38, 1]); // finite extremes: no overflow into a false alarm
+      assert.equal(k.firstNonFinite(huge, 4), -1);
     });
 
     test(`mul, axpy, sumSquares (${where})`, () => {

@@ -25,6 +25,29 @@ export class JsKernels implements Kernels {
 
   release(_buf: Float): void {}
 
+  owns(_buf: Float): boolean {
+    return true;
+  }
+
+  gatherRows(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void {
+    const cols = src.cols;
+    const s = src.data;
+    const d = dst.data;
+    for (let i = 0; i < dst.rows; i++) {
+      // element loop, not d.set(s.subarray(...)): a subarray is an allocation per row
+      for (let c = 0, from = rows[start + i] * cols, to = i * cols; c < cols; c++) d[to + c] = s[from + c];
+    }
+  }
+
+  fill(x: Float, value: number, n: number): void {
+    x.fill(value, 0, n);
+  }
+
+  firstNonFinite(x: Float, n: number): number {
+    for (let i = 0; i < n; i++) if (!Number.isFinite(x[i])) return i;
+    return -1;
+  }
+
   gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = {}): void {
     const { transA = false, transB = false, alpha = 1, beta = 0, bias } = opts;
     checkGemmShapes(a, b, c, transA, transB, bias);

@@ -70,6 +70,21 @@ export interface Kernels {
   alloc(length: number, dtype?: DType): Float;
   /** Returns a buffer from {@link alloc} for reuse; using it afterwards is an error. */
   release(buf: Float): void;
+  /**
+   * True if kernels use `buf` in place, without copying it in and out: any array for the
+   * TypeScript reference; views of the module's memory (from {@link alloc}) for WebAssembly.
+   */
+  owns(buf: Float): boolean;
+
+  /**
+   * Mini-batch gather: `dst[i, :] = src[rows[start + i], :]` for `i < dst.rows`. src and dst have
+   * the same number of columns; the caller keeps every index in `[0, src.rows)`.
+   */
+  gatherRows(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void;
+  /** `x[0:n] = value` (zeroing the gradient arena each step). */
+  fill(x: Float, value: number, n: number): void;
+  /** Index of the first NaN or ±Infinity among the first `n` elements of `x`, or -1 if all are finite. */
+  firstNonFinite(x: Float, n: number): number;
 
   /** C = alpha·op(A)·op(B) + beta·C (+ bias on each row). op(A): [m, k], op(B): [k, n], C: [m, n]. */
   gemm(a: Matrix, b: Matrix, c: Matrix, opts?: GemmOptions): void;

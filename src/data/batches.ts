@@ -3,9 +3,13 @@
  * batch copies its rows of `x` and their targets into the same two matrices. Nothing is allocated
  * after construction.
  */
+import type { Kernels } from '../core/kernels.js';
+import { JsKernels } from '../core/kernels-js.js';
 import { Matrix, type Float } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { ConfigError, DataError } from '../errors.js';
+
+const REFERENCE = new JsKernels();
 
 /** Targets written per batch: `'one-hot'` `[batch, numClasses]`, or `'binary'` `[batch, 1]` (label 0/1, for sigmoid-BCE). */
 export type TargetKind = 'one-hot' | 'binary';
@@ -17,7 +21,13 @@ export interface BatchIteratorOptions {
   shuffle?: boolean;
   /** Source of the permutations; required when `shuffle` is true. Use a dedicated stream (`rng.stream('shuffle')`). */
   rng?: Rng;
-  /** Allocates the batch buffers, e.g. the kernels backend's `alloc`, so batches live in its memory. Default `new Float32Array`. */
+  /**
+   * Kernels that allocate the batch buffers (so batches live in their memory) and gather the rows
+   * ({@link Kernels.gatherRows}: inside WebAssembly memory when the dataset is there too, see
+   * `residentDataset`). Default: plain arrays and a copy loop.
+   */
+  kernels?: Kernels;
+  /** Allocates the batch buffers; overrides the kernels' `alloc`. Default `new Float32Array`. */
   alloc?: (length: number) => Float;
   /** Default `'one-hot'`. */
   targets?: TargetKind;
@@ -59,12 +69,13 @@ export class BatchIterator {
   private readonly shuffle: boolean;
   private readonly rng: Rng | undefined;
   private readonly targetKind: TargetKind;
+  private readonly gather: Pick<Kernels, 'gatherRows'>;
   private pos = 0;
   private started = false;
 
   constructor(
     readonly source: BatchSource,
-    { batchSize, shuffle = true, rng, alloc = (n) => new Float32Array(n), targets = 'one-hot' }: BatchIteratorOptions,
+    { batchSize, shuffle = true, rng, kernels, alloc = kernels ? (n) => kernels.alloc(n) : (n) => new Float32Array(n), targets = 'one-hot' }: BatchIteratorOptions,
   ) {
     const { x, y, numClasses } = source;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -85,6 +96,7 @@ export class BatchIterator {
     this.shuffle = shuffle;
     this.rng = rng;
     this.targetKind = targets;
+    this.gather = kernels ?? REFERENCE;
     const tcols = targets === 'binary' ? 1 : numClasses;
     this.x = new Matrix(this.batchSize, x.cols, alloc(this.batchSize * x.cols));
     this.target = new Matrix(this.batchSize, tcols, alloc(this.batchSize * tcols));
@@ -116,18 +128,13 @@ export class BatchIterator {
     const b = Math.min(this.batchSize, this.n - start);
     this.pos = start + b;
     const { x, y } = this.source;
-    const cols = x.cols;
-    const src = x.data;
-    const dst = this.x.setRows(b).data;
+    this.gather.gatherRows(x, this.order, start, this.x.setRows(b));
     const t = this.target.setRows(b);
     const tcols = t.cols;
     const td = t.data;
     if (this.targetKind === 'one-hot') td.fill(0, 0, b * tcols);
     for (let i = 0; i < b; i++) {
-      const r = this.order[start + i];
-      // Element loop, not subarray + set: a subarray is an allocation per row.
-      for (let c = 0, s = r * cols, o = i * cols; c < cols; c++) dst[o + c] = src[s + c];
-      const label = y[r];
+      const label = y[this.order[start + i]];
       this.labels[i] = label;
       if (this.targetKind === 'one-hot') td[i * tcols + label] = 1;
       else td[i] = label;

@@ -2,6 +2,7 @@
  * The in-memory dataset every part of scratchnet consumes, and its preprocessing helpers
  * (one-hot targets, validation, validation splits, subsets, standardization).
  */
+import type { Kernels } from '../core/kernels.js';
 import { Matrix } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { ConfigError, DataError, ShapeError } from '../errors.js';
@@ -55,9 +56,11 @@ export function oneHot(labels: ArrayLike<number>, numClasses: number, out?: Matr
 /**
  * Checks a dataset at an API boundary: shapes agree, inputs finite, labels integers in range.
  * @param where  context for messages (e.g. `'mnist train'`)
+ * @param kernels  scans the inputs with its {@link Kernels.firstNonFinite} (the WebAssembly one is
+ *   SIMD where the data lives in its memory); default a plain loop
  * @throws DataError naming the row/column of a non-finite input, or the index and value of a bad label
  */
-export function validateDataset(ds: Dataset, where: string = ds.name): void {
+export function validateDataset(ds: Dataset, where: string = ds.name, kernels?: Pick<Kernels, 'firstNonFinite'>): void {
   const { x, y, numClasses } = ds;
   if (y.length !== x.rows) {
     throw new DataError(`${where}: expected one label per input row (${x.rows}), found ${y.length} labels`);
@@ -73,11 +76,10 @@ export function validateDataset(ds: Dataset, where: string = ds.name): void {
   }
   const d = x.data;
   const size = x.rows * x.cols;
-  for (let i = 0; i < size; i++) {
-    if (!Number.isFinite(d[i])) {
-      const r = Math.floor(i / x.cols);
-      throw new DataError(`${where}: input row ${r}, column ${i - r * x.cols} is ${d[i]}, expected a finite number`);
-    }
+  const i = kernels ? kernels.firstNonFinite(d, size) : firstNonFinite(d, size);
+  if (i >= 0) {
+    const r = Math.floor(i / x.cols);
+    throw new DataError(`${where}: input row ${r}, column ${i - r * x.cols} is ${d[i]}, expected a finite number`);
   }
   for (let i = 0; i < y.length; i++) {
     // Int32Array holds integers only, but a caller may pass a plain array typed as one.
@@ -86,6 +88,24 @@ export function validateDataset(ds: Dataset, where: string = ds.name): void {
       throw new DataError(`${where}: label at index ${i} is ${v}, expected an integer in [0, ${numClasses - 1}]`);
     }
   }
+}
+
+function firstNonFinite(d: ArrayLike<number>, n: number): number {
+  for (let i = 0; i < n; i++) if (!Number.isFinite(d[i])) return i;
+  return -1;
+}
+
+/**
+ * `ds` with its inputs in the kernels' own memory, so that training gathers batches and checks
+ * inputs there without copying: for WebAssembly a copy in the module's heap (made once; free it
+ * with `kernels.release(result.x.data)` when done). Returns `ds` itself when the kernels already use
+ * its array in place (always for the TypeScript reference; float64 data stays where it is).
+ */
+export function residentDataset(ds: Dataset, kernels: Kernels): Dataset {
+  if (ds.x.dtype === 'float64' || kernels.owns(ds.x.data)) return ds;
+  const data = kernels.alloc(ds.x.size, ds.x.dtype);
+  data.set(ds.x.data.subarray(0, ds.x.size));
+  return { ...ds, x: new Matrix(ds.x.rows, ds.x.cols, data) };
 }
 
 /**

@@ -153,7 +153,7 @@ export class Sequential {
   }
 
   zeroGrad(): void {
-    this.gradArena.fill(0);
+    this.kernels.fill(this.gradArena, 0, this.gradArena.length);
   }
 
   params(): Param[] {

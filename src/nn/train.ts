@@ -60,7 +60,7 @@ export function targetKind(loss: Loss, outputWidth: number, numClasses: number):
 }
 
 function checkData(model: Sequential, ds: Dataset, loss: Loss, where: string): TargetKind {
-  validateDataset(ds, where);
+  validateDataset(ds, where, model.kernels);
   if (ds.x.cols !== model.inputWidth) {
     throw new ShapeError(`${model.layers[0].name}: input width mismatch for ${where}: the model expects ${model.inputWidth} features, the data has ${ds.x.cols}`);
   }
@@ -102,7 +102,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
   const batches = new BatchIterator(train, {
     batchSize: model.batchSize,
     rng: root.stream('shuffle'),
-    alloc: (n) => k.alloc(n),
+    kernels: k,
     targets,
   });
   const augmentRng = root.stream('augment');
@@ -220,7 +220,7 @@ export function evaluate(model: Sequential, data: Dataset, { loss: lossArg = 'so
   const targets = checkData(model, data, loss, 'evaluation data');
   const k = model.kernels;
   loss.build(model.outputWidth, model.batchSize, k);
-  const batches = new BatchIterator(data, { batchSize: model.batchSize, shuffle: false, alloc: (n) => k.alloc(n), targets });
+  const batches = new BatchIterator(data, { batchSize: model.batchSize, shuffle: false, kernels: k, targets });
   const predictions = new Int32Array(data.x.rows);
   const out = new Int32Array(model.batchSize);
   let lossSum = 0;

@@ -1,7 +1,7 @@
 import { CHUNK, MAX_CHUNKS } from './ops.js';
 
-/** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns. */
-const MR = 4;
+/** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns (a test checks MR against the module's `gemmRowTile()`). */
+export const MR = 6;
 const NR = 8;
 /** Below this many multiply-adds a GEMM stays on one thread (a wake-up costs more than it saves). */
 export const PARALLEL_MIN_MACS = 1 << 18;

@@ -10,8 +10,9 @@ const ALIGN = 64;
  * buffers as ours).
  */
 export class WasmHeap {
-  /** A view of the whole memory, refreshed after each grow. */
+  /** Views of the whole memory, refreshed after each grow. */
   f32: Float32Array;
+  i32: Int32Array;
   private buffer: ArrayBufferLike;
   private readonly issued = new WeakSet<ArrayBufferLike>();
   /** Free blocks sorted by address: ptrs[i], sizes[i] in bytes. */
@@ -20,15 +21,19 @@ export class WasmHeap {
   /** Size in bytes of each live block, by pointer. */
   private readonly live = new Map<number, number>();
   private top: number;
+  /** Bytes from here up have never been handed out: still the zeros of a fresh or grown memory. */
+  private pristine: number;
 
   constructor(
     readonly memory: WebAssembly.Memory,
     base: number,
   ) {
     this.top = align(base);
+    this.pristine = this.top;
     this.buffer = memory.buffer;
     this.issued.add(this.buffer);
     this.f32 = new Float32Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
   }
 
   /** Bytes in use by live blocks. */
@@ -78,7 +83,10 @@ export class WasmHeap {
       this.top += size;
     }
     this.live.set(ptr, size);
-    this.f32.fill(0, ptr >> 2, (ptr + size) >> 2);
+    // zero only what was used before (a big dataset's block then costs no second pass over it)
+    const dirtyEnd = Math.min(ptr + size, this.pristine);
+    if (dirtyEnd > ptr) this.f32.fill(0, ptr >> 2, dirtyEnd >> 2);
+    this.pristine = Math.max(this.pristine, ptr + size);
     return ptr;
   }
 
@@ -123,6 +131,7 @@ export class WasmHeap {
     this.buffer = this.memory.buffer;
     this.issued.add(this.buffer);
     this.f32 = new Float32Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
   }
 }
 

@@ -5,6 +5,7 @@
 export interface WasmExports {
   heapBase(): number;
   gemmWorkBytes(): number;
+  gemmRowTile(): number;
   gemm(
     transA: number, transB: number, k: number, alpha: number, beta: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number,
@@ -15,6 +16,9 @@ export interface WasmExports {
   mul(a: number, b: number, out: number, n: number): void;
   axpy(alpha: number, x: number, y: number, n: number): void;
   sumSquares(x: number, n: number): number;
+  firstNonFinite(x: number, n: number): number;
+  fill(x: number, n: number, value: number): void;
+  gatherRows(src: number, cols: number, idx: number, count: number, dst: number): void;
   sumRowsInto(x: number, rows: number, cols: number, out: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
   logSumExpRows(x: number, rows: number, cols: number, out: number): void;
