@@ -97,7 +97,7 @@ export function adamStep(
   const vb1 = f32x4.splat(beta1), vb2 = f32x4.splat(beta2);
   const vc1 = f32x4.splat(1 - beta1), vc2 = f32x4.splat(1 - beta2);
   const veps = f32x4.splat(eps), vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(decay);
-  const vstep = f32x4.splat(stepSize), vbc2 = f32x4.splat(bc2Sqrt);
+  const vstep2 = f32x4.splat(stepSize * bc2Sqrt), veps2 = f32x4.splat(eps * bc2Sqrt);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = <usize>i * 4;
@@ -109,8 +109,9 @@ export function adamStep(
     const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vc2, d), d));
     v128.store(m + o, mv);
     v128.store(v + o, vv);
-    const den = f32x4.add(f32x4.div(f32x4.sqrt(vv), vbc2), veps);
-    v128.store(p + o, f32x4.sub(pv, f32x4.div(f32x4.mul(vstep, mv), den)));
+    // γ/(1−β₁ᵗ)·m / (√v/√(1−β₂ᵗ) + ε), with numerator and denominator times √(1−β₂ᵗ): one division
+    const den = f32x4.add(f32x4.sqrt(vv), veps2);
+    v128.store(p + o, f32x4.sub(pv, f32x4.div(f32x4.mul(vstep2, mv), den)));
   }
   const c1: f32 = 1 - beta1, c2: f32 = 1 - beta2;
   for (let i = n4; i < n; i++) {
@@ -123,6 +124,6 @@ export function adamStep(
     const vv = beta2 * load<f32>(v + o) + c2 * d * d;
     store<f32>(m + o, mv);
     store<f32>(v + o, vv);
-    store<f32>(p + o, pv - (stepSize * mv) / (Mathf.sqrt(vv) / bc2Sqrt + eps));
+    store<f32>(p + o, pv - (stepSize * bc2Sqrt * mv) / (Mathf.sqrt(vv) + eps * bc2Sqrt));
   }
 }

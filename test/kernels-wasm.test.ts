@@ -169,6 +169,22 @@ describe('wasm threads', { skip }, () => {
     }
   });
 
+  test('a batch gather split over 2 threads copies the same rows', () => {
+    const k = need(wasm);
+    const rng = new Rng(13);
+    const src = rand(k, 1000, 784, rng);
+    const rows = Int32Array.from({ length: 300 }, () => rng.int(1000));
+    for (const count of [128, 67]) {
+      const dst = new Matrix(count, 784, k.alloc(count * 784));
+      const want = Matrix.zeros(count, 784);
+      k.gatherRows(src, rows, 3, dst);
+      js.gatherRows(src, rows, 3, want);
+      assert.deepEqual(dst.data, want.data);
+      k.release(dst.data);
+    }
+    k.release(src.data);
+  });
+
   test('adam split over threads is bit-identical on 1 and 2 threads', () => {
     const k = need(wasm);
     const rng = new Rng(12);

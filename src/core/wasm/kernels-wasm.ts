@@ -13,7 +13,7 @@ import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
 import { MR, PARALLEL_MIN_ELEMS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, OP_ADAM, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, CHUNK, OP_ADAM, OP_GATHER, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -25,6 +25,8 @@ const KIND: Record<ActivationKind, number> = {
   linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6,
 };
 const NO_OPTS: GemmOptions = Object.freeze({});
+/** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
+const PARALLEL_MIN_GATHER = 1 << 15;
 
 /**
  * The WebAssembly SIMD kernels (assembly/). Float32 buffers from {@link alloc} are views of the
@@ -110,7 +112,17 @@ export class WasmKernels implements Kernels {
     const idx = this.indexPtr >> 2;
     const i32 = this.heap.i32;
     for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
-    this.ex.gatherRows(this.heap.ptrOf(src.data), src.cols, this.indexPtr, count, this.heap.ptrOf(dst.data));
+    const ps = this.heap.ptrOf(src.data), pd = this.heap.ptrOf(dst.data);
+    // rows come from all over a large dataset: two cores fetch them faster than one
+    const parts = count * src.cols >= PARALLEL_MIN_GATHER ? this.activeThreads : 1;
+    if (parts === 1) return this.ex.gatherRows(ps, src.cols, this.indexPtr, count, pd);
+    const r = this.args; // layout: ops.ts OP_GATHER
+    r[0] = OP_GATHER; r[1] = ps; r[2] = src.cols; r[3] = this.indexPtr; r[4] = pd;
+    for (let c = 0; c < parts; c++) {
+      r[CHUNK + 4 * c] = Math.floor((c * count) / parts);
+      r[CHUNK + 4 * c + 1] = Math.floor(((c + 1) * count) / parts);
+    }
+    this.runJob(parts, parts);
   }
 
   fill(x: Float, value: number, n: number): void {
@@ -335,7 +347,11 @@ export class WasmKernels implements Kernels {
 
   /** Runs the element-wise job in args over `n` elements on `parts` threads. */
   private runElementwise(n: number, parts: number): void {
-    const chunks = splitElements(n, 2 * parts, this.args);
+    this.runJob(splitElements(n, 2 * parts, this.args), parts);
+  }
+
+  /** Runs the job in args (its `chunks` chunks already written) on `parts` threads, this one included. */
+  private runJob(chunks: number, parts: number): void {
     openJob(this.sync, chunks);
     this.pool!.wake(parts);
     runPart(this.ex, this.args, this.sync, 0);

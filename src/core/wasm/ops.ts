@@ -43,6 +43,8 @@ export interface WasmExports {
 export const OP_GEMM = 1;
 /** Adam over element ranges: args [op, p, g, m, v, beta1, beta2, eps, wd, decoupled, decay, stepSize, bc2Sqrt]; chunk c: [i0, i1]. */
 export const OP_ADAM = 2;
+/** Row gather: args [op, src, cols, idx, dst]; chunk c: rows [i0, i1] of the batch. */
+export const OP_GATHER = 3;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
@@ -89,6 +91,9 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
         args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
         args[o], args[o + 1], args[o + 2], args[o + 3], work,
       );
+    } else if (op === OP_GATHER) {
+      const i0 = args[o], cols = args[2];
+      ex.gatherRows(args[1], cols, args[3] + 4 * i0, args[o + 1] - i0, args[4] + 4 * i0 * cols);
     } else if (op === OP_ADAM) {
       // element-wise: each element's update is the same whichever chunk holds it
       const i0 = args[o], b = 4 * i0;
