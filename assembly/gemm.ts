@@ -1,6 +1,7 @@
 // GEMM: C[i0:i1, j0:j1] = alpha·op(A)·op(B) + beta·C (+ bias), GotoBLAS-style.
 //
-// op(B) is packed into panels of NR = 8 columns ([kc, 8], zero-padded), op(A) into panels of
+// op(B) is packed into panels of NR = 8 columns ([kc, 8], zero-padded; a narrow row-major B is
+// read in place instead, its last partial panel packed), op(A) into panels of
 // MR = 6 rows ([kc, 6], zero-padded); a 6×8 micro-kernel keeps 12 f32x4 accumulators in registers
 // (with the two B vectors and one broadcast A value: 15 of V8's 15 allocatable xmm registers on
 // x64) and broadcasts A with `v128.load32_splat`. 12 independent accumulators hide the latency of
@@ -15,6 +16,9 @@ export const NR: i32 = 8;
 export const KC: i32 = 512;
 export const MC: i32 = 72;
 export const NC: i32 = 1024;
+
+/** Widest row (in floats) of a non-transposed B that the micro-kernel reads in place. */
+const DIRECT_B_MAX_LD: i32 = 256;
 
 /** Bytes of scratch one thread needs: packed B block, packed A block, one MR×NR tile. */
 export function gemmWorkBytes(): i32 {
@@ -38,8 +42,11 @@ export function kBlock(k: i32): i32 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-/** tile[6, 8] = Σ_p pa[p, 0:6]ᵀ · pb[p, 0:8] over kc steps. pa: [kc, 6], pb: [kc, 8]. */
-function micro(kc: i32, pa: usize, pb: usize, tile: usize): void {
+/**
+ * tile[6, 8] = Σ_p pa[p, 0:6]ᵀ · pb[p, 0:8] over kc steps. pa: a packed panel [kc, 6]; pb: 8
+ * floats per step, `bStep` bytes apart (32 in a packed panel, B's row stride when read in place).
+ */
+function micro(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -68,7 +75,7 @@ function micro(kc: i32, pa: usize, pb: usize, tile: usize): void {
     c50 = madd(a, b0, c50);
     c51 = madd(a, b1, c51);
     pa += 24;
-    pb += 32;
+    pb += bStep;
   }
   v128.store(tile, c00, 0);
   v128.store(tile, c01, 16);
@@ -272,13 +279,24 @@ export function gemm(
       const kc = min(kb, k - pc);
       const first = pc == 0;
       const biasHere: usize = bias != 0 && pc + kc >= k ? bias : 0;
-      packB(transB, b, ldb, pc, kc, jc, nc, pbBuf);
+      // A row-major B with rows ≤ 1 KiB apart is read in place, 8 columns at a time (no packing):
+      // ~3% faster at the MLP's shapes; wider rows alias in L1 and run up to 20% slower in place.
+      const directB = !transB && ldb <= DIRECT_B_MAX_LD;
+      const fullCols = directB ? nc & ~(NR - 1) : 0;
+      if (fullCols < nc) packB(transB, b, ldb, pc, kc, jc + fullCols, nc - fullCols, pbBuf);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
         packA(transA, a, lda, ic, mc, pc, kc, paBuf);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const pb = pbBuf + <usize>(jr * kc) * 4;
+          let pb: usize, bStep: usize;
+          if (jr < fullCols) {
+            pb = b + (<usize>pc * ldb + jc + jr) * 4;
+            bStep = <usize>ldb * 4;
+          } else {
+            pb = pbBuf + <usize>((jr - fullCols) * kc) * 4;
+            bStep = 32;
+          }
           const bj: usize = biasHere ? biasHere + <usize>(jc + jr) * 4 : 0;
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = paBuf + <usize>(ir * kc) * 4;
@@ -287,10 +305,10 @@ export function gemm(
             // Two call sites keep `micro` a function of its own (binaryen inlines a single-caller
             // function, and inlined into this loop nest its 15 vector registers spill).
             if (rows == MR && cols == NR) {
-              micro(kc, pa, pb, tile);
+              micro(kc, pa, pb, bStep, tile);
               storeFullTile(tile, cp, ldc, alpha, beta, first, bj);
             } else {
-              micro(kc, pa, pb, tile);
+              micro(kc, pa, pb, bStep, tile);
               storeEdgeTile(tile, cp, ldc, rows, cols, alpha, beta, first, bj);
             }
           }

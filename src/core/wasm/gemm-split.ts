@@ -5,16 +5,20 @@ export const MR = 6;
 const NR = 8;
 /** Below this many multiply-adds a GEMM stays on one thread (a wake-up costs more than it saves). */
 export const PARALLEL_MIN_MACS = 1 << 18;
-/** Multiply-adds per chunk worth its repacking and hand-out (≈ 80 µs of work). */
-const CHUNK_MACS = 1 << 21;
+/**
+ * A GEMM gets a second chunk per thread only above this many multiply-adds per chunk (≈ 0.7 ms of
+ * work): below it the extra repack costs more than the balancing saves (the MLP's GEMMs, 4–26 M
+ * multiply-adds, ran ~2.5% faster with one chunk per thread, timed interleaved in one process).
+ */
+const CHUNK_MACS = 1 << 25;
 
 /**
  * Cuts C [m, n] into chunks of whole micro-tiles along one output dimension — never along k — and
  * writes them into `args` (layout in ops.ts): each C element is then computed by the same
  * instructions whichever thread takes its chunk, so results are bit-identical for any thread count.
  * It cuts the dimension whose split repacks less (columns: each chunk repacks A, m·k; rows: each
- * chunk repacks B, k·n). Up to 2 chunks per thread let a thread that starts late (or is descheduled) take fewer, at the cost
- * of one more repack per chunk.
+ * chunk repacks B, k·n). For large products, 2 chunks per thread let a thread that starts late (or
+ * is descheduled) take fewer, at the cost of one more repack per chunk.
  * Returns the number of chunks; at most that many threads are worth waking.
  */
 export function splitGemm(m: number, n: number, k: number, threads: number, args: Float64Array): number {
