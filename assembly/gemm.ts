@@ -93,11 +93,16 @@ function micro(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
 
 /**
  * Writes a full MR×NR tile into C: first k-block `C = beta·C + alpha·t` (or `alpha·t` if beta = 0),
- * later blocks `C = C + alpha·t`, last block also `+ bias`.
+ * later blocks `C = C + alpha·t`; the last block then adds `bias` (if not 0), applies ReLU (if
+ * `relu`) and zeroes C where `mask` (if not 0; row stride ldc) is ≤ 0 — ReLU as an and-mask, as in
+ * elementwise.ts, so NaN becomes 0.
  */
-function storeFullTile(tile: usize, c: usize, ldc: i32, alpha: f32, beta: f32, first: bool, bias: usize): void {
+function storeFullTile(
+  tile: usize, c: usize, ldc: i32, alpha: f32, beta: f32, first: bool, bias: usize, relu: bool, mask: usize,
+): void {
   const va = f32x4.splat(alpha);
   const vb = f32x4.splat(beta);
+  const zero = f32x4.splat(0);
   for (let r = 0; r < MR; r++) {
     const cr = c + <usize>(r * ldc) * 4;
     const tr = tile + <usize>(r * NR) * 4;
@@ -106,6 +111,8 @@ function storeFullTile(tile: usize, c: usize, ldc: i32, alpha: f32, beta: f32, f
       if (!first) v = f32x4.add(v128.load(cr + h), v);
       else if (beta != 0) v = f32x4.add(f32x4.mul(vb, v128.load(cr + h)), v);
       if (bias) v = f32x4.add(v, v128.load(bias + h));
+      if (relu) v = v128.and(v, f32x4.gt(v, zero));
+      if (mask) v = v128.and(v, f32x4.gt(v128.load(mask + <usize>(r * ldc) * 4 + h), zero));
       v128.store(cr + h, v);
     }
   }
@@ -114,7 +121,7 @@ function storeFullTile(tile: usize, c: usize, ldc: i32, alpha: f32, beta: f32, f
 /** {@link storeFullTile} for the `rows × cols` corner of a tile at the edge of C: scalar f32 ops round as the f32x4 lanes do. */
 function storeEdgeTile(
   tile: usize, c: usize, ldc: i32, rows: i32, cols: i32,
-  alpha: f32, beta: f32, first: bool, bias: usize,
+  alpha: f32, beta: f32, first: bool, bias: usize, relu: bool, mask: usize,
 ): void {
   for (let r = 0; r < rows; r++) {
     const cr = c + <usize>(r * ldc) * 4;
@@ -125,6 +132,8 @@ function storeEdgeTile(
       if (!first) v = load<f32>(cr + o) + v;
       else if (beta != 0) v = beta * load<f32>(cr + o) + v;
       if (bias) v = v + load<f32>(bias + o);
+      if (relu && !(v > 0)) v = 0;
+      if (mask && !(load<f32>(mask + <usize>(r * ldc) * 4 + o) > 0)) v = 0;
       store<f32>(cr + o, v);
     }
   }
@@ -242,31 +251,37 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
   }
 }
 
-/** C = beta·C (+ bias) on the range, for k = 0. */
-function scaleOnly(c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, beta: f32, bias: usize): void {
+/** C = beta·C (+ bias, ReLU, mask) on the range, for k = 0. */
+function scaleOnly(
+  c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, beta: f32, bias: usize, relu: bool, mask: usize,
+): void {
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < j1; j++) {
-      const cp = c + (<usize>i * ldc + j) * 4;
+      const o = (<usize>i * ldc + j) * 4;
+      const cp = c + o;
       let v: f32 = beta == 0 ? 0 : beta * load<f32>(cp);
       if (bias) v = v + load<f32>(bias + <usize>j * 4);
+      if (relu && !(v > 0)) v = 0;
+      if (mask && !(load<f32>(mask + o) > 0)) v = 0;
       store<f32>(cp, v);
     }
   }
 }
 
 /**
- * C[i0:i1, j0:j1] of C = alpha·op(A)·op(B) + beta·C (+ bias[n] on each row).
+ * C[i0:i1, j0:j1] of C = alpha·op(A)·op(B) + beta·C (+ bias[n] on each row), then ReLU if `relu`,
+ * then zero where mask[m, n] (row stride ldc) is ≤ 0 if `mask` is not 0.
  * op(A): [m, k] (A is [k, m] if transA, row stride lda), op(B): [k, n] (B is [n, k] if transB),
  * C: [m, n] with row stride ldc. bias = 0 means none. work: gemmWorkBytes() bytes of scratch.
  */
 export function gemm(
   transA: bool, transB: bool, k: i32, alpha: f32, beta: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, bias: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, relu: bool, mask: usize,
   i0: i32, i1: i32, j0: i32, j1: i32, work: usize,
 ): void {
   if (i1 <= i0 || j1 <= j0) return;
   if (k == 0) {
-    scaleOnly(c, ldc, i0, i1, j0, j1, beta, bias);
+    scaleOnly(c, ldc, i0, i1, j0, j1, beta, bias, relu, mask);
     return;
   }
   const pbBuf = work;
@@ -278,7 +293,10 @@ export function gemm(
     for (let pc = 0; pc < k; pc += kb) {
       const kc = min(kb, k - pc);
       const first = pc == 0;
-      const biasHere: usize = bias != 0 && pc + kc >= k ? bias : 0;
+      const last = pc + kc >= k;
+      const biasHere: usize = last ? bias : 0;
+      const reluHere = last && relu;
+      const maskHere: usize = last ? mask : 0;
       // A row-major B with rows ≤ 1 KiB apart is read in place, 8 columns at a time (no packing):
       // ~3% faster at the MLP's shapes; wider rows alias in L1 and run up to 20% slower in place.
       const directB = !transB && ldb <= DIRECT_B_MAX_LD;
@@ -301,15 +319,16 @@ export function gemm(
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = paBuf + <usize>(ir * kc) * 4;
             const cp = c + (<usize>(ic + ir) * ldc + jc + jr) * 4;
+            const mp: usize = maskHere ? maskHere + (<usize>(ic + ir) * ldc + jc + jr) * 4 : 0;
             const rows = min(MR, mc - ir);
             // Two call sites keep `micro` a function of its own (binaryen inlines a single-caller
             // function, and inlined into this loop nest its 15 vector registers spill).
             if (rows == MR && cols == NR) {
               micro(kc, pa, pb, bStep, tile);
-              storeFullTile(tile, cp, ldc, alpha, beta, first, bj);
+              storeFullTile(tile, cp, ldc, alpha, beta, first, bj, reluHere, mp);
             } else {
               micro(kc, pa, pb, bStep, tile);
-              storeEdgeTile(tile, cp, ldc, rows, cols, alpha, beta, first, bj);
+              storeEdgeTile(tile, cp, ldc, rows, cols, alpha, beta, first, bj, reluHere, mp);
             }
           }
         }

@@ -30,6 +30,33 @@ describe('gradient checks (central differences, float64)', () => {
     assertGradsClose(r, TOL);
   });
 
+  it('ReLU fused into the Dense layers around it (forward store and input-gradient mask)', () => {
+    const layers = () => [new Dense({ units: 5 }), new Activation({ kind: 'relu' }), new Dense({ units: 4 }), new Activation({ kind: 'relu' }), new Dense({ units: 3 })];
+    const model = build(layers(), 6, 4);
+    const [d1, r1, d2, r2] = model.layers as [Dense, Activation, Dense, Activation];
+    assert.deepEqual([d1.fusion, r1.fused, d2.fusion, r2.fused], [
+      { reluOut: true, reluIn: false }, { forward: true, backward: true },
+      { reluOut: true, reluIn: true }, { forward: true, backward: true },
+    ]);
+    const x = randomMatrix(4, 6, 8, -2, 2);
+    const t = randomOneHot(4, 3, 9);
+    assertGradsClose(gradcheck(model, new SoftmaxCrossEntropy(), x, t, { checkInput: true }), TOL);
+    // the same outputs and gradients, bit for bit, as with every layer separate
+    const plain = new Sequential(layers()).build({ inputWidth: 6, batchSize: 4, seed: 3, dtype: 'float64', inputGrad: true, fuse: false });
+    assert.deepEqual((plain.layers[1] as Activation).fused, { forward: false, backward: false });
+    const run = (m: Sequential) => {
+      const loss = new SoftmaxCrossEntropy();
+      loss.build(3, 4, m.kernels);
+      m.zeroGrad();
+      const logits = m.forward(x, 'train');
+      const out = Array.from(logits.view());
+      loss.forward(logits, t);
+      const dx = Array.from(m.backward(loss.backward()).view());
+      return { out, dx, grads: Array.from(m.gradArena) };
+    };
+    assert.deepEqual(run(model), run(plain));
+  });
+
   for (const kind of ACTIVATIONS) {
     it(`activation ${kind}`, () => {
       const model = build([new Activation({ kind })], 6, 4);

@@ -65,9 +65,11 @@ function checkGemm(k: WasmKernels, rng: Rng, m: number, n: number, kk: number, o
   if (!o.beta) c.data.fill(NaN); // beta = 0 must ignore C entirely
   const bias = o.bias ? (owned ? (k.alloc(n) as Float32Array) : new Float32Array(n)) : undefined;
   if (bias) for (let j = 0; j < n; j++) bias[j] = rng.range(-1, 1);
-  const opts: GemmOptions = { ...o, bias };
+  const mask = o.mask ? (owned ? (k.alloc(m * n) as Float32Array) : new Float32Array(m * n)) : undefined;
+  if (mask) for (let i = 0; i < m * n; i++) mask[i] = [rng.range(-1, 1), 0, NaN][rng.int(3)];
+  const opts: GemmOptions = { ...o, bias, mask };
   const want = f64(c);
-  js.gemm(f64(a), f64(b), want, { ...opts, bias: bias && Float64Array.from(bias) });
+  js.gemm(f64(a), f64(b), want, { ...opts, bias: bias && Float64Array.from(bias), mask: mask && Float64Array.from(mask) });
   // bound: |error| ≲ k·u·(|alpha|·Σ|a||b| + |beta·c|) + |bias| terms, u = 2^-24
   const mag = Matrix.zeros(m, n, 'float64');
   js.gemm(abs(a), abs(b), mag, { transA: o.transA, transB: o.transB, alpha: Math.abs(o.alpha ?? 1) });
@@ -76,6 +78,7 @@ function checkGemm(k: WasmKernels, rng: Rng, m: number, n: number, kk: number, o
   const u = 2 ** -24;
   assertNear(c.data, want.data, (i) => (kk + 4) * u * (mag.data[i] + Math.abs(want.data[i])) + 1e-7, name);
   for (const x of [a, b, c]) k.release(x.data);
+  if (mask) k.release(mask);
 }
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 31, 33, 64, 65, 100];
@@ -93,6 +96,8 @@ describe('wasm gemm vs reference', { skip }, () => {
           alpha: [1, 0.7, -2][rng.int(3)],
           beta: [0, 0, 1, 0.5, -1.5][rng.int(5)],
           bias: rng.uniform() < 0.4 ? new Float32Array(0) : undefined,
+          relu: rng.uniform() < 0.3,
+          mask: rng.uniform() < 0.3 ? new Float32Array(0) : undefined, // a random mask is made in checkGemm
         };
         checkGemm(k, rng, pick(), pick(), pick(), opts, t % 3 !== 0);
       }
@@ -103,7 +108,8 @@ describe('wasm gemm vs reference', { skip }, () => {
       const rng = new Rng(2, label);
       for (let t = 0; t < 4; t++) {
         const o = { transA: (t & 1) === 1, transB: (t & 2) === 2 };
-        checkGemm(k, rng, 67, 129, 515, { ...o, beta: 0.5, bias: new Float32Array(0) }, true);
+        checkGemm(k, rng, 67, 129, 515, { ...o, beta: 0.5, bias: new Float32Array(0), relu: true }, true);
+        checkGemm(k, rng, 128, 256, 784, { ...o, mask: new Float32Array(0) }, true);
         checkGemm(k, rng, 130, 1030, 9, { ...o, alpha: 0.5 }, t === 0);
       }
     });
@@ -118,6 +124,12 @@ describe('wasm gemm vs reference', { skip }, () => {
     k.gemm(rand(k, 3, 0, rng), rand(k, 0, 5, rng), c, { beta: 2, bias });
     js.gemm(Matrix.zeros(3, 0, 'float64'), Matrix.zeros(0, 5, 'float64'), want, { beta: 2, bias: Float64Array.from(bias) });
     assertClose(c.data, want.data, 'k = 0');
+    const mask = Float32Array.from({ length: 15 }, (_, i) => i % 3 - 1);
+    const c2 = rand(k, 3, 5, rng);
+    const want2 = f64(c2);
+    k.gemm(rand(k, 3, 0, rng), rand(k, 0, 5, rng), c2, { beta: -1, bias, relu: true, mask });
+    js.gemm(Matrix.zeros(3, 0, 'float64'), Matrix.zeros(0, 5, 'float64'), want2, { beta: -1, bias: Float64Array.from(bias), relu: true, mask: Float64Array.from(mask) });
+    assertClose(c2.data, want2.data, 'k = 0 with relu and mask');
     k.gemm(rand(k, 0, 4, rng), rand(k, 4, 5, rng), new Matrix(0, 5, k.alloc(1)));
   });
 
@@ -148,7 +160,7 @@ describe('wasm threads', { skip }, () => {
     const rng = new Rng(6);
     for (const [m, kk, n] of [[300, 700, 500], [784, 128, 256], [129, 257, 1031], [1000, 33, 9]]) {
       for (let t = 0; t < 4; t++) {
-        const o: GemmOptions = { transA: (t & 1) === 1, transB: (t & 2) === 2, beta: 0.5, alpha: 1.25, bias: k.alloc(n).fill(0.25) };
+        const o: GemmOptions = { transA: (t & 1) === 1, transB: (t & 2) === 2, beta: 0.5, alpha: 1.25, bias: k.alloc(n).fill(0.25), relu: t === 1 };
         const a = o.transA ? rand(k, kk, m, rng) : rand(k, m, kk, rng);
         const b = o.transB ? rand(k, n, kk, rng) : rand(k, kk, n, rng);
         const c0 = rand(k, m, n, rng);
@@ -227,10 +239,10 @@ describe('wasm allocator', { skip }, () => {
 
   test('a block spanning reused and never-used memory comes back all zeros', () => {
     const k = need(wasm);
-    const a = k.alloc(5000) as Float32Array;
+    const a = k.alloc(4 << 20) as Float32Array; // bigger than any free block: it goes on top
     a.fill(9);
     k.release(a); // the top block: the heap's top moves back down over dirty memory
-    const b = k.alloc(20000) as Float32Array; // reuses a's bytes, then never-used ones
+    const b = k.alloc((4 << 20) + 20000) as Float32Array; // reuses a's bytes, then never-used ones
     assert.equal(b.byteOffset, a.byteOffset);
     assert.ok(b.every((v) => v === 0));
     k.release(b);

@@ -61,6 +61,17 @@ describe(`training (${kernels().name} backend)`, () => {
     assert.notDeepEqual(a.model.getWeights(), c.model.getWeights());
   });
 
+  it('ReLU fused into the Dense GEMMs trains to the same bits as separate layers', async () => {
+    const data = blobs(300, 8, 3, 1);
+    const weights = async (fuse: boolean) => {
+      const model = mlp({ hidden: [16, 8], outputs: 3 }).build({ inputWidth: 8, batchSize: 32, seed: 5, fuse });
+      const optimizer = createOptimizer('adam', model.params(), { lr: 0.01 }, model.kernels);
+      await fit(model, data, { optimizer, epochs: 2 });
+      return model.getWeights();
+    };
+    assert.deepEqual(await weights(true), await weights(false));
+  });
+
   it('stops with a DivergenceError naming epoch and step, weights restored', async () => {
     const data = blobs(64, 4, 2, 3);
     for (let j = 0; j < 4; j++) data.x.data[4 + j] = 1e30; // inputs so large that the updated weights overflow

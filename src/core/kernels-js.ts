@@ -49,8 +49,8 @@ export class JsKernels implements Kernels {
   }
 
   gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = {}): void {
-    const { transA = false, transB = false, alpha = 1, beta = 0, bias } = opts;
-    checkGemmShapes(a, b, c, transA, transB, bias);
+    const { transA = false, transB = false, alpha = 1, beta = 0, bias, relu = false, mask } = opts;
+    checkGemmShapes(a, b, c, transA, transB, bias, mask);
     const m = transA ? a.cols : a.rows;
     const k = transA ? a.rows : a.cols;
     const n = transB ? b.rows : b.cols;
@@ -107,6 +107,8 @@ export class JsKernels implements Kernels {
     if (bias) {
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C[i * n + j] += bias[j];
     }
+    if (relu) for (let i = 0; i < m * n; i++) C[i] = C[i] > 0 ? C[i] : 0;
+    if (mask) for (let i = 0; i < m * n; i++) C[i] = mask[i] > 0 ? C[i] : 0;
   }
 
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {

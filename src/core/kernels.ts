@@ -15,6 +15,13 @@ export interface GemmOptions {
   beta?: number;
   /** Optional row vector `[n]` added to every row of C after the product. */
   bias?: Float;
+  /** Then `C = max(C, 0)` (ReLU fused into the store: a Dense layer followed by ReLU). NaN becomes 0. */
+  relu?: boolean;
+  /**
+   * Then `C[i, j] = 0` wherever `mask[i·n + j] ≤ 0` (or NaN): ReLU's backward fused into the input
+   * gradient of the layer after it, `mask` being that ReLU's output `[m, n]`.
+   */
+  mask?: Float;
 }
 
 /** SGD with momentum and Nesterov, as `torch.optim.SGD`. */
@@ -139,9 +146,9 @@ export interface Kernels {
 
 /**
  * Checks the shapes of C = op(A)·op(B) (+ bias) for every backend: op(A) [m, k], op(B) [k, n],
- * C [m, n], bias ≥ n values. Throws a ShapeError naming all three shapes.
+ * C [m, n], bias ≥ n values, mask ≥ m·n values. Throws a ShapeError naming all three shapes.
  */
-export function checkGemmShapes(a: Matrix, b: Matrix, c: Matrix, transA: boolean, transB: boolean, bias?: Float): void {
+export function checkGemmShapes(a: Matrix, b: Matrix, c: Matrix, transA: boolean, transB: boolean, bias?: Float, mask?: Float): void {
   const m = transA ? a.cols : a.rows;
   const k = transA ? a.rows : a.cols;
   const kb = transB ? b.cols : b.rows;
@@ -152,4 +159,5 @@ export function checkGemmShapes(a: Matrix, b: Matrix, c: Matrix, transA: boolean
     );
   }
   if (bias && bias.length < n) throw new ShapeError(`gemm: bias has ${bias.length} values, expected ${n}`);
+  if (mask && mask.length < m * n) throw new ShapeError(`gemm: mask has ${mask.length} values, expected ${m * n} (C is [${m}, ${n}])`);
 }

@@ -3,6 +3,7 @@ import { kernels as currentKernels } from '../core/backend.js';
 import type { Kernels } from '../core/kernels.js';
 import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
+import { fuseRelu } from './fusion.js';
 import type { BuildContext, Layer, Mode, Param } from './layer.js';
 
 export interface BuildOptions {
@@ -18,6 +19,11 @@ export interface BuildOptions {
   dtype?: DType;
   /** Also compute dL/dx for the input in `backward` (gradient checks; default false). */
   inputGrad?: boolean;
+  /**
+   * Run each ReLU inside the GEMM of the Dense layer next to it (default true; same results, fewer
+   * passes over memory — see src/nn/fusion.ts). false keeps every layer a pass of its own.
+   */
+  fuse?: boolean;
 }
 
 interface PendingParam {
@@ -68,7 +74,7 @@ export class Sequential {
   }
 
   /** Plans and allocates parameters (initialised from the seed) and buffers. */
-  build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false }: BuildOptions): this {
+  build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true }: BuildOptions): this {
     if (!Number.isInteger(inputWidth) || inputWidth <= 0) {
       throw new ConfigError(`Sequential.build: inputWidth must be a positive integer, found ${inputWidth}`);
     }
@@ -102,6 +108,7 @@ export class Sequential {
       width = layer.build(width, ctx);
     });
     this.outputWidth = width;
+    fuseRelu(this.layers, fuse);
 
     const total = pending.reduce((s, p) => s + p.rows * p.cols, 0);
     this.paramArena = kernels.alloc(total, dtype);

@@ -136,15 +136,15 @@ export class WasmKernels implements Kernels {
   }
 
   gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = NO_OPTS): void {
-    const A = a.data, B = b.data, C = c.data, bias = opts.bias;
-    if (A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array) {
+    const A = a.data, B = b.data, C = c.data, bias = opts.bias, mask = opts.mask;
+    if (A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array || mask instanceof Float64Array) {
       return this.js.gemm(a, b, c, opts);
     }
     const transA = opts.transA === true;
     const transB = opts.transB === true;
     const alpha = opts.alpha ?? 1;
     const beta = opts.beta ?? 0;
-    checkGemmShapes(a, b, c, transA, transB, bias);
+    checkGemmShapes(a, b, c, transA, transB, bias, mask);
     const m = transA ? a.cols : a.rows;
     const k = transA ? a.rows : a.cols;
     const n = transB ? b.rows : b.cols;
@@ -165,6 +165,8 @@ export class WasmKernels implements Kernels {
     args[10] = pc;
     args[11] = n;
     args[12] = bias ? st.ptr(bias, n, 3) : 0;
+    args[13] = opts.relu === true ? 1 : 0;
+    args[14] = mask ? st.ptr(mask, m * n, 4) : 0;
     const chunks = splitGemm(m, n, k, this.activeThreads, args);
     const parts = Math.min(chunks, this.activeThreads);
     openJob(this.sync, chunks);

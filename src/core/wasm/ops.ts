@@ -8,7 +8,7 @@ export interface WasmExports {
   gemmRowTile(): number;
   gemm(
     transA: number, transB: number, k: number, alpha: number, beta: number,
-    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number,
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number, mask: number,
     i0: number, i1: number, j0: number, j1: number, work: number,
   ): void;
   activation(kind: number, x: number, y: number, n: number, alpha: number): void;
@@ -48,7 +48,7 @@ export const OP_GATHER = 3;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
- * c, ldc, bias]; at WORK + t the GEMM scratch pointer of thread t; at CHUNK + 4c the output
+ * c, ldc, bias, relu, mask]; at WORK + t the GEMM scratch pointer of thread t; at CHUNK + 4c the output
  * rectangle [i0, i1, j0, j1] of chunk c.
  */
 export const WORK = 16;
@@ -89,7 +89,7 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
     if (op === OP_GEMM) {
       ex.gemm(
         args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
-        args[o], args[o + 1], args[o + 2], args[o + 3], work,
+        args[13], args[14], args[o], args[o + 1], args[o + 2], args[o + 3], work,
       );
     } else if (op === OP_GATHER) {
       const i0 = args[o], cols = args[2];

@@ -39,6 +39,12 @@ export class Activation implements Layer {
   private x!: Matrix; // [batch, d]
   private y!: Matrix; // [batch, d]
   private dx!: Matrix; // [batch, d]
+  /**
+   * Kernel fusion (ReLU only), set when the model is built (src/nn/fusion.ts): `forward` — the Dense
+   * before already applied it, so forward passes x through; `backward` — the Dense after already
+   * masked its dL/dx, so backward passes dy through.
+   */
+  fused = { forward: false, backward: false };
 
   constructor({ kind, alpha, name }: ActivationArgs) {
     this.kind = checkActivation(kind, name ?? 'activation');
@@ -55,14 +61,17 @@ export class Activation implements Layer {
 
   forward(x: Matrix, _mode: Mode): Matrix {
     this.x = x;
+    if (this.fused.forward) return x;
     this.y.setRows(x.rows);
     this.k.activation(this.kind, x, this.y, this.alpha);
     return this.y;
   }
 
   backward(dy: Matrix): Matrix {
+    if (this.fused.backward) return dy;
     this.dx.setRows(dy.rows);
-    this.k.activationBackward(this.kind, this.x, this.y, dy, this.dx, this.alpha);
+    // fused forward: x is already max(x, 0), and [x > 0] is the same mask
+    this.k.activationBackward(this.kind, this.x, this.fused.forward ? this.x : this.y, dy, this.dx, this.alpha);
     return this.dx;
   }
 

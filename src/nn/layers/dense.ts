@@ -36,6 +36,12 @@ export class Dense implements Layer {
   private y!: Matrix; // [batch, out]
   private dx: Matrix | null = null; // [batch, in]
   inFeatures = 0;
+  /**
+   * Kernel fusion, set when the model is built (src/nn/fusion.ts): `reluOut` applies the ReLU after
+   * this layer inside the forward GEMM; `reluIn` does the backward of the ReLU before it (whose
+   * output is this layer's input x) inside the input-gradient GEMM.
+   */
+  fusion = { reluOut: false, reluIn: false };
 
   constructor({ units, init = 'he_uniform', useBias = true, weightDecay = 1, name = 'dense' }: DenseArgs) {
     if (!Number.isInteger(units) || units <= 0) {
@@ -65,7 +71,7 @@ export class Dense implements Layer {
     expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
     this.x = x;
     this.y.setRows(x.rows);
-    this.k.gemm(x, this.weight.value, this.y, { bias: this.bias?.value.data });
+    this.k.gemm(x, this.weight.value, this.y, { bias: this.bias?.value.data, relu: this.fusion.reluOut });
     return this.y;
   }
 
@@ -74,8 +80,13 @@ export class Dense implements Layer {
     if (this.bias) this.k.sumRowsInto(dy, this.bias.grad.data);
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
     this.dx.setRows(dy.rows);
-    this.k.gemm(dy, this.weight.value, this.dx, { transB: true });
+    this.k.gemm(dy, this.weight.value, this.dx, { transB: true, mask: this.fusion.reluIn ? this.x.data : undefined });
     return this.dx;
+  }
+
+  /** False for a first layer built without `inputGrad`: its backward returns no dL/dx. */
+  get computesInputGrad(): boolean {
+    return this.dx !== null;
   }
 
   params(): Param[] {
