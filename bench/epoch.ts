@@ -9,7 +9,7 @@ import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { childArgs, WORKLOAD, type ChildOptions } from './lib/common.js';
+import { childArgs, stats, WORKLOAD, type ChildOptions, type ChildResult } from './lib/common.js';
 import { inferenceTable, summarize, trainingTable, type ContenderReport } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
 
@@ -18,7 +18,9 @@ const require = createRequire(import.meta.url);
 
 const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options])
 
-  --repeats N          timed epochs per contender, each on a fresh model (default 3)
+  --repeats N          timed epochs per contender process, each on a fresh model (default 3)
+  --rounds N           run the whole list N times, contenders taking turns, and pool the epochs
+                       (default 1): a slow spell of a noisy machine then hits every contender
   --json               print one JSON object (results + machine info) instead of the tables
   --with-js            run scratchnet js for all repeats (default: 1 repeat, it takes ~20 s)
   --full-cpu           run tfjs-cpu on the full epoch, 1 repeat (~2 min); default: --cpu-batches, extrapolated
@@ -39,6 +41,7 @@ Contender ids: scratchnet-wasm, scratchnet-wasm-1t, scratchnet-js, tfjs-wasm, tf
 const { values: flags } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
     'with-js': { type: 'boolean', default: false },
     'full-cpu': { type: 'boolean', default: false },
@@ -163,6 +166,29 @@ function contenders(): Contender[] {
   return list.filter((c) => (only.length === 0 || only.includes(c.id)) && !skip.includes(c.id));
 }
 
+/** One result from the rounds of a contender: epochs and accuracies pooled, inference times the median of the rounds' medians. */
+function pool(results: ChildResult[]): ChildResult {
+  if (results.length === 1) return results[0];
+  const [first] = results;
+  const inf = results.map((r) => r.inference).filter((i) => i !== undefined);
+  const median = (xs: number[]) => stats(xs).median;
+  return {
+    ...first,
+    epochSeconds: results.flatMap((r) => r.epochSeconds),
+    testAccuracy: results.flatMap((r) => r.testAccuracy),
+    inference:
+      inf.length === 0
+        ? undefined
+        : {
+            batchSize: inf[0].batchSize,
+            evaluateSeconds: median(inf.map((i) => i.evaluateSeconds)),
+            evaluateImagesPerSecond: median(inf.map((i) => i.evaluateImagesPerSecond)),
+            predictSeconds: median(inf.map((i) => i.predictSeconds)),
+            predictImagesPerSecond: median(inf.map((i) => i.predictImagesPerSecond)),
+          },
+  };
+}
+
 function quiet(cmd: string, args: string[]): string | null {
   try {
     return execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -216,32 +242,46 @@ async function main(): Promise<void> {
   const say = (s: string) => process.stderr.write(`${s}\n`);
   say(`bench: ${list.length} contenders, one process each, one at a time; load average ${(info.loadAverageAtStart as number[]).join(' ')} on ${info.cores} cores`);
   const t0 = performance.now();
-  const reports: ContenderReport[] = [];
-  for (const c of list) {
-    const extra = extrapolation(c.opts);
-    const base = { id: c.id, label: c.label, repeats: c.opts.repeats };
-    if (c.skipReason) {
-      say(`[${c.id}] skipped: ${c.skipReason}`);
-      reports.push({ ...base, status: 'skipped', reason: c.skipReason, note: '', wallSeconds: 0 });
-      continue;
+  const rounds = positiveInt('rounds', flags.rounds!);
+  /** Per contender: its child results so far, or why it did not run. */
+  const runs = new Map<string, { results: ChildResult[]; wallSeconds: number; failure?: { status: 'skipped' | 'failed'; reason: string } }>();
+  for (const c of list) runs.set(c.id, { results: [], wallSeconds: 0 });
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) say(`round ${round}/${rounds}`);
+    for (const c of list) {
+      const run = runs.get(c.id)!;
+      if (run.failure) continue;
+      if (c.skipReason) {
+        say(`[${c.id}] skipped: ${c.skipReason}`);
+        run.failure = { status: 'skipped', reason: c.skipReason };
+        continue;
+      }
+      say(`[${c.id}] ${c.opts.repeats} repeat(s) of ${images(c.opts.trainImages)} images${extrapolation(c.opts)}`);
+      const out = await runChild({
+        command: c.command,
+        args: [...c.args, ...childArgs(c.opts)],
+        cwd: ROOT,
+        env: c.env,
+        timeoutSeconds,
+        prefix: `  [${c.id}] `,
+        echo: !flags.quiet,
+      });
+      run.wallSeconds += out.wallSeconds;
+      if (out.status !== 'ok') {
+        say(`[${c.id}] ${out.status}: ${out.reason}`);
+        run.failure = { status: out.status, reason: out.reason };
+        continue;
+      }
+      run.results.push(out.result);
     }
-    say(`[${c.id}] ${c.opts.repeats} repeat(s) of ${images(c.opts.trainImages)} images${extra}`);
-    const out = await runChild({
-      command: c.command,
-      args: [...c.args, ...childArgs(c.opts)],
-      cwd: ROOT,
-      env: c.env,
-      timeoutSeconds,
-      prefix: `  [${c.id}] `,
-      echo: !flags.quiet,
-    });
-    if (out.status !== 'ok') {
-      say(`[${c.id}] ${out.status}: ${out.reason}`);
-      reports.push({ ...base, status: out.status, reason: out.reason, note: '', wallSeconds: out.wallSeconds });
-      continue;
-    }
-    reports.push({ ...base, status: 'ok', note: c.note(out.result.info) + extra, wallSeconds: out.wallSeconds, result: out.result, ...summarize(out.result) });
   }
+  const reports: ContenderReport[] = list.map((c) => {
+    const run = runs.get(c.id)!;
+    const base = { id: c.id, label: c.label, repeats: c.opts.repeats * Math.max(1, run.results.length), wallSeconds: run.wallSeconds };
+    if (run.failure) return { ...base, status: run.failure.status, reason: run.failure.reason, note: '' };
+    const result = pool(run.results);
+    return { ...base, status: 'ok', note: c.note(result.info) + extrapolation(c.opts), result, ...summarize(result) };
+  });
 
   const baseReport = reports.find((r) => r.id === 'scratchnet-wasm' && r.status === 'ok') ?? reports.find((r) => r.id.startsWith('scratchnet') && r.status === 'ok');
   if (baseReport) for (const r of reports) if (r.epochStats) r.ratio = baseReport.epochStats!.median / r.epochStats.median;
@@ -274,7 +314,7 @@ async function main(): Promise<void> {
   print(trainingTable(reports, baseReport?.label));
   print();
   print(`ratio = ${baseReport ? `${baseReport.label} median ÷ the row's median (below 1: scratchnet is faster)` : 'n/a (no scratchnet contender ran)'}.`);
-  print(`s/epoch: wall-clock seconds of one training epoch on a fresh model, median of the runs (none dropped).`);
+  print(`s/epoch: wall-clock seconds of one training epoch on a fresh model, median of the runs (none dropped)${rounds > 1 ? `, pooled over ${rounds} rounds in which the contenders took turns` : ''}.`);
   print(`Warm-up: ${warmup}.`);
   if (reports.some((r) => r.result?.extrapolated)) print(`EXTRAPOLATED rows time only their first batches and scale to 60,000 images; * marks their test accuracy, which is after that partial epoch.`);
   print();
