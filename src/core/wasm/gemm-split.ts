@@ -3,8 +3,11 @@ import { CHUNK, MAX_CHUNKS } from './ops.js';
 /** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns (a test checks MR against the module's `gemmRowTile()`). */
 export const MR = 6;
 const NR = 8;
-/** Below this many multiply-adds a GEMM stays on one thread (a wake-up costs more than it saves). */
-export const PARALLEL_MIN_MACS = 1 << 18;
+/**
+ * Below this many multiply-adds a GEMM stays on one thread (handing out a job costs ~4 µs): the
+ * MLP's output-layer GEMMs (128·128·10, 164 k multiply-adds) took 8 µs on 2 threads, 13 µs on one.
+ */
+export const PARALLEL_MIN_MACS = 1 << 14;
 /**
  * A GEMM gets a second chunk per thread only above this many multiply-adds per chunk (≈ 0.7 ms of
  * work): below it the extra repack costs more than the balancing saves (the MLP's GEMMs, 4–26 M
