@@ -20,6 +20,11 @@ export const NC: i32 = 1024;
 /** Widest row (in floats) of a non-transposed B that the micro-kernel reads in place. */
 const DIRECT_B_MAX_LD: i32 = 256;
 
+/** {@link DIRECT_B_MAX_LD}, for the thread split (src/core/wasm/gemm-split.ts). */
+export function gemmInPlaceMaxLd(): i32 {
+  return DIRECT_B_MAX_LD;
+}
+
 /** Bytes of scratch one thread needs: packed B block, packed A block, one MR×NR tile. */
 export function gemmWorkBytes(): i32 {
   return (KC * NC + KC * MC + MR * NR) * 4;

@@ -3,6 +3,8 @@ import { CHUNK, MAX_CHUNKS } from './ops.js';
 /** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns (a test checks MR against the module's `gemmRowTile()`). */
 export const MR = 6;
 const NR = 8;
+/** A non-transposed B with at most this many columns is read in place by the micro-kernel (assembly/gemm.ts, checked against `gemmInPlaceMaxLd()`). */
+export const B_IN_PLACE_MAX_LD = 256;
 /**
  * Below this many multiply-adds a GEMM stays on one thread (handing out a job costs ~4 µs): the
  * MLP's output-layer GEMMs (128·128·10, 164 k multiply-adds) took 8 µs on 2 threads, 13 µs on one.
@@ -20,16 +22,18 @@ const CHUNK_MACS = 1 << 25;
  * writes them into `args` (layout in ops.ts): each C element is then computed by the same
  * instructions whichever thread takes its chunk, so results are bit-identical for any thread count.
  * It cuts the dimension whose split repacks less (columns: each chunk repacks A, m·k; rows: each
- * chunk repacks B, k·n). For large products, 2 chunks per thread let a thread that starts late (or
+ * chunk repacks B, k·n — or nothing when `bInPlace`, B being read in place: see
+ * {@link B_IN_PLACE_MAX_LD}). For large products, 2 chunks per thread let a thread that starts late (or
  * is descheduled) take fewer, at the cost of one more repack per chunk.
  * Returns the number of chunks; at most that many threads are worth waking.
  */
-export function splitGemm(m: number, n: number, k: number, threads: number, args: Float64Array): number {
+export function splitGemm(m: number, n: number, k: number, threads: number, args: Float64Array, bInPlace = false): number {
   const macs = m * n * k;
   const rowTiles = Math.ceil(m / MR);
   const colTiles = Math.ceil(n / NR);
   const parts = macs < PARALLEL_MIN_MACS ? 1 : threads;
-  const byCols = colTiles >= parts && (m <= n || rowTiles < parts);
+  // a B read in place is never repacked, so cutting rows costs nothing extra (~1–2% faster than columns)
+  const byCols = bInPlace ? rowTiles < parts : colTiles >= parts && (m <= n || rowTiles < parts);
   const tiles = byCols ? colTiles : rowTiles;
   const want = Math.min(Math.max(Math.floor(macs / CHUNK_MACS), parts), parts * 2, MAX_CHUNKS);
   const chunks = parts === 1 ? 1 : Math.max(1, Math.min(tiles, want));

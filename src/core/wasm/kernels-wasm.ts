@@ -11,7 +11,7 @@ import {
 import { JsKernels } from '../kernels-js.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
-import { MR, PARALLEL_MIN_ELEMS, splitElements, splitGemm } from './gemm-split.js';
+import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import { ARGS_LENGTH, CHUNK, OP_ADAM, OP_GATHER, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
@@ -59,7 +59,9 @@ export class WasmKernels implements Kernels {
     work: number[],
     readonly relaxed: boolean,
   ) {
-    if (ex.gemmRowTile() !== MR) throw new Error(`wasm kernels: the module's GEMM tile has ${ex.gemmRowTile()} rows, gemm-split.ts expects ${MR}: rebuild (npm run build:wasm)`);
+    if (ex.gemmRowTile() !== MR || ex.gemmInPlaceMaxLd() !== B_IN_PLACE_MAX_LD) {
+      throw new Error(`wasm kernels: the module's GEMM constants (${ex.gemmRowTile()}, ${ex.gemmInPlaceMaxLd()}) differ from gemm-split.ts (${MR}, ${B_IN_PLACE_MAX_LD}): rebuild (npm run build:wasm)`);
+    }
     this.stage = new Staging(heap);
     this.args = pool ? pool.args : new Float64Array(ARGS_LENGTH);
     this.sync = pool ? pool.sync : new Int32Array(32);
@@ -167,7 +169,7 @@ export class WasmKernels implements Kernels {
     args[12] = bias ? st.ptr(bias, n, 3) : 0;
     args[13] = opts.relu === true ? 1 : 0;
     args[14] = mask ? st.ptr(mask, m * n, 4) : 0;
-    const chunks = splitGemm(m, n, k, this.activeThreads, args);
+    const chunks = splitGemm(m, n, k, this.activeThreads, args, !transB && b.cols <= B_IN_PLACE_MAX_LD);
     const parts = Math.min(chunks, this.activeThreads);
     openJob(this.sync, chunks);
     if (parts > 1) this.pool!.wake(parts);

@@ -6,6 +6,7 @@ export interface WasmExports {
   heapBase(): number;
   gemmWorkBytes(): number;
   gemmRowTile(): number;
+  gemmInPlaceMaxLd(): number;
   gemm(
     transA: number, transB: number, k: number, alpha: number, beta: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number, mask: number,
