@@ -168,6 +168,16 @@ export function gatherRows(src: usize, cols: i32, idx: usize, count: i32, dst: u
   }
 }
 
+/** Columns [c0, c1) of {@link gatherRows}: dst[i, c0:c1] = src[idx[i], c0:c1] (rows of `cols` floats). */
+export function gatherCols(src: usize, cols: i32, c0: i32, c1: i32, idx: usize, count: i32, dst: usize): void {
+  const row = <usize>cols * 4;
+  const off = <usize>c0 * 4;
+  const bytes = <usize>(c1 - c0) * 4;
+  for (let i = 0; i < count; i++) {
+    memory.copy(dst + <usize>i * row + off, src + <usize>load<i32>(idx + <usize>i * 4) * row + off, bytes);
+  }
+}
+
 /**
  * Index of the first NaN or ±Infinity among x[0:n], or -1. v − v is 0 for a finite v and NaN
  * otherwise, so each block of 1024 ORs the lanes' (v − v ≠ v − v) masks and only a block that has

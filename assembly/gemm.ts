@@ -289,15 +289,71 @@ export function gemm(
     scaleOnly(c, ldc, i0, i1, j0, j1, beta, bias, relu, mask);
     return;
   }
+  gemmRange(transA, transB, k, alpha, beta, a, lda, b, ldb, c, ldc, bias, relu, mask, i0, i1, j0, j1, work, 0, k);
+}
+
+/**
+ * Half `half` (0 or 1) of a product whose k is cut into exactly two blocks (KC < k ≤ 2·KC), for two
+ * threads that each keep one half of B's rows (and of A's columns) in their own cache: half 0 writes
+ * `beta·C + alpha·(first block)` into C, half 1 writes `alpha·(second block)` into S (row stride ldc);
+ * {@link gemmReduce} then finishes C exactly as {@link gemm}'s last block does, so the result is
+ * bit-identical to gemm's.
+ */
+export function gemmKHalf(
+  transA: bool, transB: bool, k: i32, alpha: f32, beta: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, s: usize, half: i32,
+  i0: i32, i1: i32, j0: i32, j1: i32, work: usize,
+): void {
+  const kb = kBlock(k);
+  if (half == 0) gemmRange(transA, transB, k, alpha, beta, a, lda, b, ldb, c, ldc, 0, false, 0, i0, i1, j0, j1, work, 0, kb);
+  else gemmRange(transA, transB, k, alpha, 0, a, lda, b, ldb, s, ldc, 0, false, 0, i0, i1, j0, j1, work, kb, k);
+}
+
+/** C = C + S, then + bias, ReLU, mask, over rows [i0, i1) and columns [j0, j1): the last k-block's store of gemm. */
+export function gemmReduce(
+  c: usize, ldc: i32, s: usize, bias: usize, relu: bool, mask: usize, i0: i32, i1: i32, j0: i32, j1: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const j4 = j0 + ((j1 - j0) & ~3);
+  for (let i = i0; i < i1; i++) {
+    const row = <usize>i * ldc;
+    for (let j = j0; j < j4; j += 4) {
+      const o = (row + j) * 4;
+      let v = f32x4.add(v128.load(c + o), v128.load(s + o));
+      if (bias) v = f32x4.add(v, v128.load(bias + <usize>j * 4));
+      if (relu) v = v128.and(v, f32x4.gt(v, zero));
+      if (mask) v = v128.and(v, f32x4.gt(v128.load(mask + o), zero));
+      v128.store(c + o, v);
+    }
+    for (let j = j4; j < j1; j++) {
+      const o = (row + j) * 4;
+      let v = load<f32>(c + o) + load<f32>(s + o);
+      if (bias) v = v + load<f32>(bias + <usize>j * 4);
+      if (relu && !(v > 0)) v = 0;
+      if (mask && !(load<f32>(mask + o) > 0)) v = 0;
+      store<f32>(c + o, v);
+    }
+  }
+}
+
+/**
+ * The k-blocks of gemm that lie in [p0, p1) (p0, p1 on block boundaries): the block at p0 starts C
+ * (`beta·C + alpha·t`), later ones add, and the one ending at k adds bias, ReLU and mask.
+ */
+function gemmRange(
+  transA: bool, transB: bool, k: i32, alpha: f32, beta: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, relu: bool, mask: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32, work: usize, p0: i32, p1: i32,
+): void {
   const pbBuf = work;
   const paBuf = work + <usize>(KC * NC) * 4;
   const tile = paBuf + <usize>(KC * MC) * 4;
   const kb = kBlock(k);
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
-    for (let pc = 0; pc < k; pc += kb) {
+    for (let pc = p0; pc < p1; pc += kb) {
       const kc = min(kb, k - pc);
-      const first = pc == 0;
+      const first = pc == p0;
       const last = pc + kc >= k;
       const biasHere: usize = last ? bias : 0;
       const reluHere = last && relu;

@@ -2,7 +2,7 @@
 // memory; the TypeScript side owns allocation (src/core/wasm/heap.ts), so this module never
 // allocates.
 
-export { gemm, gemmInPlaceMaxLd, gemmRowTile, gemmWorkBytes } from './gemm';
+export { gemm, gemmInPlaceMaxLd, gemmKHalf, gemmReduce, gemmRowTile, gemmWorkBytes, kBlock } from './gemm';
 export * from './elementwise';
 export * from './rows';
 export * from './optim';

@@ -158,7 +158,7 @@ describe('wasm threads', { skip }, () => {
     const k = need(wasm);
     assert.equal(k.threads, 2, 'the pool should have 2 threads');
     const rng = new Rng(6);
-    for (const [m, kk, n] of [[300, 700, 500], [784, 128, 256], [129, 257, 1031], [1000, 33, 9]]) {
+    for (const [m, kk, n] of [[300, 700, 500], [128, 784, 256], [784, 128, 256], [129, 257, 1031], [1000, 33, 9]]) {
       for (let t = 0; t < 4; t++) {
         const o: GemmOptions = { transA: (t & 1) === 1, transB: (t & 2) === 2, beta: 0.5, alpha: 1.25, bias: k.alloc(n).fill(0.25), relu: t === 1 };
         const a = o.transA ? rand(k, kk, m, rng) : rand(k, m, kk, rng);

@@ -11,9 +11,9 @@ import {
 import { JsKernels } from '../kernels-js.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
-import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, splitElements, splitGemm } from './gemm-split.js';
+import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, CHUNK, OP_ADAM, OP_GATHER, OP_GEMM, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, CHUNK, MAX_PINNED, OP_ADAM, OP_GATHER, OP_GEMM, OP_GEMM_K, WORK, openJob, runPart, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -47,6 +47,10 @@ export class WasmKernels implements Kernels {
   /** Scratch block for a batch's row indices (gatherRows). */
   private indexPtr = 0;
   private indexCap = 0;
+  /** Scratch for the second half of a k-split GEMM (gemmKHalf), grown as needed. */
+  private halfPtr = 0;
+  private halfCap = 0;
+  private readonly cuts: number[] = new Array<number>(MAX_PINNED + 1).fill(0);
 
   /**
    * @param work  GEMM scratch pointer of each thread, `[pool size]`.
@@ -116,15 +120,26 @@ export class WasmKernels implements Kernels {
     for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
     const ps = this.heap.ptrOf(src.data), pd = this.heap.ptrOf(dst.data);
     // rows come from all over a large dataset: two cores fetch them faster than one
-    const parts = count * src.cols >= PARALLEL_MIN_GATHER ? this.activeThreads : 1;
+    const parts = count * src.cols >= PARALLEL_MIN_GATHER ? Math.min(this.activeThreads, MAX_PINNED) : 1;
     if (parts === 1) return this.ex.gatherRows(ps, src.cols, this.indexPtr, count, pd);
     const r = this.args; // layout: ops.ts OP_GATHER
-    r[0] = OP_GATHER; r[1] = ps; r[2] = src.cols; r[3] = this.indexPtr; r[4] = pd;
+    r[0] = OP_GATHER; r[1] = ps; r[2] = src.cols; r[3] = this.indexPtr; r[4] = pd; r[5] = count;
+    // by columns, at the k-block boundaries of the next GEMM: thread t copies the columns of x
+    // that its half of a k-split product (gemmKHalf) reads
+    const cuts = this.columnCuts(src.cols, parts);
     for (let c = 0; c < parts; c++) {
-      r[CHUNK + 4 * c] = Math.floor((c * count) / parts);
-      r[CHUNK + 4 * c + 1] = Math.floor(((c + 1) * count) / parts);
+      r[CHUNK + 4 * c] = cuts[c];
+      r[CHUNK + 4 * c + 1] = cuts[c + 1];
     }
-    this.runJob(parts, parts);
+    this.runJob(parts, parts, true);
+  }
+
+  /** [0, …, cols] cut into `parts` ranges: at the GEMM's k-block boundary for 2 parts, evenly otherwise. */
+  private columnCuts(cols: number, parts: number): number[] {
+    const cuts = this.cuts;
+    for (let c = 0; c <= parts; c++) cuts[c] = Math.floor((c * cols) / parts);
+    if (parts === 2 && cols > 0 && this.ex.kBlock(cols) < cols) cuts[1] = this.ex.kBlock(cols);
+    return cuts;
   }
 
   fill(x: Float, value: number, n: number): void {
@@ -169,6 +184,26 @@ export class WasmKernels implements Kernels {
     args[12] = bias ? st.ptr(bias, n, 3) : 0;
     args[13] = opts.relu === true ? 1 : 0;
     args[14] = mask ? st.ptr(mask, m * n, 4) : 0;
+    if (this.activeThreads === 2 && this.kSplits(m, n, k)) {
+      // each thread computes one k-half of the whole C (and reads only its half of B's rows)
+      if (this.halfCap < m * n) {
+        if (this.halfCap > 0) this.heap.freeBytes(this.halfPtr);
+        this.halfPtr = this.heap.allocBytes(4 * m * n);
+        this.halfCap = m * n;
+      }
+      args[0] = OP_GEMM_K;
+      args[15] = this.halfPtr;
+      for (let c = 0; c < 2; c++) {
+        args[CHUNK + 4 * c] = 0;
+        args[CHUNK + 4 * c + 1] = m;
+        args[CHUNK + 4 * c + 2] = 0;
+        args[CHUNK + 4 * c + 3] = n;
+      }
+      this.runJob(2, 2, true);
+      this.ex.gemmReduce(pc, n, this.halfPtr, args[12], args[13], args[14], 0, m, 0, n);
+      st.flush(C, pc, m * n);
+      return;
+    }
     const chunks = splitGemm(m, n, k, this.activeThreads, args, !transB && b.cols <= B_IN_PLACE_MAX_LD);
     const parts = Math.min(chunks, this.activeThreads);
     openJob(this.sync, chunks);
@@ -350,13 +385,26 @@ export class WasmKernels implements Kernels {
   }
 
   /** Runs the element-wise job in args over `n` elements on `parts` threads. */
+  /**
+   * Cut a product along k between 2 threads? When k is exactly two blocks and C is small next to B
+   * (the MLP's first layer, 128·784·256): each thread then reads, and keeps in its own cache, the half
+   * of the weights whose gradient rows and Adam update it also computes. Bit-identical to one thread.
+   */
+  private kSplits(m: number, n: number, k: number): boolean {
+    if (m * n * k < PARALLEL_MIN_MACS) return false;
+    const kb = this.ex.kBlock(k);
+    return kb < k && 2 * kb >= k && 2 * m <= k;
+  }
+
   private runElementwise(n: number, parts: number): void {
-    this.runJob(splitElements(n, 2 * parts, this.args), parts);
+    // one pinned chunk per thread: a weight matrix's halves stay with the threads that computed their gradients
+    const pinned = Math.min(parts, MAX_PINNED);
+    this.runJob(splitElements(n, pinned, this.args), pinned, true);
   }
 
   /** Runs the job in args (its `chunks` chunks already written) on `parts` threads, this one included. */
-  private runJob(chunks: number, parts: number): void {
-    openJob(this.sync, chunks);
+  private runJob(chunks: number, parts: number, pinned = false): void {
+    openJob(this.sync, chunks, pinned);
     this.pool!.wake(parts);
     runPart(this.ex, this.args, this.sync, 0);
     this.pool!.join(chunks);

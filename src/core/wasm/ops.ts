@@ -20,6 +20,14 @@ export interface WasmExports {
   firstNonFinite(x: number, n: number): number;
   fill(x: number, n: number, value: number): void;
   gatherRows(src: number, cols: number, idx: number, count: number, dst: number): void;
+  gatherCols(src: number, cols: number, c0: number, c1: number, idx: number, count: number, dst: number): void;
+  kBlock(k: number): number;
+  gemmKHalf(
+    transA: number, transB: number, k: number, alpha: number, beta: number,
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, s: number, half: number,
+    i0: number, i1: number, j0: number, j1: number, work: number,
+  ): void;
+  gemmReduce(c: number, ldc: number, s: number, bias: number, relu: number, mask: number, i0: number, i1: number, j0: number, j1: number): void;
   sumRowsInto(x: number, rows: number, cols: number, out: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
   logSumExpRows(x: number, rows: number, cols: number, out: number): void;
@@ -44,8 +52,13 @@ export interface WasmExports {
 export const OP_GEMM = 1;
 /** Adam over element ranges: args [op, p, g, m, v, beta1, beta2, eps, wd, decoupled, decay, stepSize, bc2Sqrt]; chunk c: [i0, i1]. */
 export const OP_ADAM = 2;
-/** Row gather: args [op, src, cols, idx, dst]; chunk c: rows [i0, i1] of the batch. */
+/** Batch gather: args [op, src, cols, idx, dst, count]; chunk c: columns [c0, c1] of every row. */
 export const OP_GATHER = 3;
+/**
+ * A GEMM whose k is two blocks, one per thread: args as OP_GEMM plus args[15] = S, the scratch for
+ * the second half; chunk c computes half c (assembly/gemm.ts gemmKHalf).
+ */
+export const OP_GEMM_K = 4;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
@@ -62,47 +75,77 @@ export const ARGS_LENGTH = CHUNK + 4 * MAX_CHUNKS;
 /** Int32 slots of the shared sync block: the chunk ticket and the count of finished chunks. */
 export const NEXT = 0;
 export const DONE = 16;
+/** A pinned job's chunk-taken flags, one per chunk, from this slot (at most {@link MAX_PINNED} chunks). */
+const CLAIM = 20;
+export const MAX_PINNED = 8;
+/** Ticket bit of a pinned job: chunk t runs on thread t (the main thread is 0), never elsewhere. */
+const PINNED = 1 << 30;
 
 /**
  * Opens the job in `args` with `chunks` chunks: the ticket word packs (chunks << 16 | next index),
  * so a thread that takes a ticket knows, from that one atomic read, whether it is a real chunk of
  * the job that was open — a thread that wakes late for a finished job takes nothing.
+ * A `pinned` job gives chunk t to thread t: the threads then keep working on the same data from
+ * job to job (the same half of a weight matrix in the forward GEMM, its gradient and its Adam
+ * update), which stays in their own core's cache; each chunk is still taken exactly once.
  */
-export function openJob(sync: Int32Array, chunks: number): void {
+export function openJob(sync: Int32Array, chunks: number, pinned = false): void {
   Atomics.store(sync, DONE, 0);
-  Atomics.store(sync, NEXT, chunks << 16);
+  if (pinned) {
+    if (chunks > MAX_PINNED) throw new RangeError(`openJob: a pinned job has at most ${MAX_PINNED} chunks, found ${chunks}`);
+    for (let c = 0; c < chunks; c++) Atomics.store(sync, CLAIM + c, 0);
+    Atomics.store(sync, NEXT, PINNED | (chunks << 16));
+  } else {
+    Atomics.store(sync, NEXT, chunks << 16);
+  }
 }
 
 /**
  * Thread `t`'s share of the open job: takes chunks until none is left, so a late or descheduled
- * thread just takes fewer. The same code runs on the main thread and in workers; which thread
- * computes a chunk does not change its bits.
+ * thread just takes fewer — or, in a pinned job, its own chunk t. The same code runs on the main
+ * thread and in workers; which thread computes a chunk does not change its bits.
  */
 export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t: number): void {
-  const work = args[WORK + t];
+  const head = Atomics.load(sync, NEXT);
+  if (head & PINNED) {
+    const chunks = (head >>> 16) & 0x3fff;
+    if (t < chunks && Atomics.compareExchange(sync, CLAIM + t, 0, 1) === 0) {
+      runChunk(ex, args, t, t);
+      if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
+    }
+    return;
+  }
   for (;;) {
     const ticket = Atomics.add(sync, NEXT, 1);
-    const chunks = ticket >>> 16;
+    const chunks = (ticket >>> 16) & 0x3fff;
     const c = ticket & 0xffff;
-    if (c >= chunks) return;
-    const o = CHUNK + 4 * c;
-    const op = args[0];
-    if (op === OP_GEMM) {
-      ex.gemm(
-        args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
-        args[13], args[14], args[o], args[o + 1], args[o + 2], args[o + 3], work,
-      );
-    } else if (op === OP_GATHER) {
-      const i0 = args[o], cols = args[2];
-      ex.gatherRows(args[1], cols, args[3] + 4 * i0, args[o + 1] - i0, args[4] + 4 * i0 * cols);
-    } else if (op === OP_ADAM) {
-      // element-wise: each element's update is the same whichever chunk holds it
-      const i0 = args[o], b = 4 * i0;
-      ex.adamStep(
-        args[1] + b, args[2] + b, args[3] + b, args[4] + b, args[o + 1] - i0,
-        args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
-      );
-    }
+    if (c >= chunks || ticket & PINNED) return;
+    runChunk(ex, args, c, t);
     if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
+  }
+}
+
+function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number): void {
+  const o = CHUNK + 4 * c;
+  const op = args[0];
+  if (op === OP_GEMM) {
+    ex.gemm(
+      args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
+      args[13], args[14], args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
+    );
+  } else if (op === OP_GEMM_K) {
+    ex.gemmKHalf(
+      args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[15], c,
+      args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
+    );
+  } else if (op === OP_GATHER) {
+    ex.gatherCols(args[1], args[2], args[o], args[o + 1], args[3], args[5], args[4]);
+  } else if (op === OP_ADAM) {
+    // element-wise: each element's update is the same whichever chunk holds it
+    const i0 = args[o], b = 4 * i0;
+    ex.adamStep(
+      args[1] + b, args[2] + b, args[3] + b, args[4] + b, args[o + 1] - i0,
+      args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
+    );
   }
 }
