@@ -181,6 +181,18 @@ describe('wasm threads', { skip }, () => {
     }
   });
 
+  test('a fill split over 2 threads writes every element once', () => {
+    const k = need(wasm);
+    for (const [n, value] of [[50_001, 0], [200_704, 1.5]] as const) {
+      const x = k.alloc(n + 7) as Float32Array;
+      x.fill(-3);
+      k.fill(x, value, n);
+      assert.ok(x.subarray(0, n).every((v) => v === value), `fill ${n} with ${value}`);
+      assert.ok(x.subarray(n).every((v) => v === -3), 'nothing past n');
+      k.release(x);
+    }
+  });
+
   test('a batch gather split over 2 threads copies the same rows', () => {
     const k = need(wasm);
     const rng = new Rng(13);

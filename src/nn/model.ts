@@ -160,7 +160,8 @@ export class Sequential {
   }
 
   zeroGrad(): void {
-    this.kernels.fill(this.gradArena, 0, this.gradArena.length);
+    // parameter by parameter: a threaded backend splits each one as it splits its gradient and update
+    for (const p of this.parameters) this.kernels.fill(p.grad.data, 0, p.grad.data.length);
   }
 
   params(): Param[] {

@@ -13,7 +13,7 @@ import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, CHUNK, MAX_PINNED, OP_ADAM, OP_GATHER, OP_GEMM, OP_GEMM_K, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, CHUNK, MAX_PINNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, WORK, openJob, runPart, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -142,9 +142,14 @@ export class WasmKernels implements Kernels {
     return cuts;
   }
 
+  /** Large fills are pinned halves, like Adam's: a weight's gradient is zeroed by the thread that then computes it. */
   fill(x: Float, value: number, n: number): void {
-    if (this.owns(x)) this.ex.fill(this.heap.ptrOf(x), n, value);
-    else x.fill(value, 0, n);
+    if (!this.owns(x)) return void x.fill(value, 0, n);
+    const parts = n >= PARALLEL_MIN_ELEMS ? Math.min(this.activeThreads, MAX_PINNED) : 1;
+    if (parts === 1) return this.ex.fill(this.heap.ptrOf(x), n, value);
+    const r = this.args; // layout: ops.ts OP_FILL
+    r[0] = OP_FILL; r[1] = this.heap.ptrOf(x); r[2] = value;
+    this.runJob(splitElements(n, parts, r), parts, true);
   }
 
   firstNonFinite(x: Float, n: number): number {

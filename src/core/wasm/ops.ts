@@ -59,6 +59,8 @@ export const OP_GATHER = 3;
  * the second half; chunk c computes half c (assembly/gemm.ts gemmKHalf).
  */
 export const OP_GEMM_K = 4;
+/** Fill: args [op, x, value]; chunk c: elements [i0, i1]. */
+export const OP_FILL = 5;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
@@ -140,6 +142,9 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number): vo
     );
   } else if (op === OP_GATHER) {
     ex.gatherCols(args[1], args[2], args[o], args[o + 1], args[3], args[5], args[4]);
+  } else if (op === OP_FILL) {
+    const i0 = args[o];
+    ex.fill(args[1] + 4 * i0, args[o + 1] - i0, args[2]);
   } else if (op === OP_ADAM) {
     // element-wise: each element's update is the same whichever chunk holds it
     const i0 = args[o], b = 4 * i0;
