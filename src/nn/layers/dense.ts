@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import type { Kernels } from '../../core/kernels.js';
+import type { GemmOptions, Kernels } from '../../core/kernels.js';
 import { expectShape, type Matrix } from '../../core/matrix.js';
 import { checkInit, initialize, type InitKind } from '../init.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
@@ -42,6 +42,10 @@ export class Dense implements Layer {
    * output is this layer's input x) inside the input-gradient GEMM.
    */
   fusion = { reluOut: false, reluIn: false };
+  /** GEMM options of the three products, made once and updated in place: nothing is allocated per step. */
+  private readonly forwardOpts: GemmOptions = { bias: undefined, relu: false };
+  private readonly weightGradOpts: GemmOptions = { transA: true, beta: 1 };
+  private readonly inputGradOpts: GemmOptions = { transB: true, mask: undefined };
 
   constructor({ units, init = 'he_uniform', useBias = true, weightDecay = 1, name = 'dense' }: DenseArgs) {
     if (!Number.isInteger(units) || units <= 0) {
@@ -71,16 +75,19 @@ export class Dense implements Layer {
     expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
     this.x = x;
     this.y.setRows(x.rows);
-    this.k.gemm(x, this.weight.value, this.y, { bias: this.bias?.value.data, relu: this.fusion.reluOut });
+    this.forwardOpts.bias = this.bias?.value.data;
+    this.forwardOpts.relu = this.fusion.reluOut;
+    this.k.gemm(x, this.weight.value, this.y, this.forwardOpts);
     return this.y;
   }
 
   backward(dy: Matrix): Matrix {
-    this.k.gemm(this.x, dy, this.weight.grad, { transA: true, beta: 1 });
+    this.k.gemm(this.x, dy, this.weight.grad, this.weightGradOpts);
     if (this.bias) this.k.sumRowsInto(dy, this.bias.grad.data);
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
     this.dx.setRows(dy.rows);
-    this.k.gemm(dy, this.weight.value, this.dx, { transB: true, mask: this.fusion.reluIn ? this.x.data : undefined });
+    this.inputGradOpts.mask = this.fusion.reluIn ? this.x.data : undefined;
+    this.k.gemm(dy, this.weight.value, this.dx, this.inputGradOpts);
     return this.dx;
   }
 
