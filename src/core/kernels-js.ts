@@ -9,6 +9,7 @@ import {
   type SgdArgs,
 } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
+import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim-js.js';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
@@ -281,60 +282,19 @@ export class JsKernels implements Kernels {
   }
 
   sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
-    const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = a;
-    for (let i = 0; i < p.length; i++) {
-      let d = g[i] + weightDecay * p[i];
-      if (momentum !== 0) {
-        buf[i] = firstStep ? d : momentum * buf[i] + (1 - dampening) * d;
-        d = nesterov ? d + momentum * buf[i] : buf[i];
-      }
-      p[i] -= lr * d;
-    }
+    sgdStep(p, g, buf, a);
   }
 
   adagradStep(p: Float, g: Float, sum: Float, a: AdagradArgs): void {
-    const { clr, eps, weightDecay } = a;
-    for (let i = 0; i < p.length; i++) {
-      const d = g[i] + weightDecay * p[i];
-      sum[i] += d * d;
-      p[i] -= (clr * d) / (Math.sqrt(sum[i]) + eps);
-    }
+    adagradStep(p, g, sum, a);
   }
 
   rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, a: RmspropArgs): void {
-    const { lr, alpha, eps, weightDecay, momentum, centered } = a;
-    for (let i = 0; i < p.length; i++) {
-      const d = g[i] + weightDecay * p[i];
-      sq[i] = alpha * sq[i] + (1 - alpha) * d * d;
-      let avg: number;
-      if (centered) {
-        gAvg[i] = alpha * gAvg[i] + (1 - alpha) * d;
-        avg = Math.sqrt(sq[i] - gAvg[i] * gAvg[i]) + eps;
-      } else {
-        avg = Math.sqrt(sq[i]) + eps;
-      }
-      if (momentum > 0) {
-        buf[i] = momentum * buf[i] + d / avg;
-        p[i] -= lr * buf[i];
-      } else {
-        p[i] -= (lr * d) / avg;
-      }
-    }
+    rmspropStep(p, g, sq, buf, gAvg, a);
   }
 
   adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
-    const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = a;
-    const bc1 = 1 - Math.pow(beta1, step);
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    const stepSize = lr / bc1;
-    for (let i = 0; i < p.length; i++) {
-      let d = g[i];
-      if (decoupled) p[i] *= 1 - lr * weightDecay;
-      else d += weightDecay * p[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * d;
-      v[i] = beta2 * v[i] + (1 - beta2) * d * d;
-      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
-    }
+    adamStep(p, g, m, v, a);
   }
 }
 

@@ -2,6 +2,7 @@
  * The in-memory dataset every part of scratchnet consumes, and its preprocessing helpers
  * (one-hot targets, validation, validation splits, subsets, standardization).
  */
+import { firstNonFiniteBlocks } from '../core/finite.js';
 import type { Kernels } from '../core/kernels.js';
 import { Matrix } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
@@ -76,7 +77,7 @@ export function validateDataset(ds: Dataset, where: string = ds.name, kernels?: 
   }
   const d = x.data;
   const size = x.rows * x.cols;
-  const i = kernels ? kernels.firstNonFinite(d, size) : firstNonFinite(d, size);
+  const i = kernels ? kernels.firstNonFinite(d, size) : firstNonFiniteBlocks(d, size);
   if (i >= 0) {
     const r = Math.floor(i / x.cols);
     throw new DataError(`${where}: input row ${r}, column ${i - r * x.cols} is ${d[i]}, expected a finite number`);
@@ -88,11 +89,6 @@ export function validateDataset(ds: Dataset, where: string = ds.name, kernels?: 
       throw new DataError(`${where}: label at index ${i} is ${v}, expected an integer in [0, ${numClasses - 1}]`);
     }
   }
-}
-
-function firstNonFinite(d: ArrayLike<number>, n: number): number {
-  for (let i = 0; i < n; i++) if (!Number.isFinite(d[i])) return i;
-  return -1;
 }
 
 /**

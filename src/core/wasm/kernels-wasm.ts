@@ -11,9 +11,11 @@ import {
 import { JsKernels } from '../kernels-js.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
-import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
+import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, CHUNK, MAX_PINNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { firstNonFiniteBlocks } from '../finite.js';
+import { Jobs } from './jobs.js';
+import { OP_GEMM, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -25,8 +27,6 @@ const KIND: Record<ActivationKind, number> = {
   linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6,
 };
 const NO_OPTS: GemmOptions = Object.freeze({});
-/** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
-const PARALLEL_MIN_GATHER = 1 << 15;
 
 /**
  * The WebAssembly SIMD kernels (assembly/). Float32 buffers from {@link alloc} are views of the
@@ -40,17 +40,7 @@ export class WasmKernels implements Kernels {
   readonly name: string = 'wasm';
   private readonly js = new JsKernels();
   private readonly stage: Staging;
-  /** Job arguments and sync block: the pool's shared ones, or local ones without a pool. */
-  private readonly args: Float64Array;
-  private readonly sync: Int32Array;
-  private activeThreads: number;
-  /** Scratch block for a batch's row indices (gatherRows). */
-  private indexPtr = 0;
-  private indexCap = 0;
-  /** Scratch for the second half of a k-split GEMM (gemmKHalf), grown as needed. */
-  private halfPtr = 0;
-  private halfCap = 0;
-  private readonly cuts: number[] = new Array<number>(MAX_PINNED + 1).fill(0);
+  private readonly jobs: Jobs;
 
   /**
    * @param work  GEMM scratch pointer of each thread, `[pool size]`.
@@ -59,36 +49,27 @@ export class WasmKernels implements Kernels {
   constructor(
     private readonly ex: WasmExports,
     readonly heap: WasmHeap,
-    private readonly pool: ThreadPool | null,
+    pool: ThreadPool | null,
     work: number[],
     readonly relaxed: boolean,
   ) {
-    if (ex.gemmRowTile() !== MR || ex.gemmInPlaceMaxLd() !== B_IN_PLACE_MAX_LD) {
-      throw new Error(`wasm kernels: the module's GEMM constants (${ex.gemmRowTile()}, ${ex.gemmInPlaceMaxLd()}) differ from gemm-split.ts (${MR}, ${B_IN_PLACE_MAX_LD}): rebuild (npm run build:wasm)`);
-    }
+    this.jobs = new Jobs(ex, heap, pool, work);
     this.stage = new Staging(heap);
-    this.args = pool ? pool.args : new Float64Array(ARGS_LENGTH);
-    this.sync = pool ? pool.sync : new Int32Array(32);
-    work.forEach((w, t) => (this.args[WORK + t] = w));
-    this.activeThreads = pool ? pool.size : 1;
   }
 
   /** Threads big kernels use (the caller's included). */
   get threads(): number {
-    return this.activeThreads;
+    return this.jobs.threads;
   }
 
   /** Uses at most `n` threads (1 ≤ n ≤ the pool's size), e.g. to compare 1 and 2 threads. */
   setThreads(n: number): void {
-    const max = this.pool ? this.pool.size : 1;
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`setThreads: expected 1..${max}, found ${n}`);
-    this.activeThreads = n;
+    this.jobs.threads = n;
   }
 
   /** Stops the worker threads; kernels keep working on one thread. */
   async dispose(): Promise<void> {
-    this.activeThreads = 1;
-    await this.pool?.terminate();
+    await this.jobs.dispose();
   }
 
   alloc(length: number, dtype: DType = 'float32'): Float {
@@ -109,47 +90,12 @@ export class WasmKernels implements Kernels {
    */
   gatherRows(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void {
     if (!this.owns(src.data) || !this.owns(dst.data)) return this.js.gatherRows(src, rows, start, dst);
-    const count = dst.rows;
-    if (this.indexCap < count) {
-      if (this.indexCap > 0) this.heap.freeBytes(this.indexPtr);
-      this.indexPtr = this.heap.allocBytes(4 * count);
-      this.indexCap = count;
-    }
-    const idx = this.indexPtr >> 2;
-    const i32 = this.heap.i32;
-    for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
-    const ps = this.heap.ptrOf(src.data), pd = this.heap.ptrOf(dst.data);
-    // rows come from all over a large dataset: two cores fetch them faster than one
-    const parts = count * src.cols >= PARALLEL_MIN_GATHER ? Math.min(this.activeThreads, MAX_PINNED) : 1;
-    if (parts === 1) return this.ex.gatherRows(ps, src.cols, this.indexPtr, count, pd);
-    const r = this.args; // layout: ops.ts OP_GATHER
-    r[0] = OP_GATHER; r[1] = ps; r[2] = src.cols; r[3] = this.indexPtr; r[4] = pd; r[5] = count;
-    // by columns, at the k-block boundaries of the next GEMM: thread t copies the columns of x
-    // that its half of a k-split product (gemmKHalf) reads
-    const cuts = this.columnCuts(src.cols, parts);
-    for (let c = 0; c < parts; c++) {
-      r[CHUNK + 4 * c] = cuts[c];
-      r[CHUNK + 4 * c + 1] = cuts[c + 1];
-    }
-    this.runJob(parts, parts, true);
+    this.jobs.gather(this.heap.ptrOf(src.data), src.cols, rows, start, dst.rows, this.heap.ptrOf(dst.data));
   }
 
-  /** [0, …, cols] cut into `parts` ranges: at the GEMM's k-block boundary for 2 parts, evenly otherwise. */
-  private columnCuts(cols: number, parts: number): number[] {
-    const cuts = this.cuts;
-    for (let c = 0; c <= parts; c++) cuts[c] = Math.floor((c * cols) / parts);
-    if (parts === 2 && cols > 0 && this.ex.kBlock(cols) < cols) cuts[1] = this.ex.kBlock(cols);
-    return cuts;
-  }
-
-  /** Large fills are pinned halves, like Adam's: a weight's gradient is zeroed by the thread that then computes it. */
   fill(x: Float, value: number, n: number): void {
-    if (!this.owns(x)) return void x.fill(value, 0, n);
-    const parts = n >= PARALLEL_MIN_ELEMS ? Math.min(this.activeThreads, MAX_PINNED) : 1;
-    if (parts === 1) return this.ex.fill(this.heap.ptrOf(x), n, value);
-    const r = this.args; // layout: ops.ts OP_FILL
-    r[0] = OP_FILL; r[1] = this.heap.ptrOf(x); r[2] = value;
-    this.runJob(splitElements(n, parts, r), parts, true);
+    if (this.owns(x)) this.jobs.fill(this.heap.ptrOf(x), n, value);
+    else x.fill(value, 0, n);
   }
 
   firstNonFinite(x: Float, n: number): number {
@@ -172,7 +118,7 @@ export class WasmKernels implements Kernels {
     const n = transB ? b.rows : b.cols;
     const st = this.stage;
     st.begin();
-    const args = this.args;
+    const args = this.jobs.args; // layout: ops.ts OP_GEMM
     args[0] = OP_GEMM;
     args[1] = transA ? 1 : 0;
     args[2] = transB ? 1 : 0;
@@ -189,32 +135,7 @@ export class WasmKernels implements Kernels {
     args[12] = bias ? st.ptr(bias, n, 3) : 0;
     args[13] = opts.relu === true ? 1 : 0;
     args[14] = mask ? st.ptr(mask, m * n, 4) : 0;
-    if (this.activeThreads === 2 && this.kSplits(m, n, k)) {
-      // each thread computes one k-half of the whole C (and reads only its half of B's rows)
-      if (this.halfCap < m * n) {
-        if (this.halfCap > 0) this.heap.freeBytes(this.halfPtr);
-        this.halfPtr = this.heap.allocBytes(4 * m * n);
-        this.halfCap = m * n;
-      }
-      args[0] = OP_GEMM_K;
-      args[15] = this.halfPtr;
-      for (let c = 0; c < 2; c++) {
-        args[CHUNK + 4 * c] = 0;
-        args[CHUNK + 4 * c + 1] = m;
-        args[CHUNK + 4 * c + 2] = 0;
-        args[CHUNK + 4 * c + 3] = n;
-      }
-      this.runJob(2, 2, true);
-      this.ex.gemmReduce(pc, n, this.halfPtr, args[12], args[13], args[14], 0, m, 0, n);
-      st.flush(C, pc, m * n);
-      return;
-    }
-    const chunks = splitGemm(m, n, k, this.activeThreads, args, !transB && b.cols <= B_IN_PLACE_MAX_LD);
-    const parts = Math.min(chunks, this.activeThreads);
-    openJob(this.sync, chunks);
-    if (parts > 1) this.pool!.wake(parts);
-    runPart(this.ex, args, this.sync, 0);
-    if (parts > 1) this.pool!.join(chunks);
+    this.jobs.gemm(m, n, k, !transB && b.cols <= B_IN_PLACE_MAX_LD);
     st.flush(C, pc, m * n);
   }
 
@@ -390,31 +311,6 @@ export class WasmKernels implements Kernels {
   }
 
   /** Runs the element-wise job in args over `n` elements on `parts` threads. */
-  /**
-   * Cut a product along k between 2 threads? When k is exactly two blocks and C is small next to B
-   * (the MLP's first layer, 128·784·256): each thread then reads, and keeps in its own cache, the half
-   * of the weights whose gradient rows and Adam update it also computes. Bit-identical to one thread.
-   */
-  private kSplits(m: number, n: number, k: number): boolean {
-    if (m * n * k < PARALLEL_MIN_MACS) return false;
-    const kb = this.ex.kBlock(k);
-    return kb < k && 2 * kb >= k && 2 * m <= k;
-  }
-
-  private runElementwise(n: number, parts: number): void {
-    // one pinned chunk per thread: a weight matrix's halves stay with the threads that computed their gradients
-    const pinned = Math.min(parts, MAX_PINNED);
-    this.runJob(splitElements(n, pinned, this.args), pinned, true);
-  }
-
-  /** Runs the job in args (its `chunks` chunks already written) on `parts` threads, this one included. */
-  private runJob(chunks: number, parts: number, pinned = false): void {
-    openJob(this.sync, chunks, pinned);
-    this.pool!.wake(parts);
-    runPart(this.ex, this.args, this.sync, 0);
-    this.pool!.join(chunks);
-  }
-
   adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
     if (p instanceof Float64Array || g instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
       return this.js.adamStep(p, g, m, v, a);
@@ -427,39 +323,11 @@ export class WasmKernels implements Kernels {
     const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step)), bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
     const decay = 1 - a.lr * a.weightDecay;
     const pg = st.ptr(g, n, 1);
-    const parts = n >= PARALLEL_MIN_ELEMS ? this.activeThreads : 1;
-    if (parts === 1) {
-      this.ex.adamStep(pp, pg, pm, pv, n, a.beta1, a.beta2, a.eps, a.weightDecay, +a.decoupled, decay, stepSize, bc2Sqrt);
-    } else {
-      const r = this.args; // layout: ops.ts OP_ADAM
-      r[0] = OP_ADAM; r[1] = pp; r[2] = pg; r[3] = pm; r[4] = pv; r[5] = a.beta1; r[6] = a.beta2;
-      r[7] = a.eps; r[8] = a.weightDecay; r[9] = +a.decoupled; r[10] = decay; r[11] = stepSize; r[12] = bc2Sqrt;
-      this.runElementwise(n, parts);
-    }
+    const r = this.jobs.args; // layout: ops.ts OP_ADAM
+    r[5] = a.beta1; r[6] = a.beta2; r[7] = a.eps; r[8] = a.weightDecay; r[9] = +a.decoupled; r[10] = decay; r[11] = stepSize; r[12] = bc2Sqrt;
+    this.jobs.adam(pp, pg, pm, pv, n);
     st.flush(p, pp, n);
     st.flush(m, pm, n);
     st.flush(v, pv, n);
   }
-}
-
-/**
- * {@link Kernels.firstNonFinite} for arrays outside wasm memory: v − v is 0 for a finite v and NaN
- * otherwise, so a sum of them over a block is NaN exactly when the block holds a NaN or ±Infinity;
- * only such a block is scanned. About 3× faster than testing each element with `Number.isFinite`.
- */
-function firstNonFiniteBlocks(x: Float, n: number): number {
-  for (let b = 0; b < n; b += 4096) {
-    const e = Math.min(n, b + 4096);
-    let s0 = 0, s1 = 0;
-    let i = b;
-    for (; i + 1 < e; i += 2) {
-      s0 += x[i] - x[i];
-      s1 += x[i + 1] - x[i + 1];
-    }
-    if (i < e) s0 += x[i] - x[i];
-    if (s0 + s1 !== 0) {
-      for (let j = b; j < e; j++) if (!Number.isFinite(x[j])) return j;
-    }
-  }
-  return -1;
 }

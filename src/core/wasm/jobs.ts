@@ -1,0 +1,154 @@
+import type { ThreadPool } from '../threads.js';
+import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
+import type { WasmHeap } from './heap.js';
+import { ARGS_LENGTH, CHUNK, MAX_PINNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, WORK, openJob, runPart, type WasmExports } from './ops.js';
+
+/** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
+const PARALLEL_MIN_GATHER = 1 << 15;
+
+/**
+ * How the WebAssembly kernels share work between threads: a job is written into the shared `args`
+ * (layout in ops.ts), cut into chunks, and run by this thread and the pool's workers. GEMMs are cut
+ * into output tiles or, for the first layer's product, into its two k-halves; Adam, fills and batch
+ * gathers into pinned halves. Every cut gives the same bits as one thread.
+ */
+export class Jobs {
+  /** Job arguments and sync block: the pool's shared ones, or local ones without a pool. */
+  readonly args: Float64Array;
+  private readonly sync: Int32Array;
+  private active: number;
+  /** Scratch for a batch's row indices (gather) and for the second k-half of a GEMM, grown as needed. */
+  private indexPtr = 0;
+  private indexCap = 0;
+  private halfPtr = 0;
+  private halfCap = 0;
+  private readonly cuts: number[] = new Array<number>(MAX_PINNED + 1).fill(0);
+
+  /** @param work  GEMM scratch pointer of each thread, `[pool size]`. */
+  constructor(
+    private readonly ex: WasmExports,
+    private readonly heap: WasmHeap,
+    private readonly pool: ThreadPool | null,
+    work: number[],
+  ) {
+    if (ex.gemmRowTile() !== MR || ex.gemmInPlaceMaxLd() !== B_IN_PLACE_MAX_LD) {
+      throw new Error(`wasm kernels: the module's GEMM constants (${ex.gemmRowTile()}, ${ex.gemmInPlaceMaxLd()}) differ from gemm-split.ts (${MR}, ${B_IN_PLACE_MAX_LD}): rebuild (npm run build:wasm)`);
+    }
+    this.args = pool ? pool.args : new Float64Array(ARGS_LENGTH);
+    this.sync = pool ? pool.sync : new Int32Array(32);
+    work.forEach((w, t) => (this.args[WORK + t] = w));
+    this.active = pool ? pool.size : 1;
+  }
+
+  /** Threads big kernels use (the caller's included). */
+  get threads(): number {
+    return this.active;
+  }
+
+  set threads(n: number) {
+    const max = this.pool ? this.pool.size : 1;
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`setThreads: expected 1..${max}, found ${n}`);
+    this.active = n;
+  }
+
+  async dispose(): Promise<void> {
+    this.active = 1;
+    await this.pool?.terminate();
+  }
+
+  /**
+   * Runs the GEMM whose arguments are in args[0..14] (ops.ts OP_GEMM; C at args[10], n = args[11]):
+   * on one thread, cut along k between 2 threads ({@link kSplits}), or cut into output tiles.
+   */
+  gemm(m: number, n: number, k: number, bInPlace: boolean): void {
+    const args = this.args;
+    if (this.active === 2 && this.kSplits(m, n, k)) {
+      // each thread computes one k-half of the whole C (and reads only its half of B's rows)
+      if (this.halfCap < m * n) {
+        if (this.halfCap > 0) this.heap.freeBytes(this.halfPtr);
+        this.halfPtr = this.heap.allocBytes(4 * m * n);
+        this.halfCap = m * n;
+      }
+      args[0] = OP_GEMM_K;
+      args[15] = this.halfPtr;
+      for (let c = 0; c < 2; c++) {
+        args[CHUNK + 4 * c] = 0;
+        args[CHUNK + 4 * c + 1] = m;
+        args[CHUNK + 4 * c + 2] = 0;
+        args[CHUNK + 4 * c + 3] = n;
+      }
+      this.run(2, 2, true);
+      this.ex.gemmReduce(args[10], n, this.halfPtr, args[12], args[13], args[14], 0, m, 0, n);
+      return;
+    }
+    const chunks = splitGemm(m, n, k, this.active, args, bInPlace);
+    this.run(chunks, Math.min(chunks, this.active));
+  }
+
+  /**
+   * Cut a product along k between 2 threads? When k is exactly two blocks and C is small next to B
+   * (the MLP's first layer, 128·784·256): each thread then reads, and keeps in its own cache, the half
+   * of the weights whose gradient rows and Adam update it also computes. Bit-identical to one thread.
+   */
+  private kSplits(m: number, n: number, k: number): boolean {
+    if (m * n * k < PARALLEL_MIN_MACS) return false;
+    const kb = this.ex.kBlock(k);
+    return kb < k && 2 * kb >= k && 2 * m <= k;
+  }
+
+  /** Copies `count` rows, `rows[start..]`, of src [·, cols] into dst: by column halves on 2 threads. */
+  gather(src: number, cols: number, rows: Int32Array, start: number, count: number, dst: number): void {
+    if (this.indexCap < count) {
+      if (this.indexCap > 0) this.heap.freeBytes(this.indexPtr);
+      this.indexPtr = this.heap.allocBytes(4 * count);
+      this.indexCap = count;
+    }
+    const idx = this.indexPtr >> 2;
+    const i32 = this.heap.i32;
+    for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
+    // rows come from all over a large dataset: two cores fetch them faster than one
+    const parts = count * cols >= PARALLEL_MIN_GATHER ? Math.min(this.active, MAX_PINNED) : 1;
+    if (parts === 1) return this.ex.gatherRows(src, cols, this.indexPtr, count, dst);
+    const r = this.args; // layout: ops.ts OP_GATHER
+    r[0] = OP_GATHER; r[1] = src; r[2] = cols; r[3] = this.indexPtr; r[4] = dst; r[5] = count;
+    // by columns, at the k-block boundary of the next GEMM: thread t copies the columns of x that
+    // its half of a k-split product reads
+    const cuts = this.cuts;
+    for (let c = 0; c <= parts; c++) cuts[c] = Math.floor((c * cols) / parts);
+    if (parts === 2 && this.ex.kBlock(cols) < cols) cuts[1] = this.ex.kBlock(cols);
+    for (let c = 0; c < parts; c++) {
+      r[CHUNK + 4 * c] = cuts[c];
+      r[CHUNK + 4 * c + 1] = cuts[c + 1];
+    }
+    this.run(parts, parts, true);
+  }
+
+  /** x[0:n] = value at pointer x; large fills in pinned halves (each thread zeroes the gradient rows it then computes). */
+  fill(x: number, n: number, value: number): void {
+    const parts = n >= PARALLEL_MIN_ELEMS ? Math.min(this.active, MAX_PINNED) : 1;
+    if (parts === 1) return this.ex.fill(x, n, value);
+    const r = this.args; // layout: ops.ts OP_FILL
+    r[0] = OP_FILL; r[1] = x; r[2] = value;
+    this.run(splitElements(n, parts, r), parts, true);
+  }
+
+  /**
+   * Adam over n elements, its scalars already in args[5..12] (ops.ts OP_ADAM): pinned halves, so a
+   * weight matrix's halves stay with the threads that computed their gradients.
+   */
+  adam(p: number, g: number, m: number, v: number, n: number): void {
+    const r = this.args;
+    r[0] = OP_ADAM; r[1] = p; r[2] = g; r[3] = m; r[4] = v;
+    const parts = n >= PARALLEL_MIN_ELEMS ? Math.min(this.active, MAX_PINNED) : 1;
+    if (parts === 1) return void this.ex.adamStep(p, g, m, v, n, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]);
+    this.run(splitElements(n, parts, r), parts, true);
+  }
+
+  /** Runs the job in args (its `chunks` chunks written) on `parts` threads, this one included. */
+  private run(chunks: number, parts: number, pinned = false): void {
+    openJob(this.sync, chunks, pinned);
+    if (parts > 1) this.pool!.wake(parts);
+    runPart(this.ex, this.args, this.sync, 0);
+    if (parts > 1) this.pool!.join(chunks);
+  }
+}
