@@ -160,15 +160,10 @@ export function fill(x: usize, n: i32, value: f32): void {
   for (let i = n4; i < n; i++) store<f32>(x + <usize>i * 4, value);
 }
 
-/** dst[i, :] = src[idx[i], :] for i < count: one `memory.copy` per row. src, dst: [·, cols]; idx: i32[count]. */
-export function gatherRows(src: usize, cols: i32, idx: usize, count: i32, dst: usize): void {
-  const bytes = <usize>cols * 4;
-  for (let i = 0; i < count; i++) {
-    memory.copy(dst + <usize>i * bytes, src + <usize>load<i32>(idx + <usize>i * 4) * bytes, bytes);
-  }
-}
-
-/** Columns [c0, c1) of {@link gatherRows}: dst[i, c0:c1] = src[idx[i], c0:c1] (rows of `cols` floats). */
+/**
+ * Batch gather of columns [c0, c1): dst[i, c0:c1] = src[idx[i], c0:c1] for i < count, one
+ * `memory.copy` per row; src, dst: [·, cols]; idx: i32[count]. Whole rows are c0 = 0, c1 = cols.
+ */
 export function gatherCols(src: usize, cols: i32, c0: i32, c1: i32, idx: usize, count: i32, dst: usize): void {
   const row = <usize>cols * 4;
   const off = <usize>c0 * 4;

@@ -1,6 +1,6 @@
 import { CHUNK, MAX_CHUNKS } from './ops.js';
 
-/** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns (a test checks MR against the module's `gemmRowTile()`). */
+/** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns (the backend checks it against the module's `gemmRowTile()` when it loads). */
 export const MR = 6;
 const NR = 8;
 /** A non-transposed B with at most this many columns is read in place by the micro-kernel (assembly/gemm.ts, checked against `gemmInPlaceMaxLd()`). */

@@ -108,7 +108,7 @@ export class Jobs {
     for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
     // rows come from all over a large dataset: two cores fetch them faster than one
     const parts = count * cols >= PARALLEL_MIN_GATHER ? Math.min(this.active, MAX_PINNED) : 1;
-    if (parts === 1) return this.ex.gatherRows(src, cols, this.indexPtr, count, dst);
+    if (parts === 1) return this.ex.gatherCols(src, cols, 0, cols, this.indexPtr, count, dst);
     const r = this.args; // layout: ops.ts OP_GATHER
     r[0] = OP_GATHER; r[1] = src; r[2] = cols; r[3] = this.indexPtr; r[4] = dst; r[5] = count;
     // by columns, at the k-block boundary of the next GEMM: thread t copies the columns of x that

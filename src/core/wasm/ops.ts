@@ -19,7 +19,6 @@ export interface WasmExports {
   sumSquares(x: number, n: number): number;
   firstNonFinite(x: number, n: number): number;
   fill(x: number, n: number, value: number): void;
-  gatherRows(src: number, cols: number, idx: number, count: number, dst: number): void;
   gatherCols(src: number, cols: number, c0: number, c1: number, idx: number, count: number, dst: number): void;
   kBlock(k: number): number;
   gemmKHalf(
