@@ -166,9 +166,10 @@ export async function runTraining(
   if (config.earlyStopping !== undefined && val) all.push(new EarlyStopping({ patience: config.earlyStopping }));
   // the training inputs in the kernels' memory: batches are gathered there (freed after training)
   const resident = residentDataset(train, model.kernels);
+  const lossFn = createLoss(loss);
   const t0 = performance.now();
   const history = await fit(model, resident, {
-    loss: createLoss(loss),
+    loss: lossFn,
     optimizer,
     epochs: config.epochs,
     seed: config.seed,
@@ -182,6 +183,9 @@ export async function runTraining(
     schedule: schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
   }).finally(() => {
     if (resident !== train) model.kernels.release(resident.x.data);
+    // the run returns the model only: the optimizer's state and the loss's buffer are not needed after training
+    optimizer.release();
+    lossFn.release();
   });
   const wallSeconds = (performance.now() - t0) / 1000;
   const test = evaluate(model, data.test, { loss });

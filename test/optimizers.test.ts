@@ -297,6 +297,40 @@ describe('optimizer state', () => {
     });
   }
 
+  for (const [label, make] of makers) {
+    it(`${label}: release() gives every state buffer back, and the next step starts again from step 1`, () => {
+      const live = new Set<unknown>();
+      class Tracking extends JsKernels {
+        override alloc(n: number, dtype?: DType) {
+          const buf = super.alloc(n, dtype);
+          live.add(buf);
+          return buf;
+        }
+        override release(buf: Float32Array | Float64Array) {
+          assert.ok(live.delete(buf), 'released once, and only what was allocated');
+        }
+      }
+      const p = param('w', [1, 2, 3]);
+      const opt = make([p], new Tracking());
+      p.grad.data.set([0.1, -0.2, 0.3]);
+      opt.step();
+      opt.step();
+      assert.ok(live.size > 0);
+      opt.release();
+      assert.equal(live.size, 0);
+      assert.equal(opt.state().size, 0);
+      const q = param('w', Array.from(p.value.data));
+      const fresh = make([q]);
+      p.grad.data.set([0.5, 0.5, -1]);
+      q.grad.data.set([0.5, 0.5, -1]);
+      opt.step();
+      fresh.step();
+      assert.equal(opt.state().get(p)?.step, 1);
+      assert.deepEqual(Array.from(p.value.data), Array.from(q.value.data));
+      opt.release();
+    });
+  }
+
   it('Adam state is keyed by Param: m holds (1 − β₁)·g after one step', () => {
     const a = param('a', [1, 1]);
     const b = param('b', [1, 1]);

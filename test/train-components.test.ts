@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
+import { JsKernels } from '../src/core/kernels-js.js';
+import { type DType, type Float, Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { ConfigError } from '../src/errors.js';
@@ -156,6 +157,25 @@ describe('runTraining wiring', () => {
     assert.ok((r.model.layers[2] as BatchNorm).buffers()[0].value.data.some((v) => v !== 0), 'running mean updated');
     assert.ok(columnNorms(r.model.params()[0].value).every((n) => n <= 1 + 1e-5), 'hidden columns within c');
     assert.ok(r.testAccuracy > 0.8, `test accuracy ${r.testAccuracy}`);
+  });
+
+  it('gives back every buffer it took from the backend: optimizer state after training, the rest with model.release()', async () => {
+    const live = new Set<Float>();
+    class Tracking extends JsKernels {
+      override alloc(n: number, dtype?: DType): Float {
+        const buf = super.alloc(n, dtype);
+        live.add(buf);
+        return buf;
+      }
+      override release(buf: Float): void {
+        assert.ok(live.delete(buf), 'released once, and only what was allocated');
+      }
+    }
+    const config = { ...DEFAULT_CONFIG, dataset: 'clusters', layers: [8], dropout: 0, epochs: 2, batchSize: 16, valSplit: 0, schedule: undefined, optimizer: 'adam' as const };
+    const r = await runTraining(config, { kernels: new Tracking(), data: { train: clusters(64, 7), test: clusters(16, 8), source: 'test', description: 'clusters' } });
+    assert.ok(live.size > 0, 'the model still holds its arenas');
+    r.model.release();
+    assert.equal(live.size, 0, `${live.size} buffer(s) never released`);
   });
 
   it('checkConfig rejects bad values with ConfigError', () => {

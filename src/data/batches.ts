@@ -70,12 +70,13 @@ export class BatchIterator {
   private readonly rng: Rng | undefined;
   private readonly targetKind: TargetKind;
   private readonly gather: Pick<Kernels, 'gatherRows'>;
+  private owner: Kernels | null;
   private pos = 0;
   private started = false;
 
   constructor(
     readonly source: BatchSource,
-    { batchSize, shuffle = true, rng, kernels, alloc = kernels ? (n) => kernels.alloc(n) : (n) => new Float32Array(n), targets = 'one-hot' }: BatchIteratorOptions,
+    { batchSize, shuffle = true, rng, kernels, alloc, targets = 'one-hot' }: BatchIteratorOptions,
   ) {
     const { x, y, numClasses } = source;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -98,11 +99,22 @@ export class BatchIterator {
     this.targetKind = targets;
     this.gather = kernels ?? REFERENCE;
     const tcols = targets === 'binary' ? 1 : numClasses;
-    this.x = new Matrix(this.batchSize, x.cols, alloc(this.batchSize * x.cols));
-    this.target = new Matrix(this.batchSize, tcols, alloc(this.batchSize * tcols));
+    // buffers from the kernels go back to them in release(); a caller's `alloc` keeps its own
+    this.owner = alloc ? null : (kernels ?? null);
+    const make = alloc ?? (kernels ? (len: number) => kernels.alloc(len) : (len: number) => new Float32Array(len));
+    this.x = new Matrix(this.batchSize, x.cols, make(this.batchSize * x.cols));
+    this.target = new Matrix(this.batchSize, tcols, make(this.batchSize * tcols));
     this.labels = new Int32Array(this.batchSize);
     this.order = new Int32Array(this.n);
     for (let i = 0; i < this.n; i++) this.order[i] = i;
+  }
+
+  /** Gives `x` and `target` back to the kernels that allocated them (nothing for a caller's `alloc`); the iterator is unusable after. */
+  release(): void {
+    if (!this.owner) return;
+    this.owner.release(this.x.data);
+    this.owner.release(this.target.data);
+    this.owner = null;
   }
 
   /** Batches per epoch, `ceil(n / batchSize)`. */

@@ -19,6 +19,8 @@ export interface Loss {
   forward(logits: Matrix, target: Matrix, withGrad?: boolean): number;
   /** dL/dlogits: [batch, width] (a buffer the loss owns). */
   backward(): Matrix;
+  /** Gives the gradient buffer back to the kernels; `build()` plans it again. */
+  release(): void;
 }
 
 export type LossName = 'softmax_cross_entropy' | 'sigmoid_cross_entropy' | 'mse';
@@ -33,8 +35,14 @@ abstract class FusedLoss implements Loss {
   build(width: number, batchSize: number, kernels: Kernels): void {
     const g = this.grad;
     if (this.k === kernels && g && g.cols === width && g.capacity >= batchSize) return; // already planned
+    this.release();
     this.k = kernels;
     this.grad = new Matrix(batchSize, width, kernels.alloc(batchSize * width));
+  }
+
+  release(): void {
+    if (this.grad) this.k?.release(this.grad.data);
+    this.grad = undefined;
   }
 
   forward(logits: Matrix, target: Matrix, withGrad = true): number {
@@ -44,6 +52,7 @@ abstract class FusedLoss implements Loss {
     if (withGrad) {
       const g = this.grad;
       if (!g || g.dtype !== logits.dtype || g.cols !== logits.cols || g.capacity < logits.rows) {
+        if (g) this.k.release(g.data);
         this.grad = new Matrix(logits.rows, logits.cols, this.k.alloc(logits.size, logits.dtype));
       }
       grad = this.grad!.setRows(logits.rows);

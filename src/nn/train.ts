@@ -92,6 +92,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
   if (!(l2 >= 0)) throw new ConfigError(`fit: l2 must be ≥ 0, found ${l2}`);
   if (clipNorm !== undefined && !(clipNorm > 0)) throw new ConfigError(`fit: clipNorm must be > 0, found ${clipNorm}`);
   if (maxNorm !== undefined && !(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ConfigError(`fit: maxNorm must be > 0, found ${maxNorm}`);
+  const ownLoss = typeof opts.loss !== 'object';
   const loss = typeof opts.loss === 'object' ? opts.loss : createLoss(opts.loss ?? 'softmax_cross_entropy');
   const smoothingClasses = labelSmoothing === 0 ? 0 : smoothingClassCount(loss, labelSmoothing, model.outputWidth);
   const k = model.kernels;
@@ -106,83 +107,89 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
     targets,
   });
   const augmentRng = root.stream('augment');
-  loss.build(model.outputWidth, model.batchSize, k);
-  const predicted = new Int32Array(model.batchSize);
-  const params = model.params();
-  const lastGood = model.getWeights();
-  const steps = batches.numBatches;
-  const history: EpochLog[] = [];
-  const batchLog: BatchLog = { epoch: 0, step: 0, steps, loss: 0, accuracy: 0, samples: 0, seconds: 0 };
+  try {
+    loss.build(model.outputWidth, model.batchSize, k);
+    const predicted = new Int32Array(model.batchSize);
+    const params = model.params();
+    const lastGood = model.getWeights();
+    const steps = batches.numBatches;
+    const history: EpochLog[] = [];
+    const batchLog: BatchLog = { epoch: 0, step: 0, steps, loss: 0, accuracy: 0, samples: 0, seconds: 0 };
 
-  for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: steps, samples: train.x.rows });
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const t0 = performance.now();
-    batches.reset();
-    let lossSum = 0;
-    let hits = 0;
-    let seen = 0;
-    for (let step = 1; batches.next(); step++) {
-      if (schedule) optimizer.lr = schedule(epoch - 1, step - 1, steps);
-      const x = batches.x;
-      if (augment) augment.apply(x, x, augmentRng);
-      model.zeroGrad();
-      const logits = model.forward(x, 'train');
-      if (smoothingClasses > 0) smoothLabels(batches.target, labelSmoothing, smoothingClasses);
-      const value = loss.forward(logits, batches.target);
-      if (!Number.isFinite(value)) {
-        model.setWeights(lastGood);
-        throw new DivergenceError(
-          `training diverged: the loss became ${value} at epoch ${epoch}, step ${step}; ` +
-            `weights restored to the ${epoch === 1 ? 'initial values' : `end of epoch ${epoch - 1}`} (try a lower learning rate)`,
-          epoch,
-          step,
-        );
-      }
-      model.backward(loss.backward());
-      if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
-      if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
-      optimizer.step();
-      if (maxNorm !== undefined) applyMaxNorm(model, maxNorm);
+    for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: steps, samples: train.x.rows });
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      batches.reset();
+      let lossSum = 0;
+      let hits = 0;
+      let seen = 0;
+      for (let step = 1; batches.next(); step++) {
+        if (schedule) optimizer.lr = schedule(epoch - 1, step - 1, steps);
+        const x = batches.x;
+        if (augment) augment.apply(x, x, augmentRng);
+        model.zeroGrad();
+        const logits = model.forward(x, 'train');
+        if (smoothingClasses > 0) smoothLabels(batches.target, labelSmoothing, smoothingClasses);
+        const value = loss.forward(logits, batches.target);
+        if (!Number.isFinite(value)) {
+          model.setWeights(lastGood);
+          throw new DivergenceError(
+            `training diverged: the loss became ${value} at epoch ${epoch}, step ${step}; ` +
+              `weights restored to the ${epoch === 1 ? 'initial values' : `end of epoch ${epoch - 1}`} (try a lower learning rate)`,
+            epoch,
+            step,
+          );
+        }
+        model.backward(loss.backward());
+        if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
+        if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
+        optimizer.step();
+        if (maxNorm !== undefined) applyMaxNorm(model, maxNorm);
 
-      predictClasses(model, logits, predicted);
-      for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
-      lossSum += value * x.rows;
-      seen += x.rows;
-      if (callbacks.length > 0) {
-        batchLog.epoch = epoch;
-        batchLog.step = step;
-        batchLog.loss = lossSum / seen;
-        batchLog.accuracy = hits / seen;
-        batchLog.samples = seen;
-        batchLog.seconds = (performance.now() - t0) / 1000;
-        for (const cb of callbacks) cb.onBatchEnd?.(batchLog);
+        predictClasses(model, logits, predicted);
+        for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
+        lossSum += value * x.rows;
+        seen += x.rows;
+        if (callbacks.length > 0) {
+          batchLog.epoch = epoch;
+          batchLog.step = step;
+          batchLog.loss = lossSum / seen;
+          batchLog.accuracy = hits / seen;
+          batchLog.samples = seen;
+          batchLog.seconds = (performance.now() - t0) / 1000;
+          for (const cb of callbacks) cb.onBatchEnd?.(batchLog);
+        }
       }
+      const seconds = (performance.now() - t0) / 1000;
+      const l2Loss = l2 > 0 ? 0.5 * l2 * params.reduce((s, p) => s + p.decay * k.sumSquares(p.value.data, p.value.size), 0) : 0;
+      const log: EpochLog = {
+        epoch,
+        loss: lossSum / seen + l2Loss,
+        dataLoss: lossSum / seen,
+        l2Loss,
+        accuracy: hits / seen,
+        lr: optimizer.lr,
+        seconds,
+        samplesPerSecond: seen / seconds,
+      };
+      if (validation) {
+        const v = evaluate(model, validation, { loss });
+        log.valLoss = v.loss;
+        log.valAccuracy = v.accuracy;
+      }
+      model.getWeights(lastGood);
+      history.push(log);
+      let stop = false;
+      for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
+      if (stop) break;
     }
-    const seconds = (performance.now() - t0) / 1000;
-    const l2Loss = l2 > 0 ? 0.5 * l2 * params.reduce((s, p) => s + p.decay * k.sumSquares(p.value.data, p.value.size), 0) : 0;
-    const log: EpochLog = {
-      epoch,
-      loss: lossSum / seen + l2Loss,
-      dataLoss: lossSum / seen,
-      l2Loss,
-      accuracy: hits / seen,
-      lr: optimizer.lr,
-      seconds,
-      samplesPerSecond: seen / seconds,
-    };
-    if (validation) {
-      const v = evaluate(model, validation, { loss });
-      log.valLoss = v.loss;
-      log.valAccuracy = v.accuracy;
-    }
-    model.getWeights(lastGood);
-    history.push(log);
-    let stop = false;
-    for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
-    if (stop) break;
+    for (const cb of callbacks) await cb.onTrainEnd?.(history);
+    return history;
+  } finally {
+    // the batch buffers and a loss made here live in the kernels' memory: give them back
+    batches.release();
+    if (ownLoss) loss.release();
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.(history);
-  return history;
 }
 
 /** K of the smoothing rule t = (1−ε)·t + ε/K: the class count for softmax, 2 for sigmoid outputs. */
@@ -216,6 +223,7 @@ export function clipGradNorm(model: Sequential, maxNorm: number): number {
 
 /** Mean loss and accuracy of `model` on `data`, in evaluation mode (dropout off). */
 export function evaluate(model: Sequential, data: Dataset, { loss: lossArg = 'softmax_cross_entropy' }: { loss?: Loss | string } = {}): EvaluateResult {
+  const ownLoss = typeof lossArg !== 'object';
   const loss = typeof lossArg === 'object' ? lossArg : createLoss(lossArg);
   const targets = checkData(model, data, loss, 'evaluation data');
   const k = model.kernels;
@@ -235,8 +243,8 @@ export function evaluate(model: Sequential, data: Dataset, { loss: lossArg = 'so
       if (out[i] === data.y[row]) hits++;
     }
   }
-  k.release(batches.x.data);
-  k.release(batches.target.data);
+  batches.release();
+  if (ownLoss) loss.release();
   const n = data.x.rows;
   return { loss: lossSum / n, accuracy: hits / n, predictions };
 }

@@ -34,6 +34,11 @@ export interface Optimizer {
   state(): ReadonlyMap<Param, ParamState>;
   /** The constructor options after defaults (for logs, results files, model files). */
   hyperparameters(): Record<string, number | boolean | string>;
+  /**
+   * Gives the state buffers back to the backend and forgets the state: the next `step()` starts
+   * again from step 1, as a new optimizer would. Call it when training is over (as `Sequential.release()`).
+   */
+  release(): void;
 }
 
 /**
@@ -90,6 +95,13 @@ export abstract class BaseOptimizer<S extends Record<string, Float>> implements 
 
   state(): ReadonlyMap<Param, ParamState<S>> {
     return this.states;
+  }
+
+  release(): void {
+    for (const s of this.states.values()) {
+      for (const buf of Object.values(s.slots)) this.kernels.release(buf);
+    }
+    this.states.clear();
   }
 
   /** ½·λ·Σ decay·‖w‖², the loss term whose gradient the coupled weight decay adds. */
