@@ -26,7 +26,7 @@ const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options]
   --full-cpu           run tfjs-cpu on the full epoch, 1 repeat (~2 min); default: --cpu-batches, extrapolated
   --cpu-batches N      batches tfjs-cpu trains per repeat before extrapolating (default 50)
   --batches N          every contender trains only N batches per repeat and extrapolates (quick check)
-  --warmup-batches N   batches of the untimed warm-up run in each process (default 20)
+  --warmup-batches N   batches of the untimed warm-up run in each process (default 100)
   --only IDS           comma-separated contender ids to run (default: all)
   --skip IDS           comma-separated contender ids to leave out
   --timeout S          seconds before a contender is killed and reported failed (default 1800)
@@ -47,7 +47,7 @@ const { values: flags } = parseArgs({
     'full-cpu': { type: 'boolean', default: false },
     'cpu-batches': { type: 'string', default: '50' },
     batches: { type: 'string' },
-    'warmup-batches': { type: 'string', default: '20' },
+    'warmup-batches': { type: 'string', default: '100' },
     only: { type: 'string' },
     skip: { type: 'string' },
     timeout: { type: 'string', default: '1800' },

