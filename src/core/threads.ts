@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.js';
-import { ARGS_LENGTH, DONE, MAX_PARTS } from './wasm/ops.js';
+import { ARGS_LENGTH, DONE, MAX_PARTS, SYNC_LENGTH } from './wasm/ops.js';
 
 /** Int32 slots of the control block; each writer gets its own 64-byte line. */
 const STRIDE = 16;
@@ -61,7 +61,7 @@ export class ThreadPool {
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number): Promise<ThreadPool> {
     const ctrl = new SharedArrayBuffer(4 * STRIDE * (MAX_PARTS + 1));
     const args = new SharedArrayBuffer(8 * ARGS_LENGTH);
-    const sync = new SharedArrayBuffer(4 * 32);
+    const sync = new SharedArrayBuffer(4 * SYNC_LENGTH);
     const workers: Worker[] = [];
     const pool = new ThreadPool(workers, ctrl, args, sync);
     const ready = (w: Worker, index: number) =>

@@ -23,11 +23,15 @@ const CHUNK_MACS = 1 << 25;
  * instructions whichever thread takes its chunk, so results are bit-identical for any thread count.
  * It cuts the dimension whose split repacks less (columns: each chunk repacks A, m·k; rows: each
  * chunk repacks B, k·n — or nothing when `bInPlace`, B being read in place: see
- * {@link B_IN_PLACE_MAX_LD}). For large products, 2 chunks per thread let a thread that starts late (or
- * is descheduled) take fewer, at the cost of one more repack per chunk.
- * Returns the number of chunks; at most that many threads are worth waking.
+ * {@link B_IN_PLACE_MAX_LD}). Rows over a B read in place cost nothing to cut finer, so they make an
+ * owned job of `ownedPerThread` chunks per thread (ops.ts openJob: each thread runs its own first,
+ * a slowed-down thread leaves its last ones to the others). Otherwise large products get 2 chunks
+ * per thread, so that a thread that starts late takes fewer, at the cost of one more repack per chunk.
+ * Returns the number of chunks (at most that many threads are worth waking) and whether the job is owned.
  */
-export function splitGemm(m: number, n: number, k: number, threads: number, args: Float64Array, bInPlace = false): number {
+export function splitGemm(
+  m: number, n: number, k: number, threads: number, args: Float64Array, bInPlace = false, ownedPerThread = 1,
+): { chunks: number; owned: boolean } {
   const macs = m * n * k;
   const rowTiles = Math.ceil(m / MR);
   const colTiles = Math.ceil(n / NR);
@@ -35,8 +39,11 @@ export function splitGemm(m: number, n: number, k: number, threads: number, args
   // a B read in place is never repacked, so cutting rows costs nothing extra (~1–2% faster than columns)
   const byCols = bInPlace ? rowTiles < parts : colTiles >= parts && (m <= n || rowTiles < parts);
   const tiles = byCols ? colTiles : rowTiles;
-  const want = Math.min(Math.max(Math.floor(macs / CHUNK_MACS), parts), parts * 2, MAX_CHUNKS);
-  const chunks = parts === 1 ? 1 : Math.max(1, Math.min(tiles, want));
+  const owned = parts > 1 && bInPlace && !byCols;
+  const want = owned
+    ? parts * ownedPerThread
+    : Math.min(Math.max(Math.floor(macs / CHUNK_MACS), parts), parts * 2);
+  const chunks = parts === 1 ? 1 : Math.max(1, Math.min(tiles, want, MAX_CHUNKS));
   for (let c = 0; c < chunks; c++) {
     const t0 = Math.floor((c * tiles) / chunks);
     const t1 = Math.floor(((c + 1) * tiles) / chunks);
@@ -53,7 +60,7 @@ export function splitGemm(m: number, n: number, k: number, threads: number, args
       args[o + 3] = n;
     }
   }
-  return chunks;
+  return { chunks, owned: owned && chunks > 1 };
 }
 
 /** Element-wise updates (Adam) of at least this many elements are split over the threads. */

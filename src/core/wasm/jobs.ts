@@ -1,16 +1,23 @@
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, CHUNK, MAX_PINNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, SYNC_LENGTH, WORK, openJob, runPart, type WasmExports } from './ops.js';
 
 /** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
 const PARALLEL_MIN_GATHER = 1 << 15;
+/**
+ * Chunks per thread of an owned job (ops.ts openJob): each thread runs its own first; a thread
+ * that the host slows down leaves its last ones to the others.
+ */
+export const OWNED_PER_THREAD = 4;
 
 /**
  * How the WebAssembly kernels share work between threads: a job is written into the shared `args`
  * (layout in ops.ts), cut into chunks, and run by this thread and the pool's workers. GEMMs are cut
  * into output tiles or, for the first layer's product, into its two k-halves; Adam, fills and batch
- * gathers into pinned halves. Every cut gives the same bits as one thread.
+ * gathers into element, column or row ranges. Large jobs are "owned" (ops.ts openJob): each thread
+ * first runs a run of chunks of its own, the same data from job to job, then helps with the rest.
+ * Every cut gives the same bits as one thread.
  */
 export class Jobs {
   /** Job arguments and sync block: the pool's shared ones, or local ones without a pool. */
@@ -22,7 +29,7 @@ export class Jobs {
   private indexCap = 0;
   private halfPtr = 0;
   private halfCap = 0;
-  private readonly cuts: number[] = new Array<number>(MAX_PINNED + 1).fill(0);
+  private readonly cuts: number[] = new Array<number>(MAX_OWNED + 1).fill(0);
 
   /** @param work  GEMM scratch pointer of each thread, `[pool size]`. */
   constructor(
@@ -35,7 +42,7 @@ export class Jobs {
       throw new Error(`wasm kernels: the module's GEMM constants (${ex.gemmRowTile()}, ${ex.gemmInPlaceMaxLd()}) differ from gemm-split.ts (${MR}, ${B_IN_PLACE_MAX_LD}): rebuild (npm run build:wasm)`);
     }
     this.args = pool ? pool.args : new Float64Array(ARGS_LENGTH);
-    this.sync = pool ? pool.sync : new Int32Array(32);
+    this.sync = pool ? pool.sync : new Int32Array(SYNC_LENGTH);
     work.forEach((w, t) => (this.args[WORK + t] = w));
     this.active = pool ? pool.size : 1;
   }
@@ -71,18 +78,31 @@ export class Jobs {
       }
       args[0] = OP_GEMM_K;
       args[15] = this.halfPtr;
-      for (let c = 0; c < 2; c++) {
-        args[CHUNK + 4 * c] = 0;
-        args[CHUNK + 4 * c + 1] = m;
-        args[CHUNK + 4 * c + 2] = 0;
-        args[CHUNK + 4 * c + 3] = n;
+      // each half in OWNED_PER_THREAD row ranges: thread t owns those of half t
+      const ranges = this.rowRanges(m, OWNED_PER_THREAD);
+      for (let h = 0; h < 2; h++) {
+        for (let r = 0; r < ranges; r++) {
+          const o = CHUNK + 4 * (h * ranges + r);
+          args[o] = this.cuts[r];
+          args[o + 1] = this.cuts[r + 1];
+          args[o + 2] = 0;
+          args[o + 3] = n;
+        }
       }
-      this.run(2, 2, true);
+      this.run(2 * ranges, 2, true);
       this.ex.gemmReduce(args[10], n, this.halfPtr, args[12], args[13], args[14], 0, m, 0, n);
       return;
     }
-    const chunks = splitGemm(m, n, k, this.active, args, bInPlace);
-    this.run(chunks, Math.min(chunks, this.active));
+    const { chunks, owned } = splitGemm(m, n, k, this.active, args, bInPlace, OWNED_PER_THREAD);
+    this.run(chunks, Math.min(chunks, this.active), owned);
+  }
+
+  /** Cuts rows [0, m) into at most `ranges` ranges of whole micro-tile rows, into this.cuts; returns how many. */
+  private rowRanges(m: number, ranges: number): number {
+    const tiles = Math.ceil(m / MR);
+    const r = Math.max(1, Math.min(ranges, tiles));
+    for (let i = 0; i <= r; i++) this.cuts[i] = Math.min(m, MR * Math.floor((i * tiles) / r));
+    return r;
   }
 
   /**
@@ -107,46 +127,58 @@ export class Jobs {
     const i32 = this.heap.i32;
     for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
     // rows come from all over a large dataset: two cores fetch them faster than one
-    const parts = count * cols >= PARALLEL_MIN_GATHER ? Math.min(this.active, MAX_PINNED) : 1;
+    const parts = count * cols >= PARALLEL_MIN_GATHER ? this.active : 1;
     if (parts === 1) return this.ex.gatherCols(src, cols, 0, cols, this.indexPtr, count, dst);
     const r = this.args; // layout: ops.ts OP_GATHER
     r[0] = OP_GATHER; r[1] = src; r[2] = cols; r[3] = this.indexPtr; r[4] = dst; r[5] = count;
-    // by columns, at the k-block boundary of the next GEMM: thread t copies the columns of x that
-    // its half of a k-split product reads
+    // thread t owns the columns of x that its half of a k-split product reads (cut at the k-block
+    // boundary of the next GEMM), in row ranges
     const cuts = this.cuts;
-    for (let c = 0; c <= parts; c++) cuts[c] = Math.floor((c * cols) / parts);
+    for (let p = 0; p <= parts; p++) cuts[p] = Math.floor((p * cols) / parts);
     if (parts === 2 && this.ex.kBlock(cols) < cols) cuts[1] = this.ex.kBlock(cols);
-    for (let c = 0; c < parts; c++) {
-      r[CHUNK + 4 * c] = cuts[c];
-      r[CHUNK + 4 * c + 1] = cuts[c + 1];
+    const per = this.ownedChunks(parts) / parts;
+    let c = 0;
+    for (let p = 0; p < parts; p++) {
+      for (let q = 0; q < per; q++, c++) {
+        const o = CHUNK + 4 * c;
+        r[o] = cuts[p];
+        r[o + 1] = cuts[p + 1];
+        r[o + 2] = Math.floor((q * count) / per);
+        r[o + 3] = Math.floor(((q + 1) * count) / per);
+      }
     }
-    this.run(parts, parts, true);
+    this.run(c, parts, true);
   }
 
-  /** x[0:n] = value at pointer x; large fills in pinned halves (each thread zeroes the gradient rows it then computes). */
+  /** x[0:n] = value at pointer x; large fills in owned ranges (each thread zeroes the gradient rows it then computes). */
   fill(x: number, n: number, value: number): void {
-    const parts = n >= PARALLEL_MIN_ELEMS ? Math.min(this.active, MAX_PINNED) : 1;
+    const parts = n >= PARALLEL_MIN_ELEMS ? this.active : 1;
     if (parts === 1) return this.ex.fill(x, n, value);
     const r = this.args; // layout: ops.ts OP_FILL
     r[0] = OP_FILL; r[1] = x; r[2] = value;
-    this.run(splitElements(n, parts, r), parts, true);
+    this.run(splitElements(n, this.ownedChunks(parts), r), parts, true);
   }
 
   /**
-   * Adam over n elements, its scalars already in args[5..12] (ops.ts OP_ADAM): pinned halves, so a
+   * Adam over n elements, its scalars already in args[5..12] (ops.ts OP_ADAM): owned ranges, so a
    * weight matrix's halves stay with the threads that computed their gradients.
    */
   adam(p: number, g: number, m: number, v: number, n: number): void {
     const r = this.args;
     r[0] = OP_ADAM; r[1] = p; r[2] = g; r[3] = m; r[4] = v;
-    const parts = n >= PARALLEL_MIN_ELEMS ? Math.min(this.active, MAX_PINNED) : 1;
+    const parts = n >= PARALLEL_MIN_ELEMS ? this.active : 1;
     if (parts === 1) return void this.ex.adamStep(p, g, m, v, n, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]);
-    this.run(splitElements(n, parts, r), parts, true);
+    this.run(splitElements(n, this.ownedChunks(parts), r), parts, true);
+  }
+
+  /** Chunks of an owned job on `parts` threads. */
+  private ownedChunks(parts: number): number {
+    return parts * Math.min(OWNED_PER_THREAD, Math.floor(MAX_OWNED / parts));
   }
 
   /** Runs the job in args (its `chunks` chunks written) on `parts` threads, this one included. */
-  private run(chunks: number, parts: number, pinned = false): void {
-    openJob(this.sync, chunks, pinned);
+  private run(chunks: number, parts: number, owned = false): void {
+    openJob(this.sync, chunks, owned ? parts : 0);
     if (parts > 1) this.pool!.wake(parts);
     runPart(this.ex, this.args, this.sync, 0);
     if (parts > 1) this.pool!.join(chunks);

@@ -51,11 +51,12 @@ export interface WasmExports {
 export const OP_GEMM = 1;
 /** Adam over element ranges: args [op, p, g, m, v, beta1, beta2, eps, wd, decoupled, decay, stepSize, bc2Sqrt]; chunk c: [i0, i1]. */
 export const OP_ADAM = 2;
-/** Batch gather: args [op, src, cols, idx, dst, count]; chunk c: columns [c0, c1] of every row. */
+/** Batch gather: args [op, src, cols, idx, dst, count]; chunk c: columns [c0, c1] of rows [r0, r1]. */
 export const OP_GATHER = 3;
 /**
  * A GEMM whose k is two blocks, one per thread: args as OP_GEMM plus args[15] = S, the scratch for
- * the second half; chunk c computes half c (assembly/gemm.ts gemmKHalf).
+ * the second half; the first half of the chunks computes k-half 0 over their rows, the second half
+ * k-half 1 (assembly/gemm.ts gemmKHalf).
  */
 export const OP_GEMM_K = 4;
 /** Fill: args [op, x, value]; chunk c: elements [i0, i1]. */
@@ -76,43 +77,56 @@ export const ARGS_LENGTH = CHUNK + 4 * MAX_CHUNKS;
 /** Int32 slots of the shared sync block: the chunk ticket and the count of finished chunks. */
 export const NEXT = 0;
 export const DONE = 16;
-/** A pinned job's chunk-taken flags, one per chunk, from this slot (at most {@link MAX_PINNED} chunks). */
+/** An owned job's chunk-taken flags, one per chunk, from this slot (at most {@link MAX_OWNED} chunks). */
 const CLAIM = 20;
-export const MAX_PINNED = 8;
-/** Ticket bit of a pinned job: chunk t runs on thread t (the main thread is 0), never elsewhere. */
-const PINNED = 1 << 30;
+export const MAX_OWNED = MAX_CHUNKS;
+/** Int32 length of the sync block. */
+export const SYNC_LENGTH = CLAIM + MAX_OWNED;
+/** Ticket bit of an owned job: chunks belong to threads, which take their own first (see {@link openJob}). */
+const OWNED = 1 << 30;
 
 /**
- * Opens the job in `args` with `chunks` chunks: the ticket word packs (chunks << 16 | next index),
- * so a thread that takes a ticket knows, from that one atomic read, whether it is a real chunk of
- * the job that was open — a thread that wakes late for a finished job takes nothing.
- * A `pinned` job gives chunk t to thread t: the threads then keep working on the same data from
- * job to job (the same half of a weight matrix in the forward GEMM, its gradient and its Adam
- * update), which stays in their own core's cache; each chunk is still taken exactly once.
+ * Opens the job in `args` with `chunks` chunks. A plain job hands chunks out in order, from a ticket
+ * word that packs (chunks << 16 | next index): a thread that takes a ticket knows from that one
+ * atomic read whether it is a real chunk of the job that was open (a late thread takes nothing).
+ * An `owned` job (owners = its thread count) gives each thread a run of consecutive chunks, thread t
+ * the t-th of `owners` equal runs: every thread runs its own chunks first, in order, then takes the
+ * chunks still untaken from the ends of the other threads' runs. Threads thus keep the same data from
+ * job to job (the same half of a weight matrix in the forward GEMM, its gradient rows and its Adam
+ * update, in their own core's cache), and a thread slowed down by the host leaves its last chunks to
+ * the other. Each chunk is taken exactly once (a flag per chunk, compare-and-swap).
  */
-export function openJob(sync: Int32Array, chunks: number, pinned = false): void {
+export function openJob(sync: Int32Array, chunks: number, owners = 0): void {
   Atomics.store(sync, DONE, 0);
-  if (pinned) {
-    if (chunks > MAX_PINNED) throw new RangeError(`openJob: a pinned job has at most ${MAX_PINNED} chunks, found ${chunks}`);
+  if (owners > 0) {
+    if (chunks > MAX_OWNED) throw new RangeError(`openJob: an owned job has at most ${MAX_OWNED} chunks, found ${chunks}`);
     for (let c = 0; c < chunks; c++) Atomics.store(sync, CLAIM + c, 0);
-    Atomics.store(sync, NEXT, PINNED | (chunks << 16));
+    Atomics.store(sync, NEXT, OWNED | (chunks << 16) | owners);
   } else {
     Atomics.store(sync, NEXT, chunks << 16);
   }
 }
 
+/** First chunk of thread t's run in an owned job of `chunks` chunks over `owners` threads. */
+function runStart(t: number, chunks: number, owners: number): number {
+  return Math.floor((t * chunks) / owners);
+}
+
 /**
  * Thread `t`'s share of the open job: takes chunks until none is left, so a late or descheduled
- * thread just takes fewer — or, in a pinned job, its own chunk t. The same code runs on the main
- * thread and in workers; which thread computes a chunk does not change its bits.
+ * thread just takes fewer. The same code runs on the main thread and in workers; which thread
+ * computes a chunk does not change its bits.
  */
 export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t: number): void {
   const head = Atomics.load(sync, NEXT);
-  if (head & PINNED) {
+  if (head & OWNED) {
     const chunks = (head >>> 16) & 0x3fff;
-    if (t < chunks && Atomics.compareExchange(sync, CLAIM + t, 0, 1) === 0) {
-      runChunk(ex, args, t, t);
-      if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
+    const owners = head & 0xffff;
+    // own run first, in order; then the others' runs from their ends
+    for (let c = runStart(t, chunks, owners), end = runStart(t + 1, chunks, owners); c < end; c++) take(ex, args, sync, c, t, chunks);
+    for (let o = 1; o < owners; o++) {
+      const u = (t + o) % owners;
+      for (let c = runStart(u + 1, chunks, owners) - 1, start = runStart(u, chunks, owners); c >= start; c--) take(ex, args, sync, c, t, chunks);
     }
     return;
   }
@@ -120,13 +134,20 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
     const ticket = Atomics.add(sync, NEXT, 1);
     const chunks = (ticket >>> 16) & 0x3fff;
     const c = ticket & 0xffff;
-    if (c >= chunks || ticket & PINNED) return;
-    runChunk(ex, args, c, t);
+    if (c >= chunks || ticket & OWNED) return;
+    runChunk(ex, args, c, t, chunks);
     if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
   }
 }
 
-function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number): void {
+/** Runs chunk c of an owned job unless another thread has taken it. */
+function take(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number, chunks: number): void {
+  if (Atomics.load(sync, CLAIM + c) !== 0 || Atomics.compareExchange(sync, CLAIM + c, 0, 1) !== 0) return;
+  runChunk(ex, args, c, t, chunks);
+  if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
+}
+
+function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chunks: number): void {
   const o = CHUNK + 4 * c;
   const op = args[0];
   if (op === OP_GEMM) {
@@ -135,12 +156,15 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number): vo
       args[13], args[14], args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
     );
   } else if (op === OP_GEMM_K) {
+    // the first half of the chunks computes the first k-half, the second half the second
     ex.gemmKHalf(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[15], c,
+      args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[15], c < chunks / 2 ? 0 : 1,
       args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
     );
   } else if (op === OP_GATHER) {
-    ex.gatherCols(args[1], args[2], args[o], args[o + 1], args[3], args[5], args[4]);
+    // columns [o, o+1) of rows [o+2, o+3) of the batch
+    const cols = args[2], r0 = args[o + 2];
+    ex.gatherCols(args[1], cols, args[o], args[o + 1], args[3] + 4 * r0, args[o + 3] - r0, args[4] + 4 * r0 * cols);
   } else if (op === OP_FILL) {
     const i0 = args[o];
     ex.fill(args[1] + 4 * i0, args[o + 1] - i0, args[2]);
