@@ -181,6 +181,7 @@ export class Jobs {
     openJob(this.sync, chunks, owned ? parts : 0);
     if (parts > 1) this.pool!.wake(parts);
     runPart(this.ex, this.args, this.sync, 0);
-    if (parts > 1) this.pool!.join(chunks);
+    // always: a worker late from an earlier job may have taken a chunk of this one
+    this.pool?.join(chunks);
   }
 }

@@ -100,8 +100,10 @@ export function openJob(sync: Int32Array, chunks: number, owners = 0): void {
   Atomics.store(sync, DONE, 0);
   if (owners > 0) {
     if (chunks > MAX_OWNED) throw new RangeError(`openJob: an owned job has at most ${MAX_OWNED} chunks, found ${chunks}`);
-    for (let c = 0; c < chunks; c++) Atomics.store(sync, CLAIM + c, 0);
+    // the ticket word first, then the flags: a thread that claims a flag of this job then reads
+    // this job's ticket word (see take), even if it started runPart in an earlier job
     Atomics.store(sync, NEXT, OWNED | (chunks << 16) | owners);
+    for (let c = 0; c < chunks; c++) Atomics.store(sync, CLAIM + c, 0);
   } else {
     Atomics.store(sync, NEXT, chunks << 16);
   }
@@ -123,10 +125,10 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
     const chunks = (head >>> 16) & 0x3fff;
     const owners = head & 0xffff;
     // own run first, in order; then the others' runs from their ends
-    for (let c = runStart(t, chunks, owners), end = runStart(t + 1, chunks, owners); c < end; c++) take(ex, args, sync, c, t, chunks);
+    for (let c = runStart(t, chunks, owners), end = runStart(t + 1, chunks, owners); c < end; c++) take(ex, args, sync, c, t);
     for (let o = 1; o < owners; o++) {
       const u = (t + o) % owners;
-      for (let c = runStart(u + 1, chunks, owners) - 1, start = runStart(u, chunks, owners); c >= start; c--) take(ex, args, sync, c, t, chunks);
+      for (let c = runStart(u + 1, chunks, owners) - 1, start = runStart(u, chunks, owners); c >= start; c--) take(ex, args, sync, c, t);
     }
     return;
   }
@@ -140,9 +142,13 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
   }
 }
 
-/** Runs chunk c of an owned job unless another thread has taken it. */
-function take(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number, chunks: number): void {
+/**
+ * Runs chunk c of an owned job unless another thread has taken it. The chunk count is read again
+ * after the claim: a thread late from an earlier job may claim a chunk of the next one.
+ */
+function take(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number): void {
   if (Atomics.load(sync, CLAIM + c) !== 0 || Atomics.compareExchange(sync, CLAIM + c, 0, 1) !== 0) return;
+  const chunks = (Atomics.load(sync, NEXT) >>> 16) & 0x3fff;
   runChunk(ex, args, c, t, chunks);
   if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
 }
