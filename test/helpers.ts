@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { Matrix, type DType } from '../src/core/matrix.js';
+import { JsKernels } from '../src/core/kernels-js.js';
+import { Matrix, type DType, type Float } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { GradcheckResult } from '../src/nn/gradcheck.js';
 
@@ -37,5 +38,20 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   for (let i = 0; i < actual.length; i++) {
     const d = Math.abs(actual[i] - expected[i]);
     assert.ok(d <= tol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: expected ${expected[i]}, found ${actual[i]} (diff ${d})`);
+  }
+}
+
+/** Reference kernels that keep the buffers they handed out and not yet got back (`live`); a second release of one fails the test. */
+export class TrackingKernels extends JsKernels {
+  readonly live = new Set<Float>();
+
+  override alloc(n: number, dtype?: DType): Float {
+    const buf = super.alloc(n, dtype);
+    this.live.add(buf);
+    return buf;
+  }
+
+  override release(buf: Float): void {
+    assert.ok(this.live.delete(buf), 'released once, and only what was allocated');
   }
 }

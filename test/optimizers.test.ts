@@ -18,6 +18,7 @@ import {
   SGD,
   sgd,
 } from '../src/nn/optimizers/index.js';
+import { TrackingKernels } from './helpers.js';
 
 // Expected numbers below follow the update rules in torch.optim's docs, worked out step by step in
 // the comments (rounded there; the literals are the exact float64 results of the same formulas).
@@ -299,25 +300,15 @@ describe('optimizer state', () => {
 
   for (const [label, make] of makers) {
     it(`${label}: release() gives every state buffer back, and the next step starts again from step 1`, () => {
-      const live = new Set<unknown>();
-      class Tracking extends JsKernels {
-        override alloc(n: number, dtype?: DType) {
-          const buf = super.alloc(n, dtype);
-          live.add(buf);
-          return buf;
-        }
-        override release(buf: Float32Array | Float64Array) {
-          assert.ok(live.delete(buf), 'released once, and only what was allocated');
-        }
-      }
+      const tracking = new TrackingKernels();
       const p = param('w', [1, 2, 3]);
-      const opt = make([p], new Tracking());
+      const opt = make([p], tracking);
       p.grad.data.set([0.1, -0.2, 0.3]);
       opt.step();
       opt.step();
-      assert.ok(live.size > 0);
+      assert.ok(tracking.live.size > 0);
       opt.release();
-      assert.equal(live.size, 0);
+      assert.equal(tracking.live.size, 0);
       assert.equal(opt.state().size, 0);
       const q = param('w', Array.from(p.value.data));
       const fresh = make([q]);

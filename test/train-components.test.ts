@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsKernels } from '../src/core/kernels-js.js';
-import { type DType, type Float, Matrix } from '../src/core/matrix.js';
+import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { ConfigError } from '../src/errors.js';
@@ -13,7 +12,7 @@ import type { Sequential } from '../src/nn/model.js';
 import { createOptimizer } from '../src/nn/optimizers/index.js';
 import { checkConfig, DEFAULT_CONFIG, runTraining } from '../src/recipe.js';
 import { clipGradNorm, fit, smoothLabels } from '../src/nn/train.js';
-import { assertClose } from './helpers.js';
+import { assertClose, TrackingKernels } from './helpers.js';
 
 /** Three Gaussian clusters in 4 dimensions (well separated), `n` rows. */
 function clusters(n: number, seed: number, classes = 3): Dataset {
@@ -160,22 +159,12 @@ describe('runTraining wiring', () => {
   });
 
   it('gives back every buffer it took from the backend: optimizer state after training, the rest with model.release()', async () => {
-    const live = new Set<Float>();
-    class Tracking extends JsKernels {
-      override alloc(n: number, dtype?: DType): Float {
-        const buf = super.alloc(n, dtype);
-        live.add(buf);
-        return buf;
-      }
-      override release(buf: Float): void {
-        assert.ok(live.delete(buf), 'released once, and only what was allocated');
-      }
-    }
+    const tracking = new TrackingKernels();
     const config = { ...DEFAULT_CONFIG, dataset: 'clusters', layers: [8], dropout: 0, epochs: 2, batchSize: 16, valSplit: 0, schedule: undefined, optimizer: 'adam' as const };
-    const r = await runTraining(config, { kernels: new Tracking(), data: { train: clusters(64, 7), test: clusters(16, 8), source: 'test', description: 'clusters' } });
-    assert.ok(live.size > 0, 'the model still holds its arenas');
+    const r = await runTraining(config, { kernels: tracking, data: { train: clusters(64, 7), test: clusters(16, 8), source: 'test', description: 'clusters' } });
+    assert.ok(tracking.live.size > 0, 'the model still holds its arenas');
     r.model.release();
-    assert.equal(live.size, 0, `${live.size} buffer(s) never released`);
+    assert.equal(tracking.live.size, 0, `${tracking.live.size} buffer(s) never released`);
   });
 
   it('checkConfig rejects bad values with ConfigError', () => {

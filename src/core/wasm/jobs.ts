@@ -116,7 +116,7 @@ export class Jobs {
     return kb < k && 2 * kb >= k && 2 * m <= k;
   }
 
-  /** Copies `count` rows, `rows[start..]`, of src [·, cols] into dst: by column halves on 2 threads. */
+  /** Copies `count` rows, `rows[start..]`, of src [·, cols] into dst: on 2 threads by column halves, each in row ranges. */
   gather(src: number, cols: number, rows: Int32Array, start: number, count: number, dst: number): void {
     if (this.indexCap < count) {
       if (this.indexCap > 0) this.heap.freeBytes(this.indexPtr);
@@ -136,7 +136,7 @@ export class Jobs {
     const cuts = this.cuts;
     for (let p = 0; p <= parts; p++) cuts[p] = Math.floor((p * cols) / parts);
     if (parts === 2 && this.ex.kBlock(cols) < cols) cuts[1] = this.ex.kBlock(cols);
-    const per = this.ownedChunks(parts) / parts;
+    const per = OWNED_PER_THREAD;
     let c = 0;
     for (let p = 0; p < parts; p++) {
       for (let q = 0; q < per; q++, c++) {
@@ -171,9 +171,9 @@ export class Jobs {
     this.run(splitElements(n, this.ownedChunks(parts), r), parts, true);
   }
 
-  /** Chunks of an owned job on `parts` threads. */
+  /** Chunks of an owned job on `parts` threads (at most MAX_PARTS · 4 = MAX_OWNED). */
   private ownedChunks(parts: number): number {
-    return parts * Math.min(OWNED_PER_THREAD, Math.floor(MAX_OWNED / parts));
+    return parts * OWNED_PER_THREAD;
   }
 
   /** Runs the job in args (its `chunks` chunks written) on `parts` threads, this one included. */

@@ -88,7 +88,7 @@ const OWNED = 1 << 30;
 /**
  * Opens the job in `args` with `chunks` chunks. A plain job hands chunks out in order, from a ticket
  * word that packs (chunks << 16 | next index): a thread that takes a ticket knows from that one
- * atomic read whether it is a real chunk of the job that was open (a late thread takes nothing).
+ * atomic read whether it is a real chunk of the job now open (nothing is left of a finished one).
  * An `owned` job (owners = its thread count) gives each thread a run of consecutive chunks, thread t
  * the t-th of `owners` equal runs: every thread runs its own chunks first, in order, then takes the
  * chunks still untaken from the ends of the other threads' runs. Threads thus keep the same data from
