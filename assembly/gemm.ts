@@ -6,6 +6,7 @@
 // (with the two B vectors and one broadcast A value: 15 of V8's 15 allocatable xmm registers on
 // x64) and broadcasts A with `v128.load32_splat`. 12 independent accumulators hide the latency of
 // the multiply-adds better than 8 (4×8 tile: ~45 GFLOPS on one Zen 5 core; 6×8: ~51).
+// A tile at the bottom edge with ≤ 4 or ≤ 2 rows runs a 4×8 or 2×8 variant instead of computing 6.
 // Every C element sees the same instruction sequence whatever tile, block or thread range holds it
 // (k is cut into blocks that depend on k alone and is never split between threads), so any
 // partition of [i0, i1) × [j0, j1) gives bit-identical results.
@@ -94,6 +95,66 @@ function micro(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
   v128.store(tile, c41, 144);
   v128.store(tile, c50, 160);
   v128.store(tile, c51, 176);
+}
+
+/**
+ * {@link micro} for an edge tile of at most 4 rows (rows 4, 5 of the tile are left as they are):
+ * each element sees the same multiply-adds in the same order, so the bits are those of `micro`.
+ * The MLP's batch of 128 rows ends in a tile of 2 rows, which `micro` computes as 6.
+ */
+function micro4(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += 24;
+    pb += bStep;
+  }
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+}
+
+/** {@link micro4} for an edge tile of at most 2 rows. */
+function micro2(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    pa += 24;
+    pb += bStep;
+  }
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
 }
 
 /**
@@ -388,7 +449,9 @@ function gemmRange(
               micro(kc, pa, pb, bStep, tile);
               storeFullTile(tile, cp, ldc, alpha, beta, first, bj, reluHere, mp);
             } else {
-              micro(kc, pa, pb, bStep, tile);
+              if (rows <= 2) micro2(kc, pa, pb, bStep, tile);
+              else if (rows <= 4) micro4(kc, pa, pb, bStep, tile);
+              else micro(kc, pa, pb, bStep, tile);
               storeEdgeTile(tile, cp, ldc, rows, cols, alpha, beta, first, bj, reluHere, mp);
             }
           }
