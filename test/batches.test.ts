@@ -122,6 +122,59 @@ describe('BatchIterator', () => {
     if (resident !== ds) k.release(resident.x.data);
   });
 
+  it('prefetch: the same batches, the next one copied (in the background) while the current one is in use', () => {
+    const k = kernels();
+    // 128 × 300 values per batch: above the size the wasm backend copies on a worker thread
+    const [n, cols] = [1100, 300];
+    const x = Matrix.zeros(n, cols);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 4;
+      for (let c = 0; c < cols; c++) x.data[i * cols + c] = i + c / 1000;
+    }
+    const ds = { name: 'rows', x, y, numClasses: 4, classNames: ['a', 'b', 'c', 'd'] };
+    const resident = residentDataset(ds, k);
+    const ref = new BatchIterator(ds, { batchSize: 128, rng: new Rng(7) });
+    const it = new BatchIterator(resident, { batchSize: 128, rng: new Rng(7), kernels: k, prefetch: true });
+    const same = (what: string) => {
+      assert.deepEqual(Array.from(it.x.view()), Array.from(ref.x.view()), what);
+      assert.deepEqual(Array.from(it.target.view()), Array.from(ref.target.view()), what);
+      assert.deepEqual(Array.from(it.labels.subarray(0, it.x.rows)), Array.from(ref.labels.subarray(0, ref.x.rows)), what);
+    };
+    const buffers = new Set<unknown>();
+    for (let epoch = 0; epoch < 2; epoch++) {
+      ref.reset();
+      it.reset();
+      for (let step = 0; ref.next(); step++) {
+        assert.ok(it.next());
+        same(`epoch ${epoch}, step ${step}`);
+        buffers.add(it.x.data);
+        if (step % 3 !== 2) {
+          it.prefetch();
+          it.prefetch(); // a second call changes nothing
+        }
+        same(`epoch ${epoch}, step ${step}, after prefetch`); // the current batch is left alone
+        it.x.data.fill(-1, 0, it.x.size); // as augmentation would: the next batch is not touched
+      }
+      assert.equal(it.next(), false);
+    }
+    assert.equal(buffers.size, 2, 'x alternates between two buffers');
+    // a new epoch (new permutation) while a prefetch is running: that batch is dropped
+    ref.reset();
+    it.reset();
+    assert.ok(ref.next() && it.next());
+    it.prefetch();
+    ref.reset();
+    it.reset();
+    while (ref.next()) {
+      assert.ok(it.next());
+      same('after a reset');
+      it.prefetch();
+    }
+    it.release(); // waits for nothing left running
+    if (resident !== ds) k.release(resident.x.data);
+  });
+
   it('next() returns false at the end and reset() starts over', () => {
     const it = new BatchIterator(source(4), { batchSize: 4, shuffle: false });
     assert.equal(it.next(), true); // first next() starts an epoch

@@ -8,6 +8,10 @@ import { JsKernels } from '../src/core/kernels-js.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { createWasmKernels, type WasmKernels } from '../src/core/wasm/index.js';
+import { residentDataset, type Dataset } from '../src/data/dataset.js';
+import { mlp } from '../src/nn/mlp.js';
+import { Adam } from '../src/nn/optimizers/index.js';
+import { evaluate, fit } from '../src/nn/train.js';
 
 // Smallest module using a v128 (as wasm-feature-detect's SIMD probe).
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -251,6 +255,50 @@ describe('wasm threads', { skip }, () => {
       }
       for (const x of [...init, ...runs.flat()]) k.release(x);
     }
+  });
+});
+
+describe('wasm training', { skip }, () => {
+  /** 1536 noisy copies of 10 random 784-pixel prototypes: big enough for every split (k-split first layer, background batch copies). */
+  function prototypes(): Dataset {
+    const rng = new Rng(21);
+    const [n, d, classes] = [1536, 784, 10];
+    const protos = Array.from({ length: classes }, () => Float32Array.from({ length: d }, () => rng.range(0, 1)));
+    const x = Matrix.zeros(n, d);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = rng.int(classes);
+      for (let j = 0; j < d; j++) x.data[i * d + j] = protos[y[i]][j] * rng.range(0.2, 1);
+    }
+    return { name: 'prototypes', x, y, numClasses: classes, classNames: Array.from({ length: classes }, (_, c) => String(c)) };
+  }
+
+  /** Trains a 784-64-32-10 ReLU MLP with Adam for 2 epochs of batch 128; returns its weights and training accuracy. */
+  async function train(k: Kernels, data: Dataset): Promise<{ weights: Float32Array; accuracy: number }> {
+    const ds = residentDataset(data, k);
+    const model = mlp({ hidden: [64, 32], outputs: 10, activation: 'relu' }).build({ inputWidth: 784, batchSize: 128, seed: 3, kernels: k });
+    const optimizer = new Adam(model.params(), { lr: 1e-3 }, k);
+    await fit(model, ds, { optimizer, epochs: 2, seed: 4 });
+    const result = { weights: model.getWeights(), accuracy: evaluate(model, ds).accuracy };
+    optimizer.release();
+    model.release();
+    if (ds !== data) k.release(ds.x.data);
+    return result;
+  }
+
+  test('fit gives bit-identical weights on 1 and 2 threads, and the accuracy of the TypeScript reference', async () => {
+    const k = need(wasm);
+    const data = prototypes();
+    k.setThreads(1);
+    const one = await train(k, data);
+    k.setThreads(2);
+    const two = await train(k, data);
+    const u1 = new Uint32Array(one.weights.buffer);
+    const u2 = new Uint32Array(two.weights.buffer);
+    assert.equal(u1.findIndex((v, i) => v !== u2[i]), -1, 'weights differ between 1 and 2 threads');
+    const ref = await train(js, data);
+    assert.ok(ref.accuracy > 0.5, `the reference should learn the prototypes (accuracy ${ref.accuracy})`);
+    assert.ok(Math.abs(two.accuracy - ref.accuracy) <= 0.01, `wasm ${two.accuracy} vs reference ${ref.accuracy}`);
   });
 });
 

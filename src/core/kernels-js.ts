@@ -40,6 +40,13 @@ export class JsKernels implements Kernels {
     }
   }
 
+  /** No second thread here: gathers now. */
+  gatherRowsBackground(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void {
+    this.gatherRows(src, rows, start, dst);
+  }
+
+  finishGather(): void {}
+
   fill(x: Float, value: number, n: number): void {
     x.fill(value, 0, n);
   }

@@ -88,6 +88,13 @@ export interface Kernels {
    * the same number of columns; the caller keeps every index in `[0, src.rows)`.
    */
   gatherRows(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void;
+  /**
+   * {@link gatherRows} that may run on another thread while the caller goes on (the WebAssembly
+   * backend with a worker pool); `dst` is ready after {@link finishGather}. Otherwise it gathers now.
+   */
+  gatherRowsBackground(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void;
+  /** Waits for the last {@link gatherRowsBackground}, if it is still running. */
+  finishGather(): void;
   /** `x[0:n] = value` (zeroing the gradient arena each step). */
   fill(x: Float, value: number, n: number): void;
   /** Index of the first NaN or ±Infinity among the first `n` elements of `x`, or -1 if all are finite. */

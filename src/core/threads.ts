@@ -3,9 +3,13 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.js';
 import { ARGS_LENGTH, DONE, MAX_PARTS, SYNC_LENGTH } from './wasm/ops.js';
 
-/** Int32 slots of the control block; each writer gets its own 64-byte line. */
+/**
+ * Int32 slots of the control block: STOP, then worker t's 64-byte line at t·STRIDE: its wake
+ * counter, and at +BACKGROUND a flag that is 1 while a background task is given to it (startBackground).
+ */
 const STRIDE = 16;
 const STOP = 0;
+const BACKGROUND = 1;
 /** Spins (~0.5 ms: one `Atomics.load` costs ~14 ns) before falling back to `Atomics.wait`, whose wake-up costs ~55 µs. */
 const SPIN = 1 << 15;
 
@@ -104,6 +108,29 @@ export class ThreadPool {
     }
   }
 
+  /**
+   * Gives worker 1 the background task (threads-worker.ts: the gather at ops.ts BG) and returns at
+   * once: the worker runs it before it takes part in further jobs, which this thread meanwhile runs
+   * alone or with the other workers (every job's chunks go to whoever is free, so results do not
+   * change). One task at a time: {@link waitBackground} before the next.
+   */
+  startBackground(): void {
+    const slot = STRIDE;
+    Atomics.store(this.ctrl, slot + BACKGROUND, 1);
+    Atomics.add(this.ctrl, slot, 1);
+    Atomics.notify(this.ctrl, slot, 1);
+  }
+
+  /** Waits until worker 1 has finished the task of {@link startBackground}. */
+  waitBackground(): void {
+    const c = this.ctrl;
+    const flag = STRIDE + BACKGROUND;
+    let spins = 0;
+    while (Atomics.load(c, flag) !== 0) {
+      if (++spins > SPIN) Atomics.wait(c, flag, 1, 1);
+    }
+  }
+
   /** Waits until all `chunks` chunks of the open job are done (never for a worker that is still asleep). */
   join(chunks: number): void {
     const s = this.sync;
@@ -138,10 +165,11 @@ function spawn(init: WorkerInit): Worker {
 }
 
 /**
- * A worker's loop: wait for its wake counter to move, then `work()` (take chunks of the open job),
- * until the pool stops.
+ * A worker's loop: wait for its wake counter to move, then run `background()` if a background task
+ * was given to it (see ThreadPool.startBackground) and `work()` (take chunks of the open job, if any
+ * are left), until the pool stops.
  */
-export function workerLoop(ctrl: Int32Array, index: number, work: () => void): void {
+export function workerLoop(ctrl: Int32Array, index: number, work: () => void, background: () => void): void {
   const slot = index * STRIDE;
   let seen = Atomics.load(ctrl, slot);
   for (;;) {
@@ -151,6 +179,11 @@ export function workerLoop(ctrl: Int32Array, index: number, work: () => void): v
     }
     seen = Atomics.load(ctrl, slot);
     if (Atomics.load(ctrl, STOP) !== 0) return;
+    if (Atomics.load(ctrl, slot + BACKGROUND) !== 0) {
+      background();
+      Atomics.store(ctrl, slot + BACKGROUND, 0);
+      Atomics.notify(ctrl, slot + BACKGROUND);
+    }
     work();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Mini-batches gathered into preallocated buffers: per epoch one seeded permutation, then each
- * batch copies its rows of `x` and their targets into the same two matrices. Nothing is allocated
- * after construction.
+ * batch copies its rows of `x` and their targets into the same two matrices (with `prefetch`, `x`
+ * alternates between two, the next batch being copied on another thread while this one trains).
+ * Nothing is allocated after construction.
  */
 import type { Kernels } from '../core/kernels.js';
 import { JsKernels } from '../core/kernels-js.js';
@@ -31,6 +32,12 @@ export interface BatchIteratorOptions {
   alloc?: (length: number) => Float;
   /** Default `'one-hot'`. */
   targets?: TargetKind;
+  /**
+   * Allow {@link BatchIterator.prefetch}: a second `x` buffer, into which the next batch is copied
+   * in the background (on a worker thread of the WebAssembly backend) while the current one is in
+   * use. Same batches, same bits. Default false.
+   */
+  prefetch?: boolean;
 }
 
 /** The parts of a dataset a BatchIterator reads. */
@@ -52,11 +59,11 @@ export interface BatchSource {
  * }
  * ```
  * `x`, `target` and `labels` are the same objects on every step; only their row count changes
- * (`setRows`) for the last, smaller batch.
+ * (`setRows`) for the last, smaller batch. With `prefetch: true`, `x` alternates between two
+ * matrices: a training loop calls `prefetch()` once it has started on a batch (after its forward
+ * pass), and the next `next()` takes the batch copied meanwhile.
  */
 export class BatchIterator {
-  /** Inputs of the current batch `[b, features]`, `b ≤ batchSize`. */
-  readonly x: Matrix;
   /** Targets of the current batch: `[b, numClasses]` one-hot or `[b, 1]` binary. */
   readonly target: Matrix;
   /** Labels of the current batch: the first `b` entries of `[batchSize]` are live. */
@@ -69,14 +76,19 @@ export class BatchIterator {
   private readonly shuffle: boolean;
   private readonly rng: Rng | undefined;
   private readonly targetKind: TargetKind;
-  private readonly gather: Pick<Kernels, 'gatherRows'>;
+  private readonly gather: Pick<Kernels, 'gatherRows' | 'gatherRowsBackground' | 'finishGather'>;
   private owner: Kernels | null;
   private pos = 0;
   private started = false;
+  /** The `x` buffers: one, or two with `prefetch` (`xs[cur]` is the current batch). */
+  private readonly xs: Matrix[];
+  private cur = 0;
+  /** Epoch position of the batch being copied into the other buffer, or -1. */
+  private pending = -1;
 
   constructor(
     readonly source: BatchSource,
-    { batchSize, shuffle = true, rng, kernels, alloc, targets = 'one-hot' }: BatchIteratorOptions,
+    { batchSize, shuffle = true, rng, kernels, alloc, targets = 'one-hot', prefetch = false }: BatchIteratorOptions,
   ) {
     const { x, y, numClasses } = source;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -102,17 +114,24 @@ export class BatchIterator {
     // buffers from the kernels go back to them in release(); a caller's `alloc` keeps its own
     this.owner = alloc ? null : (kernels ?? null);
     const make = alloc ?? (kernels ? (len: number) => kernels.alloc(len) : (len: number) => new Float32Array(len));
-    this.x = new Matrix(this.batchSize, x.cols, make(this.batchSize * x.cols));
+    this.xs = [];
+    for (let i = prefetch ? 2 : 1; i > 0; i--) this.xs.push(new Matrix(this.batchSize, x.cols, make(this.batchSize * x.cols)));
     this.target = new Matrix(this.batchSize, tcols, make(this.batchSize * tcols));
     this.labels = new Int32Array(this.batchSize);
     this.order = new Int32Array(this.n);
     for (let i = 0; i < this.n; i++) this.order[i] = i;
   }
 
+  /** Inputs of the current batch `[b, features]`, `b ≤ batchSize`. */
+  get x(): Matrix {
+    return this.xs[this.cur];
+  }
+
   /** Gives `x` and `target` back to the kernels that allocated them (nothing for a caller's `alloc`); the iterator is unusable after. */
   release(): void {
+    this.cancelPrefetch();
     if (!this.owner) return;
-    this.owner.release(this.x.data);
+    for (const x of this.xs) this.owner.release(x.data);
     this.owner.release(this.target.data);
     this.owner = null;
   }
@@ -124,6 +143,7 @@ export class BatchIterator {
 
   /** Starts an epoch: draws a new permutation (when shuffling) and rewinds. */
   reset(): void {
+    this.cancelPrefetch();
     if (this.shuffle) this.rng!.permutation(this.n, this.order);
     this.pos = 0;
     this.started = true;
@@ -140,7 +160,13 @@ export class BatchIterator {
     const b = Math.min(this.batchSize, this.n - start);
     this.pos = start + b;
     const { x, y } = this.source;
-    this.gather.gatherRows(x, this.order, start, this.x.setRows(b));
+    if (this.pending === start) {
+      this.gather.finishGather();
+      this.pending = -1;
+      this.cur = 1 - this.cur;
+    } else {
+      this.gather.gatherRows(x, this.order, start, this.x.setRows(b));
+    }
     const t = this.target.setRows(b);
     const tcols = t.cols;
     const td = t.data;
@@ -152,6 +178,26 @@ export class BatchIterator {
       else td[i] = label;
     }
     return true;
+  }
+
+  /**
+   * Starts copying the epoch's next batch into the other `x` buffer (on a worker thread where the
+   * kernels have one) and returns; the next {@link next} takes it. Does nothing without `prefetch`,
+   * at the end of the epoch, or if that batch is already on its way. The current batch stays as it is.
+   */
+  prefetch(): void {
+    if (this.xs.length < 2 || !this.started || this.pending >= 0 || this.pos >= this.n) return;
+    const start = this.pos;
+    const b = Math.min(this.batchSize, this.n - start);
+    this.pending = start;
+    this.gather.gatherRowsBackground(this.source.x, this.order, start, this.xs[1 - this.cur].setRows(b));
+  }
+
+  /** Waits for a prefetch still running and forgets it (a new permutation, or buffers given back). */
+  private cancelPrefetch(): void {
+    if (this.pending < 0) return;
+    this.gather.finishGather();
+    this.pending = -1;
   }
 
   /** Dataset row of position `i` of the current batch. */

@@ -105,6 +105,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
     rng: root.stream('shuffle'),
     kernels: k,
     targets,
+    prefetch: true,
   });
   const augmentRng = root.stream('augment');
   try {
@@ -129,6 +130,8 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
         if (augment) augment.apply(x, x, augmentRng);
         model.zeroGrad();
         const logits = model.forward(x, 'train');
+        // the next batch is copied on a worker thread (WebAssembly backend) while this one trains
+        batches.prefetch();
         if (smoothingClasses > 0) smoothLabels(batches.target, labelSmoothing, smoothingClasses);
         const value = loss.forward(logits, batches.target);
         if (!Number.isFinite(value)) {

@@ -1,7 +1,7 @@
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, SYNC_LENGTH, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, BG, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, SYNC_LENGTH, WORK, openJob, runPart, type WasmExports } from './ops.js';
 
 /** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
 const PARALLEL_MIN_GATHER = 1 << 15;
@@ -29,6 +29,10 @@ export class Jobs {
   private indexCap = 0;
   private halfPtr = 0;
   private halfCap = 0;
+  /** Row indices of the background gather (its own: a gather on the main thread may run meanwhile). */
+  private bgIndexPtr = 0;
+  private bgIndexCap = 0;
+  private bgPending = false;
   private readonly cuts: number[] = new Array<number>(MAX_OWNED + 1).fill(0);
 
   /** @param work  GEMM scratch pointer of each thread, `[pool size]`. */
@@ -55,10 +59,12 @@ export class Jobs {
   set threads(n: number) {
     const max = this.pool ? this.pool.size : 1;
     if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`setThreads: expected 1..${max}, found ${n}`);
+    this.finishGather();
     this.active = n;
   }
 
   async dispose(): Promise<void> {
+    this.finishGather();
     this.active = 1;
     await this.pool?.terminate();
   }
@@ -148,6 +154,37 @@ export class Jobs {
       }
     }
     this.run(c, parts, true);
+  }
+
+  /**
+   * {@link gather} of whole rows on worker 1 while this thread goes on (ThreadPool.startBackground):
+   * the next batch is copied while this one trains. Returns at once; {@link finishGather} waits.
+   * Without a second thread, with a background gather still running, or for a small batch (below
+   * PARALLEL_MIN_GATHER values: a worker that has gone to sleep takes ~55 µs to wake) it copies now.
+   */
+  gatherBackground(src: number, cols: number, rows: Int32Array, start: number, count: number, dst: number): void {
+    if (!this.pool || this.active < 2 || this.bgPending || count * cols < PARALLEL_MIN_GATHER) {
+      return this.gather(src, cols, rows, start, count, dst);
+    }
+    if (this.bgIndexCap < count) {
+      if (this.bgIndexCap > 0) this.heap.freeBytes(this.bgIndexPtr);
+      this.bgIndexPtr = this.heap.allocBytes(4 * count);
+      this.bgIndexCap = count;
+    }
+    const idx = this.bgIndexPtr >> 2;
+    const i32 = this.heap.i32;
+    for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
+    const r = this.args; // layout: ops.ts BG
+    r[BG] = src; r[BG + 1] = cols; r[BG + 2] = this.bgIndexPtr; r[BG + 3] = count; r[BG + 4] = dst;
+    this.bgPending = true;
+    this.pool.startBackground();
+  }
+
+  /** Waits for the gather of {@link gatherBackground}, if one is running. */
+  finishGather(): void {
+    if (!this.bgPending) return;
+    this.pool!.waitBackground();
+    this.bgPending = false;
   }
 
   /** x[0:n] = value at pointer x; large fills in owned ranges (each thread zeroes the gradient rows it then computes). */

@@ -93,6 +93,16 @@ export class WasmKernels implements Kernels {
     this.jobs.gather(this.heap.ptrOf(src.data), src.cols, rows, start, dst.rows, this.heap.ptrOf(dst.data));
   }
 
+  /** {@link gatherRows} on a worker thread while this one goes on (see Jobs.gatherBackground); {@link finishGather} waits for it. */
+  gatherRowsBackground(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void {
+    if (!this.owns(src.data) || !this.owns(dst.data)) return this.js.gatherRows(src, rows, start, dst);
+    this.jobs.gatherBackground(this.heap.ptrOf(src.data), src.cols, rows, start, dst.rows, this.heap.ptrOf(dst.data));
+  }
+
+  finishGather(): void {
+    this.jobs.finishGather();
+  }
+
   fill(x: Float, value: number, n: number): void {
     if (this.owns(x)) this.jobs.fill(this.heap.ptrOf(x), n, value);
     else x.fill(value, 0, n);

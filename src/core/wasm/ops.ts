@@ -72,7 +72,12 @@ export const WORK = 16;
 export const MAX_PARTS = 64;
 export const CHUNK = WORK + MAX_PARTS;
 export const MAX_CHUNKS = 256;
-export const ARGS_LENGTH = CHUNK + 4 * MAX_CHUNKS;
+/**
+ * A background batch gather, run by worker 1 alone while the main thread goes on with other jobs
+ * (threads.ts startBackground): args [src, cols, idx, count, dst] from here, apart from the job's.
+ */
+export const BG = CHUNK + 4 * MAX_CHUNKS;
+export const ARGS_LENGTH = BG + 8;
 
 /** Int32 slots of the shared sync block: the chunk ticket and the count of finished chunks. */
 export const NEXT = 0;
@@ -182,4 +187,10 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chu
       args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
     );
   }
+}
+
+/** The background gather whose arguments are at {@link BG}: whole rows, in order. */
+export function runBackground(ex: WasmExports, args: Float64Array): void {
+  const cols = args[BG + 1];
+  ex.gatherCols(args[BG], cols, 0, cols, args[BG + 2], args[BG + 3], args[BG + 4]);
 }
