@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { kernels } from '../src/core/backend.js';
 import { Matrix } from '../src/core/matrix.js';
 import { gradcheck } from '../src/nn/gradcheck.js';
 import { Activation, ACTIVATIONS } from '../src/nn/layers/activation.js';
+import { BatchNorm } from '../src/nn/layers/batch-norm.js';
 import { Dense } from '../src/nn/layers/dense.js';
 import { Dropout } from '../src/nn/layers/dropout.js';
 import { Softmax } from '../src/nn/layers/softmax.js';
 import { MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses.js';
 import { Sequential } from '../src/nn/model.js';
-import { assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
+import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
 
 const TOL = 1e-6;
 
@@ -126,6 +128,34 @@ describe('gradient checks (central differences, float64)', () => {
   it('a network with dropout inside, masks held fixed', () => {
     const model = build([new Dense({ units: 6 }), new Activation({ kind: 'sigmoid' }), new Dropout({ rate: 0.3 }), new Dense({ units: 2 })], 4, 3);
     assertGradsClose(gradcheck(model, new SigmoidCrossEntropy(), randomMatrix(3, 4, 13), randomMatrix(3, 2, 14, 0, 1)), TOL);
+  });
+
+  it('backward without accumulating writes the same bits as zeroGrad then backward, whatever the gradients held', () => {
+    // float32 on the backend under test (the wasm GEMM's beta = 0 path), with batch norm's own loop
+    const model = new Sequential([new Dense({ units: 19 }), new BatchNorm({}), new Activation({ kind: 'relu' }), new Dense({ units: 7 })]).build({
+      inputWidth: 13,
+      batchSize: 9,
+      seed: 5,
+      kernels: kernels(),
+    });
+    const x = new Matrix(9, 13, Float32Array.from(randomMatrix(9, 13, 21).data));
+    const dy = new Matrix(9, 7, Float32Array.from(randomMatrix(9, 7, 22).data));
+    const run = (fillWith: number, accumulate: boolean): Float32Array => {
+      model.gradArena.fill(fillWith);
+      if (accumulate) model.zeroGrad();
+      model.forward(x, 'train');
+      model.backward(dy, accumulate);
+      return Float32Array.from(model.gradArena);
+    };
+    const want = run(0, true);
+    assert.ok(want.some((g) => g !== 0));
+    assert.deepEqual(new Uint32Array(run(NaN, false).buffer), new Uint32Array(want.buffer));
+    assert.deepEqual(new Uint32Array(run(3, false).buffer), new Uint32Array(want.buffer));
+    // accumulating adds onto what is there
+    const twice = run(0, true).map((g, i) => g + want[i]);
+    model.forward(x, 'train');
+    model.backward(dy);
+    assertClose(model.gradArena, twice, 1e-6, 'accumulated gradient');
   });
 
   it('detects a wrong gradient (the check can fail)', () => {

@@ -51,7 +51,8 @@ export interface BuildContext {
 /**
  * One step of a Sequential network. Forward and backward come in pairs: `forward` caches what
  * `backward` needs and writes into the layer's own output buffer; `backward` *adds* parameter
- * gradients into `param.grad` and returns dL/dx (a buffer the layer owns).
+ * gradients into `param.grad` (or writes them, with `accumulate` false) and returns dL/dx (a
+ * buffer the layer owns).
  */
 export interface Layer {
   /** Unique within a model, used in error messages and parameter names (`dense_1`). */
@@ -62,8 +63,11 @@ export interface Layer {
   build(inputWidth: number, ctx: BuildContext): number;
   /** x: [batch, in] → y: [batch, out]. */
   forward(x: Matrix, mode: Mode): Matrix;
-  /** dy: [batch, out] → dx: [batch, in]; accumulates parameter gradients. */
-  backward(dy: Matrix): Matrix;
+  /**
+   * dy: [batch, out] → dx: [batch, in]; adds this batch's parameter gradients to `param.grad`, or
+   * with `accumulate` false (default true) writes them there, as an add onto zeroed gradients would.
+   */
+  backward(dy: Matrix, accumulate?: boolean): Matrix;
   params(): Param[];
   /**
    * Non-trainable state saved in model files as extra tensors (e.g. running statistics); valid

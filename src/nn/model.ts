@@ -145,12 +145,14 @@ export class Sequential {
   }
 
   /**
-   * dy: dL/doutput [batch, outputWidth]; adds every parameter's gradient. Returns dL/dx [batch, in]
-   * when built with `inputGrad`, otherwise whatever the first layer returns (not the input gradient).
+   * dy: dL/doutput [batch, outputWidth]; adds every parameter's gradient — or, with `accumulate`
+   * false, writes it: `zeroGrad()` then `backward(dy)` without the pass that zeroes the gradients.
+   * Returns dL/dx [batch, in] when built with `inputGrad`, otherwise whatever the first layer
+   * returns (not the input gradient).
    */
-  backward(dy: Matrix): Matrix {
+  backward(dy: Matrix, accumulate = true): Matrix {
     let d = dy;
-    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d);
+    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d, accumulate);
     return d;
   }
 

@@ -82,7 +82,7 @@ function predictClasses(model: Sequential, logits: Matrix, out: Int32Array): voi
 
 /**
  * Trains `model` on `train` with mini-batches of the model's planned batch size.
- * Each step: forward (train mode) → loss → backward → (L2, clipping) → optimizer.step.
+ * Each step: forward (train mode) → loss → backward (writing the gradients) → (L2, clipping) → optimizer.step.
  * If the loss turns NaN or Inf, the weights are put back to the end of the last good epoch and a
  * DivergenceError names the epoch and step. Returns the per-epoch history.
  */
@@ -128,7 +128,6 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
         if (schedule) optimizer.lr = schedule(epoch - 1, step - 1, steps);
         const x = batches.x;
         if (augment) augment.apply(x, x, augmentRng);
-        model.zeroGrad();
         const logits = model.forward(x, 'train');
         // the next batch is copied on a worker thread (WebAssembly backend) while this one trains
         batches.prefetch();
@@ -143,7 +142,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
             step,
           );
         }
-        model.backward(loss.backward());
+        model.backward(loss.backward(), false); // writes the gradients: no zeroGrad pass needed
         if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
         if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
         optimizer.step();

@@ -20,7 +20,7 @@ export interface DenseArgs {
  * Fully-connected layer.
  * @remarks
  * forward:  y = x·W + b            x: [batch, in], W: [in, out], b: [out], y: [batch, out]
- * backward: dW += xᵀ·dy,  db += Σ_rows dy,  dx = dy·Wᵀ
+ * backward: dW += xᵀ·dy,  db += Σ_rows dy,  dx = dy·Wᵀ   (dW =, db = when not accumulating)
  */
 export class Dense implements Layer {
   readonly type = 'dense';
@@ -81,9 +81,14 @@ export class Dense implements Layer {
     return this.y;
   }
 
-  backward(dy: Matrix): Matrix {
+  backward(dy: Matrix, accumulate = true): Matrix {
+    this.weightGradOpts.beta = accumulate ? 1 : 0;
     this.k.gemm(this.x, dy, this.weight.grad, this.weightGradOpts);
-    if (this.bias) this.k.sumRowsInto(dy, this.bias.grad.data);
+    if (this.bias) {
+      const db = this.bias.grad.data;
+      if (!accumulate) this.k.fill(db, 0, db.length);
+      this.k.sumRowsInto(dy, db);
+    }
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
     this.dx.setRows(dy.rows);
     this.inputGradOpts.mask = this.fusion.reluIn ? this.x.data : undefined;
