@@ -32,6 +32,8 @@ const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options]
   --timeout S          seconds before a contender is killed and reported failed (default 1800)
   --keep-openblas-env  keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for numpy (default: removed)
   --python CMD         Python interpreter (default python3)
+  --gemm-time S        seconds per case of the GEMM micro-benchmark run after the epochs (default 0.5)
+  --skip-gemm          leave out the GEMM micro-benchmark (bench/gemm.ts)
   --save FILE          also write the --json object to FILE
   --quiet              do not echo the contenders' progress lines
   -h, --help
@@ -55,6 +57,8 @@ const { values: flags } = parseArgs({
     python: { type: 'string', default: 'python3' },
     quiet: { type: 'boolean', default: false },
     save: { type: 'string' },
+    'gemm-time': { type: 'string', default: '0.5' },
+    'skip-gemm': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -283,6 +287,7 @@ async function main(): Promise<void> {
     return { ...base, status: 'ok', note: c.note(result.info) + extrapolation(c.opts), result, ...summarize(result) };
   });
 
+  const gemm = flags['skip-gemm'] ? null : gemmBench(say);
   const baseReport = reports.find((r) => r.id === 'scratchnet-wasm' && r.status === 'ok') ?? reports.find((r) => r.id.startsWith('scratchnet') && r.status === 'ok');
   if (baseReport) for (const r of reports) if (r.epochStats) r.ratio = baseReport.epochStats!.median / r.epochStats.median;
   info.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -301,6 +306,7 @@ async function main(): Promise<void> {
       machine: info,
       totalSeconds,
       contenders: reports.map(({ result, ...r }) => ({ ...r, ...(result ?? {}) })),
+      gemm,
     };
     const text = `${JSON.stringify(json, null, 2)}\n`;
     if (flags.save) writeFileSync(flags.save, text);
@@ -324,8 +330,54 @@ async function main(): Promise<void> {
   if (tfw?.builtinPredictSeconds !== undefined) {
     print(`(tfjs-wasm predict feeds one tensor per batch; its own model.predict(all images, {batchSize: 128}) took ${(tfw.builtinPredictSeconds as number).toFixed(2)} s.)`);
   }
+  if (gemm) {
+    print();
+    print(`GEMM micro-benchmark (bench/gemm.ts, ${flags['gemm-time']} s per case), GFLOPS:`);
+    print(gemmTable(gemm));
+  }
   print();
   print(`Total ${totalSeconds.toFixed(0)} s. Numbers are noisy where other jobs share the cores: compare medians, and rerun.`);
+}
+
+interface GemmRow {
+  shape: string;
+  backend: string;
+  threads: number;
+  gflops: number;
+}
+type GemmResult = { rows: GemmRow[]; relaxedSimd: boolean | null; numpySkipped: string | null } | { error: string };
+
+/** Runs bench/gemm.ts --json in its own process after the epochs: the GEMM figures of the same run. */
+function gemmBench(say: (s: string) => void): GemmResult {
+  const seconds = Number(flags['gemm-time']);
+  say(`[gemm] bench/gemm.ts, ${seconds} s per case`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/gemm.ts'), '--json', '--time', String(seconds), '--python', flags.python!], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: Number(flags.timeout) * 1000,
+  });
+  if (r.status !== 0) {
+    const error = r.error?.message ?? r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}`;
+    say(`[gemm] failed: ${error}`);
+    return { error };
+  }
+  return JSON.parse(r.stdout) as GemmResult;
+}
+
+/** One row per shape, one column per backend × threads. */
+function gemmTable(g: GemmResult): string {
+  if ('error' in g) return `failed: ${g.error}`;
+  const cols = [...new Set(g.rows.map((r) => `${r.backend}${r.backend === 'js' ? '' : ` ×${r.threads}`}`))];
+  const shapes = [...new Set(g.rows.map((r) => r.shape))];
+  const cell = (shape: string, col: string) => {
+    const r = g.rows.find((x) => x.shape === shape && `${x.backend}${x.backend === 'js' ? '' : ` ×${x.threads}`}` === col);
+    return r ? r.gflops.toFixed(1) : '—';
+  };
+  const width = Math.max(...shapes.map((s) => s.length));
+  const lines = [['shape'.padEnd(width), ...cols.map((c) => c.padStart(9))].join('  ')];
+  for (const s of shapes) lines.push([s.padEnd(width), ...cols.map((c) => cell(s, c).padStart(9))].join('  '));
+  if (g.numpySkipped) lines.push(`numpy: skipped, ${g.numpySkipped}`);
+  return lines.join('\n');
 }
 
 main().catch((e: unknown) => {
