@@ -24,14 +24,10 @@ export class Jobs {
   readonly args: Float64Array;
   private readonly sync: Int32Array;
   private active: number;
-  /** Scratch for a batch's row indices (gather) and for the second k-half of a GEMM, grown as needed. */
-  private indexPtr = 0;
-  private indexCap = 0;
-  private halfPtr = 0;
-  private halfCap = 0;
-  /** Row indices of the background gather (its own: a gather on the main thread may run meanwhile). */
-  private bgIndexPtr = 0;
-  private bgIndexCap = 0;
+  /** Row indices of a batch gather; the second k-half of a GEMM; row indices of the background gather (its own: a gather on this thread may run meanwhile). */
+  private readonly index: Scratch;
+  private readonly half: Scratch;
+  private readonly bgIndex: Scratch;
   private bgPending = false;
   private readonly cuts: number[] = new Array<number>(MAX_OWNED + 1).fill(0);
 
@@ -49,6 +45,9 @@ export class Jobs {
     this.sync = pool ? pool.sync : new Int32Array(SYNC_LENGTH);
     work.forEach((w, t) => (this.args[WORK + t] = w));
     this.active = pool ? pool.size : 1;
+    this.index = new Scratch(heap);
+    this.half = new Scratch(heap);
+    this.bgIndex = new Scratch(heap);
   }
 
   /** Threads big kernels use (the caller's included). */
@@ -77,13 +76,9 @@ export class Jobs {
     const args = this.args;
     if (this.active === 2 && this.kSplits(m, n, k)) {
       // each thread computes one k-half of the whole C (and reads only its half of B's rows)
-      if (this.halfCap < m * n) {
-        if (this.halfCap > 0) this.heap.freeBytes(this.halfPtr);
-        this.halfPtr = this.heap.allocBytes(4 * m * n);
-        this.halfCap = m * n;
-      }
+      const half = this.half.bytes(4 * m * n);
       args[0] = OP_GEMM_K;
-      args[15] = this.halfPtr;
+      args[15] = half;
       // each half in OWNED_PER_THREAD row ranges: thread t owns those of half t
       const ranges = this.rowRanges(m, OWNED_PER_THREAD);
       for (let h = 0; h < 2; h++) {
@@ -96,7 +91,7 @@ export class Jobs {
         }
       }
       this.run(2 * ranges, 2, true);
-      this.ex.gemmReduce(args[10], n, this.halfPtr, args[12], args[13], args[14], 0, m, 0, n);
+      this.ex.gemmReduce(args[10], n, half, args[12], args[13], args[14], 0, m, 0, n);
       return;
     }
     const { chunks, owned } = splitGemm(m, n, k, this.active, args, bInPlace, OWNED_PER_THREAD);
@@ -124,19 +119,12 @@ export class Jobs {
 
   /** Copies `count` rows, `rows[start..]`, of src [·, cols] into dst: on 2 threads by column halves, each in row ranges. */
   gather(src: number, cols: number, rows: Int32Array, start: number, count: number, dst: number): void {
-    if (this.indexCap < count) {
-      if (this.indexCap > 0) this.heap.freeBytes(this.indexPtr);
-      this.indexPtr = this.heap.allocBytes(4 * count);
-      this.indexCap = count;
-    }
-    const idx = this.indexPtr >> 2;
-    const i32 = this.heap.i32;
-    for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
+    const index = this.stageRows(this.index, rows, start, count);
     // rows come from all over a large dataset: two cores fetch them faster than one
     const parts = count * cols >= PARALLEL_MIN_GATHER ? this.active : 1;
-    if (parts === 1) return this.ex.gatherCols(src, cols, 0, cols, this.indexPtr, count, dst);
+    if (parts === 1) return this.ex.gatherCols(src, cols, 0, cols, index, count, dst);
     const r = this.args; // layout: ops.ts OP_GATHER
-    r[0] = OP_GATHER; r[1] = src; r[2] = cols; r[3] = this.indexPtr; r[4] = dst; r[5] = count;
+    r[0] = OP_GATHER; r[1] = src; r[2] = cols; r[3] = index; r[4] = dst; r[5] = count;
     // thread t owns the columns of x that its half of a k-split product reads (cut at the k-block
     // boundary of the next GEMM), in row ranges
     const cuts = this.cuts;
@@ -166,18 +154,19 @@ export class Jobs {
     if (!this.pool || this.active < 2 || this.bgPending || count * cols < PARALLEL_MIN_GATHER) {
       return this.gather(src, cols, rows, start, count, dst);
     }
-    if (this.bgIndexCap < count) {
-      if (this.bgIndexCap > 0) this.heap.freeBytes(this.bgIndexPtr);
-      this.bgIndexPtr = this.heap.allocBytes(4 * count);
-      this.bgIndexCap = count;
-    }
-    const idx = this.bgIndexPtr >> 2;
-    const i32 = this.heap.i32;
-    for (let i = 0; i < count; i++) i32[idx + i] = rows[start + i];
+    const index = this.stageRows(this.bgIndex, rows, start, count);
     const r = this.args; // layout: ops.ts BG
-    r[BG] = src; r[BG + 1] = cols; r[BG + 2] = this.bgIndexPtr; r[BG + 3] = count; r[BG + 4] = dst;
+    r[BG] = src; r[BG + 1] = cols; r[BG + 2] = index; r[BG + 3] = count; r[BG + 4] = dst;
     this.bgPending = true;
     this.pool.startBackground();
+  }
+
+  /** Copies `rows[start..start+count)` into `scratch` in the wasm heap; returns its pointer. */
+  private stageRows(scratch: Scratch, rows: Int32Array, start: number, count: number): number {
+    const ptr = scratch.bytes(4 * count);
+    const i32 = this.heap.i32;
+    for (let i = 0, o = ptr >> 2; i < count; i++) i32[o + i] = rows[start + i];
+    return ptr;
   }
 
   /** Waits for the gather of {@link gatherBackground}, if one is running. */
@@ -220,5 +209,23 @@ export class Jobs {
     runPart(this.ex, this.args, this.sync, 0);
     // always: a worker late from an earlier job may have taken a chunk of this one
     this.pool?.join(chunks);
+  }
+}
+
+/** A block of the wasm heap reused from call to call, grown (never shrunk) when a call needs more. */
+class Scratch {
+  private ptr = 0;
+  private cap = 0;
+
+  constructor(private readonly heap: WasmHeap) {}
+
+  /** A pointer to at least `bytes` bytes (valid until the next call asks for more). */
+  bytes(bytes: number): number {
+    if (this.cap < bytes) {
+      if (this.cap > 0) this.heap.freeBytes(this.ptr);
+      this.ptr = this.heap.allocBytes(bytes);
+      this.cap = bytes;
+    }
+    return this.ptr;
   }
 }
