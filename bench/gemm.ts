@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import type { GemmOptions, Kernels } from '../src/core/kernels.js';
 import { JsKernels } from '../src/core/kernels-js.js';
 import { Matrix } from '../src/core/matrix.js';
-import { createWasmKernels, type WasmKernels } from '../src/core/wasm/index.js';
+import type { WasmKernels } from '../src/core/wasm/index.js';
+import { createWasmKernels } from '../src/node/wasm.js';
 
 interface Shape {
   label: string;

@@ -1,24 +1,18 @@
 /**
- * scratchnet's public API: fully-connected networks from scratch.
- *
- * ```ts
- * import { useBackend, loadDataset, sequential, dense, activation, createOptimizer, fit, evaluate } from 'scratchnet';
- * await useBackend();                                   // WebAssembly SIMD where it loads, else TypeScript
- * const { train, test } = await loadDataset('mnist');
- * const model = sequential([dense({ units: 256 }), activation('relu'), dense({ units: 10 })])
- *   .build({ inputWidth: 784, batchSize: 128, seed: 1 });
- * const optimizer = createOptimizer('adam', model.params(), { lr: 1e-3 }, model.kernels);
- * await fit(model, train, { optimizer, epochs: 5 });
- * console.log(evaluate(model, test).accuracy);
- * ```
+ * scratchnet's platform-neutral core: fully-connected networks from scratch. Imports nothing from
+ * Node or the DOM. The package entry `scratchnet` adds the platform's parts on top of it —
+ * `src/node.ts` in Node (files, datasets on disk, worker_threads), `src/browser.ts` in a browser
+ * (fetch, Web Workers) — and `scratchnet/core` is this module alone (TypeScript kernels only,
+ * unless a backend is registered with {@link registerBackend}).
  */
 export { ConfigError, DataError, DivergenceError, ModelFileError, ScratchnetError, ShapeError } from './errors.js';
 
-export { kernels, registerBackend, setKernels, useBackend, type BackendName } from './core/backend.js';
+export { configureBackends, kernels, registerBackend, setKernels, useBackend, type BackendLoader, type BackendName } from './core/backend.js';
 export type { ActivationKind, Kernels } from './core/kernels.js';
 export { JsKernels } from './core/kernels-js.js';
 export { Matrix, type DType, type Float } from './core/matrix.js';
 export { Rng } from './core/random.js';
+export type { WasmKernels, WasmKernelsOptions } from './core/wasm/index.js';
 
 export type { BuildContext, Layer, Mode, Param } from './nn/layer.js';
 export * from './nn/layers/index.js';
@@ -31,13 +25,12 @@ export { EarlyStopping, type BatchLog, type Callback, type EpochLog } from './nn
 export { clipGradNorm, evaluate, fit, predict, type FitOptions, type Prediction } from './nn/train.js';
 export { accuracy, classReport, confusionMatrix } from './nn/metrics.js';
 export { gradcheck, type GradcheckResult } from './nn/gradcheck.js';
-export { architectureOf, loadModel, saveModel, type Architecture } from './nn/io.js';
+export { architectureOf, decodeModel, encodeModel, type Architecture, type DecodeModelOptions, type SavedModel } from './nn/io.js';
+export { decodeSafetensors, encodeSafetensors, type NamedTensor, type SafetensorsContents } from './io/safetensors.js';
 export { initialize, type InitKind } from './nn/init.js';
 
 export { BatchIterator } from './data/batches.js';
 export { oneHot, residentDataset, splitValidation, standardize, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
-export { datasetNames, loadDataset, registerDataset } from './data/registry.js';
-export { decodeIdx, encodeIdx, readIdx, writeIdx } from './data/idx.js';
+export { loadMoons, loadSpirals, type SyntheticOptions } from './data/synthetic.js';
+export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';
-
-export { DEFAULT_CONFIG, runTraining, type RunResult, type TrainConfig } from './recipe.js';

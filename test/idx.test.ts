@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { decodeIdx, encodeIdx, readIdx, writeIdx, type IdxData } from '../src/data/idx.js';
+import { decodeIdx, encodeIdx, type IdxData } from '../src/data/idx.js';
+import { readIdx, writeIdx } from '../src/node/idx-file.js';
 import { DataError } from '../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-idx-'));

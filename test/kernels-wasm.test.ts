@@ -7,7 +7,8 @@ import type { ActivationKind, GemmOptions, Kernels } from '../src/core/kernels.j
 import { JsKernels } from '../src/core/kernels-js.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
-import { createWasmKernels, type WasmKernels } from '../src/core/wasm/index.js';
+import type { WasmKernels } from '../src/core/wasm/index.js';
+import { createWasmKernels } from '../src/node/wasm.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
 import { mlp } from '../src/nn/mlp.js';
 import { Adam } from '../src/nn/optimizers/index.js';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateDataset, type DatasetSplit } from '../src/data/dataset.js';
-import { MNIST_FILES, MNIST_SHA256, loadIdxImageSet, loadMnist, mnistDataDir } from '../src/data/mnist.js';
+import { MNIST_FILES, MNIST_SHA256, loadIdxImageSet, loadMnist, mnistPackageDir } from '../src/data/mnist.js';
 import { datasetNames, loadDataset } from '../src/data/registry.js';
-import { writeIdx } from '../src/data/idx.js';
+import { writeIdx } from '../src/node/idx-file.js';
 import { ConfigError, DataError } from '../src/errors.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'scratchnet-mnist-'));
@@ -61,7 +61,7 @@ describe('MNIST', () => {
       assert.ok(mean > 0.12 && mean < 0.14, `mean pixel ${mean} (MNIST's is ≈ 0.13)`);
     }
     // pixel (row 10, col 20) of the first training image equals its raw byte / 255
-    const raw = readFileSync(join(mnistDataDir(), MNIST_FILES.trainImages));
+    const raw = readFileSync(join(mnistPackageDir()!, MNIST_FILES.trainImages));
     assert.equal(split.train.x.data[300], Math.fround(raw[16 + 300] / 255));
   });
 
@@ -89,7 +89,7 @@ describe('MNIST', () => {
   });
 
   it('a corrupted copy fails the hash check, naming file and both hashes', async () => {
-    const src = mnistDataDir();
+    const src = mnistPackageDir()!;
     const bad = join(tmp, 'corrupt');
     await import('node:fs/promises').then((f) => f.mkdir(bad));
     for (const f of Object.values(MNIST_FILES)) {
@@ -110,7 +110,7 @@ describe('MNIST', () => {
   });
 
   it('a missing file is a DataError naming it', async () => {
-    await assert.rejects(loadMnist({ dir: join(tmp, 'nowhere') }), (e: unknown) => e instanceof DataError && e.message.includes('nowhere'));
+    await assert.rejects(loadMnist({ dir: join(tmp, 'nowhere'), env: { XDG_CACHE_HOME: tmp }, systemDir: tmp, usePackage: false }), (e: unknown) => e instanceof DataError && e.message.includes('nowhere'));
   });
 });
 

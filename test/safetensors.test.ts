@@ -4,13 +4,8 @@ import fs, { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  loadSafetensorsFile,
-  saveSafetensorsAtomic,
-  type NamedTensor,
-} from '../src/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../src/io/safetensors.js';
+import { loadSafetensorsFile, saveSafetensorsAtomic } from '../src/node/safetensors-file.js';
 import { ModelFileError, ShapeError } from '../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-st-'));

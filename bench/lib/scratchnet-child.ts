@@ -3,7 +3,7 @@
  * The wasm thread count comes from env SCRATCHNET_THREADS (set by the parent), so each variant gets
  * a fresh backend and worker pool. Prints one BENCH_RESULT line (see common.ts).
  */
-import { useBackend } from '../../src/core/backend.js';
+import { useBackend } from '../../src/node/backend.js';
 import type { Kernels } from '../../src/core/kernels.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { residentDataset, type Dataset } from '../../src/data/dataset.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadDataset } from '../data/registry.js';
-import { loadModel } from '../nn/io.js';
+import { loadModel } from '../node/model-file.js';
 import { classReport, confusionMatrix } from '../nn/metrics.js';
 import { evaluate } from '../nn/train.js';
 import { positiveInt } from './options.js';

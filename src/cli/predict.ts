@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Matrix } from '../core/matrix.js';
-import { readIdx } from '../data/idx.js';
+import { readIdx } from '../node/idx-file.js';
 import { DataError } from '../errors.js';
-import { loadModel } from '../nn/io.js';
+import { loadModel } from '../node/model-file.js';
 import { createLoss } from '../nn/losses.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';

@@ -1,4 +1,4 @@
-import { useBackend } from '../core/backend.js';
+import { useBackend } from '../node/backend.js';
 import type { Kernels } from '../core/kernels.js';
 
 /** Selects the kernels from `--backend`/`--threads` (or their environment variables). */

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { ACTIVATIONS } from '../nn/layers/index.js';
-import { saveModel, architectureOf } from '../nn/io.js';
+import { architectureOf } from '../nn/io.js';
+import { saveModel } from '../node/model-file.js';
 import { OPTIMIZER_NAMES } from '../nn/optimizers/index.js';
 import { SCHEDULE_NAMES, scheduleFor, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../recipe.js';

@@ -2,22 +2,33 @@ import { ConfigError } from '../errors.js';
 import type { Kernels } from './kernels.js';
 import { JsKernels } from './kernels-js.js';
 
-/** Names accepted by `--backend` and the `SCRATCHNET_BACKEND` environment variable. */
+/** Names accepted by `useBackend`, `--backend` and the `SCRATCHNET_BACKEND` environment variable. */
 export type BackendName = 'js' | 'wasm' | 'auto';
 
-type Loader = () => Promise<Kernels | null>;
+/** Loads a backend; throws an Error saying why it cannot load on this runtime. */
+export type BackendLoader = () => Promise<Kernels>;
 
-const loaders = new Map<string, Loader>([['js', async () => new JsKernels()]]);
+const loaders = new Map<string, BackendLoader>([['js', async () => new JsKernels()]]);
 let current: Kernels = new JsKernels();
+let defaultName = 'auto';
+let note: (message: string) => void = (m) => console.warn(m);
 
-/** Lets a backend module make itself available (the WASM backend registers here). */
-export function registerBackend(name: string, loader: Loader): void {
+/**
+ * Lets a backend make itself available. The platform entries (`scratchnet` in Node or in a browser)
+ * register `wasm` with their own way of loading the module and starting threads.
+ */
+export function registerBackend(name: string, loader: BackendLoader): void {
   loaders.set(name, loader);
 }
 
-// Loaded on first use only; resolves to null (so `auto` falls back to js) where WebAssembly SIMD,
-// shared memory or the build output is missing.
-registerBackend('wasm', async () => (await import('./wasm/index.js')).loadWasmKernels());
+/**
+ * Platform defaults: the backend {@link useBackend} loads when called without a name (Node: env
+ * `SCRATCHNET_BACKEND`, else `auto`) and where one-line notes go (default `console.warn`).
+ */
+export function configureBackends(opts: { defaultName?: string; note?: (message: string) => void }): void {
+  if (opts.defaultName !== undefined) defaultName = opts.defaultName;
+  if (opts.note) note = opts.note;
+}
 
 /** The kernels new models use. Starts as the TypeScript reference until {@link useBackend} runs. */
 export function kernels(): Kernels {
@@ -30,20 +41,29 @@ export function setKernels(k: Kernels): void {
 }
 
 /**
- * Loads and selects a backend: `js`, `wasm`, or `auto` (the fastest one that loads, trying `wasm`
- * then `js`). Without an argument, reads `SCRATCHNET_BACKEND` (default `auto`).
+ * Loads and selects a backend: `js`, `wasm`, or `auto` (`wasm` where it loads, else `js`, saying so
+ * in one line). Without an argument, the platform's default (in Node, env `SCRATCHNET_BACKEND`).
+ * @throws ConfigError for an unknown name, or a backend asked for by name that cannot load here
  */
-export async function useBackend(name: string = process.env.SCRATCHNET_BACKEND ?? 'auto'): Promise<Kernels> {
+export async function useBackend(name: string = defaultName): Promise<Kernels> {
   if (name === 'auto') {
-    for (const candidate of ['wasm', 'js']) {
-      const load = loaders.get(candidate);
-      const k = load ? await load().catch(() => null) : null;
-      if (k) return (current = k);
+    const wasm = loaders.get('wasm');
+    if (wasm) {
+      try {
+        return (current = await wasm());
+      } catch (e) {
+        if (e instanceof ConfigError) throw e;
+        note(`scratchnet: WebAssembly kernels unavailable (${e instanceof Error ? e.message : String(e)}); using the TypeScript kernels`);
+      }
     }
+    return (current = new JsKernels());
   }
   const load = loaders.get(name);
   if (!load) throw new ConfigError(`backend: unknown backend '${name}', expected one of ${[...loaders.keys(), 'auto'].join(', ')}`);
-  const k = await load();
-  if (!k) throw new ConfigError(`backend: '${name}' could not be loaded on this runtime`);
-  return (current = k);
+  try {
+    return (current = await load());
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`backend: '${name}' cannot be loaded on this runtime: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

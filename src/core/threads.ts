@@ -1,7 +1,8 @@
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.js';
-import { ARGS_LENGTH, DONE, MAX_PARTS, SYNC_LENGTH } from './wasm/ops.js';
+import { ARGS_LENGTH, DONE, MAX_PARTS, runBackground, runPart, SYNC_LENGTH, type WasmExports } from './wasm/ops.js';
+import type { PoolWorker, WasmPlatform, WorkerInit } from './wasm/platform.js';
+
+export type { WorkerInit } from './wasm/platform.js';
 
 /**
  * Int32 slots of the control block: STOP, then worker t's 64-byte line at t·STRIDE: its wake
@@ -13,25 +14,13 @@ const BACKGROUND = 1;
 /** Spins (~0.5 ms: one `Atomics.load` costs ~14 ns) before falling back to `Atomics.wait`, whose wake-up costs ~55 µs. */
 const SPIN = 1 << 15;
 
-/** What a worker receives: the compiled module (never bytes), the memory and the shared blocks. */
-export interface WorkerInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  ctrl: SharedArrayBuffer;
-  args: SharedArrayBuffer;
-  sync: SharedArrayBuffer;
-  index: number;
-}
-
 /**
- * Threads to use: `requested`, else env `SCRATCHNET_THREADS`, else `os.availableParallelism()`.
+ * Checks a thread count (`where` names its origin in the message, e.g. `SCRATCHNET_THREADS`).
+ * @throws ConfigError unless an integer in 1..64
  */
-export function threadCount(requested?: number): number {
-  const env = process.env.SCRATCHNET_THREADS;
-  const n = requested ?? (env !== undefined && env !== '' ? Number(env) : availableParallelism());
+export function checkThreads(n: number, where = 'threads'): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) {
-    const found = requested ?? `SCRATCHNET_THREADS=${JSON.stringify(env)}`;
-    throw new ConfigError(`threads: expected an integer in 1..${MAX_PARTS}, found ${found}`);
+    throw new ConfigError(`${where}: expected an integer in 1..${MAX_PARTS}, found ${String(n)}`);
   }
   return n;
 }
@@ -51,7 +40,8 @@ export class ThreadPool {
   private closed = false;
 
   private constructor(
-    private readonly workers: Worker[],
+    private readonly workers: PoolWorker[],
+    private readonly canBlock: boolean,
     ctrl: SharedArrayBuffer,
     args: SharedArrayBuffer,
     sync: SharedArrayBuffer,
@@ -61,35 +51,22 @@ export class ThreadPool {
     this.sync = new Int32Array(sync);
   }
 
-  /** Starts `size - 1` workers and resolves when all have instantiated the module. */
-  static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number): Promise<ThreadPool> {
+  /** Starts `size - 1` workers on `platform` and resolves when all have instantiated the module. */
+  static async create(platform: WasmPlatform, module: WebAssembly.Module, memory: WebAssembly.Memory, size: number): Promise<ThreadPool> {
     const ctrl = new SharedArrayBuffer(4 * STRIDE * (MAX_PARTS + 1));
     const args = new SharedArrayBuffer(8 * ARGS_LENGTH);
     const sync = new SharedArrayBuffer(4 * SYNC_LENGTH);
-    const workers: Worker[] = [];
-    const pool = new ThreadPool(workers, ctrl, args, sync);
-    const ready = (w: Worker, index: number) =>
-      new Promise<void>((resolve, reject) => {
-        w.once('message', () => resolve());
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`threads: worker ${index} exited with code ${code}`)));
-      });
-    try {
-      const starting: Promise<void>[] = [];
-      for (let index = 1; index < size; index++) {
-        const w = spawn({ module, memory, ctrl, args, sync, index });
-        workers.push(w);
-        starting.push(ready(w, index));
-      }
-      await Promise.all(starting);
-    } catch (e) {
-      await pool.terminate();
-      throw e;
+    const workers: PoolWorker[] = [];
+    const pool = new ThreadPool(workers, platform.canBlock, ctrl, args, sync);
+    const starting: Promise<void>[] = [];
+    for (let index = 1; index < size; index++) {
+      starting.push(platform.startWorker({ module, memory, ctrl, args, sync, index }).then((w) => void workers.push(w)));
     }
-    for (const w of workers) {
-      w.removeAllListeners();
-      w.on('error', (e) => process.emitWarning(`scratchnet: wasm worker failed: ${String(e)}`));
-      w.unref();
+    const settled = await Promise.allSettled(starting);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) {
+      await pool.terminate();
+      throw (failed as PromiseRejectedResult).reason;
     }
     return pool;
   }
@@ -127,7 +104,7 @@ export class ThreadPool {
     const flag = STRIDE + BACKGROUND;
     let spins = 0;
     while (Atomics.load(c, flag) !== 0) {
-      if (++spins > SPIN) Atomics.wait(c, flag, 1, 1);
+      if (++spins > SPIN && this.canBlock) Atomics.wait(c, flag, 1, 1);
     }
   }
 
@@ -136,7 +113,7 @@ export class ThreadPool {
     const s = this.sync;
     let spins = 0;
     for (let v = Atomics.load(s, DONE); v < chunks; v = Atomics.load(s, DONE)) {
-      if (++spins > SPIN) Atomics.wait(s, DONE, v, 1);
+      if (++spins > SPIN && this.canBlock) Atomics.wait(s, DONE, v, 1);
     }
   }
 
@@ -153,15 +130,22 @@ export class ThreadPool {
   }
 }
 
-/** Starts a worker on threads-worker.js, or on threads-worker.ts when running from TypeScript sources. */
-function spawn(init: WorkerInit): Worker {
-  const ts = import.meta.url.endsWith('.ts');
-  const url = new URL(`./threads-worker${ts ? '.ts' : '.js'}`, import.meta.url);
-  if (!ts) return new Worker(url, { workerData: init });
-  // Node 20 does not carry tsx's module hooks into workers: register them first.
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`;
-  return new Worker(code, { eval: true, workerData: init });
+/**
+ * The body of a pool worker on any platform: instantiates the already-compiled kernels over the
+ * shared memory, calls `ready`, then runs its parts of each job until the pool stops.
+ */
+export function runPoolWorker(init: WorkerInit, ready: () => void): void {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const ex = instance.exports as unknown as WasmExports;
+  const args = new Float64Array(init.args);
+  const sync = new Int32Array(init.sync);
+  ready();
+  workerLoop(
+    new Int32Array(init.ctrl),
+    init.index,
+    () => runPart(ex, args, sync, init.index),
+    () => runBackground(ex, args),
+  );
 }
 
 /**

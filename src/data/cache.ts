@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DataError } from '../errors.js';
 
 /** One place a dataset was looked for. */
 export interface SearchPlace {
@@ -81,4 +82,35 @@ export function sha256File(path: string): Promise<string> {
       .on('error', reject)
       .on('end', () => resolve(h.digest('hex')));
   });
+}
+
+/** The message of a missing dataset: every place searched, and the two ways to get the files. */
+export function missingMessage(name: string, files: string[], searched: Located['searched'], otherWay: string): string {
+  const where = searched.map(({ place, present }) => `  ${place.dir} (${place.origin}): ${present === 0 ? 'not found' : `only ${present} of ${files.length} files`}`);
+  return [
+    `${name}: dataset not found; expected the files ${files.join(', ')} in one of:`,
+    ...where,
+    `get it with 'scratchnet data download ${name}' (into the user cache) or ${otherWay}`,
+  ].join('\n');
+}
+
+/**
+ * Checks each file's SHA-256 against its accepted hashes.
+ * @returns the matching hash of each file, keyed by name
+ * @throws DataError naming the file, the accepted hashes and the one found
+ */
+export async function verifyFiles(name: string, dir: string, files: string[], accepted: Record<string, readonly string[]>): Promise<Record<string, string>> {
+  const found = await Promise.all(files.map((f) => sha256File(join(dir, f))));
+  const matched: Record<string, string> = {};
+  files.forEach((f, i) => {
+    const ok = accepted[f] ?? [];
+    if (!ok.includes(found[i])) {
+      throw new DataError(
+        `${join(dir, f)}: SHA-256 mismatch (file corrupt or not the official version): expected ${ok.join(' or ')}, found ${found[i]}; ` +
+          `delete it and run 'scratchnet data download ${name}'`,
+      );
+    }
+    matched[f] = found[i];
+  });
+  return matched;
 }

@@ -5,9 +5,8 @@
  * Read from the four official IDX files (gzip, or already gunzipped), found by the lookup order of
  * {@link searchPlaces}, each checked by SHA-256 before it is decoded.
  */
-import { join } from 'node:path';
 import { DataError } from '../errors.js';
-import { locateFiles, searchPlaces, sha256File, type Located } from './cache.js';
+import { locateFiles, missingMessage, searchPlaces, verifyFiles, type Located } from './cache.js';
 import type { DatasetSplit } from './dataset.js';
 import { loadIdxImageSet, type IdxImageFiles } from './mnist.js';
 import type { RemoteFile } from './download.js';
@@ -90,37 +89,6 @@ export function locateFashionMnist({ dir, env, systemDir }: FashionMnistOptions 
   return locateFiles(searchPlaces(FASHION_MNIST, { dir, env, systemDir }), [list(FASHION_MNIST_FILES.gz), list(FASHION_MNIST_FILES.raw)]);
 }
 
-/** The message of a missing dataset: every place searched, and the two ways to get the files. */
-export function missingMessage(name: string, files: string[], searched: Located['searched']): string {
-  const where = searched.map(({ place, present }) => `  ${place.dir} (${place.origin}): ${present === 0 ? 'not found' : `only ${present} of ${files.length} files`}`);
-  return [
-    `${name}: dataset not found; expected the files ${files.join(', ')} in one of:`,
-    ...where,
-    `get it with 'scratchnet data download ${name}' (into the user cache) or 'sudo apt-get install dataset-${name}' (Debian/Ubuntu)`,
-  ].join('\n');
-}
-
-/**
- * Checks each file's SHA-256 against its accepted hashes.
- * @returns the matching hash of each file, keyed by name
- * @throws DataError naming the file, the accepted hashes and the one found
- */
-export async function verifyFiles(dir: string, files: string[], accepted: Record<string, readonly string[]>): Promise<Record<string, string>> {
-  const found = await Promise.all(files.map((f) => sha256File(join(dir, f))));
-  const matched: Record<string, string> = {};
-  files.forEach((f, i) => {
-    const ok = accepted[f] ?? [];
-    if (!ok.includes(found[i])) {
-      throw new DataError(
-        `${join(dir, f)}: SHA-256 mismatch (file corrupt or not the official version): expected ${ok.join(' or ')}, found ${found[i]}; ` +
-          `delete it and run 'scratchnet data download ${FASHION_MNIST}'`,
-      );
-    }
-    matched[f] = found[i];
-  });
-  return matched;
-}
-
 /**
  * Loads Fashion-MNIST: train x `[60000, 784]`, test x `[10000, 784]` float32 in [0, 1],
  * imageShape `[28, 28]`, 10 classes ({@link FASHION_MNIST_CLASSES}).
@@ -130,11 +98,11 @@ export async function verifyFiles(dir: string, files: string[], accepted: Record
 export async function loadFashionMnist(opts: FashionMnistOptions = {}): Promise<DatasetSplit> {
   const found = locateFashionMnist(opts);
   if (!found.dir || !found.files) {
-    throw new DataError(missingMessage(FASHION_MNIST, list(FASHION_MNIST_FILES.gz), found.searched));
+    throw new DataError(missingMessage(FASHION_MNIST, list(FASHION_MNIST_FILES.gz), found.searched, `'sudo apt-get install dataset-${FASHION_MNIST}' (Debian/Ubuntu)`));
   }
   const dir = found.dir;
   const files = found.files[0].endsWith('.gz') ? FASHION_MNIST_FILES.gz : FASHION_MNIST_FILES.raw;
-  const hashes = await verifyFiles(dir, list(files), FASHION_MNIST_SHA256);
+  const hashes = await verifyFiles(FASHION_MNIST, dir, list(files), FASHION_MNIST_SHA256);
   return loadIdxImageSet({
     dir,
     files,

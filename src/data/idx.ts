@@ -11,9 +11,32 @@
  * ```
  * See http://yann.lecun.com/exdb/mnist/ (bottom of the page).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataError } from '../errors.js';
+
+/**
+ * Synchronous gzip for IDX files, given by the platform (Node registers zlib in src/node/gzip.ts; a
+ * browser has none — inflate there with `DecompressionStream` first, or serve the files unpacked).
+ */
+export interface GzipCodec {
+  /** Inflates; throws on a corrupt stream or past `maxBytes` of output. */
+  gunzip(bytes: Uint8Array, maxBytes: number): Uint8Array;
+  gzip(bytes: Uint8Array): Uint8Array;
+}
+
+let codec: GzipCodec | null = null;
+
+/** Sets the gzip codec {@link decodeIdx} and {@link encodeIdx} use. */
+export function setGzipCodec(c: GzipCodec): void {
+  codec = c;
+}
+
+function needCodec(file: string): GzipCodec {
+  if (!codec) throw new DataError(`${file}: gzip-compressed IDX, and this platform has no gzip codec: inflate it first (e.g. DecompressionStream('gzip')) or use the unpacked file`);
+  return codec;
+}
+
+/** The most bytes an IDX stream may inflate to (2 GiB: far above any real image set, far below a gzip bomb's reach). */
+export const MAX_IDX_BYTES = 2 ** 31 - 1;
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -61,7 +84,7 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxTensor {
   let bytes = raw;
   if (isGzip(raw)) {
     try {
-      bytes = gunzipSync(raw);
+      bytes = needCodec(file).gunzip(raw, MAX_IDX_BYTES);
     } catch (e) {
       throw new DataError(`${file}: gzip stream is corrupt or truncated (${(e as Error).message})`);
     }
@@ -113,17 +136,6 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxTensor {
   return { dtype: info.name, shape, data };
 }
 
-/** Reads an IDX file (plain or gzip). @throws DataError if missing or malformed */
-export function readIdx(path: string): IdxTensor {
-  let raw: Uint8Array;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    throw new DataError(`${path}: cannot read IDX file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return decodeIdx(raw, path);
-}
-
 function dtypeOf(data: IdxData): DTypeInfo {
   const name: IdxDType =
     data instanceof Uint8Array ? 'uint8'
@@ -157,10 +169,5 @@ export function encodeIdx(t: { shape: number[]; data: IdxData }, { gzip = false 
   t.shape.forEach((d, i) => view.setUint32(4 + 4 * i, d));
   if (info.bytes === 1) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, count), headerLen);
   else for (let i = 0, o = headerLen; i < count; i++, o += info.bytes) info.write(view, o, t.data[i]);
-  return gzip ? new Uint8Array(gzipSync(out)) : out;
-}
-
-/** Writes an IDX file; `gzip: true` compresses it (readers detect this by the magic, not the name). */
-export function writeIdx(path: string, t: { shape: number[]; data: IdxData }, opts: { gzip?: boolean } = {}): void {
-  writeFileSync(path, encodeIdx(t, opts));
+  return gzip ? needCodec('encodeIdx').gzip(out) : out;
 }

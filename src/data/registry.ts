@@ -9,7 +9,7 @@ import type { DatasetSplit } from './dataset.js';
 import type { RemoteFile } from './download.js';
 import { FASHION_MNIST_BASE_URL, FASHION_MNIST_REMOTE, loadFashionMnist, locateFashionMnist } from './fashion-mnist.js';
 import { loadIris } from './iris.js';
-import { loadMnist, mnistDataDir } from './mnist.js';
+import { loadMnist, locateMnist, MNIST_BASE_URL, MNIST_REMOTE } from './mnist.js';
 import { loadMoons, loadSpirals } from './synthetic.js';
 
 /** Options every loader accepts; a loader ignores the ones that do not apply to it. */
@@ -45,13 +45,8 @@ const DATASETS = new Map<string, DatasetEntry>([
     {
       load: ({ dir }) => loadMnist({ dir }),
       summary: 'handwritten digits, 60000/10000 images 28×28, 10 classes',
-      locate: ({ dir }) => {
-        try {
-          return dir ?? mnistDataDir();
-        } catch {
-          return undefined;
-        }
-      },
+      locate: ({ dir }) => locateMnist({ dir }).dir,
+      download: { baseUrl: MNIST_BASE_URL, files: MNIST_REMOTE },
     },
   ],
   [

@@ -2,16 +2,31 @@
  * The report's charts as Vega-Lite specs, rendered to SVG in Node (`renderer: 'none'`, no canvas,
  * no browser). Data rows are built in a fixed order, so the same results give the same SVG.
  */
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
+import type * as VegaLite from 'vega-lite';
+import { ConfigError } from '../errors.js';
 import { BASELINE } from './grid.js';
 import { meanCurve, type VariationStats } from './stats.js';
 
-type Spec = vegaLite.TopLevelSpec;
+type Spec = VegaLite.TopLevelSpec;
 
 const WIDTH = 420;
 const HEIGHT = 260;
 const label = (s: VariationStats) => (s.group === BASELINE ? BASELINE : `${s.group}/${s.variation}`);
+
+/**
+ * The report's charting stack, loaded on first use: `vega` and `vega-lite` are optional peer
+ * dependencies (~40 MB), needed by `scratchnet report` alone.
+ */
+async function chartingStack(): Promise<{ vega: typeof import('vega'); vegaLite: typeof import('vega-lite') }> {
+  try {
+    const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+    return { vega, vegaLite };
+  } catch (e) {
+    throw new ConfigError(
+      `report: the charting packages are not installed (${(e as Error).message.split('\n')[0]}); run: npm install vega@5 vega-lite@5`,
+    );
+  }
+}
 
 /** One colour per group, the same in every chart: baseline first, then groups sorted. */
 function groupColor(stats: VariationStats[]) {
@@ -21,6 +36,7 @@ function groupColor(stats: VariationStats[]) {
 
 /** Compiles a Vega-Lite spec and renders it to an SVG document. */
 export async function renderSvg(spec: Spec): Promise<string> {
+  const { vega, vegaLite } = await chartingStack();
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

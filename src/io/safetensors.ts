@@ -10,9 +10,6 @@
  * ```
  * Only F32 tensors are read and written. See docs/format.md for scratchnet's metadata keys.
  */
-import fs from 'node:fs';
-import { endianness } from 'node:os';
-import { basename, dirname, join } from 'node:path';
 import { ModelFileError, ShapeError } from '../errors.js';
 
 /** A named float32 tensor; `data.length === prod(shape)`, row-major. */
@@ -29,7 +26,7 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
-const LITTLE_ENDIAN = endianness() === 'LE';
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const F32_BYTES = 4;
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -171,62 +168,4 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     tensors.set(e.name, { shape: e.shape, data });
   }
   return { tensors, metadata };
-}
-
-/** Reads and decodes a safetensors file. @throws ModelFileError if missing, unreadable or corrupt */
-export function loadSafetensorsFile(path: string): SafetensorsContents {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read model file (${code ?? (e as Error).message})`);
-  }
-  return decodeSafetensors(bytes, path);
-}
-
-let tmpCounter = 0;
-
-/**
- * Writes a safetensors file atomically: encode, write a temp file in the same directory, fsync,
- * rename over `path`. Readers see the old file or the new one, never a half-written one; on
- * failure the temp file is removed and an existing `path` is left untouched.
- * @throws ModelFileError naming `path`
- */
-export function saveSafetensorsAtomic(path: string, tensors: NamedTensor[], metadata: Record<string, string> = {}): void {
-  const bytes = encodeSafetensors(tensors, metadata);
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${tmpCounter++}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(tmp, 'wx');
-    let written = 0;
-    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        /* already failing; the original error is the one to report */
-      }
-    }
-    fs.rmSync(tmp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(`${path}: could not save model file (${code ?? (e as Error).message}); any previous file is unchanged`);
-  }
-  // Persist the rename itself (best effort: directories cannot be opened on every platform).
-  try {
-    const dfd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    /* not supported here */
-  }
 }

@@ -1,4 +1,4 @@
-import { loadSafetensorsFile, saveSafetensorsAtomic, type NamedTensor } from '../io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
 import { ModelFileError, ScratchnetError } from '../errors.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Matrix } from '../core/matrix.js';
@@ -45,27 +45,38 @@ function layerBuffers(model: Sequential): LayerBuffer[] {
 }
 
 /**
- * Saves the weights as safetensors (float32, one tensor per parameter, named like `dense_1.weight`
+ * Encodes a model as safetensors bytes (float32, one tensor per parameter, named like `dense_1.weight`
  * with shape [in, out], then one per layer buffer such as `batch_norm_1.running_mean`) with the
- * architecture and the training config as JSON in `__metadata__`.
- * Written to a temporary file and renamed: an existing file is never left half-written.
+ * architecture and the training config as JSON in `__metadata__` — the bytes of a `.safetensors`
+ * model file (Node: `saveModel` writes them atomically; a browser can offer them as a download).
  */
-export function saveModel(path: string, model: Sequential, architecture: Architecture, training: Record<string, unknown> = {}): void {
+export function encodeModel(model: Sequential, architecture: Architecture, training: Record<string, unknown> = {}): Uint8Array {
   const tensors: NamedTensor[] = [...model.params(), ...layerBuffers(model)].map((p) => ({
     name: p.name,
     shape: fileShape(p.value),
     data: Float32Array.from(p.value.view()),
   }));
-  saveSafetensorsAtomic(path, tensors, {
+  return encodeSafetensors(tensors, {
     'scratchnet.format': FORMAT_VERSION,
     'scratchnet.architecture': JSON.stringify(architecture),
     'scratchnet.training': JSON.stringify(training),
   });
 }
 
-/** Loads a model saved by {@link saveModel}, built for `batchSize` rows per forward pass. */
-export function loadModel(path: string, { batchSize = 256, kernels }: { batchSize?: number; kernels?: Kernels } = {}): SavedModel {
-  const { tensors, metadata } = loadSafetensorsFile(path);
+export interface DecodeModelOptions {
+  /** Rows per forward pass the model is built for (default 256). */
+  batchSize?: number;
+  /** Kernels the model runs on (default: the current backend). */
+  kernels?: Kernels;
+}
+
+/**
+ * Decodes a model from the bytes of a model file ({@link encodeModel}); `path` names the source
+ * in error messages.
+ * @throws ModelFileError naming `path` if the bytes are not a valid scratchnet model
+ */
+export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels }: DecodeModelOptions = {}, path = 'model'): SavedModel {
+  const { tensors, metadata } = decodeSafetensors(bytes, path);
   if (metadata['scratchnet.format'] !== FORMAT_VERSION) {
     throw new ModelFileError(`${path}: not a scratchnet model (metadata 'scratchnet.format' is ${JSON.stringify(metadata['scratchnet.format'])}, expected "${FORMAT_VERSION}")`);
   }

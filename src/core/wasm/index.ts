@@ -1,14 +1,19 @@
 import { ConfigError } from '../../errors.js';
-import { ThreadPool, threadCount } from '../threads.js';
+import { checkThreads, ThreadPool } from '../threads.js';
 import { WasmHeap } from './heap.js';
 import { WasmKernels } from './kernels-wasm.js';
-import { compileKernels } from './loader.js';
 import type { WasmExports } from './ops.js';
+import type { WasmPlatform } from './platform.js';
 
 export { WasmKernels } from './kernels-wasm.js';
+export type { CompiledKernels, PoolWorker, WasmPlatform, WorkerInit } from './platform.js';
 
 export interface WasmKernelsOptions {
-  /** Threads for big kernels, the caller's included (default: env `SCRATCHNET_THREADS`, else all cores). */
+  /**
+   * Threads for big kernels, the caller's included (default: the platform's — all cores, or in Node
+   * env `SCRATCHNET_THREADS`). Asking for more than one where threads cannot run (a page that is
+   * not cross-origin isolated) is an error; the default then falls back to one thread with a note.
+   */
   threads?: number;
   /** Use the relaxed-SIMD build (fused multiply-add) where the runtime allows it (default true). */
   relaxed?: boolean;
@@ -20,15 +25,20 @@ export interface WasmKernelsOptions {
 
 /**
  * Compiles and instantiates the WebAssembly kernels over a new shared memory and starts their worker
- * pool. Resolves to null when the runtime lacks WebAssembly SIMD or shared memory, or the build
- * output (build/*.wasm, written by `npm run build`) is missing. Worker threads are unref'd (they
- * do not keep the process alive); `dispose()` stops them.
+ * pool on `platform`. Throws an Error saying why when the runtime lacks WebAssembly SIMD or shared
+ * memory or the build output is missing, and a ConfigError for a thread count it cannot honour.
  */
-export async function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<WasmKernels | null> {
+export async function createWasmKernels(platform: WasmPlatform, opts: WasmKernelsOptions = {}): Promise<WasmKernels> {
   const { relaxed = true, initialPages = 256, maximumPages = 65536 } = opts;
-  const threads = threadCount(opts.threads);
-  const compiled = await compileKernels(relaxed);
-  if (!compiled) return null;
+  let threads = opts.threads === undefined ? checkThreads(platform.defaultThreads(), 'threads') : checkThreads(opts.threads);
+  const why = threads > 1 ? platform.threadsUnavailable() : null;
+  if (why !== null) {
+    if (opts.threads !== undefined) throw new ConfigError(`threads: ${threads} threads were asked for, but ${why}`);
+    platform.note(`scratchnet: WebAssembly kernels on one thread (${why})`);
+    threads = 1;
+  }
+  if (typeof WebAssembly !== 'object') throw new Error('this runtime has no WebAssembly');
+  const compiled = await platform.compile(relaxed);
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
   const instance = await WebAssembly.instantiate(compiled.module, { env: { memory } });
   const ex = instance.exports as unknown as WasmExports;
@@ -36,27 +46,14 @@ export async function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<
   let pool: ThreadPool | null = null;
   if (threads > 1) {
     try {
-      pool = await ThreadPool.create(compiled.module, memory, threads);
+      pool = await ThreadPool.create(platform, compiled.module, memory, threads);
     } catch (e) {
-      process.emitWarning(`scratchnet: wasm worker threads failed to start, using one thread (${String(e)})`);
+      if (opts.threads !== undefined) throw new ConfigError(`threads: ${threads} threads were asked for, but the workers failed to start (${String(e)})`);
+      platform.note(`scratchnet: WebAssembly worker threads failed to start, using one thread (${String(e)})`);
     }
   }
   const size = pool ? pool.size : 1;
   const work: number[] = [];
   for (let t = 0; t < size; t++) work.push(heap.allocBytes(ex.gemmWorkBytes()));
   return new WasmKernels(ex, heap, pool, work, compiled.relaxed);
-}
-
-let shared: Promise<WasmKernels | null> | null = null;
-
-/**
- * The process-wide WebAssembly backend (created once, with default options); null if unavailable.
- * A bad `SCRATCHNET_THREADS` is reported as a ConfigError rather than hidden.
- */
-export function loadWasmKernels(): Promise<WasmKernels | null> {
-  shared ??= createWasmKernels().catch((e: unknown) => {
-    if (e instanceof ConfigError) throw e;
-    return null;
-  });
-  return shared;
 }
