@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { ablateCommand } from './ablate.js';
@@ -11,6 +12,11 @@ import { trainCommand } from './train.js';
 /** Extra commands (data, ablate, report, bench, ...) register here. */
 export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand];
 
+/** The `version` of the package.json two folders up (from src/cli and dist/cli alike). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /**
  * Runs the `scratchnet` CLI. User mistakes (typed ScratchnetErrors, bad flags) print one line and
  * exit non-zero without a stack trace; anything else is a bug and keeps its stack.
@@ -18,6 +24,7 @@ export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predi
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = new Command('scratchnet')
     .description('fully-connected neural networks from scratch: train, evaluate, predict, study')
+    .version(packageVersion(), '-V, --version', 'print the version of scratchnet')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const make of COMMANDS) program.addCommand(make().exitOverride());

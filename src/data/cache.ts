@@ -22,7 +22,7 @@ export interface SearchPlace {
 }
 
 /** The user cache directory of dataset `name`: `$XDG_CACHE_HOME/scratchnet/NAME` or `~/.cache/scratchnet/NAME`. */
-export function cacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
+export function cacheDir(name: string, env: Record<string, string | undefined> = process.env): string {
   const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.trim() !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
   return join(base, 'scratchnet', name);
 }
@@ -33,7 +33,7 @@ export const SYSTEM_DATASETS_DIR = '/usr/share/datasets';
 /** The directories searched for dataset `name`, in lookup order (see the module comment). */
 export function searchPlaces(
   name: string,
-  { dir, env = process.env, systemDir = SYSTEM_DATASETS_DIR }: { dir?: string; env?: NodeJS.ProcessEnv; systemDir?: string } = {},
+  { dir, env = process.env, systemDir = SYSTEM_DATASETS_DIR }: { dir?: string; env?: Record<string, string | undefined>; systemDir?: string } = {},
 ): SearchPlace[] {
   const places: SearchPlace[] = [];
   if (dir) places.push({ dir, origin: '--data-dir' }, { dir: join(dir, name), origin: '--data-dir' });

@@ -79,7 +79,7 @@ export interface FashionMnistOptions {
   /** Explicit directory (`--data-dir`), searched first: the files in `dir` or in `dir/fashion-mnist`. */
   dir?: string;
   /** Environment for `SCRATCHNET_DATA` / `XDG_CACHE_HOME` (tests pass their own). */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** The system dataset root, default `/usr/share/datasets` (tests pass an empty one). */
   systemDir?: string;
 }

