@@ -2,6 +2,8 @@
 // WebAssembly kernels on 1 and 2 threads, and the weights equal Node's bit for bit. Without
 // isolation the kernels fall back to one thread (and still give the same bits).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as sn from '../../dist/node.js';
@@ -80,6 +82,33 @@ describe('browser core in Chromium', { timeout: 180_000 }, () => {
     assert.equal(result.results![0].threads, 1);
     assert.equal(result.results![0].hash, nodeRuns[0].hash);
     assert.equal(console.filter((l) => /not cross-origin isolated/.test(l)).length, 1, console.join('\n'));
+  });
+
+  it("runs the README's browser quick start as a module worker", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /<!-- example:browser[^>]*-->\s*```js\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, 'README has the marked browser quick start');
+    const code = block[1].replace("from 'scratchnet'", `from '${isolatedServer.url}/dist/browser.js'`);
+    const page = await browser.context.newPage();
+    await page.goto(`${isolatedServer.url}/test/e2e/pages/core.html?threads=`);
+    const out = (await page.evaluate(
+      (src) =>
+        new Promise<unknown>((resolve) => {
+          const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
+          const epochs: unknown[] = [];
+          w.onmessage = (e) => {
+            if (e.data.type === 'done') resolve({ epochs: epochs.length, accuracy: e.data.accuracy, fileBytes: e.data.file.size });
+            else epochs.push(e.data);
+          };
+          w.onerror = (e) => resolve({ error: e.message });
+        }),
+      code,
+    )) as { epochs: number; accuracy: number; fileBytes: number; error?: string };
+    await page.close();
+    assert.equal(out.error, undefined);
+    assert.equal(out.epochs, 200);
+    assert.ok(out.accuracy > 0.9, `spirals test accuracy ${out.accuracy}`);
+    assert.ok(out.fileBytes > 4 * (2 * 64 + 64 * 64 + 64), `model file of ${out.fileBytes} bytes`);
   });
 
   it('asking for 2 threads where they cannot run is an error that says why', async () => {
