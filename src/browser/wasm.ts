@@ -8,13 +8,19 @@ import { createWasmKernels as create, type WasmKernelsOptions } from '../core/wa
 import type { WasmKernels } from '../core/wasm/kernels-wasm.js';
 import type { CompiledKernels, PoolWorker, WasmPlatform, WorkerInit } from '../core/wasm/platform.js';
 
-/** Where the two builds are; override with {@link setWasmUrls} when a bundler or server moves them. */
+/**
+ * Where the two builds and the pool worker's module are. Vite (and anything that resolves
+ * `new URL('…', import.meta.url)`) serves them from the package; elsewhere copy
+ * `build/*.wasm` and `dist/browser/threads-worker.js` (with the `dist/` files it imports) and
+ * point here with {@link setWasmUrls}.
+ */
 const urls = {
   relaxed: new URL('../../build/scratchnet-relaxed.wasm', import.meta.url).href,
   simd: new URL('../../build/scratchnet-simd.wasm', import.meta.url).href,
+  worker: '',
 };
 
-/** Tells the backend where the `.wasm` files are served, if not beside the package. */
+/** Tells the backend where the `.wasm` files and the pool worker's module are served, if not beside the package. */
 export function setWasmUrls(u: Partial<typeof urls>): void {
   Object.assign(urls, u);
 }
@@ -26,7 +32,7 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
 }
 
 async function compile(preferRelaxed: boolean): Promise<CompiledKernels> {
-  const variants: Array<keyof typeof urls> = preferRelaxed ? ['relaxed', 'simd'] : ['simd'];
+  const variants: Array<'relaxed' | 'simd'> = preferRelaxed ? ['relaxed', 'simd'] : ['simd'];
   const errors: string[] = [];
   for (const v of variants) {
     try {
@@ -47,7 +53,8 @@ async function compile(preferRelaxed: boolean): Promise<CompiledKernels> {
 const onMainThread = typeof (globalThis as { document?: unknown }).document !== 'undefined';
 
 function startWorker(init: WorkerInit): Promise<PoolWorker> {
-  const w = new Worker(new URL('./threads-worker.js', import.meta.url), { type: 'module', name: `scratchnet-${init.index}` });
+  const name = `scratchnet-${init.index}`;
+  const w = urls.worker ? new Worker(urls.worker, { type: 'module', name }) : new Worker(new URL('./threads-worker.js', import.meta.url), { type: 'module', name });
   return new Promise((resolve, reject) => {
     w.onmessage = () => {
       w.onmessage = null;
