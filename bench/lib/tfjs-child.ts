@@ -6,7 +6,7 @@
  * Prints one BENCH_RESULT line, or BENCH_SKIP + reason when the backend does not load.
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { loadMnist } from '../../src/data/mnist.js';
 import { emitResult, log, skip, parseChildArgs, seconds, stats, stringFlag, WORKLOAD, type ChildResult } from './common.js';
 
@@ -39,7 +39,7 @@ async function loadTf(backend: string): Promise<{ tf: Tf; info: Record<string, u
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     Object.assign(info, {
-      wasmDir: dist,
+      wasmDir: relative(process.cwd(), dist), // relative: the results name no path of this machine
       simd,
       multithread,
       threads: wasm.getThreadsCount(),
