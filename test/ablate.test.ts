@@ -10,6 +10,7 @@ import { expandGrid, parseShard, selectShard } from '../src/experiments/grid.js'
 import { readResults, repairResultsTail, type ResultLine } from '../src/experiments/results.js';
 import { runStudy } from '../src/experiments/runner.js';
 import { validateSpec } from '../src/experiments/spec.js';
+import { registerDataset } from '../src/data/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-ablate-'));
 const backend = process.env.SCRATCHNET_BACKEND ?? 'js';
@@ -246,3 +247,37 @@ describe('scratchnet ablate (CLI)', () => {
   });
 });
 
+describe('ablate checks before it runs', () => {
+  const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+  it('a file-backed dataset missing on this machine stops the study at once, listing it and how to get it', async () => {
+    registerDataset('absent-test', {
+      summary: 'a file-backed set that is not here',
+      load: async () => {
+        throw new Error('must not be loaded');
+      },
+      locate: () => undefined,
+      download: { baseUrl: 'http://127.0.0.1:9/', files: [] },
+      otherWay: 'copy it by hand',
+    });
+    const spec = validateSpec({ ...SPEC, datasets: ['blobs-test', 'absent-test'], targetValAccuracy: {} }, 'two.json');
+    const out = join(dir, 'absent', 'results.jsonl');
+    const t0 = performance.now();
+    for (const dryRun of [false, true]) {
+      await assert.rejects(runStudy({ spec, specFile: 'two.json', out, dryRun, log: quiet }), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /two\.json: 1 dataset\(s\) of this study are missing on this machine; nothing was run/);
+        assert.match(e.message, /absent-test: not found; get it with: scratchnet data download absent-test, or: copy it by hand/);
+        return true;
+      });
+    }
+    assert.ok(!existsSync(out), 'nothing written');
+    assert.ok(performance.now() - t0 < 5000);
+  });
+
+  it('a results path that cannot be created stops the study before the first run', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const spec = validateSpec(SPEC, 'tiny.json');
+    await assert.rejects(runStudy({ spec, specFile: 'tiny.json', out: join(file, 'sub', 'results.jsonl'), log: quiet }), /the results file cannot be created: .*a-file is not a folder; nothing was run/);
+  });
+});

@@ -190,4 +190,24 @@ describe('report', () => {
     assert.match(r.stderr, /skipped a line/);
     assert.match(readFileSync(cliOut, 'utf8'), /## ds-a \(study `unit`\)/);
   });
+
+  it('regenerating removes its own stale files (recorded in manifest.json) and nothing else', async () => {
+    const outDir = join(dir, 'regen');
+    const regenOut = join(outDir, 'report.md');
+    await generateReport({ inputs: [results, shard2], out: regenOut, date });
+    const assets = join(outDir, 'report');
+    const manifest = JSON.parse(readFileSync(join(assets, 'manifest.json'), 'utf8')) as { files: string[] };
+    assert.ok(manifest.files.includes('unit-ds-a-effects.svg') && manifest.files.includes('unit-report-img-misclassified.png'));
+    writeFileSync(join(assets, 'mine.txt'), 'a file the user put here');
+    // the next report has one dataset less: its charts and gallery must go, the user's file stays
+    const onlyA = join(dir, 'only-a.jsonl');
+    writeFileSync(onlyA, lines.filter((l) => l.dataset === 'ds-a').map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const { warnings } = await generateReport({ inputs: [onlyA], out: regenOut, date });
+    const left = readdirSync(assets).sort();
+    assert.ok(left.includes('mine.txt'));
+    assert.deepEqual(left.filter((f) => f.includes('report-img')), []);
+    assert.ok(left.includes('unit-ds-a-effects.svg'));
+    assert.ok(warnings.some((w) => /removed \d+ files of the previous report/.test(w)), warnings.join('\n'));
+    for (const f of left.filter((f) => f !== 'mine.txt' && f !== 'manifest.json')) assert.ok(readFileSync(regenOut, 'utf8').includes(`report/${f}`), `${f} is referenced`);
+  });
 });

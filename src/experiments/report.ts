@@ -4,6 +4,7 @@
  * images. The same input gives the same files, except the line with the date.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readManifest, updateManifest } from './manifest.js';
 import { basename, dirname, extname, join } from 'node:path';
 import { DataError } from '../errors.js';
 import { confusionSpec, effectsSpec, learningCurvesSpec, renderSvg, timeAccuracySpec } from './charts.js';
@@ -62,6 +63,7 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
   const assetDir = join(dirname(out), basename(out, extname(out)));
   const assetLink = basename(assetDir);
   mkdirSync(assetDir, { recursive: true });
+  const previous = readManifest(assetDir);
   const files: string[] = [];
   const writeAsset = (name: string, content: string) => {
     writeFileSync(join(assetDir, name), content);
@@ -104,6 +106,8 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
   const markdown = md.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
   mkdirSync(dirname(out) || '.', { recursive: true });
   writeFileSync(out, markdown);
+  const removed = updateManifest(assetDir, previous, files.map((f) => basename(f)));
+  if (removed.length) warnings.push(`removed ${removed.length} files of the previous report that it no longer uses: ${removed.join(', ')}`);
   files.push(out);
   return { markdown, files, warnings };
 }

@@ -3,6 +3,8 @@
  * results.jsonl. Resumable: runs whose id is already in the file are skipped, so a killed study
  * rerun with the same command finishes with no run lost or duplicated.
  */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { kernels as currentKernels } from '../core/backend.js';
 import type { Kernels } from '../core/kernels.js';
 import { subset, type DatasetSplit } from '../data/dataset.js';
@@ -82,6 +84,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudySummary> {
   const grid = expandGrid(spec, opts.filter);
   const planned = selectShard(grid, opts.shard);
   checkPlan(planned, specFile);
+  checkDatasetsPresent(planned, specFile, dataDir);
+  if (!dryRun) checkWritable(out);
 
   const repaired = dryRun ? null : repairResultsTail(out);
   if (repaired) log.write(`ablate: ${repaired}\n`);
@@ -159,6 +163,37 @@ function checkPlan(planned: PlannedRun[], specFile: string): void {
       if (e instanceof ScratchnetError) throw new ConfigError(`${specFile}: run ${describe(r)}: ${e.message}`);
       throw e;
     }
+  }
+}
+
+/**
+ * Fails before any training when a file-backed dataset of the plan is not on this machine, listing
+ * every missing one and how to get it (a study must not die at its 46th run).
+ */
+function checkDatasetsPresent(planned: PlannedRun[], specFile: string, dataDir: string | undefined): void {
+  const missing: string[] = [];
+  for (const d of new Set(planned.map((r) => r.dataset))) {
+    const entry = datasetEntry(d)!;
+    if (!entry.locate || entry.locate({ dir: dataDir }) !== undefined) continue;
+    const ways = [entry.download ? `scratchnet data download ${d}` : '', entry.otherWay ?? ''].filter(Boolean);
+    missing.push(`  ${d}: not found${ways.length ? `; get it with: ${ways.join(', or: ')}` : ''}${dataDir ? '' : ' (or pass --data-dir DIR)'}`);
+  }
+  if (missing.length) {
+    throw new ConfigError([`${specFile}: ${missing.length} dataset(s) of this study are missing on this machine; nothing was run:`, ...missing].join('\n'));
+  }
+}
+
+/** Fails before any training when the results file cannot be written (its folder is created if missing). */
+function checkWritable(out: string): void {
+  let dir = dirname(resolve(out));
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!existsSync(out) && !statSync(dir).isDirectory()) {
+    throw new ConfigError(`${out}: the results file cannot be created: ${dir} is not a folder; nothing was run`);
+  }
+  try {
+    accessSync(existsSync(out) ? out : dir, constants.W_OK);
+  } catch {
+    throw new ConfigError(`${out}: the results file cannot be written (no write permission on ${existsSync(out) ? out : dir}); nothing was run`);
   }
 }
 
