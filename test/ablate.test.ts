@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -208,31 +208,14 @@ describe('scratchnet ablate (CLI)', () => {
   });
 
   it('killed midway and rerun: every run id exactly once; a torn line is repaired', async () => {
-    // Longer runs than the other tests', so the kill lands well before the last one.
-    const spec = { ...SPEC, baseline: { ...SPEC.baseline, epochs: 40 } };
+    const spec = SPEC;
     const file = writeSpec('kill', spec);
     const out = join(dir, 'kill', 'results.jsonl');
-    const child = spawn(process.execPath, cliArgs('ablate', '--spec', file, '--out', out), { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    // SIGKILL as soon as the first result line is on disk.
-    await new Promise<void>((done, fail) => {
-      const timer = setInterval(() => {
-        if (existsSync(out) && readFileSync(out, 'utf8').includes('\n')) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-          done();
-        }
-      }, 5);
-      child.on('exit', () => {
-        clearInterval(timer);
-        fail(new Error(`ablate exited before writing a result:\n${stderr}`));
-      });
-    });
-    await exited;
+    // The runner SIGKILLs itself right after its third result line (a deterministic kill point).
+    const killed = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--out', out), { encoding: 'utf8', env: { ...env, SCRATCHNET_TEST_KILL_AFTER_RESULTS: '3' } });
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
     const partial = ids(out);
-    assert.ok(partial.length >= 1 && partial.length < 8, `killed after ${partial.length} of 8 runs`);
+    assert.equal(partial.length, 3, 'killed after 3 of 8 runs');
     appendFileSync(out, '{"schema":1,"id":"torn","confusion":[[1,'); // a write cut short
     const r = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--out', out), { encoding: 'utf8', env });
     assert.equal(r.status, 0, r.stderr);
