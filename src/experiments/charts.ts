@@ -55,7 +55,7 @@ export function learningCurvesSpec(stats: VariationStats[], group: string, title
   // The baseline is named by its value of the component (e.g. `adam (baseline)`) where the config has it.
   const baseName = (s: VariationStats) => {
     const v = (s.runs[0].config as unknown as Record<string, unknown>)[group];
-    return `${typeof v === 'string' ? v : BASELINE} (baseline)`;
+    return typeof v === 'string' ? `${v} (baseline)` : BASELINE;
   };
   const values = chosen.flatMap((s) =>
     meanCurve(s.runs, (e) => (hasVal ? e.valAccuracy : e.accuracy)).map((p) => ({ variation: s.group === BASELINE ? baseName(s) : s.variation, epoch: p.epoch, accuracy: p.value * 100 })),
@@ -72,7 +72,7 @@ export function learningCurvesSpec(stats: VariationStats[], group: string, title
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { values: epochTicks(lastEpoch), format: 'd' } },
       y: { field: 'accuracy', type: 'quantitative', title: `${hasVal ? 'validation' : 'training'} accuracy % (mean over seeds)`, scale: { zero: false } },
-      color: { field: 'variation', type: 'nominal', title: group, sort: null },
+      color: { field: 'variation', type: 'nominal', title: group, sort: null, legend: { labelLimit: 320 } },
     },
   };
 }
@@ -85,24 +85,40 @@ function epochTicks(last: number): number[] {
   return ticks;
 }
 
-/** Test accuracy against training seconds: one point per run, the variation's name at its mean. */
+/** Variations labelled in the time-accuracy chart besides the baseline: the most accurate few (the rest are in the tables). */
+const LABELLED = 3;
+
+/**
+ * Test accuracy against training seconds: one point per variation at its means over seeds, with a
+ * ±1 std bar of accuracy; the baseline and the {@link LABELLED} most accurate variations are named,
+ * alternately above and below their point so that neighbours' names do not overlap.
+ */
 export function timeAccuracySpec(stats: VariationStats[], title: string): Spec {
-  const runs = stats.flatMap((s) =>
-    s.runs.filter((r) => typeof r.testAccuracy === 'number').map((r) => ({ run: label(s), group: s.group, seconds: r.trainSeconds, accuracy: r.testAccuracy! * 100 })),
-  );
-  const means = stats
-    .filter((s) => Number.isFinite(s.testAccMean))
-    .map((s) => ({ run: label(s), group: s.group, seconds: s.trainSecondsMean, accuracy: s.testAccMean * 100, name: s.variation }));
-  const x = { field: 'seconds', type: 'quantitative' as const, title: 'training seconds', scale: { zero: false } };
-  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy %', scale: { zero: false } };
+  const finite = stats.filter((s) => Number.isFinite(s.testAccMean));
+  const best = [...finite].filter((s) => s.group !== BASELINE).sort((a, b) => b.testAccMean - a.testAccMean).slice(0, LABELLED);
+  const named = new Set([...finite.filter((s) => s.group === BASELINE), ...best]);
+  const values = finite.map((s) => {
+    const sd = Number.isFinite(s.testAccStd) ? s.testAccStd * 100 : 0;
+    return { run: label(s), group: s.group, seconds: s.trainSecondsMean, accuracy: s.testAccMean * 100, lo: s.testAccMean * 100 - sd, hi: s.testAccMean * 100 + sd, name: named.has(s) ? s.variation : '' };
+  });
+  const labels = values.filter((v) => v.name !== '').sort((a, b) => a.seconds - b.seconds);
+  const x = { field: 'seconds', type: 'quantitative' as const, title: 'training seconds (mean over seeds)', scale: { zero: false } };
+  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy % (mean ± std over seeds)', scale: { zero: false } };
+  const text = (rows: typeof labels, dy: number) => ({
+    data: { values: rows },
+    mark: { type: 'text' as const, align: 'center' as const, dy, fontSize: 10 },
+    encoding: { x, y, text: { field: 'name' } },
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
     width: WIDTH,
     height: HEIGHT,
     layer: [
-      { data: { values: runs }, mark: { type: 'point', filled: true, opacity: 0.6 }, encoding: { x, y, color: groupColor(stats) } },
-      { data: { values: means }, mark: { type: 'text', align: 'left', dx: 5, fontSize: 9 }, encoding: { x, y, text: { field: 'name' } } },
+      { data: { values }, mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: groupColor(stats) } },
+      { data: { values }, mark: { type: 'point', filled: true, size: 60, opacity: 0.9 }, encoding: { x, y, color: groupColor(stats), tooltip: [{ field: 'run' }, { field: 'accuracy' }, { field: 'seconds' }] } },
+      text(labels.filter((_, i) => i % 2 === 0), -10),
+      text(labels.filter((_, i) => i % 2 === 1), 14),
     ],
   };
 }
