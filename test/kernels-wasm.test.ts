@@ -9,6 +9,7 @@ import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { createWasmKernels, type WasmKernels } from '../src/core/wasm/index.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
+import { ACTIVATIONS } from '../src/nn/layers/index.js';
 import { mlp } from '../src/nn/mlp.js';
 import { Adam } from '../src/nn/optimizers/index.js';
 import { evaluate, fit } from '../src/nn/train.js';
@@ -346,7 +347,7 @@ describe('wasm allocator', { skip }, () => {
   });
 });
 
-const KINDS: ActivationKind[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu'];
+const KINDS: readonly ActivationKind[] = ACTIVATIONS;
 
 describe('wasm element-wise and row kernels vs reference', { skip }, () => {
   for (const owned of [true, false]) {

@@ -24,7 +24,7 @@ const LOSS_SQUARED = 2;
 
 /** Activation codes of assembly/elementwise.ts. */
 const KIND: Record<ActivationKind, number> = {
-  linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6,
+  linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6, gelu_tanh: 7,
 };
 const NO_OPTS: GemmOptions = Object.freeze({});
 
