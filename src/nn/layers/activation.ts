@@ -102,8 +102,11 @@ function withApproximate(kind: ActivationKind, approximate: unknown, where: stri
     throw new ConfigError(`${where}: approximate must be 'none' or 'tanh', found ${JSON.stringify(approximate)}`);
   }
   if (kind === 'gelu') return approximate === 'tanh' ? 'gelu_tanh' : 'gelu';
-  if (kind === 'gelu_tanh' && approximate === 'tanh') return kind;
-  throw new ConfigError(`${where}: approximate: '${approximate}' does not apply to activation '${kind}' (only to gelu)`);
+  if (kind === 'gelu_tanh') {
+    if (approximate === 'tanh') return kind;
+    throw new ConfigError(`${where}: approximate: 'none' contradicts activation 'gelu_tanh' (use kind 'gelu' for the exact GELU)`);
+  }
+  throw new ConfigError(`${where}: approximate applies only to gelu, found it with activation '${kind}'`);
 }
 
 /**
