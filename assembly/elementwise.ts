@@ -1,12 +1,21 @@
 // Element-wise kernels over n floats: activations forward/backward, mul, axpy, Σx², column sums.
-// Cheap ones are f32x4 with a scalar tail; transcendental ones are scalar f32 (Mathf).
+// Cheap ones are f32x4 with a scalar tail; transcendental ones are scalar f32 (Mathf), except the
+// exact GELU, evaluated in f64 (erfc has no f32 routine here) and rounded once.
+import { erfc64 } from './erf';
 
 const GELU_C: f32 = 0.7978845608028654; // √(2/π)
 const GELU_K: f32 = 0.044715;
 const GELU_3K: f32 = 3 * 0.044715;
+const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
 
-// Activation codes, matching src/core/wasm/codes.ts.
-const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, LEAKY = 4, ELU = 5, GELU = 6;
+// Activation codes, matching KIND in src/core/wasm/kernels-wasm.ts.
+const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, LEAKY = 4, ELU = 5, GELU = 6, GELU_TANH = 7;
+
+/** Φ(x) = ½·erfc(−x/√2), the standard normal CDF. */
+// @ts-ignore: decorator
+@inline function normalCdf(x: f64): f64 {
+  return 0.5 * erfc64(-x * Math.SQRT1_2);
+}
 
 // @ts-ignore: decorator
 @inline export function sigmoidf(z: f32): f32 {
@@ -42,6 +51,7 @@ export function activation(kind: i32, x: usize, y: usize, n: i32, alpha: f32): v
       if (kind == SIGMOID) r = sigmoidf(v);
       else if (kind == TANH) r = Mathf.tanh(v);
       else if (kind == ELU) r = v > 0 ? v : alpha * Mathf.expm1(v);
+      else if (kind == GELU) r = <f32>(<f64>v * normalCdf(v));
       else r = <f32>0.5 * v * (<f32>1 + Mathf.tanh(GELU_C * (v + GELU_K * v * v * v)));
       store<f32>(y + <usize>i * 4, r);
     }
@@ -59,6 +69,16 @@ export function activationBackward(kind: i32, x: usize, y: usize, dy: usize, dx:
     return;
   }
   if (kind == GELU) {
+    // Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i * 4;
+      const v = <f64>load<f32>(x + o);
+      const d = normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      store<f32>(dx + o, <f32>(<f64>load<f32>(dy + o) * d));
+    }
+    return;
+  }
+  if (kind == GELU_TANH) {
     for (let i = 0; i < n; i++) {
       const o = <usize>i * 4;
       const v = load<f32>(x + o);

@@ -1,13 +1,16 @@
 // Fused optimizer updates over n parameters, f32x4 with a scalar tail; the rules of torch.optim
-// (see src/core/kernels-js.ts for the readable versions).
+// (see src/core/optim-js.ts for the readable versions). Derived constants (1 − τ, 1 − α, 1 − β,
+// bias corrections) are computed by the caller in float64 from the exact hyperparameters, as torch
+// computes them in Python, and arrive rounded once to f32: `1 − β₂` taken here from an f32 β₂
+// would be off by 1.3e-5 relative (β₂ = 0.999), and so would every v.
 
-/** SGD with momentum/Nesterov. buf: momentum buffer (untouched if momentum = 0). */
+/** SGD with momentum/Nesterov; damp = 1 − dampening. buf: momentum buffer (untouched if momentum = 0). */
 export function sgdStep(
   p: usize, g: usize, buf: usize, n: i32,
-  lr: f32, momentum: f32, dampening: f32, nesterov: bool, weightDecay: f32, firstStep: bool,
+  lr: f32, momentum: f32, damp: f32, nesterov: bool, weightDecay: f32, firstStep: bool,
 ): void {
   const vlr = f32x4.splat(lr), vm = f32x4.splat(momentum), vwd = f32x4.splat(weightDecay);
-  const vdamp = f32x4.splat(1 - dampening);
+  const vdamp = f32x4.splat(damp);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = <usize>i * 4;
@@ -20,7 +23,6 @@ export function sgdStep(
     }
     v128.store(p + o, f32x4.sub(pv, f32x4.mul(vlr, d)));
   }
-  const damp: f32 = 1 - dampening;
   for (let i = n4; i < n; i++) {
     const o = <usize>i * 4;
     const pv = load<f32>(p + o);
@@ -56,12 +58,11 @@ export function adagradStep(p: usize, g: usize, sum: usize, n: i32, clr: f32, ep
   }
 }
 
-/** RMSprop; sq: square average, buf: momentum buffer, gAvg: mean gradient (centered). */
+/** RMSprop; beta = 1 − alpha. sq: square average, buf: momentum buffer, gAvg: mean gradient (centered). */
 export function rmspropStep(
   p: usize, g: usize, sq: usize, buf: usize, gAvg: usize, n: i32,
-  lr: f32, alpha: f32, eps: f32, weightDecay: f32, momentum: f32, centered: bool,
+  lr: f32, alpha: f32, beta: f32, eps: f32, weightDecay: f32, momentum: f32, centered: bool,
 ): void {
-  const beta: f32 = 1 - alpha;
   for (let i = 0; i < n; i++) {
     const o = <usize>i * 4;
     const pv = load<f32>(p + o);
@@ -87,17 +88,18 @@ export function rmspropStep(
 }
 
 /**
- * Adam/AdamW: stepSize = lr / (1 - β1^t), bc2Sqrt = √(1 - β2^t), decay = 1 - lr·wd (decoupled)
- * are computed by the caller.
+ * Adam/AdamW. From the caller: c1 = 1 − β₁, c2 = 1 − β₂, decay = 1 − lr·wd (decoupled),
+ * step2 = lr/(1 − β₁ᵗ)·√(1 − β₂ᵗ), eps2 = ε·√(1 − β₂ᵗ):
+ * γ/(1−β₁ᵗ)·m / (√v/√(1−β₂ᵗ) + ε) with numerator and denominator times √(1−β₂ᵗ), one division.
  */
 export function adamStep(
   p: usize, g: usize, m: usize, v: usize, n: i32,
-  beta1: f32, beta2: f32, eps: f32, weightDecay: f32, decoupled: bool, decay: f32, stepSize: f32, bc2Sqrt: f32,
+  beta1: f32, beta2: f32, c1: f32, c2: f32, weightDecay: f32, decoupled: bool, decay: f32, step2: f32, eps2: f32,
 ): void {
   const vb1 = f32x4.splat(beta1), vb2 = f32x4.splat(beta2);
-  const vc1 = f32x4.splat(1 - beta1), vc2 = f32x4.splat(1 - beta2);
-  const veps = f32x4.splat(eps), vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(decay);
-  const vstep2 = f32x4.splat(stepSize * bc2Sqrt), veps2 = f32x4.splat(eps * bc2Sqrt);
+  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
+  const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(decay);
+  const vstep2 = f32x4.splat(step2), veps2 = f32x4.splat(eps2);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = <usize>i * 4;
@@ -109,11 +111,9 @@ export function adamStep(
     const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vc2, d), d));
     v128.store(m + o, mv);
     v128.store(v + o, vv);
-    // γ/(1−β₁ᵗ)·m / (√v/√(1−β₂ᵗ) + ε), with numerator and denominator times √(1−β₂ᵗ): one division
     const den = f32x4.add(f32x4.sqrt(vv), veps2);
     v128.store(p + o, f32x4.sub(pv, f32x4.div(f32x4.mul(vstep2, mv), den)));
   }
-  const c1: f32 = 1 - beta1, c2: f32 = 1 - beta2;
   for (let i = n4; i < n; i++) {
     const o = <usize>i * 4;
     let pv = load<f32>(p + o);
@@ -124,6 +124,6 @@ export function adamStep(
     const vv = beta2 * load<f32>(v + o) + c2 * d * d;
     store<f32>(m + o, mv);
     store<f32>(v + o, vv);
-    store<f32>(p + o, pv - (stepSize * bc2Sqrt * mv) / (Mathf.sqrt(vv) + eps * bc2Sqrt));
+    store<f32>(p + o, pv - (step2 * mv) / (Mathf.sqrt(vv) + eps2));
   }
 }

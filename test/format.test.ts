@@ -25,12 +25,13 @@ describe("docs/format.md's Python reader", { skip }, () => {
   for (const [name, flags] of [
     ['iris, batch norm, dropout, elu', ['--dataset', 'iris', '--layers', '16,8', '--activation', 'elu', '--batch-norm', '--dropout', '0.1']],
     ['moons, sigmoid output, gelu', ['--dataset', 'moons', '--layers', '12', '--activation', 'gelu']],
+    ['spirals, gelu_tanh', ['--dataset', 'spirals', '--layers', '10', '--activation', 'gelu_tanh']],
   ] as const) {
     it(`reproduces scratchnet predict on a CLI-trained model (${name})`, () => {
       assert.ok(snippet, 'docs/format.md has the marked snippet');
       const model = join(dir, `${flags[1]}.safetensors`);
       cli('train', ...flags, '--epochs', '3', '--seed', '3', '--save', model);
-      const width = flags[1] === 'iris' ? 4 : 2;
+      const width = flags[1] === 'iris' ? 4 : 2; // moons and spirals are 2-D
       const rows = Array.from({ length: 5 }, (_, i) => Array.from({ length: width }, (_, j) => Math.sin(3 * i + j) * (j + 1.5)));
       const input = join(dir, `${flags[1]}-rows.json`);
       writeFileSync(input, JSON.stringify(rows));

@@ -10,6 +10,7 @@ import { Rng } from '../src/core/random.js';
 import type { WasmKernels } from '../src/core/wasm/index.js';
 import { createWasmKernels } from '../src/node/wasm.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
+import { ACTIVATIONS } from '../src/nn/layers/index.js';
 import { mlp } from '../src/nn/mlp.js';
 import { Adam } from '../src/nn/optimizers/index.js';
 import { evaluate, fit } from '../src/nn/train.js';
@@ -347,7 +348,7 @@ describe('wasm allocator', { skip }, () => {
   });
 });
 
-const KINDS: ActivationKind[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu'];
+const KINDS: readonly ActivationKind[] = ACTIVATIONS;
 
 describe('wasm element-wise and row kernels vs reference', { skip }, () => {
   for (const owned of [true, false]) {

@@ -9,9 +9,11 @@ import {
   type SgdArgs,
 } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
+import { erfc } from './erf.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim-js.js';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
  * The reference kernels: plain TypeScript written to be read. They are the ground truth that
@@ -143,6 +145,10 @@ export class JsKernels implements Kernels {
         for (let i = 0; i < n; i++) Y[i] = X[i] > 0 ? X[i] : alpha * Math.expm1(X[i]);
         return;
       case 'gelu':
+        // x·Φ(x), Φ(x) = ½·(1 + erf(x/√2)) = ½·erfc(−x/√2) (no cancellation for x ≪ 0)
+        for (let i = 0; i < n; i++) Y[i] = X[i] * normalCdf(X[i]);
+        return;
+      case 'gelu_tanh':
         // tanh approximation: 0.5·x·(1 + tanh(c·(x + 0.044715·x³))), c = √(2/π)
         for (let i = 0; i < n; i++) {
           const v = X[i];
@@ -179,6 +185,13 @@ export class JsKernels implements Kernels {
         for (let i = 0; i < n; i++) O[i] = X[i] > 0 ? D[i] : D[i] * (Y[i] + alpha);
         return;
       case 'gelu':
+        // d/dx x·Φ(x) = Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
+        for (let i = 0; i < n; i++) {
+          const v = X[i];
+          O[i] = D[i] * (normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+        }
+        return;
+      case 'gelu_tanh':
         for (let i = 0; i < n; i++) {
           const v = X[i];
           const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
@@ -310,6 +323,11 @@ export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
+}
+
+/** Φ(x), the standard normal CDF: ½·erfc(−x/√2). */
+export function normalCdf(x: number): number {
+  return 0.5 * erfc(-x * Math.SQRT1_2);
 }
 
 /** log Σ_j exp(x[o + j]) for j < n, shifted by the max so it stays finite for logits of ±1e4. */

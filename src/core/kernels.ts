@@ -1,8 +1,11 @@
 import { ShapeError } from '../errors.js';
 import type { DType, Float, Matrix } from './matrix.js';
 
-/** Element-wise activations a kernel can apply. `alpha` is LeakyReLU's slope or ELU's α. */
-export type ActivationKind = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'gelu';
+/**
+ * Element-wise activations a kernel can apply. `alpha` is LeakyReLU's slope or ELU's α. `gelu` is the
+ * exact x·Φ(x) (torch's default), `gelu_tanh` its tanh approximation (torch's `approximate='tanh'`).
+ */
+export type ActivationKind = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'gelu' | 'gelu_tanh';
 
 export interface GemmOptions {
   /** Use Aᵀ instead of A. */

@@ -6,7 +6,7 @@
  */
 import type { Kernels } from '../core/kernels.js';
 import { JsKernels } from '../core/kernels-js.js';
-import { Matrix, type Float } from '../core/matrix.js';
+import { Matrix, type DType, type Float } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { ConfigError, DataError } from '../errors.js';
 
@@ -28,8 +28,10 @@ export interface BatchIteratorOptions {
    * `residentDataset`). Default: plain arrays and a copy loop.
    */
   kernels?: Kernels;
-  /** Allocates the batch buffers; overrides the kernels' `alloc`. Default `new Float32Array`. */
+  /** Allocates the batch buffers; overrides the kernels' `alloc` and `dtype`. Default `new Float32Array`. */
   alloc?: (length: number) => Float;
+  /** Element type of `x` and `target`: a float64 model gets float64 batches (smoothed targets stay exact). Default float32. */
+  dtype?: DType;
   /** Default `'one-hot'`. */
   targets?: TargetKind;
   /**
@@ -88,7 +90,7 @@ export class BatchIterator {
 
   constructor(
     readonly source: BatchSource,
-    { batchSize, shuffle = true, rng, kernels, alloc, targets = 'one-hot', prefetch = false }: BatchIteratorOptions,
+    { batchSize, shuffle = true, rng, kernels, alloc, dtype = 'float32', targets = 'one-hot', prefetch = false }: BatchIteratorOptions,
   ) {
     const { x, y, numClasses } = source;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -113,7 +115,7 @@ export class BatchIterator {
     const tcols = targets === 'binary' ? 1 : numClasses;
     // buffers from the kernels go back to them in release(); a caller's `alloc` keeps its own
     this.owner = alloc ? null : (kernels ?? null);
-    const make = alloc ?? (kernels ? (len: number) => kernels.alloc(len) : (len: number) => new Float32Array(len));
+    const make = alloc ?? (kernels ? (len: number) => kernels.alloc(len, dtype) : (len: number) => (dtype === 'float64' ? new Float64Array(len) : new Float32Array(len)));
     this.xs = [];
     for (let i = prefetch ? 2 : 1; i > 0; i--) this.xs.push(new Matrix(this.batchSize, x.cols, make(this.batchSize * x.cols)));
     this.target = new Matrix(this.batchSize, tcols, make(this.batchSize * tcols));

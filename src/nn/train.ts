@@ -104,6 +104,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
     batchSize: model.batchSize,
     rng: root.stream('shuffle'),
     kernels: k,
+    dtype: model.dtype,
     targets,
     prefetch: true,
   });
@@ -230,7 +231,7 @@ export function evaluate(model: Sequential, data: Dataset, { loss: lossArg = 'so
   const targets = checkData(model, data, loss, 'evaluation data');
   const k = model.kernels;
   loss.build(model.outputWidth, model.batchSize, k);
-  const batches = new BatchIterator(data, { batchSize: model.batchSize, shuffle: false, kernels: k, targets });
+  const batches = new BatchIterator(data, { batchSize: model.batchSize, shuffle: false, kernels: k, dtype: model.dtype, targets });
   const predictions = new Int32Array(data.x.rows);
   const out = new Int32Array(model.batchSize);
   let lossSum = 0;
@@ -252,7 +253,7 @@ export function evaluate(model: Sequential, data: Dataset, { loss: lossArg = 'so
 }
 
 export interface Prediction {
-  /** Output probabilities (softmax / sigmoid) or raw values for a linear output: [n, outputs]. */
+  /** Output probabilities (softmax / sigmoid) or raw values for a linear output: [n, outputs], in the model's dtype. */
   probabilities: Matrix;
   /** Predicted class per row: [n]. */
   classes: Int32Array;
@@ -265,9 +266,9 @@ export function predict(model: Sequential, x: Matrix, output: Loss['output'] = '
   }
   const k = model.kernels;
   const n = x.rows;
-  const probabilities = Matrix.zeros(n, model.outputWidth);
+  const probabilities = Matrix.zeros(n, model.outputWidth, model.dtype);
   const classes = new Int32Array(n);
-  const batch = new Matrix(model.batchSize, x.cols, k.alloc(model.batchSize * x.cols));
+  const batch = new Matrix(model.batchSize, x.cols, k.alloc(model.batchSize * x.cols, model.dtype));
   const out = new Int32Array(model.batchSize);
   for (let start = 0; start < n; start += model.batchSize) {
     const b = Math.min(model.batchSize, n - start);

@@ -186,14 +186,14 @@ export class Jobs {
   }
 
   /**
-   * Adam over n elements, its scalars already in args[5..12] (ops.ts OP_ADAM): owned ranges, so a
+   * Adam over n elements, its scalars already in args[5..13] (ops.ts OP_ADAM): owned ranges, so a
    * weight matrix's halves stay with the threads that computed their gradients.
    */
   adam(p: number, g: number, m: number, v: number, n: number): void {
     const r = this.args;
     r[0] = OP_ADAM; r[1] = p; r[2] = g; r[3] = m; r[4] = v;
     const parts = n >= PARALLEL_MIN_ELEMS ? this.active : 1;
-    if (parts === 1) return void this.ex.adamStep(p, g, m, v, n, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]);
+    if (parts === 1) return void this.ex.adamStep(p, g, m, v, n, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13]);
     this.run(splitElements(n, this.ownedChunks(parts), r), parts, true);
   }
 

@@ -24,7 +24,7 @@ const LOSS_SQUARED = 2;
 
 /** Activation codes of assembly/elementwise.ts. */
 const KIND: Record<ActivationKind, number> = {
-  linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6,
+  linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6, gelu_tanh: 7,
 };
 const NO_OPTS: GemmOptions = Object.freeze({});
 
@@ -282,7 +282,7 @@ export class WasmKernels implements Kernels {
     const pp = st.ptr(p, n, 0);
     const pg = st.ptr(g, n, 1);
     const pb = a.momentum !== 0 ? st.ptr(buf, n, 2) : 0;
-    this.ex.sgdStep(pp, pg, pb, n, a.lr, a.momentum, a.dampening, +a.nesterov, a.weightDecay, +a.firstStep);
+    this.ex.sgdStep(pp, pg, pb, n, a.lr, a.momentum, 1 - a.dampening, +a.nesterov, a.weightDecay, +a.firstStep);
     st.flush(p, pp, n);
     if (a.momentum !== 0) st.flush(buf, pb, n);
   }
@@ -313,7 +313,7 @@ export class WasmKernels implements Kernels {
     const ps = st.ptr(sq, n, 2);
     const pb = a.momentum > 0 ? st.ptr(buf, n, 3) : 0;
     const pa = a.centered ? st.ptr(gAvg, n, 4) : 0;
-    this.ex.rmspropStep(pp, st.ptr(g, n, 1), ps, pb, pa, n, a.lr, a.alpha, a.eps, a.weightDecay, a.momentum, +a.centered);
+    this.ex.rmspropStep(pp, st.ptr(g, n, 1), ps, pb, pa, n, a.lr, a.alpha, 1 - a.alpha, a.eps, a.weightDecay, a.momentum, +a.centered);
     st.flush(p, pp, n);
     st.flush(sq, ps, n);
     if (a.momentum > 0) st.flush(buf, pb, n);
@@ -330,11 +330,13 @@ export class WasmKernels implements Kernels {
     st.begin();
     const pp = st.ptr(p, n, 0);
     const pm = st.ptr(m, n, 2), pv = st.ptr(v, n, 3);
+    // every derived constant in float64 from the exact hyperparameters, rounded once at the call (see assembly/optim.ts)
     const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step)), bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
     const decay = 1 - a.lr * a.weightDecay;
     const pg = st.ptr(g, n, 1);
     const r = this.jobs.args; // layout: ops.ts OP_ADAM
-    r[5] = a.beta1; r[6] = a.beta2; r[7] = a.eps; r[8] = a.weightDecay; r[9] = +a.decoupled; r[10] = decay; r[11] = stepSize; r[12] = bc2Sqrt;
+    r[5] = a.beta1; r[6] = a.beta2; r[7] = 1 - a.beta1; r[8] = 1 - a.beta2; r[9] = a.weightDecay; r[10] = +a.decoupled;
+    r[11] = decay; r[12] = stepSize * bc2Sqrt; r[13] = a.eps * bc2Sqrt;
     this.jobs.adam(pp, pg, pm, pv, n);
     st.flush(p, pp, n);
     st.flush(m, pm, n);

@@ -35,21 +35,21 @@ export interface WasmExports {
   squaredError(p: number, t: number, dp: number, n: number, scale: number): number;
   sgdStep(
     p: number, g: number, buf: number, n: number,
-    lr: number, momentum: number, dampening: number, nesterov: number, weightDecay: number, firstStep: number,
+    lr: number, momentum: number, damp: number, nesterov: number, weightDecay: number, firstStep: number,
   ): void;
   adagradStep(p: number, g: number, sum: number, n: number, clr: number, eps: number, weightDecay: number): void;
   rmspropStep(
     p: number, g: number, sq: number, buf: number, gAvg: number, n: number,
-    lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: number,
+    lr: number, alpha: number, beta: number, eps: number, weightDecay: number, momentum: number, centered: number,
   ): void;
   adamStep(
-    p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number,
-    weightDecay: number, decoupled: number, decay: number, stepSize: number, bc2Sqrt: number,
+    p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, c1: number, c2: number,
+    weightDecay: number, decoupled: number, decay: number, step2: number, eps2: number,
   ): void;
 }
 
 export const OP_GEMM = 1;
-/** Adam over element ranges: args [op, p, g, m, v, beta1, beta2, eps, wd, decoupled, decay, stepSize, bc2Sqrt]; chunk c: [i0, i1]. */
+/** Adam over element ranges: args [op, p, g, m, v, beta1, beta2, c1, c2, wd, decoupled, decay, step2, eps2] (assembly/optim.ts); chunk c: [i0, i1]. */
 export const OP_ADAM = 2;
 /** Batch gather: args [op, src, cols, idx, dst, count]; chunk c: columns [c0, c1] of rows [r0, r1]. */
 export const OP_GATHER = 3;
@@ -184,7 +184,7 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chu
     const i0 = args[o], b = 4 * i0;
     ex.adamStep(
       args[1] + b, args[2] + b, args[3] + b, args[4] + b, args[o + 1] - i0,
-      args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
+      args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13],
     );
   }
 }

@@ -1,13 +1,13 @@
 import { ModelFileError } from '../../errors.js';
 import type { Layer } from '../layer.js';
-import { Activation, type ActivationArgs } from './activation.js';
+import { activationFromConfig } from './activation.js';
 import { BatchNorm, type BatchNormArgs } from './batch-norm.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { Softmax } from './softmax.js';
 import { Standardize } from './standardize.js';
 
-export { Activation, activation, ACTIVATIONS, checkActivation } from './activation.js';
+export { Activation, activation, activationFromConfig, ACTIVATIONS, checkActivation, type GeluApproximate } from './activation.js';
 export { BatchNorm, batchNorm, type BatchNormArgs } from './batch-norm.js';
 export { Dense, dense } from './dense.js';
 export { Dropout, dropout } from './dropout.js';
@@ -18,7 +18,7 @@ type LayerFactory = (config: Record<string, unknown>) => Layer;
 
 const FACTORIES = new Map<string, LayerFactory>([
   ['dense', (c) => new Dense(c as unknown as DenseArgs)],
-  ['activation', (c) => new Activation(c as unknown as ActivationArgs)],
+  ['activation', activationFromConfig],
   ['dropout', (c) => new Dropout(c as unknown as DropoutArgs)],
   ['softmax', () => new Softmax()],
   ['standardize', () => new Standardize()],
