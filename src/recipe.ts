@@ -10,8 +10,8 @@ import { mlp } from './nn/mlp.js';
 import type { Sequential } from './nn/model.js';
 import { createOptimizer, defaultLr, OPTIMIZER_NAMES, type OptimizerName } from './nn/optimizers/index.js';
 import { createSchedule, type ScheduleConfig } from './nn/schedules.js';
-import type { Checkpoint } from './nn/checkpoint.js';
-import { evaluate, fit, type CheckpointOptions } from './nn/train.js';
+import type { Checkpoint, CheckpointOptions } from './nn/checkpoint.js';
+import { evaluate, fit } from './nn/train.js';
 import type { Kernels } from './core/kernels.js';
 
 /** One training run as plain data: what the CLI flags, experiment specs and model files hold. */

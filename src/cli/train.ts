@@ -108,6 +108,8 @@ export function trainCommand(): Command {
             let where = 'nothing saved (add --checkpoint-dir DIR to make a run resumable)';
             if (dir) {
               where = `checkpoint in ${dir.dir}; resume with: scratchnet train ${resumeArgs(process.argv.slice(3))}`;
+            } else if (save && error.epoch === 0 && error.step === 0) {
+              where = 'no step was taken, nothing saved';
             } else if (save) {
               const path = interruptedPath(save);
               saveModel(path, model, architectureOf(model, loss, { classNames: data.train.classNames, imageShape: data.train.imageShape }), { config, interrupted: at });

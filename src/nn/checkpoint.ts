@@ -69,6 +69,20 @@ export interface Checkpoint {
   callbacks: Record<string, CallbackState>;
 }
 
+/** Why `fit` wrote a checkpoint: an epoch ended, `every` steps passed, or its signal aborted. */
+export type CheckpointReason = 'epoch' | 'steps' | 'interrupt';
+
+/** `fit`'s `checkpoint` option. */
+export interface CheckpointOptions {
+  /** Write one every this many optimizer steps (counted over the whole run); default: at each epoch end. */
+  every?: number;
+  /**
+   * Receives each checkpoint (bytes of {@link encodeCheckpoint}); `fit` waits for it. `epoch` is the
+   * number of finished epochs and `step` the finished steps of the next one.
+   */
+  save(bytes: Uint8Array, info: { epoch: number; step: number; globalStep: number; reason: CheckpointReason }): void | Promise<void>;
+}
+
 /** Encodes a checkpoint as safetensors bytes. */
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   const tensors: NamedTensor[] = [];

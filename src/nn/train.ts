@@ -4,7 +4,7 @@ import { BatchIterator, type TargetKind } from '../data/batches.js';
 import { validateDataset, type Dataset } from '../data/dataset.js';
 import { ConfigError, DivergenceError, InterruptedError, ShapeError } from '../errors.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
 import { applyMaxNorm } from './constraints.js';
 import { createLoss, type Loss } from './losses.js';
 import type { Sequential } from './model.js';
@@ -59,18 +59,6 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** The caller's description of the run (e.g. a TrainConfig): stored in checkpoints, compared on resume. */
   run?: unknown;
-}
-
-export type CheckpointReason = 'epoch' | 'steps' | 'interrupt';
-
-export interface CheckpointOptions {
-  /** Write one every this many optimizer steps (counted over the whole run); default: at each epoch end. */
-  every?: number;
-  /**
-   * Receives each checkpoint (bytes of {@link encodeCheckpoint}); fit waits for it. `epoch` is the
-   * number of finished epochs and `step` the finished steps of the next one.
-   */
-  save(bytes: Uint8Array, info: { epoch: number; step: number; globalStep: number; reason: CheckpointReason }): void | Promise<void>;
 }
 
 export interface EvaluateResult {
