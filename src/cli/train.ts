@@ -119,6 +119,7 @@ export function trainCommand(): Command {
           },
         });
       } catch (e) {
+        progress.interrupt(); // the bar off and the cursor back before the error's line
         if (e instanceof DivergenceError) process.exitCode = 3;
         if (e instanceof InterruptedError) return;
         throw e;
