@@ -67,10 +67,7 @@ export class Progress implements Callback {
   /** Takes the bar off (showing the cursor again) for good: the run is being stopped. */
   interrupt(): void {
     this.interrupted = true;
-    if (this.bar) {
-      this.bar.stop();
-      this.stream.write('\n');
-    }
+    this.bar?.stop(); // clearOnComplete: the bar's line is cleared
     process.off('exit', this.showCursor);
   }
 }
