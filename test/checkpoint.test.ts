@@ -146,6 +146,26 @@ describe('random and batch state', () => {
   });
 });
 
+describe('Optimizer.loadState', () => {
+  it('copies step counts and slots; wrong slot names, lengths or parameters are errors', () => {
+    const model = mlp({ hidden: [4], outputs: 2 }).build({ inputWidth: 3, batchSize: 4, seed: 1 });
+    const [w, b] = model.params();
+    const adam = createOptimizer('adam', [w, b], {}, model.kernels);
+    const n = w.value.size;
+    const slots = { expAvg: new Float32Array(n).fill(0.5), expAvgSq: new Float32Array(n).fill(0.25) };
+    adam.loadState(new Map([[w, { step: 7, slots }]]));
+    assert.equal(adam.state().get(w)!.step, 7);
+    assert.deepEqual(Array.from(adam.state().get(w)!.slots.expAvgSq), Array.from(slots.expAvgSq));
+    assert.equal(adam.state().get(b), undefined, 'a parameter without saved state starts afresh');
+    assert.throws(() => adam.loadState(new Map([[w, { step: 1, slots: { expAvg: slots.expAvg } }]])), /expected state slots \[expAvg, expAvgSq\], found \[expAvg\]/);
+    assert.throws(() => adam.loadState(new Map([[w, { step: 1, slots: { ...slots, expAvg: new Float32Array(2) } }]])), /slot 'expAvg' needs 12 values, found 2/);
+    const other = model.params()[2];
+    assert.throws(() => adam.loadState(new Map([[other, { step: 1, slots }]])), ConfigError);
+    adam.release();
+    model.release();
+  });
+});
+
 describe(`checkpoints and exact resume (${kernels().name} backend)`, () => {
   const optimizers: Case[] = [
     { optimizer: 'sgd' },
