@@ -3,11 +3,11 @@
 // src/cli/interrupt.ts), never from timing. Process-level behaviour, the same on both backends:
 // run on the WebAssembly pass only (the in-process tests in checkpoint.test.ts cover both).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { decodeSafetensors } from '../src/io/safetensors.js';
 import { Progress } from '../src/cli/progress.js';
 import { decodeCheckpoint } from '../src/nn/checkpoint.js';
@@ -17,13 +17,20 @@ const dir = mkdtempSync(join(tmpdir(), 'scratchnet-resume-'));
 // 3 epochs of 23 steps (spirals: 720 training rows, batch 32), dropout, batch norm, momentum
 const RUN = ['train', '--dataset', 'spirals', '--layers', '12,8', '--epochs', '3', '--batch-size', '32', '--dropout', '0.2', '--batch-norm', '--optimizer', 'momentum', '--seed', '4', '--backend', backend, '--threads', '1'];
 
-function cli(args: string[], hook?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...RUN, ...args], {
-    encoding: 'utf8',
+/** Runs the CLI (asynchronously: the concurrent cases overlap). */
+function cli(args: string[], hook?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...RUN, ...args], {
     env: { ...process.env, SCRATCHNET_TEST_HOOK: hook ?? '' },
     timeout: 60_000,
   });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
 }
 
 /** Every tensor of a model file, as raw bits. */
@@ -35,83 +42,85 @@ function tensors(path: string): Record<string, number[]> {
 
 const checkpoints = (d: string) => readdirSync(d).sort();
 
-describe('scratchnet train: kill, interrupt, resume', { skip: backend !== 'wasm' && 'process-level: run on the wasm pass' }, () => {
+// the cases are independent (one directory each) and run concurrently, after the reference run
+describe('scratchnet train: kill, interrupt, resume', { skip: backend !== 'wasm' && 'process-level: run on the wasm pass', concurrency: true }, () => {
   const ref = join(dir, 'ref.safetensors');
+  const refDir = join(dir, 'ref');
 
-  it('an uninterrupted reference run', () => {
-    const r = cli(['--save', ref]);
+  before(async () => {
+    const r = await cli(['--save', ref, '--checkpoint-dir', refDir]);
     assert.equal(r.code, 0, r.stderr);
   });
 
-  it('SIGKILL after step 20, newest checkpoint truncated: resume warns, uses the one before, ends bit-identical', () => {
+  it('SIGKILL after step 20, newest checkpoint truncated: resume warns, uses the one before, ends bit-identical', async () => {
     const ck = join(dir, 'kill');
     const out = join(dir, 'kill.safetensors');
-    const killed = cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '6'], 'kill-after-step=20');
+    const killed = await cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '6'], 'kill-after-step=20');
     assert.equal(killed.signal, 'SIGKILL');
     assert.deepEqual(checkpoints(ck), ['checkpoint-000000012.safetensors', 'checkpoint-000000018.safetensors']);
     truncateSync(join(ck, 'checkpoint-000000018.safetensors'), 1000);
-    const r = cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '6', '--resume']);
+    const r = await cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '6', '--resume']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr.match(/warning: skipping corrupt checkpoint/g)?.length, 1, r.stderr);
     assert.match(r.stdout, /resuming from .*checkpoint-000000012\.safetensors \(at step 12 of epoch 1\)/);
     assert.deepEqual(tensors(out), tensors(ref));
   });
 
-  it('SIGKILL between a checkpoint\'s temp file and its rename: the previous one is whole; resume ends bit-identical', () => {
+  it('SIGKILL between a checkpoint\'s temp file and its rename: the previous one is whole; resume ends bit-identical', async () => {
     const ck = join(dir, 'rename');
     const out = join(dir, 'rename.safetensors');
-    const killed = cli(['--save', out, '--checkpoint-dir', ck], 'kill-before-rename=2');
+    const killed = await cli(['--save', out, '--checkpoint-dir', ck], 'kill-before-rename=2');
     assert.equal(killed.signal, 'SIGKILL');
     const files = checkpoints(ck);
     assert.equal(files.filter((f) => f.endsWith('.tmp')).length, 1, files.join());
     assert.deepEqual(files.filter((f) => !f.endsWith('.tmp')), ['checkpoint-000000023.safetensors']);
-    const r = cli(['--save', out, '--checkpoint-dir', ck, '--resume']);
+    const r = await cli(['--save', out, '--checkpoint-dir', ck, '--resume']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\(after epoch 1\)/);
     assert.ok(!checkpoints(ck).some((f) => f.endsWith('.tmp')), 'the stale temp file is removed');
     assert.deepEqual(tensors(out), tensors(ref));
   });
 
-  it('SIGINT: finishes the step, checkpoints, says how to resume, exits 130; the resumed run ends bit-identical', () => {
+  it('SIGINT: finishes the step, checkpoints, says how to resume, exits 130; the resumed run ends bit-identical', async () => {
     const ck = join(dir, 'int');
     const out = join(dir, 'int.safetensors');
-    const r = cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '5'], 'signal-after-step=30:SIGINT');
+    const r = await cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '5'], 'signal-after-step=30:SIGINT');
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /interrupted by SIGINT (at|after) .*resume with: scratchnet train .*--checkpoint-every 5 --resume\n$/);
     assert.doesNotMatch(r.stderr, /^\s+at /m);
     assert.ok(!existsSync(out), 'an interrupted run does not write the final model');
-    const resumed = cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '5', '--resume']);
+    const resumed = await cli(['--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '5', '--resume']);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(tensors(out), tensors(ref));
   });
 
-  it('SIGTERM without a checkpoint directory saves <name>.interrupted.safetensors and exits 143', () => {
+  it('SIGTERM without a checkpoint directory saves <name>.interrupted.safetensors and exits 143', async () => {
     const out = join(dir, 'term.safetensors');
-    const r = cli(['--save', out], 'signal-after-step=10:SIGTERM');
+    const r = await cli(['--save', out], 'signal-after-step=10:SIGTERM');
     assert.equal(r.code, 143, r.stderr);
     const saved = join(dir, 'term.interrupted.safetensors');
     assert.match(r.stderr, new RegExp(`interrupted by SIGTERM (at|after) .*saved to ${saved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.deepEqual(Object.keys(tensors(saved)), Object.keys(tensors(ref)));
   });
 
-  it('a second SIGINT quits at once, leaving every checkpoint whole', () => {
+  it('a second SIGINT quits at once, leaving every checkpoint whole', async () => {
     const ck = join(dir, 'twice');
-    const r = cli(['--checkpoint-dir', ck, '--checkpoint-every', '4'], 'signal-after-step=10:SIGINT:2');
+    const r = await cli(['--checkpoint-dir', ck, '--checkpoint-every', '4'], 'signal-after-step=10:SIGINT:2');
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /second SIGINT: quitting at once/);
     for (const f of checkpoints(ck)) decodeCheckpoint(readFileSync(join(ck, f)), f);
   });
 
-  it('user mistakes: a checkpoint of another config, --resume without a directory, an unwritable --save, a used directory', () => {
-    const other = cli(['--checkpoint-dir', join(dir, 'int'), '--checkpoint-every', '5', '--resume', '--seed', '5']);
+  it('user mistakes: a checkpoint of another config, --resume without a directory, an unwritable --save, a used directory', async () => {
+    const other = await cli(['--checkpoint-dir', refDir, '--resume', '--seed', '5']);
     assert.equal(other.code, 1);
     assert.match(other.stderr, /cannot resume: 'seed' differs — 4 in the checkpoint, 5 in this run/);
     assert.doesNotMatch(other.stderr, /^\s+at /m);
-    assert.match(cli(['--resume']).stderr, /--resume needs --checkpoint-dir/);
-    const bad = cli(['--save', join(dir, 'missing', 'm.safetensors')]);
+    assert.match((await cli(['--resume'])).stderr, /--resume needs --checkpoint-dir/);
+    const bad = await cli(['--save', join(dir, 'missing', 'm.safetensors')]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /--save .*m\.safetensors: cannot write to directory .*missing \(ENOENT\)/);
-    assert.match(cli(['--checkpoint-dir', join(dir, 'int')]).stderr, /already holds checkpoints: add --resume/);
+    assert.match((await cli(['--checkpoint-dir', refDir])).stderr, /already holds checkpoints: add --resume/);
   });
 });
 
