@@ -29,6 +29,20 @@ export class DivergenceError extends ScratchnetError {
   }
 }
 
+/** Training was stopped from outside (`fit`'s `signal`: Ctrl-C in the CLI) after a finished step. */
+export class InterruptedError extends ScratchnetError {
+  constructor(
+    message: string,
+    /** Epochs finished and steps finished of the next epoch when it stopped. */
+    readonly epoch: number,
+    readonly step: number,
+    /** A checkpoint of that point was handed to `fit`'s `checkpoint.save`. */
+    readonly checkpointed: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** True for errors caused by the user's input rather than by a bug in scratchnet. */
 export function isUserError(e: unknown): e is ScratchnetError {
   return e instanceof ScratchnetError;

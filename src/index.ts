@@ -5,7 +5,7 @@
  * (fetch, Web Workers) — and `scratchnet/core` is this module alone (TypeScript kernels only,
  * unless a backend is registered with {@link registerBackend}).
  */
-export { ConfigError, DataError, DivergenceError, ModelFileError, ScratchnetError, ShapeError } from './errors.js';
+export { ConfigError, DataError, DivergenceError, InterruptedError, ModelFileError, ScratchnetError, ShapeError } from './errors.js';
 
 export { configureBackends, kernels, registerBackend, setKernels, useBackend, type BackendLoader, type BackendName } from './core/backend.js';
 export type { ActivationKind, Kernels } from './core/kernels.js';
@@ -23,6 +23,7 @@ export * from './nn/optimizers/index.js';
 export * from './nn/schedules.js';
 export { EarlyStopping, type BatchLog, type Callback, type EpochLog } from './nn/callbacks.js';
 export { clipGradNorm, evaluate, fit, predict, type FitOptions, type Prediction } from './nn/train.js';
+export { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions } from './nn/checkpoint.js';
 export { accuracy, classReport, confusionMatrix } from './nn/metrics.js';
 export { gradcheck, type GradcheckResult } from './nn/gradcheck.js';
 export { architectureOf, decodeModel, encodeModel, type Architecture, type DecodeModelOptions, type SavedModel } from './nn/io.js';

@@ -2,7 +2,7 @@ import { Rng } from './core/random.js';
 import { Augmenter, parseAugmentSpec } from './data/augment.js';
 import { residentDataset, splitValidation, type Dataset, type DatasetSplit } from './data/dataset.js';
 import { loadDataset } from './data/registry.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, InterruptedError } from './errors.js';
 import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
 import { createLoss, type LossName } from './nn/losses.js';
 import { batchNorm, Standardize } from './nn/layers/index.js';
@@ -10,6 +10,7 @@ import { mlp } from './nn/mlp.js';
 import type { Sequential } from './nn/model.js';
 import { createOptimizer, defaultLr, OPTIMIZER_NAMES, type OptimizerName } from './nn/optimizers/index.js';
 import { createSchedule, type ScheduleConfig } from './nn/schedules.js';
+import type { Checkpoint, CheckpointOptions } from './nn/checkpoint.js';
 import { evaluate, fit } from './nn/train.js';
 import type { Kernels } from './core/kernels.js';
 
@@ -122,13 +123,34 @@ export function lossFor(data: Dataset): LossName {
   return data.numClasses === 2 ? 'sigmoid_cross_entropy' : 'softmax_cross_entropy';
 }
 
+export interface RunOptions {
+  callbacks?: Callback[];
+  kernels?: Kernels;
+  /** The data, already loaded (otherwise loaded from `config.dataset`). */
+  data?: DatasetSplit;
+  /** Checkpoints of the run (fit's `checkpoint`); they carry the config, which a resume must repeat. */
+  checkpoint?: CheckpointOptions;
+  /** Go on from a checkpoint of a run of the same config (fit's `resume`). */
+  resume?: Uint8Array | Checkpoint;
+  /** Stop after the step under way when aborted (fit's `signal`): fit throws an InterruptedError. */
+  signal?: AbortSignal;
+  /** Called with the model as it stands when the run is interrupted, before the error is rethrown. */
+  onInterrupt?: (run: { model: Sequential; loss: LossName; data: DatasetSplit; error: InterruptedError }) => void;
+}
+
+/** What of a config a checkpoint must match: everything but where the files are. */
+export function runIdentity(config: TrainConfig): Omit<TrainConfig, 'dataDir'> {
+  const { dataDir: _dir, ...rest } = config;
+  return rest;
+}
+
 /**
  * Loads the data, builds the MLP, trains it and measures it on the official test set.
  * The validation split comes out of the training set; the test set is touched once, at the end.
  */
 export async function runTraining(
   config: TrainConfig,
-  { callbacks = [], kernels, data: preloaded }: { callbacks?: Callback[]; kernels?: Kernels; data?: DatasetSplit } = {},
+  { callbacks = [], kernels, data: preloaded, checkpoint, resume, signal, onInterrupt }: RunOptions = {},
 ): Promise<RunResult> {
   checkConfig(config);
   const data = preloaded ?? (await loadDataset(config.dataset, { dir: config.dataDir, seed: config.seed }));
@@ -181,6 +203,13 @@ export async function runTraining(
     labelSmoothing: config.labelSmoothing,
     maxNorm: config.maxNorm,
     schedule: schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
+    checkpoint,
+    resume,
+    signal,
+    run: runIdentity(config),
+  }).catch((e: unknown) => {
+    if (e instanceof InterruptedError) onInterrupt?.({ model, loss, data, error: e });
+    throw e;
   }).finally(() => {
     if (resident !== train) model.kernels.release(resident.x.data);
     // the run returns the model only: the optimizer's state and the loss's buffer are not needed after training

@@ -17,12 +17,16 @@ export class Progress implements Callback {
   private bar: cliProgress.SingleBar | null = null;
   private epochs = 0;
   private lastDraw = 0;
+  private interrupted = false;
+  // a process that exits with the bar drawn (an error, a second Ctrl-C) must not leave the cursor hidden
+  private readonly showCursor = () => this.bar?.stop();
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
 
   onTrainBegin({ epochs, stepsPerEpoch }: TrainInfo): void {
     this.epochs = epochs;
-    if (!this.stream.isTTY) return;
+    if (!this.stream.isTTY || this.interrupted) return;
+    process.once('exit', this.showCursor);
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.stream,
@@ -38,7 +42,7 @@ export class Progress implements Callback {
   }
 
   onBatchEnd(b: BatchLog): void {
-    if (!this.bar) return;
+    if (!this.bar || this.interrupted) return;
     const now = performance.now();
     if (now - this.lastDraw < 100 && b.step < b.steps) return; // redraw at most 10 times a second
     this.lastDraw = now;
@@ -46,7 +50,7 @@ export class Progress implements Callback {
   }
 
   onEpochEnd(e: EpochLog): void {
-    if (this.bar) {
+    if (this.bar && !this.interrupted) {
       this.bar.stop();
       this.stream.write(epochLine(e, this.epochs) + '\n');
       if (e.epoch < this.epochs) this.bar.start(this.bar.getTotal(), 0, { epoch: e.epoch + 1, epochs: this.epochs, loss: '-', acc: '-', rate: '-' });
@@ -57,5 +61,13 @@ export class Progress implements Callback {
 
   onTrainEnd(): void {
     this.bar?.stop();
+    process.off('exit', this.showCursor);
+  }
+
+  /** Takes the bar off (showing the cursor again) for good: the run is being stopped. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.bar?.stop(); // clearOnComplete: the bar's line is cleared
+    process.off('exit', this.showCursor);
   }
 }

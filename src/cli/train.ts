@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ACTIVATIONS } from '../nn/layers/index.js';
 import { architectureOf } from '../nn/io.js';
@@ -5,7 +7,9 @@ import { saveModel } from '../node/model-file.js';
 import { OPTIMIZER_NAMES } from '../nn/optimizers/index.js';
 import { SCHEDULE_NAMES, scheduleFor, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../recipe.js';
-import { DivergenceError } from '../errors.js';
+import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
+import { CheckpointDir } from '../node/checkpoint-files.js';
+import { GracefulStop, signalExitCode, testHooks } from './interrupt.js';
 import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber, widthList, integer } from './options.js';
 import { Progress } from './progress.js';
 import { setupBackend, peakRssMiB } from './runtime.js';
@@ -14,6 +18,10 @@ import { setupBackend, peakRssMiB } from './runtime.js';
 type TrainFlags = Omit<TrainConfig, 'schedule'> & {
   schedule: ScheduleName;
   save?: string;
+  checkpointDir?: string;
+  checkpointEvery?: number;
+  keepCheckpoints?: number;
+  resume?: boolean;
   json?: boolean;
   backend?: string;
   threads?: number;
@@ -45,22 +53,79 @@ export function trainCommand(): Command {
     .option('--max-norm <c>', "max-norm bound on each hidden unit's incoming weights", positiveNumber)
     .option('--data-dir <dir>', 'directory with the dataset files')
     .option('--save <path>', 'save the trained model (safetensors)')
+    .option('--checkpoint-dir <dir>', 'write checkpoints of the run here (atomically; see --resume)')
+    .option('--checkpoint-every <steps>', 'checkpoint every this many steps (default: at each epoch end)', positiveInt)
+    .option('--keep-checkpoints <k>', 'checkpoints kept in the directory, newest first', positiveInt, 2)
+    .option('--resume', 'go on from the newest valid checkpoint in --checkpoint-dir (same options as the run that wrote it)')
     .option('--json', 'print a JSON summary as the last line of stdout')
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
     .action(async (f: TrainFlags) => {
+      const { schedule, save, json, backend, threads, checkpointDir, checkpointEvery, keepCheckpoints, resume, ...rest } = f;
+      if (checkpointDir === undefined && (resume || checkpointEvery !== undefined)) {
+        throw new ConfigError(`${resume ? '--resume' : '--checkpoint-every'} needs --checkpoint-dir`);
+      }
+      if (save) checkWritable(save);
       const kernels = await setupBackend(f);
-      const { schedule, save, json, backend, threads, ...rest } = f;
       const config: TrainConfig = { ...rest, schedule: scheduleFor(schedule, f.epochs) };
       const log = f.json ? process.stderr : process.stdout;
+      const hooks = testHooks(process.env.SCRATCHNET_TEST_HOOK);
+      const dir = checkpointDir === undefined ? undefined : new CheckpointDir(checkpointDir, { keep: keepCheckpoints, beforeRename: hooks.beforeRename });
+      dir?.prepare();
+      const found = resume ? dir!.newest() : undefined;
+      if (dir && !resume && dir.list().length > 0) {
+        throw new ConfigError(`checkpoint directory ${dir.dir} already holds checkpoints: add --resume to go on from the newest, or choose another directory`);
+      }
       log.write(`scratchnet train: ${config.dataset}, layers [${config.layers.join(', ')}], ${config.activation}, ${config.optimizer}, ` +
         `${config.epochs} epochs, batch ${config.batchSize}, seed ${config.seed}, backend ${kernels.name}\n`);
+      if (resume) {
+        log.write(found
+          ? `resuming from ${found.path} (${position(found.checkpoint.epoch, found.checkpoint.step)})\n`
+          : `no checkpoint in ${dir!.dir}: starting from the beginning\n`);
+      }
+      const progress = new Progress(log as NodeJS.WriteStream);
+      const stop = new GracefulStop(
+        (sig) => {
+          progress.interrupt();
+          process.stderr.write(`scratchnet: ${sig} received: stopping after this step (again to quit at once)\n`);
+        },
+        (sig) => {
+          progress.interrupt();
+          process.stderr.write(`scratchnet: second ${sig}: quitting at once${dir ? `; the last checkpoint in ${dir.dir} is intact` : ''}\n`);
+        },
+      ).install();
       let result;
       try {
-        result = await runTraining(config, { callbacks: [new Progress(log as NodeJS.WriteStream)], kernels });
+        result = await runTraining(config, {
+          callbacks: [progress, ...(hooks.callback ? [hooks.callback] : [])],
+          kernels,
+          checkpoint: dir && { every: checkpointEvery, save: (bytes, { globalStep }) => void dir.write(bytes, globalStep) },
+          resume: found?.checkpoint,
+          signal: stop.signal,
+          onInterrupt: ({ model, loss, data, error }) => {
+            const sig = stop.received ?? 'SIGINT';
+            process.exitCode = signalExitCode(sig);
+            const at = position(error.epoch, error.step);
+            let where = 'nothing saved (add --checkpoint-dir DIR to make a run resumable)';
+            if (dir) {
+              where = `checkpoint in ${dir.dir}; resume with: scratchnet train ${resumeArgs(process.argv.slice(3))}`;
+            } else if (save && error.epoch === 0 && error.step === 0) {
+              where = 'no step was taken, nothing saved';
+            } else if (save) {
+              const path = interruptedPath(save);
+              saveModel(path, model, architectureOf(model, loss, { classNames: data.train.classNames, imageShape: data.train.imageShape }), { config, interrupted: at });
+              where = `model as it stands saved to ${path}`;
+            }
+            process.stderr.write(`scratchnet: interrupted by ${sig} ${at}: ${where}\n`);
+          },
+        });
       } catch (e) {
+        progress.interrupt(); // the bar off and the cursor back before the error's line
         if (e instanceof DivergenceError) process.exitCode = 3;
+        if (e instanceof InterruptedError) return;
         throw e;
+      } finally {
+        stop.uninstall();
       }
       const { model, history, testAccuracy, testLoss, trainSeconds, data } = result;
       if (f.save) {
@@ -93,4 +158,31 @@ export function trainCommand(): Command {
       );
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
     });
+}
+
+/** `--save`'s directory must exist and be writable before hours of training, not after. */
+function checkWritable(save: string): void {
+  const dir = dirname(resolve(save));
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    throw new ConfigError(`--save ${save}: cannot write to directory ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** "at step 5 of epoch 2" or "after epoch 1", from finished epochs and steps. */
+function position(epoch: number, step: number): string {
+  return step > 0 ? `at step ${step} of epoch ${epoch + 1}` : `after epoch ${epoch}`;
+}
+
+/** `model.safetensors` → `model.interrupted.safetensors`. */
+export function interruptedPath(save: string): string {
+  return save.endsWith('.safetensors') ? `${save.slice(0, -'.safetensors'.length)}.interrupted.safetensors` : `${save}.interrupted.safetensors`;
+}
+
+/** The command's own arguments with `--resume`, quoted for a POSIX shell. */
+function resumeArgs(args: string[]): string {
+  const all = args.includes('--resume') ? args : [...args, '--resume'];
+  return all.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -1,3 +1,13 @@
+import { ConfigError } from '../errors.js';
+
+/** A generator's whole state, as plain JSON-safe data (checkpoints): xoshiro's four words and the spare normal. */
+export interface RngState {
+  /** s0..s3 as unsigned 32-bit integers. */
+  s: [number, number, number, number];
+  /** The second normal of the last Box–Muller pair, or null when none is waiting. */
+  spare: number | null;
+}
+
 /**
  * Seeded pseudo-random numbers. Every random draw of a run comes from an {@link Rng}; one seed is
  * split into independent named streams (`init`, `shuffle`, `dropout`, `augment`, ...) so that
@@ -33,6 +43,21 @@ export class Rng {
   /** An independent stream derived from this generator's seed and a name. */
   stream(name: string): Rng {
     return new Rng(this.seed, this.streamName ? `${this.streamName}/${name}` : name);
+  }
+
+  /** A copy of the state: {@link setState} with it makes this generator repeat every later draw. */
+  getState(): RngState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: Number.isNaN(this.spare) ? null : this.spare };
+  }
+
+  /** Puts back a state from {@link getState} (of this stream or another). */
+  setState({ s, spare }: RngState): void {
+    if (!Array.isArray(s) || s.length !== 4 || s.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || (s[0] | s[1] | s[2] | s[3]) === 0) {
+      throw new ConfigError(`Rng '${this.streamName}': invalid state ${JSON.stringify(s)}, expected four 32-bit unsigned integers, not all 0`);
+    }
+    if (spare !== null && typeof spare !== 'number') throw new ConfigError(`Rng '${this.streamName}': invalid spare normal ${JSON.stringify(spare)}`);
+    [this.s0, this.s1, this.s2, this.s3] = s;
+    this.spare = spare ?? NaN;
   }
 
   /** Uniform 32-bit unsigned integer. */

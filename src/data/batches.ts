@@ -7,7 +7,7 @@
 import type { Kernels } from '../core/kernels.js';
 import { JsKernels } from '../core/kernels-js.js';
 import { Matrix, type DType, type Float } from '../core/matrix.js';
-import type { Rng } from '../core/random.js';
+import type { Rng, RngState } from '../core/random.js';
 import { ConfigError, DataError } from '../errors.js';
 
 const REFERENCE = new JsKernels();
@@ -40,6 +40,14 @@ export interface BatchIteratorOptions {
    * use. Same batches, same bits. Default false.
    */
   prefetch?: boolean;
+}
+
+/** Where an epoch stands (checkpoints): enough to serve the rest of it again, batch for batch. */
+export interface BatchPosition {
+  /** State of the shuffle stream just before this epoch's permutation was drawn (null without shuffling). */
+  epochStart: RngState | null;
+  /** Rows of the epoch already served. */
+  rows: number;
 }
 
 /** The parts of a dataset a BatchIterator reads. */
@@ -82,6 +90,7 @@ export class BatchIterator {
   private owner: Kernels | null;
   private pos = 0;
   private started = false;
+  private epochStart: RngState | null = null;
   /** The `x` buffers: one, or two with `prefetch` (`xs[cur]` is the current batch). */
   private readonly xs: Matrix[];
   private cur = 0;
@@ -146,9 +155,34 @@ export class BatchIterator {
   /** Starts an epoch: draws a new permutation (when shuffling) and rewinds. */
   reset(): void {
     this.cancelPrefetch();
-    if (this.shuffle) this.rng!.permutation(this.n, this.order);
+    if (this.shuffle) {
+      this.epochStart = this.rng!.getState();
+      this.rng!.permutation(this.n, this.order);
+    }
     this.pos = 0;
     this.started = true;
+  }
+
+  /** The current epoch's position; see {@link resumeAt}. */
+  position(): BatchPosition {
+    return { epochStart: this.epochStart, rows: this.started ? this.pos : 0 };
+  }
+
+  /**
+   * Continues an epoch saved by {@link position} (possibly by another iterator over the same data):
+   * redraws its permutation from the saved stream state — leaving the stream where that epoch left
+   * it — and skips the rows already served.
+   */
+  resumeAt({ epochStart, rows }: BatchPosition): void {
+    if (!Number.isInteger(rows) || rows < 0 || rows > this.n) {
+      throw new ConfigError(`BatchIterator: cannot resume at row ${rows} of an epoch of ${this.n} rows`);
+    }
+    if (this.shuffle) {
+      if (!epochStart) throw new ConfigError('BatchIterator: resuming a shuffled epoch needs the state of the shuffle stream at its start');
+      this.rng!.setState(epochStart);
+    }
+    this.reset();
+    this.pos = rows;
   }
 
   /**

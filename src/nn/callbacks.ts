@@ -43,8 +43,22 @@ export interface TrainInfo {
   samples: number;
 }
 
+/** What a checkpoint keeps of a callback: JSON-safe values and float32 tensors. */
+export interface CallbackState {
+  values: Record<string, number | string | boolean | null>;
+  tensors: Record<string, Float32Array>;
+}
+
 /** Hooks into `fit`. Epoch-level hooks may be async (a browser can repaint); batch-level ones are sync. */
 export interface Callback {
+  /**
+   * A callback whose decisions depend on past epochs (early stopping) names its state here; a
+   * checkpoint saves {@link getState} under this key and a resumed `fit` hands it to {@link setState}.
+   */
+  readonly stateKey?: string;
+  getState?(): CallbackState;
+  /** Called by a resuming `fit` after `onTrainBegin`, with the state of the checkpoint. */
+  setState?(state: CallbackState): void;
   onTrainBegin?(info: TrainInfo): void | Promise<void>;
   onBatchEnd?(log: BatchLog): void;
   /** Return `'stop'` to end training after this epoch. */
@@ -94,6 +108,36 @@ export class EarlyStopping implements Callback {
     this.bestEpoch = 0;
     this.stoppedEpoch = 0;
     this.bestWeights = this.restoreBestWeights ? new Float32Array(model.weightCount) : null;
+  }
+
+  readonly stateKey = 'early_stopping';
+
+  getState(): CallbackState {
+    const { best, bestEpoch, wait, stoppedEpoch } = this;
+    return {
+      values: { best: Number.isNaN(best) ? null : best, bestEpoch, wait, stoppedEpoch },
+      tensors: this.bestWeights && bestEpoch > 0 ? { bestWeights: Float32Array.from(this.bestWeights) } : {},
+    };
+  }
+
+  setState({ values, tensors }: CallbackState): void {
+    const int = (k: string) => {
+      const v = values[k];
+      if (!Number.isInteger(v) || (v as number) < 0) throw new ConfigError(`EarlyStopping: saved state '${k}' must be an integer ≥ 0, found ${JSON.stringify(v)}`);
+      return v as number;
+    };
+    if (values.best !== null && typeof values.best !== 'number') throw new ConfigError(`EarlyStopping: saved best must be a number, found ${JSON.stringify(values.best)}`);
+    this.best = values.best ?? NaN;
+    this.bestEpoch = int('bestEpoch');
+    this.wait = int('wait');
+    this.stoppedEpoch = int('stoppedEpoch');
+    const w = tensors.bestWeights;
+    if (this.bestWeights && this.bestEpoch > 0) {
+      if (!w || w.length !== this.bestWeights.length) {
+        throw new ConfigError(`EarlyStopping: saved best weights: expected ${this.bestWeights.length} values, found ${w?.length ?? 'none'}`);
+      }
+      this.bestWeights.set(w);
+    }
   }
 
   onEpochEnd(log: EpochLog): 'stop' | void {

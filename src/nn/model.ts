@@ -52,6 +52,7 @@ export class Sequential {
   gradArena!: Float;
   private parameters: Param[] = [];
   private owned: Float[] = []; // activation buffers, given back by release()
+  private streams = new Map<string, Rng>(); // every random stream the layers drew, newest per name
   private built = false;
 
   constructor(layers: Layer[]) {
@@ -84,6 +85,7 @@ export class Sequential {
     if (this.built) this.release();
     Object.assign(this, { inputWidth, batchSize, seed, kernels, dtype });
     const root = new Rng(seed);
+    this.streams = new Map();
     const pending: PendingParam[] = [];
     let width = inputWidth;
     this.layers.forEach((layer, i) => {
@@ -92,7 +94,12 @@ export class Sequential {
         dtype,
         batchSize,
         needsInputGrad: i > 0 || inputGrad,
-        rng: (purpose) => root.stream(`${layer.name}/${purpose}`),
+        rng: (purpose) => {
+          const name = `${layer.name}/${purpose}`;
+          const rng = root.stream(name);
+          this.streams.set(name, rng);
+          return rng;
+        },
         param: (name, rows, cols, decay, init) => {
           const placeholder = Matrix.zeros(0, cols, dtype);
           const param = { name, value: placeholder, grad: placeholder, decay };
@@ -154,6 +161,14 @@ export class Sequential {
     let d = dy;
     for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d, accumulate);
     return d;
+  }
+
+  /**
+   * The random streams the layers use, by `layer/purpose` (`dropout_1/dropout`, `dense_1/init`):
+   * their states are what a checkpoint saves so that a resumed run draws the same numbers.
+   */
+  randomStreams(): ReadonlyMap<string, Rng> {
+    return this.streams;
   }
 
   /** Restarts every layer's random streams (gradient checks: each forward then draws the same masks). */

@@ -2,12 +2,14 @@ import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { BatchIterator, type TargetKind } from '../data/batches.js';
 import { validateDataset, type Dataset } from '../data/dataset.js';
-import { ConfigError, DivergenceError, ShapeError } from '../errors.js';
+import { ConfigError, DivergenceError, InterruptedError, ShapeError } from '../errors.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
 import { applyMaxNorm } from './constraints.js';
 import { createLoss, type Loss } from './losses.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
+import { captureCheckpoint, checkResumable, restoreCheckpoint, type TrainingParts, type TrainingPosition } from './train-state.js';
 
 /** Rewrites a batch of inputs in place (image augmentation). Applied to training batches only. */
 export interface BatchTransform {
@@ -41,6 +43,22 @@ export interface FitOptions {
   labelSmoothing?: number;
   /** Max-norm constraint c: after each step, hidden units' incoming weight columns get ‖w‖ ≤ c. */
   maxNorm?: number;
+  /** Hand out checkpoints of the run (see {@link CheckpointOptions}). */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Go on from a checkpoint (its bytes, or decoded by `decodeCheckpoint`) instead of starting afresh.
+   * The model, optimizer, data, seed, callbacks with state and `run` must be as in the run that wrote
+   * it (a ConfigError says what differs); the model's and optimizer's current state is replaced.
+   */
+  resume?: Uint8Array | Checkpoint;
+  /**
+   * Stop gracefully when this signal aborts: the step under way finishes, a checkpoint is written
+   * (with `checkpoint`), and fit throws an InterruptedError. While a signal is given, fit lets the
+   * event loop run about every 50 ms so that whatever aborts it (a signal handler, a button) can.
+   */
+  signal?: AbortSignal;
+  /** The caller's description of the run (e.g. a TrainConfig): stored in checkpoints, compared on resume. */
+  run?: unknown;
 }
 
 export interface EvaluateResult {
@@ -80,18 +98,38 @@ function predictClasses(model: Sequential, logits: Matrix, out: Int32Array): voi
   }
 }
 
+/** How often a `fit` with a `signal` lets the event loop run (so that signal handlers can fire), in ms. */
+const YIELD_MS = 50;
+
 /**
  * Trains `model` on `train` with mini-batches of the model's planned batch size.
  * Each step: forward (train mode) → loss → backward (writing the gradients) → (L2, clipping) → optimizer.step.
  * If the loss turns NaN or Inf, the weights are put back to the end of the last good epoch and a
  * DivergenceError names the epoch and step. Returns the per-epoch history.
+ *
+ * With `checkpoint`, the run's whole state is handed out as bytes at each epoch end (or every
+ * `checkpoint.every` steps); `resume` goes on from such bytes, and the run then ends with the same
+ * weights, bit for bit, as one never stopped. With `signal`, aborting it stops the run after the
+ * step under way: a checkpoint is written (with `checkpoint`) and an InterruptedError thrown.
+ * @example
+ * ```ts
+ * let last: Uint8Array | undefined;
+ * const controller = new AbortController();
+ * await fit(model, train, { optimizer, epochs: 10, checkpoint: { every: 100, save: (b) => { last = b; } }, signal: controller.signal });
+ * // later, with a model and optimizer built the same way:
+ * await fit(model2, train, { optimizer: optimizer2, epochs: 10, resume: last });
+ * ```
  */
 export async function fit(model: Sequential, train: Dataset, opts: FitOptions): Promise<EpochLog[]> {
   const { optimizer, epochs = 10, validation, callbacks = [], l2 = 0, augment, schedule, clipNorm, labelSmoothing = 0, maxNorm } = opts;
+  const { checkpoint, signal } = opts;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`fit: epochs must be a positive integer, found ${epochs}`);
   if (!(l2 >= 0)) throw new ConfigError(`fit: l2 must be ≥ 0, found ${l2}`);
   if (clipNorm !== undefined && !(clipNorm > 0)) throw new ConfigError(`fit: clipNorm must be > 0, found ${clipNorm}`);
   if (maxNorm !== undefined && !(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ConfigError(`fit: maxNorm must be > 0, found ${maxNorm}`);
+  const every = checkpoint?.every;
+  if (every !== undefined && !(Number.isInteger(every) && every > 0)) throw new ConfigError(`fit: checkpoint.every must be a positive integer, found ${every}`);
+  const resume = opts.resume instanceof Uint8Array ? decodeCheckpoint(opts.resume) : opts.resume;
   const ownLoss = typeof opts.loss !== 'object';
   const loss = typeof opts.loss === 'object' ? opts.loss : createLoss(opts.loss ?? 'softmax_cross_entropy');
   const smoothingClasses = labelSmoothing === 0 ? 0 : smoothingClassCount(loss, labelSmoothing, model.outputWidth);
@@ -99,33 +137,64 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
   const targets = checkData(model, train, loss, 'training data');
   if (validation) checkData(model, validation, loss, 'validation data');
 
-  const root = new Rng(opts.seed ?? model.seed);
+  const seed = opts.seed ?? model.seed;
+  const root = new Rng(seed);
+  const shuffleRng = root.stream('shuffle');
   const batches = new BatchIterator(train, {
     batchSize: model.batchSize,
-    rng: root.stream('shuffle'),
+    rng: shuffleRng,
     kernels: k,
     dtype: model.dtype,
     targets,
     prefetch: true,
   });
   const augmentRng = root.stream('augment');
+  const parts: TrainingParts = {
+    model, optimizer, batches, callbacks, seed, samples: train.x.rows, run: opts.run,
+    streams: { shuffle: shuffleRng, augment: augmentRng },
+  };
   try {
+    if (resume) checkResumable(parts, resume);
     loss.build(model.outputWidth, model.batchSize, k);
     const predicted = new Int32Array(model.batchSize);
     const params = model.params();
     const lastGood = model.getWeights();
     const steps = batches.numBatches;
-    const history: EpochLog[] = [];
+    let history: EpochLog[] = [];
     const batchLog: BatchLog = { epoch: 0, step: 0, steps, loss: 0, accuracy: 0, samples: 0, seconds: 0 };
+    let globalStep = 0;
+    let start = { epoch: 1, step: 0, sums: { loss: 0, hits: 0, seen: 0, seconds: 0 } };
+    let finished = false;
+    let savedAt = -1; // globalStep of the last checkpoint written
+    const save = async (at: Omit<TrainingPosition, 'globalStep' | 'history' | 'lastGood'>, reason: CheckpointReason) => {
+      const c = captureCheckpoint(parts, { ...at, globalStep, history, lastGood: at.step > 0 ? lastGood : null });
+      await checkpoint!.save(encodeCheckpoint(c), { epoch: at.epoch, step: at.step, globalStep, reason });
+      savedAt = globalStep;
+    };
+    const interrupted = async (epoch: number, step: number, sums: TrainingPosition['sums']) => {
+      if (checkpoint && savedAt !== globalStep) await save({ epoch, step, finished: false, sums }, 'interrupt');
+      return new InterruptedError(`training interrupted after ${step > 0 ? `step ${step} of epoch ${epoch + 1}` : `epoch ${epoch}`}`, epoch, step, checkpoint !== undefined);
+    };
 
     for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: steps, samples: train.x.rows });
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const t0 = performance.now();
-      batches.reset();
-      let lossSum = 0;
-      let hits = 0;
-      let seen = 0;
-      for (let step = 1; batches.next(); step++) {
+    if (resume) {
+      restoreCheckpoint(parts, resume);
+      history = resume.history.map((e) => ({ ...e }));
+      lastGood.set(resume.lastGood ?? resume.weights);
+      globalStep = savedAt = resume.globalStep;
+      finished = resume.finished;
+      start = { epoch: resume.epoch + 1, step: resume.step, sums: { ...resume.sums } };
+    }
+    if (signal?.aborted && !finished) throw new InterruptedError('training interrupted before its first step', start.epoch - 1, start.step, false);
+    let lastYield = performance.now();
+    for (let epoch = start.epoch; epoch <= epochs && !finished; epoch++) {
+      const midEpoch = epoch === start.epoch && start.step > 0;
+      const sums = midEpoch ? start.sums : { loss: 0, hits: 0, seen: 0, seconds: 0 };
+      const t0 = performance.now() - sums.seconds * 1000;
+      if (!midEpoch) batches.reset();
+      let { loss: lossSum, hits, seen } = sums;
+      const sumsNow = () => ({ loss: lossSum, hits, seen, seconds: (performance.now() - t0) / 1000 });
+      for (let step = midEpoch ? start.step + 1 : 1; batches.next(); step++) {
         if (schedule) optimizer.lr = schedule(epoch - 1, step - 1, steps);
         const x = batches.x;
         if (augment) augment.apply(x, x, augmentRng);
@@ -148,6 +217,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
         if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
         optimizer.step();
         if (maxNorm !== undefined) applyMaxNorm(model, maxNorm);
+        globalStep++;
 
         predictClasses(model, logits, predicted);
         for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
@@ -161,6 +231,14 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
           batchLog.samples = seen;
           batchLog.seconds = (performance.now() - t0) / 1000;
           for (const cb of callbacks) cb.onBatchEnd?.(batchLog);
+        }
+        if (every !== undefined && globalStep % every === 0) await save({ epoch: epoch - 1, step, finished: false, sums: sumsNow() }, 'steps');
+        if (signal) {
+          if (performance.now() - lastYield >= YIELD_MS) {
+            await yieldToEventLoop();
+            lastYield = performance.now();
+          }
+          if (signal.aborted) throw await interrupted(epoch - 1, step, sumsNow());
         }
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -184,7 +262,14 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
       history.push(log);
       let stop = false;
       for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
-      if (stop) break;
+      finished = stop || epoch === epochs;
+      const zero = { loss: 0, hits: 0, seen: 0, seconds: 0 };
+      if (checkpoint && every === undefined) await save({ epoch, step: 0, finished, sums: zero }, 'epoch');
+      if (signal && !finished) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+        if (signal.aborted) throw await interrupted(epoch, 0, zero);
+      }
     }
     for (const cb of callbacks) await cb.onTrainEnd?.(history);
     return history;
@@ -193,6 +278,12 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
     batches.release();
     if (ownLoss) loss.release();
   }
+}
+
+/** Lets the event loop run (signal handlers, a browser's input): a macrotask, not a microtask. */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** K of the smoothing rule t = (1−ε)·t + ε/K: the class count for softmax, 2 for sigmoid outputs. */

@@ -32,6 +32,12 @@ export interface Optimizer {
   zeroGrad(): void;
   /** State per parameter, keyed by the Param object itself; empty before the first step. */
   state(): ReadonlyMap<Param, ParamState>;
+  /**
+   * Replaces the state with a copy of `states` (from a checkpoint): per parameter its step count and
+   * every slot, which must have this optimizer's slot names and lengths. Parameters missing from
+   * `states` start afresh, as before their first step.
+   */
+  loadState(states: ReadonlyMap<Param, { step: number; slots: Readonly<Record<string, ArrayLike<number>>> }>): void;
   /** The constructor options after defaults (for logs, results files, model files). */
   hyperparameters(): Record<string, number | boolean | string>;
   /**
@@ -95,6 +101,31 @@ export abstract class BaseOptimizer<S extends Record<string, Float>> implements 
 
   state(): ReadonlyMap<Param, ParamState<S>> {
     return this.states;
+  }
+
+  loadState(states: ReadonlyMap<Param, { step: number; slots: Readonly<Record<string, ArrayLike<number>>> }>): void {
+    for (const p of states.keys()) {
+      if (!this.params.includes(p)) throw new ConfigError(`${this.name}: state given for parameter '${p.name}', which this optimizer does not update`);
+    }
+    this.release();
+    for (const p of this.params) {
+      const saved = states.get(p);
+      if (!saved) continue;
+      if (!Number.isInteger(saved.step) || saved.step < 0) throw new ConfigError(`${this.name}: parameter '${p.name}': step must be an integer ≥ 0, found ${saved.step}`);
+      const slots = this.initSlots(p, this.checkedSize(p));
+      this.states.set(p, { step: saved.step, slots });
+      const names = Object.keys(slots);
+      const given = Object.keys(saved.slots);
+      if (names.length !== given.length || names.some((n) => !given.includes(n))) {
+        throw new ConfigError(`${this.name}: parameter '${p.name}': expected state slots [${names.join(', ')}], found [${given.join(', ')}]`);
+      }
+      for (const n of names) {
+        if (saved.slots[n].length !== slots[n].length) {
+          throw new ShapeError(`${this.name}: parameter '${p.name}': slot '${n}' needs ${slots[n].length} values, found ${saved.slots[n].length}`);
+        }
+        slots[n].set(saved.slots[n]);
+      }
+    }
   }
 
   release(): void {
