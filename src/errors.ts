@@ -18,6 +18,10 @@ export class ConfigError extends ScratchnetError {}
 export class DataError extends ScratchnetError {}
 /** A model file is missing, truncated or corrupt. */
 export class ModelFileError extends ScratchnetError {}
+/** A size is beyond what the platform can hold (a WebAssembly memory's 4 GiB). */
+export class ResourceError extends ScratchnetError {}
+/** A file could not be written (disk full, read-only file system, no permission); names the path. */
+export class WriteError extends ScratchnetError {}
 /** The loss became NaN or Inf during training. */
 export class DivergenceError extends ScratchnetError {
   constructor(

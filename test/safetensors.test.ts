@@ -97,7 +97,7 @@ describe('safetensors corrupt files', () => {
   });
 
   it('header not valid JSON', () => {
-    assertFileError(() => decodeSafetensors(craft('{"a": '), f), f, ['at byte 8', 'not valid UTF-8 JSON']);
+    assertFileError(() => decodeSafetensors(craft('{"a": '), f), f, ['at byte 8', 'not valid JSON']);
     assertFileError(() => decodeSafetensors(craft('[1, 2]'), f), f, ['at byte 8', 'must be a JSON object']);
     const badUtf8 = craft('{"x":1}');
     badUtf8[10] = 0xff;

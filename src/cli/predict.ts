@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Matrix } from '../core/matrix.js';
+import type { IdxTensor } from '../data/idx.js';
+import { brief, parseJsonGuarded } from '../io/json-guard.js';
 import { readIdx } from '../node/idx-file.js';
 import { DataError } from '../errors.js';
 import { loadModel } from '../node/model-file.js';
@@ -19,41 +21,56 @@ interface PredictFlags {
   threads?: number;
 }
 
+/** float32's largest finite value: inputs beyond it would become Infinity in the model. */
+const F32_MAX = 3.4028234663852886e38;
+const fitsF32 = (v: number) => Number.isFinite(Math.fround(v));
+
 /**
  * Reads inputs: an IDX file (uint8 images are scaled to [0, 1] like the training data; each item
  * flattened to one row) or a JSON array of rows of numbers (used as they are).
+ * @throws DataError naming `path` (unreadable, malformed, or a value outside float32's range)
  */
 export function readInputs(path: string): Matrix {
-  if (path.endsWith('.json')) {
-    let rows: unknown;
-    try {
-      rows = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`${path}: file not found`);
-      throw new DataError(`${path}: not valid JSON (${(e as Error).message})`);
-    }
-    if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) {
-      throw new DataError(`${path}: expected a JSON array of rows (arrays of numbers), found ${Array.isArray(rows) ? 'an empty or mixed array' : typeof rows}`);
-    }
-    const cols = (rows[0] as unknown[]).length;
-    const m = Matrix.zeros(rows.length, cols);
-    (rows as unknown[][]).forEach((r, i) => {
-      if (r.length !== cols) throw new DataError(`${path}: row ${i} has ${r.length} values, expected ${cols} like row 0`);
-      r.forEach((v, j) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new DataError(`${path}: row ${i}, column ${j} is ${JSON.stringify(v)}, expected a finite number`);
-        m.data[i * cols + j] = v;
-      });
-    });
-    return m;
+  if (!path.endsWith('.json')) return inputsFromIdx(readIdx(path), path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot read the input file (${code ?? (e as Error).message})`);
   }
-  const t = readIdx(path);
+  return parseInputRows(text, path);
+}
+
+/** Rows from JSON text `[[x00, x01, ...], [x10, ...], ...]`. @throws DataError naming `path` */
+export function parseInputRows(text: string, path: string): Matrix {
+  const rows = parseJsonGuarded(text, (m) => new DataError(`${path}: ${m}`));
+  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) {
+    throw new DataError(`${path}: expected a non-empty JSON array of rows (arrays of numbers), found ${brief(rows)}`);
+  }
+  const cols = (rows[0] as unknown[]).length;
+  const m = Matrix.zeros(rows.length, cols);
+  (rows as unknown[][]).forEach((r, i) => {
+    if (r.length !== cols) throw new DataError(`${path}: row ${i} has ${r.length} values, expected ${cols} like row 0`);
+    r.forEach((v, j) => {
+      if (typeof v !== 'number' || !fitsF32(v)) {
+        throw new DataError(`${path}: row ${i}, column ${j} is ${brief(v)}, expected a finite number within float32's range (|x| ≤ ${F32_MAX})`);
+      }
+      m.data[i * cols + j] = v;
+    });
+  });
+  return m;
+}
+
+/** Rows from an IDX tensor: item i (shape[0]) flattened to row i; uint8 scaled to [0, 1]. */
+export function inputsFromIdx(t: IdxTensor, path: string): Matrix {
   const n = t.shape[0] ?? 1;
   const cols = t.shape.slice(1).reduce((a, b) => a * b, 1);
   const m = Matrix.zeros(n, cols);
   const scale = t.dtype === 'uint8' ? 1 / 255 : 1;
   for (let i = 0; i < m.size; i++) {
     const v = t.data[i] * scale;
-    if (!Number.isFinite(v)) throw new DataError(`${path}: value ${i} (row ${Math.floor(i / cols)}) is ${v}, expected a finite number`);
+    if (!fitsF32(v)) throw new DataError(`${path}: value ${i} (row ${Math.floor(i / cols)}) is ${v}, expected a finite number within float32's range`);
     m.data[i] = v;
   }
   return m;
@@ -76,6 +93,11 @@ export function predictCommand(): Command {
       const t0 = performance.now();
       const { probabilities, classes } = predict(model, x, createLoss(architecture.loss).output);
       const seconds = (performance.now() - t0) / 1000;
+      const bad = probabilities.data.findIndex((p) => !Number.isFinite(p));
+      if (bad >= 0) {
+        const row = Math.floor(bad / probabilities.cols);
+        throw new DataError(`${f.input}: row ${row}: the model's output is ${probabilities.data[bad]}, not a finite number (inputs too large for this model?)`);
+      }
       const names = architecture.classNames;
       if (f.json) {
         process.stdout.write(

@@ -20,6 +20,12 @@ import { DataError } from '../errors.js';
 export interface GzipCodec {
   /** Inflates; throws on a corrupt stream or past `maxBytes` of output. */
   gunzip(bytes: Uint8Array, maxBytes: number): Uint8Array;
+  /**
+   * Inflates what `bytes`, the first bytes of a gzip stream, hold — without failing on their end
+   * (the IDX header is read this way first, so that a declared size bounds the full inflate).
+   * Without it, the whole stream is inflated up to {@link MAX_IDX_BYTES} before any check.
+   */
+  gunzipPrefix?(bytes: Uint8Array): Uint8Array;
   gzip(bytes: Uint8Array): Uint8Array;
 }
 
@@ -35,8 +41,12 @@ function needCodec(file: string): GzipCodec {
   return codec;
 }
 
-/** The most bytes an IDX stream may inflate to (2 GiB: far above any real image set, far below a gzip bomb's reach). */
+/** The most bytes an IDX stream may declare or inflate to (2 GiB: far above any real image set). */
 export const MAX_IDX_BYTES = 2 ** 31 - 1;
+/** Compressed bytes inflated to find the IDX header (at most ~1032× as many come out: deflate's limit). */
+const GZIP_HEAD_BYTES = 512;
+/** Most bytes deflate can make of one input byte (a 258-byte match in two bits). */
+const DEFLATE_MAX_RATIO = 1032;
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -81,14 +91,7 @@ export function isGzip(bytes: Uint8Array): boolean {
  * @throws DataError naming `file`, the byte offset (in the uncompressed stream), expected and found
  */
 export function decodeIdx(raw: Uint8Array, file: string): IdxTensor {
-  let bytes = raw;
-  if (isGzip(raw)) {
-    try {
-      bytes = needCodec(file).gunzip(raw, MAX_IDX_BYTES);
-    } catch (e) {
-      throw new DataError(`${file}: gzip stream is corrupt or truncated (${(e as Error).message})`);
-    }
-  }
+  const bytes = isGzip(raw) ? gunzipIdx(raw, file) : raw;
   const at = (offset: number, msg: string) => new DataError(`${file}: at byte ${offset}: ${msg}`);
   if (bytes.length < 4) {
     throw at(bytes.length, `truncated header: expected 4 bytes (magic 00 00, dtype, ndims), found ${bytes.length}`);
@@ -134,6 +137,48 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxTensor {
     for (let i = 0, o = headerLen; i < count; i++, o += info.bytes) data[i] = info.read(view, o);
   }
   return { dtype: info.name, shape, data };
+}
+
+/**
+ * Inflates a gzip IDX stream, bounded by what its header declares: the first compressed bytes are
+ * inflated to read the header, the declared size is checked against {@link MAX_IDX_BYTES} and
+ * against what the compressed length can hold, and the full inflate stops at that size.
+ */
+function gunzipIdx(raw: Uint8Array, file: string): Uint8Array {
+  const gz = needCodec(file);
+  let limit = MAX_IDX_BYTES;
+  if (gz.gunzipPrefix) {
+    let head: Uint8Array;
+    try {
+      head = gz.gunzipPrefix(raw.subarray(0, GZIP_HEAD_BYTES));
+    } catch (e) {
+      throw new DataError(`${file}: gzip stream is corrupt (${(e as Error).message})`);
+    }
+    const info = head.length >= 4 ? DTYPES.find((d) => d.code === head[2]) : undefined;
+    if (head.length >= 4 && (head[0] !== 0 || head[1] !== 0 || !info)) return head; // not IDX: decodeIdx says why
+    const ndims = head.length >= 4 ? head[3] : 0;
+    if (info && head.length >= 4 + 4 * ndims) {
+      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      let count = 1;
+      for (let i = 0; i < ndims; i++) count *= view.getUint32(4 + 4 * i);
+      const declared = 4 + 4 * ndims + count * info.bytes;
+      if (declared > MAX_IDX_BYTES) {
+        throw new DataError(`${file}: the IDX header declares ${declared} bytes (${count} ${info.name} elements), more than the limit ${MAX_IDX_BYTES}`);
+      }
+      if (declared > DEFLATE_MAX_RATIO * raw.length + GZIP_HEAD_BYTES) {
+        throw new DataError(`${file}: the IDX header declares ${declared} bytes, more than ${raw.length} gzip bytes can inflate to — truncated file`);
+      }
+      limit = declared;
+    } else if (raw.length > GZIP_HEAD_BYTES) {
+      throw new DataError(`${file}: the first ${GZIP_HEAD_BYTES} gzip bytes inflate to ${head.length} bytes, not a whole IDX header — not an IDX file`);
+    }
+  }
+  try {
+    return gz.gunzip(raw, limit);
+  } catch (e) {
+    const more = limit < MAX_IDX_BYTES ? ` or longer than the ${limit} bytes its IDX header declares` : '';
+    throw new DataError(`${file}: gzip stream is corrupt, truncated${more} (${(e as Error).message})`);
+  }
 }
 
 function dtypeOf(data: IdxData): DTypeInfo {

@@ -16,7 +16,7 @@ export function readManifest(dir: string): string[] {
   } catch {
     return [];
   }
-  const files = (parsed as { files?: unknown }).files;
+  const files = (parsed as { files?: unknown } | null)?.files;
   return Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string' && SAFE_NAME.test(f) && f !== MANIFEST) : [];
 }
 

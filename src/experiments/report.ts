@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readManifest, updateManifest } from './manifest.js';
 import { basename, dirname, extname, join } from 'node:path';
 import { DataError } from '../errors.js';
+import { asWriteError, guardWrite } from '../node/write-error.js';
 import { confusionSpec, effectsSpec, learningCurvesSpec, renderSvg, timeAccuracySpec } from './charts.js';
 import { GALLERY_COLUMNS, writeGallery } from './gallery.js';
 import { BASELINE } from './grid.js';
@@ -62,11 +63,11 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
 
   const assetDir = join(dirname(out), basename(out, extname(out)));
   const assetLink = basename(assetDir);
-  mkdirSync(assetDir, { recursive: true });
+  guardWrite(assetDir, 'report folder', () => mkdirSync(assetDir, { recursive: true }));
   const previous = readManifest(assetDir);
   const files: string[] = [];
   const writeAsset = (name: string, content: string) => {
-    writeFileSync(join(assetDir, name), content);
+    guardWrite(join(assetDir, name), 'chart', () => writeFileSync(join(assetDir, name), content));
     files.push(join(assetDir, name));
     return `${assetLink}/${name}`;
   };
@@ -104,9 +105,11 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
   md.push(markdownTable(['study', 'dataset', 'runs', 'baseline test acc % (mean)', 'best variation', 'its test acc % (mean)', 'Δ (points)'], summaries, ['l', 'l', 'r', 'r', 'l', 'r', 'r']), '');
   md.push(...body);
   const markdown = md.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
-  mkdirSync(dirname(out) || '.', { recursive: true });
-  writeFileSync(out, markdown);
-  const removed = updateManifest(assetDir, previous, files.map((f) => basename(f)));
+  guardWrite(out, 'report', () => {
+    mkdirSync(dirname(out) || '.', { recursive: true });
+    writeFileSync(out, markdown);
+  });
+  const removed = guardWrite(assetDir, 'report folder', () => updateManifest(assetDir, previous, files.map((f) => basename(f))));
   if (removed.length) warnings.push(`removed ${removed.length} files of the previous report that it no longer uses: ${removed.join(', ')}`);
   files.push(out);
   return { markdown, files, warnings };
@@ -226,7 +229,9 @@ async function gallery(line: ResultLine, prefix: string, ctx: SectionContext): P
   const name = (c: number) => line.classNames?.[c] ?? String(c);
   const md = [`### Misclassified test samples (baseline, seed ${line.seed})`, ''];
   const file = `${prefix}-misclassified.png`;
-  const g = await writeGallery(line, join(ctx.assetDir, file), ctx.dataDir);
+  const g = await writeGallery(line, join(ctx.assetDir, file), ctx.dataDir).catch((e) => {
+    throw asWriteError(e, join(ctx.assetDir, file), 'gallery');
+  });
   if (g.written) {
     ctx.files.push(g.written);
     md.push(`![${line.dataset} misclassified test images](${ctx.assetLink}/${file})`, '');

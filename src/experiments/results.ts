@@ -8,7 +8,11 @@ import { dirname } from 'node:path';
 import type { EpochLog } from '../nn/callbacks.js';
 import type { TrainConfig } from '../recipe.js';
 import type { DataSpec } from './grid.js';
+import { DataError } from '../errors.js';
+import { parseJsonGuarded } from '../io/json-guard.js';
+import { guardWrite } from '../node/write-error.js';
 import { canonicalJson } from './json.js';
+import { checkResultLine } from './result-schema.js';
 
 /** Version of the line layout below. */
 export const RESULT_SCHEMA = 1;
@@ -108,8 +112,10 @@ export function scratchnetVersion(): string {
  * leaves at worst a torn last line, which {@link repairResultsTail} removes.
  */
 export function appendResult(path: string, result: ResultLine): void {
-  mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, canonicalJson(result) + '\n');
+  guardWrite(path, 'results file', () => {
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, canonicalJson(result) + '\n');
+  });
 }
 
 export interface ParsedResults {
@@ -118,18 +124,20 @@ export interface ParsedResults {
   warnings: string[];
 }
 
-/** Parses a results file; lines that are not result objects are skipped with a warning. */
+/** Parses a results file; lines that are not result objects ({@link checkResultLine}) are skipped with a warning. */
 export function parseResults(text: string, file: string): ParsedResults {
   const results: ResultLine[] = [];
   const warnings: string[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     try {
-      const r = JSON.parse(line) as ResultLine;
-      if (typeof r?.id !== 'string' || typeof r.dataset !== 'string') throw new Error('no run id or dataset');
-      results.push(r);
+      const r = parseJsonGuarded(line, (m) => new DataError(m));
+      const problem = checkResultLine(r);
+      if (problem) throw new DataError(problem);
+      results.push(r as ResultLine);
     } catch (e) {
-      warnings.push(`${file}:${i + 1}: skipped a line that is not a result (${(e as Error).message.slice(0, 80)})`);
+      if (!(e instanceof DataError)) throw e;
+      warnings.push(`${file}:${i + 1}: skipped a line that is not a result (${e.message.slice(0, 100)})`);
     }
   });
   return { results, warnings };
@@ -137,7 +145,14 @@ export function parseResults(text: string, file: string): ParsedResults {
 
 /** Reads a results file (missing file: no results). */
 export function readResults(path: string): ParsedResults {
-  return existsSync(path) ? parseResults(readFileSync(path, 'utf8'), path) : { results: [], warnings: [] };
+  if (!existsSync(path)) return { results: [], warnings: [] };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DataError(`${path}: cannot read the results file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseResults(text, path);
 }
 
 /**
@@ -159,9 +174,9 @@ export function repairResultsTail(path: string): string | null {
     sound = false;
   }
   if (sound) {
-    if (bytes[bytes.length - 1] !== 0x0a) appendFileSync(path, '\n'); // complete object, newline lost
+    if (bytes[bytes.length - 1] !== 0x0a) guardWrite(path, 'results file', () => appendFileSync(path, '\n')); // complete object, newline lost
     return null;
   }
-  truncateSync(path, start);
+  guardWrite(path, 'results file', () => truncateSync(path, start));
   return `${path}: removed a torn last line (${end - start} bytes, from an interrupted run); that run will be redone`;
 }

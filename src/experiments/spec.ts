@@ -11,7 +11,7 @@ import { parseAugmentSpec } from '../data/augment.js';
 import { ConfigError, ScratchnetError } from '../errors.js';
 import { createSchedule, SCHEDULE_NAMES, scheduleFor, type ScheduleConfig, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../recipe.js';
-import { describeJson } from './json.js';
+import { brief, clip, parseJsonGuarded } from '../io/json-guard.js';
 
 /** Partial TrainConfig as written in a spec; `null` unsets a field. */
 export type ConfigPatch = Record<string, unknown>;
@@ -54,11 +54,13 @@ export interface DataOptions {
 
 const TOP_KEYS = ['name', 'description', 'datasets', 'seeds', 'baseline', 'perDataset', 'variations', 'targetValAccuracy', 'dataSeed', 'dataOptions'];
 const FORBIDDEN = ['dataset', 'seed', 'dataDir'];
+/** Fields every run needs (DEFAULT_CONFIG has them): a patch may change them, not unset them. */
+const REQUIRED = ['layers', 'activation', 'optimizer', 'l2', 'dropout', 'epochs', 'batchSize', 'valSplit'];
 
 /** A spec error: file, JSON path, expected, found. */
 export class SpecError extends ConfigError {
   constructor(file: string, path: string, expected: string, found: unknown) {
-    super(`${file}: ${path}: expected ${expected}, found ${describeJson(found)}`);
+    super(`${file}: ${path}: expected ${expected}, found ${brief(found)}`);
   }
 }
 
@@ -70,13 +72,12 @@ export function loadSpec(file: string): StudySpec {
   } catch (e) {
     throw new ConfigError(`${file}: cannot read the study spec (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
-  return validateSpec(raw, file);
+  return parseSpec(text, file);
+}
+
+/** Parses and validates spec text (nesting depth checked first). `file` only labels messages. */
+export function parseSpec(text: string, file = 'spec'): StudySpec {
+  return validateSpec(parseJsonGuarded(text, (m) => new ConfigError(`${file}: ${m}`)), file);
 }
 
 /** Checks a parsed spec and fills defaults. `file` only labels messages. */
@@ -95,7 +96,7 @@ export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
   };
 
   const top = obj(raw, '$');
-  for (const k of Object.keys(top)) if (!TOP_KEYS.includes(k)) fail(`$.${k}`, `only the keys ${TOP_KEYS.join(', ')}`, k);
+  for (const k of Object.keys(top)) if (!TOP_KEYS.includes(k)) fail(`$.${clip(k, 40)}`, `only the keys ${TOP_KEYS.join(', ')}`, k);
   const name = str(top.name, '$.name');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) fail('$.name', 'letters, digits, . _ - (it names the runs/ folder)', name);
   const description = top.description === undefined ? '' : typeof top.description === 'string' ? top.description : fail('$.description', 'a string', top.description);
@@ -108,8 +109,8 @@ export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
   const baseline = checkPatch(top.baseline ?? {}, '$.baseline', fail);
   const perDataset: Record<string, ConfigPatch> = {};
   for (const [ds, patch] of Object.entries(obj(top.perDataset ?? {}, '$.perDataset'))) {
-    if (!datasets.includes(ds)) fail(`$.perDataset.${ds}`, `one of the spec's datasets (${datasets.join(', ')})`, ds);
-    perDataset[ds] = checkPatch(patch, `$.perDataset.${ds}`, fail);
+    if (!datasets.includes(ds)) fail(`$.perDataset.${clip(ds, 40)}`, `one of the spec's datasets (${clip(datasets.join(', '), 80)})`, ds);
+    perDataset[ds] = checkPatch(patch, `$.perDataset.${clip(ds, 40)}`, fail);
   }
 
   if (top.variations !== undefined && !Array.isArray(top.variations)) fail('$.variations', 'an array', top.variations);
@@ -117,30 +118,30 @@ export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
   const variations = ((top.variations ?? []) as unknown[]).map((v, i): Variation => {
     const at = `$.variations[${i}]`;
     const o = obj(v, at);
-    for (const k of Object.keys(o)) if (!['group', 'name', 'description', 'datasets', 'config'].includes(k)) fail(`${at}.${k}`, 'only group, name, description, datasets, config', k);
+    for (const k of Object.keys(o)) if (!['group', 'name', 'description', 'datasets', 'config'].includes(k)) fail(`${at}.${clip(k, 40)}`, 'only group, name, description, datasets, config', k);
     const group = str(o.group, `${at}.group`);
     const vname = str(o.name, `${at}.name`);
     if (group === 'baseline' || vname === 'baseline') fail(at, "a group and name other than 'baseline' (the baseline is always run)", `${group}/${vname}`);
     if (seen.has(`${group}/${vname}`)) fail(`${at}.name`, `a name unique within group '${group}'`, vname);
     seen.add(`${group}/${vname}`);
     const only = o.datasets === undefined ? undefined : strList(o.datasets, `${at}.datasets`);
-    only?.forEach((ds, j) => datasets.includes(ds) || fail(`${at}.datasets[${j}]`, `one of the spec's datasets (${datasets.join(', ')})`, ds));
+    only?.forEach((ds, j) => datasets.includes(ds) || fail(`${at}.datasets[${j}]`, `one of the spec's datasets (${clip(datasets.join(', '), 80)})`, ds));
     const description = o.description === undefined ? undefined : str(o.description, `${at}.description`);
     return { group, name: vname, ...(description ? { description } : {}), ...(only ? { datasets: only } : {}), config: checkPatch(o.config ?? {}, `${at}.config`, fail) };
   });
 
   const targetValAccuracy: Record<string, number> = {};
   for (const [ds, t] of Object.entries(obj(top.targetValAccuracy ?? {}, '$.targetValAccuracy'))) {
-    if (!datasets.includes(ds)) fail(`$.targetValAccuracy.${ds}`, `one of the spec's datasets (${datasets.join(', ')})`, ds);
-    targetValAccuracy[ds] = typeof t === 'number' && t > 0 && t <= 1 ? t : fail(`$.targetValAccuracy.${ds}`, 'a number in (0, 1]', t);
+    if (!datasets.includes(ds)) fail(`$.targetValAccuracy.${clip(ds, 40)}`, `one of the spec's datasets (${clip(datasets.join(', '), 80)})`, ds);
+    targetValAccuracy[ds] = typeof t === 'number' && t > 0 && t <= 1 ? t : fail(`$.targetValAccuracy.${clip(ds, 40)}`, 'a number in (0, 1]', t);
   }
   const dataOptions: Record<string, DataOptions> = {};
   for (const [ds, o] of Object.entries(obj(top.dataOptions ?? {}, '$.dataOptions'))) {
-    const at = `$.dataOptions.${ds}`;
-    if (!datasets.includes(ds)) fail(at, `one of the spec's datasets (${datasets.join(', ')})`, ds);
+    const at = `$.dataOptions.${clip(ds, 40)}`;
+    if (!datasets.includes(ds)) fail(at, `one of the spec's datasets (${clip(datasets.join(', '), 80)})`, ds);
     const opts = obj(o, at);
     for (const [k, v] of Object.entries(opts)) {
-      if (k !== 'samples' && k !== 'noise') fail(`${at}.${k}`, 'only samples, noise', k);
+      if (k !== 'samples' && k !== 'noise') fail(`${at}.${clip(k, 40)}`, 'only samples, noise', k);
       if (k === 'samples' && !(Number.isInteger(v) && (v as number) > 0)) fail(`${at}.samples`, 'a positive integer', v);
       if (k === 'noise' && !(typeof v === 'number' && v >= 0)) fail(`${at}.noise`, 'a number ≥ 0', v);
     }
@@ -156,9 +157,12 @@ function checkPatch(raw: unknown, path: string, fail: Fail): ConfigPatch {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'an object of TrainConfig fields', raw);
   const patch = raw as ConfigPatch;
   for (const [k, v] of Object.entries(patch)) {
-    const at = `${path}.${k}`;
+    const at = `${path}.${clip(k, 40)}`;
     if (FORBIDDEN.includes(k)) fail(at, `no '${k}' (datasets and seeds come from $.datasets and $.seeds; --data-dir from the CLI)`, v);
-    if (v === null) continue;
+    if (v === null) {
+      if (REQUIRED.includes(k)) fail(at, `a value ('${k}' is needed by every run; null would unset it)`, v);
+      continue;
+    }
     switch (k) {
       case 'layers':
         if (!Array.isArray(v) || !v.every((w) => Number.isInteger(w) && w > 0)) fail(at, 'an array of positive integers', v);
@@ -180,8 +184,14 @@ function checkPatch(raw: unknown, path: string, fail: Fail): ConfigPatch {
       case 'earlyStopping':
         if (!Number.isInteger(v) || (v as number) <= 0) fail(at, 'a positive integer', v);
         break;
+      case 'batchNorm':
+      case 'standardize':
+        if (typeof v !== 'boolean') fail(at, 'true or false', v);
+        break;
       case 'lr':
       case 'momentum':
+      case 'labelSmoothing':
+      case 'maxNorm':
       case 'weightDecay':
       case 'l2':
       case 'dropout':

@@ -11,6 +11,7 @@
  * Only F32 tensors are read and written. See docs/format.md for scratchnet's metadata keys.
  */
 import { ModelFileError, ShapeError } from '../errors.js';
+import { brief, clip, parseJsonGuarded } from './json-guard.js';
 
 /** A named float32 tensor; `data.length === prod(shape)`, row-major. */
 export interface NamedTensor {
@@ -90,37 +91,39 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
   }
   const n = Number(n64);
   const dataStart = 8 + n;
-  let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
   } catch (e) {
-    throw fail(`header (${n} bytes) is not valid UTF-8 JSON: ${(e as Error).message}`, 8);
+    throw fail(`header (${n} bytes) is not valid UTF-8 JSON (${(e as Error).message})`, 8);
   }
+  const header = parseJsonGuarded(text, (m) => fail(`header (${n} bytes): ${m}`, 8));
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw fail(`header must be a JSON object, found ${Array.isArray(header) ? 'an array' : typeof header}`, 8);
   }
 
   const metadata: Record<string, string> = {};
   const entries: { name: string; shape: number[]; begin: number; end: number }[] = [];
-  for (const [name, v] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
+  for (const [key, v] of Object.entries(header as Record<string, unknown>)) {
+    const name = clip(key, 80); // for messages
+    if (key === '__metadata__') {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw fail(`__metadata__ must be an object of strings`, 8);
       for (const [k, s] of Object.entries(v)) {
-        if (typeof s !== 'string') throw fail(`__metadata__ '${k}' must be a string, found ${JSON.stringify(s)}`, 8);
+        if (typeof s !== 'string') throw fail(`__metadata__ '${clip(k, 80)}' must be a string, found ${brief(s)}`, 8);
         metadata[k] = s;
       }
       continue;
     }
     const t = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof t !== 'object' || t === null) throw fail(`tensor '${name}': expected {dtype, shape, data_offsets}, found ${JSON.stringify(v)}`, 8);
-    if (t.dtype !== 'F32') throw fail(`tensor '${name}': unsupported dtype ${JSON.stringify(t.dtype)}, expected "F32"`, 8);
+    if (typeof t !== 'object' || t === null) throw fail(`tensor '${name}': expected {dtype, shape, data_offsets}, found ${brief(v)}`, 8);
+    if (t.dtype !== 'F32') throw fail(`tensor '${name}': unsupported dtype ${brief(t.dtype)}, expected "F32"`, 8);
     const shape = t.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw fail(`tensor '${name}': shape must be an array of non-negative integers, found ${JSON.stringify(shape)}`, 8);
+      throw fail(`tensor '${name}': shape must be an array of non-negative integers, found ${brief(shape)}`, 8);
     }
     const off = t.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw fail(`tensor '${name}': data_offsets must be [begin, end] of non-negative integers, found ${JSON.stringify(off)}`, 8);
+      throw fail(`tensor '${name}': data_offsets must be [begin, end] of non-negative integers, found ${brief(off)}`, 8);
     }
     const [begin, end] = off as [number, number];
     const dataLen = bytes.length - dataStart;
@@ -132,9 +135,9 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     }
     const expected = product(shape as number[]) * F32_BYTES;
     if (end - begin !== expected) {
-      throw fail(`tensor '${name}': F32 shape [${shape.join(', ')}] needs ${expected} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`, dataStart + begin);
+      throw fail(`tensor '${name}': F32 shape ${clip(`[${shape.join(', ')}]`)} needs ${expected} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`, dataStart + begin);
     }
-    entries.push({ name, shape: shape as number[], begin, end });
+    entries.push({ name: key, shape: shape as number[], begin, end });
   }
 
   // Tensors must tile the data section exactly: no overlap, no gap, nothing after the last one.
@@ -142,10 +145,10 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
   let cursor = 0;
   for (const e of sorted) {
     if (e.begin < cursor) {
-      throw fail(`tensor '${e.name}': data_offsets [${e.begin}, ${e.end}] overlap the previous tensor, which ends at ${cursor}`, dataStart + e.begin);
+      throw fail(`tensor '${clip(e.name, 80)}': data_offsets [${e.begin}, ${e.end}] overlap the previous tensor, which ends at ${cursor}`, dataStart + e.begin);
     }
     if (e.begin > cursor) {
-      throw fail(`tensor '${e.name}': data_offsets begin at ${e.begin}, expected ${cursor} (gap of ${e.begin - cursor} bytes)`, dataStart + cursor);
+      throw fail(`tensor '${clip(e.name, 80)}': data_offsets begin at ${e.begin}, expected ${cursor} (gap of ${e.begin - cursor} bytes)`, dataStart + cursor);
     }
     cursor = e.end;
   }

@@ -1,11 +1,12 @@
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
 import { ModelFileError, ScratchnetError } from '../errors.js';
+import { brief, clip, parseJsonGuarded } from '../io/json-guard.js';
+import { checkArchitecture } from './architecture-check.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Matrix } from '../core/matrix.js';
 import type { LayerBuffer } from './layer.js';
-import { layerFromConfig } from './layers/index.js';
-import { LOSSES, type LossName } from './losses.js';
-import { Sequential } from './model.js';
+import type { LossName } from './losses.js';
+import { Sequential, type ModelPlan } from './model.js';
 
 /** Version of the architecture JSON stored in `__metadata__`. */
 export const FORMAT_VERSION = '1';
@@ -72,47 +73,56 @@ export interface DecodeModelOptions {
 
 /**
  * Decodes a model from the bytes of a model file ({@link encodeModel}); `path` names the source
- * in error messages.
+ * in error messages. Everything is checked before the model is built: the architecture strictly
+ * (src/nn/architecture-check.ts), then the build's plan against the stored tensors (names, shapes;
+ * no width wider than the file's widest tensor), then the values (finite). Only then is memory
+ * allocated for the model.
  * @throws ModelFileError naming `path` if the bytes are not a valid scratchnet model
  */
 export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels }: DecodeModelOptions = {}, path = 'model'): SavedModel {
   const { tensors, metadata } = decodeSafetensors(bytes, path);
   if (metadata['scratchnet.format'] !== FORMAT_VERSION) {
-    throw new ModelFileError(`${path}: not a scratchnet model (metadata 'scratchnet.format' is ${JSON.stringify(metadata['scratchnet.format'])}, expected "${FORMAT_VERSION}")`);
+    throw new ModelFileError(`${path}: not a scratchnet model (metadata 'scratchnet.format' is ${brief(metadata['scratchnet.format'])}, expected "${FORMAT_VERSION}")`);
   }
-  const architecture = parseJson(metadata['scratchnet.architecture'], path, 'scratchnet.architecture') as Architecture;
-  const training = parseJson(metadata['scratchnet.training'] ?? '{}', path, 'scratchnet.training') as Record<string, unknown>;
-  if (!Array.isArray(architecture.layers) || !Number.isInteger(architecture.inputWidth) || !LOSSES.includes(architecture.loss)) {
-    throw new ModelFileError(`${path}: metadata 'scratchnet.architecture' lacks inputWidth, loss or layers`);
+  const { architecture, layers } = checkArchitecture(parseJson(metadata['scratchnet.architecture'], path, 'scratchnet.architecture'), path);
+  const training = parseJson(metadata['scratchnet.training'] ?? '{}', path, 'scratchnet.training');
+  if (typeof training !== 'object' || training === null || Array.isArray(training)) {
+    throw new ModelFileError(`${path}: metadata 'scratchnet.training' must be a JSON object, found ${brief(training)}`);
   }
   let model: Sequential;
+  let plan: ModelPlan;
   try {
-    const layers = architecture.layers.map((l, i) => {
-      const layer = layerFromConfig(l.type, l.config ?? {}, `${path}: layer ${i}`);
-      if (typeof l.name === 'string') layer.name = l.name;
-      return layer;
-    });
     model = new Sequential(layers);
-    model.build({ inputWidth: architecture.inputWidth, batchSize, kernels });
+    // every width of a sound file is a dimension of one of its tensors (a dense weight, a bias, a statistic)
+    let maxWidth = 0;
+    for (const t of tensors.values()) for (const d of t.shape) maxWidth = Math.max(maxWidth, d);
+    plan = model.plan({ inputWidth: architecture.inputWidth, batchSize, kernels, maxWidth });
   } catch (e) {
-    if (e instanceof ModelFileError || !(e instanceof ScratchnetError)) throw e;
-    throw new ModelFileError(`${path}: invalid architecture: ${e.message}`);
+    if (!(e instanceof ScratchnetError)) throw e;
+    throw new ModelFileError(`${path}: invalid architecture: ${e.message}${tensors.size === 0 ? ' (the file holds no tensors)' : ''}`);
   }
-  const stored = [...model.params(), ...layerBuffers(model)];
-  for (const p of stored) {
+  if (plan.widths.at(-1) !== architecture.outputWidth) {
+    throw new ModelFileError(`${path}: the layers end in ${plan.widths.at(-1)} outputs, the architecture's outputWidth is ${architecture.outputWidth}`);
+  }
+  const planned = [...plan.params, ...plan.buffers];
+  for (const p of planned) {
     const t = tensors.get(p.name);
-    if (!t) throw new ModelFileError(`${path}: tensor '${p.name}' is missing`);
-    const expected = fileShape(p.value);
+    if (!t) throw new ModelFileError(`${path}: tensor '${clip(p.name, 80)}' is missing`);
+    const expected = p.rows === 1 ? [p.cols] : [p.rows, p.cols];
     if (t.shape.length !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
-      throw new ModelFileError(`${path}: tensor '${p.name}' has shape [${t.shape.join(', ')}], the architecture needs [${expected.join(', ')}]`);
+      throw new ModelFileError(`${path}: tensor '${clip(p.name, 80)}' has shape ${clip(`[${t.shape.join(', ')}]`)}, the architecture needs [${expected.join(', ')}]`);
     }
-    p.value.data.set(t.data);
+    const bad = t.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new ModelFileError(`${path}: tensor '${clip(p.name, 80)}' holds ${t.data[bad]} at index ${bad}, expected finite values`);
   }
-  if (tensors.size !== stored.length) {
-    const extra = [...tensors.keys()].filter((n) => !stored.some((p) => p.name === n));
-    throw new ModelFileError(`${path}: unexpected tensors ${extra.join(', ')} not used by the architecture`);
+  if (tensors.size !== planned.length) {
+    const names = new Set(planned.map((p) => p.name));
+    const extra = [...tensors.keys()].filter((n) => !names.has(n));
+    throw new ModelFileError(`${path}: unexpected tensors ${clip(extra.join(', '), 120)} not used by the architecture`);
   }
-  return { model, architecture, training };
+  model.build({ inputWidth: architecture.inputWidth, batchSize, kernels });
+  for (const p of [...model.params(), ...layerBuffers(model)]) p.value.data.set(tensors.get(p.name)!.data);
+  return { model, architecture, training: training as Record<string, unknown> };
 }
 
 /** Shape in the file: vectors (biases, batch-norm statistics, stored as [1, n]) are saved as [n], as torch does. */
@@ -122,9 +132,5 @@ function fileShape(m: Matrix): number[] {
 
 function parseJson(text: string | undefined, path: string, key: string): unknown {
   if (text === undefined) throw new ModelFileError(`${path}: metadata '${key}' is missing`);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ModelFileError(`${path}: metadata '${key}' is not valid JSON (${(e as Error).message})`);
-  }
+  return parseJsonGuarded(text, (m) => new ModelFileError(`${path}: metadata '${key}': ${m}`));
 }

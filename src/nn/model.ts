@@ -26,6 +26,45 @@ export interface BuildOptions {
   fuse?: boolean;
 }
 
+/** Widest layer input or output {@link Sequential.plan} accepts by default (16M features). */
+export const MAX_WIDTH = 2 ** 24;
+/**
+ * Most bytes one model's parameters, gradients and activation buffers may take: 4 GiB, all a
+ * WebAssembly (wasm32) memory can hold — checked before anything is allocated, on every backend, so
+ * a model that builds on one backend builds on the other.
+ */
+export const MAX_MODEL_BYTES = 2 ** 32;
+
+/** A tensor a build would create: `[rows, cols]`. */
+export interface PlannedTensor {
+  name: string;
+  rows: number;
+  cols: number;
+}
+
+/** What {@link Sequential.build} would allocate, found without allocating it. */
+export interface ModelPlan {
+  /** widths[0] is the input width, widths[i + 1] the output width of layer i. */
+  widths: number[];
+  /** Trainable parameters in arena order. */
+  params: PlannedTensor[];
+  /** Non-trainable layer buffers (batch-norm running statistics, standardisation), in layer order. */
+  buffers: PlannedTensor[];
+  /** Values of the parameter arena (the gradient arena is as large). */
+  paramValues: number;
+  /** Values of every activation buffer for the planned batch size. */
+  activationValues: number;
+  /** Bytes of parameters, gradients, activations and layer buffers. */
+  bytes: number;
+}
+
+export interface PlanOptions extends Pick<BuildOptions, 'inputWidth' | 'batchSize' | 'dtype' | 'inputGrad' | 'kernels'> {
+  /** Widest input or output accepted (default {@link MAX_WIDTH}); a model file passes its largest tensor dimension. */
+  maxWidth?: number;
+}
+
+const NO_VALUES = new Float32Array(0);
+
 interface PendingParam {
   param: { name: string; value: Matrix; grad: Matrix; decay: number };
   rows: number;
@@ -74,15 +113,72 @@ export class Sequential {
     return this.built;
   }
 
-  /** Plans and allocates parameters (initialised from the seed) and buffers. */
+  /**
+   * Runs every layer's `build` against a context that records instead of allocating: the widths,
+   * parameter and buffer shapes and the bytes a {@link build} would take. Sizes are checked layer by
+   * layer (each width ≤ `maxWidth`) before a layer sees them. Only on a model that is not built.
+   * @throws ConfigError on a bad or too wide width, a bad batch size, or a built model
+   */
+  plan({ inputWidth, batchSize = 128, dtype = 'float32', inputGrad = false, kernels = currentKernels(), maxWidth = MAX_WIDTH }: PlanOptions): ModelPlan {
+    if (this.built) throw new ConfigError('Sequential.plan: the model is built already (plan before build)');
+    const checkWidth = (w: number, what: string) => {
+      if (!Number.isSafeInteger(w) || w <= 0) throw new ConfigError(`Sequential: ${what} must be a positive integer, found ${w}`);
+      if (w > maxWidth) throw new ConfigError(`Sequential: ${what} is ${w}, more than the limit ${maxWidth}`);
+    };
+    checkWidth(inputWidth, 'inputWidth');
+    if (!Number.isSafeInteger(batchSize) || batchSize <= 0) {
+      throw new ConfigError(`Sequential: batch size must be a positive integer, found ${batchSize}`);
+    }
+    const root = new Rng(0);
+    const widths = [inputWidth];
+    const params: PlannedTensor[] = [];
+    const buffers: PlannedTensor[] = [];
+    let activationValues = 0;
+    let width = inputWidth;
+    this.layers.forEach((layer, i) => {
+      const ctx: BuildContext = {
+        kernels,
+        dtype,
+        batchSize,
+        needsInputGrad: i > 0 || inputGrad,
+        rng: (purpose) => root.stream(`${layer.name}/${purpose}`),
+        param: (name, rows, cols, decay) => {
+          params.push({ name, rows, cols });
+          const placeholder = new Matrix(0, cols, NO_VALUES);
+          return { name, value: placeholder, grad: placeholder, decay };
+        },
+        buffer: (cols) => {
+          activationValues += batchSize * cols;
+          return new Matrix(0, cols, NO_VALUES);
+        },
+      };
+      width = layer.build(width, ctx);
+      checkWidth(width, `the output width of ${layer.name}`);
+      widths.push(width);
+      for (const b of layer.buffers?.() ?? []) buffers.push({ name: b.name, rows: b.value.rows, cols: b.value.cols });
+    });
+    const paramValues = params.reduce((s, p) => s + p.rows * p.cols, 0);
+    const bufferValues = buffers.reduce((s, b) => s + b.rows * b.cols, 0);
+    const bytes = (2 * paramValues + activationValues + bufferValues) * (dtype === 'float64' ? 8 : 4);
+    return { widths, params, buffers, paramValues, activationValues, bytes };
+  }
+
+  /**
+   * Plans and allocates parameters (initialised from the seed) and buffers; the plan's size is
+   * checked against {@link MAX_MODEL_BYTES} first.
+   * @throws ConfigError on a bad width or batch size, or a model too large to allocate
+   */
   build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true }: BuildOptions): this {
-    if (!Number.isInteger(inputWidth) || inputWidth <= 0) {
-      throw new ConfigError(`Sequential.build: inputWidth must be a positive integer, found ${inputWidth}`);
-    }
-    if (!Number.isInteger(batchSize) || batchSize <= 0) {
-      throw new ConfigError(`Sequential.build: batch size must be a positive integer, found ${batchSize}`);
-    }
     if (this.built) this.release();
+    const plan = this.plan({ inputWidth, batchSize, dtype, inputGrad, kernels });
+    if (plan.bytes > MAX_MODEL_BYTES) {
+      const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
+      throw new ConfigError(
+        `Sequential.build: the model needs ${gib(plan.bytes)} (widths ${plan.widths.slice(0, 8).join('→')}${plan.widths.length > 8 ? '→…' : ''}: ${plan.paramValues} parameters and as many gradients, ` +
+          `${plan.activationValues} activation values for batches of ${batchSize}), more than the ${gib(MAX_MODEL_BYTES)} a WebAssembly memory holds: ` +
+          'use fewer or narrower layers or a smaller batch size',
+      );
+    }
     Object.assign(this, { inputWidth, batchSize, seed, kernels, dtype });
     const root = new Rng(seed);
     this.streams = new Map();

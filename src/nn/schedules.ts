@@ -160,6 +160,9 @@ const KEYS: Record<ScheduleConfig['type'], readonly string[]> = {
   warmup: ['warmupSteps', 'startFactor', 'then'],
 };
 
+/** Most schedules chained through `then` (data from files must not recurse without bound). */
+const MAX_SCHEDULE_DEPTH = 16;
+
 /** Names accepted in `{ type }` of a {@link ScheduleConfig}. */
 export const SCHEDULE_TYPES = Object.keys(KEYS) as readonly ScheduleConfig['type'][];
 
@@ -167,15 +170,16 @@ export const SCHEDULE_TYPES = Object.keys(KEYS) as readonly ScheduleConfig['type
  * A schedule from plain data (a config file, an experiment grid, a model file's metadata), or a
  * type name alone for `constant`. Unknown types and keys are ConfigErrors.
  */
-export function createSchedule(config: ScheduleConfig | 'constant'): Schedule {
+export function createSchedule(config: ScheduleConfig | 'constant', depth = 0): Schedule {
+  if (depth > MAX_SCHEDULE_DEPTH) throw new ConfigError(`schedule: warm-ups nested more than ${MAX_SCHEDULE_DEPTH} deep in 'then'`);
   const c: ScheduleConfig = typeof config === 'string' ? ({ type: config } as ScheduleConfig) : config;
   if (typeof c !== 'object' || c === null || !Object.hasOwn(KEYS, c.type)) {
-    const found = typeof c === 'object' && c !== null ? `'${String(c.type)}'` : JSON.stringify(c);
+    const found = typeof c === 'object' && c !== null ? `'${String(c.type).slice(0, 40)}'` : String(JSON.stringify(c)).slice(0, 40);
     throw new ConfigError(`schedule: unknown type ${found}, expected one of ${SCHEDULE_TYPES.join(', ')}`);
   }
   for (const key of Object.keys(c)) {
     if (key !== 'type' && !KEYS[c.type].includes(key)) {
-      throw new ConfigError(`schedule '${c.type}': unknown option '${key}', expected one of ${KEYS[c.type].join(', ')}`);
+      throw new ConfigError(`schedule '${c.type}': unknown option '${key.slice(0, 40)}', expected one of ${KEYS[c.type].join(', ')}`);
     }
   }
   switch (c.type) {
@@ -186,13 +190,13 @@ export function createSchedule(config: ScheduleConfig | 'constant'): Schedule {
     case 'cosine':
       return new CosineAnnealing(c);
     case 'warmup':
-      return new LinearWarmup(c, c.then === undefined ? undefined : createSchedule(c.then));
+      return new LinearWarmup(c, c.then === undefined ? undefined : createSchedule(c.then, depth + 1));
   }
 }
 
 function checkRange(where: string, name: string, v: number, ok: (v: number) => boolean, expected: string): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-    throw new ConfigError(`${where}: ${name} must be ${expected}, found ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+    throw new ConfigError(`${where}: ${name} must be ${expected}, found ${typeof v === 'number' ? v : String(JSON.stringify(v)).slice(0, 40)}`);
   }
 }
 

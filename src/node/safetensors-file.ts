@@ -21,6 +21,48 @@ export function loadSafetensorsFile(path: string): SafetensorsContents {
 
 let tmpCounter = 0;
 
+/** Name of a temp file of {@link writeFileAtomic} for `base`: `.<base>.<pid>.<ms>.<counter>.tmp`. */
+const tmpName = (base: string) => `.${base}.${process.pid}.${Date.now()}.${tmpCounter++}.tmp`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes temp files a killed save to `path` left behind: only names of our own pattern for this
+ * very file, and only of processes that are gone (ours are never left: a failed write removes its
+ * temp file before it returns). Best effort: a listing or removal that fails is skipped.
+ */
+export function removeStaleTemps(dir: string, base: string): string[] {
+  const prefix = `.${base}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.\d+\.\d+\.tmp$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid !== process.pid && isAlive(pid)) continue; // another process may be saving right now
+    try {
+      fs.rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      /* not ours to fight over */
+    }
+  }
+  return removed;
+}
+
 /**
  * Writes a safetensors file atomically: encode, write a temp file in the same directory, fsync,
  * rename over `path`. Readers see the old file or the new one, never a half-written one; on
@@ -34,13 +76,15 @@ export function saveSafetensorsAtomic(path: string, tensors: NamedTensor[], meta
 /**
  * Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, rename over `path`.
  * Readers see the old file or the new one, never a half-written one; on failure the temp file is
- * removed and an existing `path` is left untouched.
+ * removed and an existing `path` is left untouched. Temp files of earlier saves to `path` that were
+ * killed are removed first ({@link removeStaleTemps}).
  * @param what  what the file is, for the error message (e.g. `'model file'`)
  * @throws ModelFileError naming `path`
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array, what = 'file'): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${tmpCounter++}.tmp`);
+  removeStaleTemps(dir, basename(path));
+  const tmp = join(dir, tmpName(basename(path)));
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx');

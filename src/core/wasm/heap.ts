@@ -1,3 +1,5 @@
+import { ResourceError } from '../../errors.js';
+
 const PAGE = 65536;
 /** Block alignment in bytes (a cache line; v128 loads need only 16). */
 const ALIGN = 64;
@@ -126,7 +128,15 @@ export class WasmHeap {
     try {
       this.memory.grow(pages);
     } catch {
-      this.memory.grow(Math.ceil((end - have) / PAGE));
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch {
+        const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+        throw new ResourceError(
+          `WebAssembly memory full: ${mib(this.used)} in use, a block needs ${mib(end - have)} more than its ${mib(have)}, ` +
+            'and it cannot grow that far (at most 4 GiB): use a smaller model, batch or dataset',
+        );
+      }
     }
     this.buffer = this.memory.buffer;
     this.issued.add(this.buffer);
