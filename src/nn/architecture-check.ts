@@ -4,7 +4,7 @@
  * built, so a bad file ends in a ModelFileError and never in a crash or a huge allocation.
  */
 import { ModelFileError, ScratchnetError } from '../errors.js';
-import { brief } from '../io/json-guard.js';
+import { brief, clip } from '../io/json-guard.js';
 import type { Architecture } from './io.js';
 import type { Layer } from './layer.js';
 import { layerFromConfig } from './layers/index.js';
@@ -33,7 +33,7 @@ export function checkArchitecture(raw: unknown, path: string): { architecture: A
   };
   if (!isObject(raw)) fail('$', 'an object', raw);
   const a = raw as Json;
-  for (const k of Object.keys(a)) if (!TOP_KEYS.includes(k)) fail(`$.${brief(k, 40)}`, `only the keys ${TOP_KEYS.join(', ')}`, k);
+  for (const k of Object.keys(a)) if (!TOP_KEYS.includes(k)) fail(`$.${clip(k, 40)}`, `only the keys ${TOP_KEYS.join(', ')}`, k);
   if (!isCount(a.inputWidth)) fail('$.inputWidth', 'a positive integer', a.inputWidth);
   if (!isCount(a.outputWidth)) fail('$.outputWidth', 'a positive integer', a.outputWidth);
   if (!(LOSSES as readonly unknown[]).includes(a.loss)) fail('$.loss', `one of ${LOSSES.join(', ')}`, a.loss);
@@ -52,13 +52,13 @@ export function checkArchitecture(raw: unknown, path: string): { architecture: A
   const layers = (a.layers as unknown[]).map((l, i) => {
     const at = `$.layers[${i}]`;
     if (!isObject(l)) return fail(at, 'an object {type, name, config}', l);
-    for (const k of Object.keys(l)) if (!LAYER_KEYS.includes(k)) fail(`${at}.${brief(k, 40)}`, `only the keys ${LAYER_KEYS.join(', ')}`, k);
+    for (const k of Object.keys(l)) if (!LAYER_KEYS.includes(k)) fail(`${at}.${clip(k, 40)}`, `only the keys ${LAYER_KEYS.join(', ')}`, k);
     if (typeof l.type !== 'string' || l.type.length > 64) fail(`${at}.type`, 'a layer type name', l.type);
     if (typeof l.name !== 'string' || l.name === '') fail(`${at}.name`, 'a non-empty string', l.name);
     const config = l.config ?? {};
     if (!isObject(config)) return fail(`${at}.config`, 'an object', config);
     for (const [k, v] of Object.entries(config)) {
-      if (v !== null && typeof v === 'object') fail(`${at}.config.${brief(k, 40)}`, 'a number, string or boolean', v);
+      if (v !== null && typeof v === 'object') fail(`${at}.config.${clip(k, 40)}`, 'a number, string or boolean', v);
     }
     let layer: Layer;
     try {
@@ -69,7 +69,7 @@ export function checkArchitecture(raw: unknown, path: string): { architecture: A
     }
     const known = Object.keys(layer.config());
     for (const k of Object.keys(config)) {
-      if (!known.includes(k)) fail(`${at}.config.${brief(k, 40)}`, `only the ${l.type} options ${known.join(', ') || '(none)'}`, k);
+      if (!known.includes(k)) fail(`${at}.config.${clip(k, 40)}`, `only the ${l.type} options ${known.join(', ') || '(none)'}`, k);
     }
     layer.name = l.name as string;
     return layer;
