@@ -54,6 +54,8 @@ export interface DataOptions {
 
 const TOP_KEYS = ['name', 'description', 'datasets', 'seeds', 'baseline', 'perDataset', 'variations', 'targetValAccuracy', 'dataSeed', 'dataOptions'];
 const FORBIDDEN = ['dataset', 'seed', 'dataDir'];
+/** Most runs a study may plan (a short spec must not expand into millions of configs). */
+const MAX_RUNS = 100_000;
 /** Fields every run needs (DEFAULT_CONFIG has them): a patch may change them, not unset them. */
 const REQUIRED = ['layers', 'activation', 'optimizer', 'l2', 'dropout', 'epochs', 'batchSize', 'valSplit'];
 
@@ -147,6 +149,8 @@ export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
     }
     dataOptions[ds] = opts as DataOptions;
   }
+  const runs = datasets.length * seeds.length * (1 + variations.length);
+  if (runs > MAX_RUNS) fail('$', `a grid of at most ${MAX_RUNS} runs (datasets × seeds × (1 + variations))`, `${runs} runs`);
   return { name, description, datasets, seeds, baseline, perDataset, variations, targetValAccuracy, dataSeed, dataOptions };
 }
 
