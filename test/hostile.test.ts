@@ -224,6 +224,17 @@ describe('hostile inputs (library)', { skip }, () => {
     assert.deepEqual(decodeModel(readFileSync(path)).model.getWeights(), model.getWeights());
   });
 
+  it('a short spec expanding into a huge grid is refused', () => {
+    const spec = {
+      name: 's',
+      datasets: ['moons', 'iris'],
+      seeds: Array.from({ length: 1000 }, (_, i) => i),
+      variations: Array.from({ length: 60 }, (_, i) => ({ group: 'g', name: `v${i}`, config: { dropout: 0.1 } })),
+    };
+    assert.ok(JSON.stringify(spec).length < 20_000);
+    assert.throws(() => validateSpec(spec, 'big.json'), (e: unknown) => e instanceof ConfigError && /big\.json: \$: expected a grid of at most 100000 runs .*found "122000 runs"/.test(e.message));
+  });
+
   it('a model file is checked before the model is built', async () => {
     const path = craftModel('nan.safetensors', JSON.stringify(arch));
     const bytes = readFileSync(path);
