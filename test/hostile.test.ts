@@ -156,6 +156,7 @@ describe('hostile inputs (CLI)', { skip }, () => {
     assertUserError(await run('predict', '--model', goodModel, '--input', input('big.json', '[[1e39, 0, 0, 0]]')), /row 0, column 0 is 1e\+39, expected a finite number within float32's range/);
     assertUserError(await run('predict', '--model', craftModel('names.safetensors', withArch({ classNames: ['no'] })), '--input', input('x.json', '[[1]]')), /\$\.classNames: expected 2 names .*found "1 names"/);
     assertUserError(await run('predict', '--model', craftModel('key.safetensors', withArch({ layers: arch.layers.map((l, i) => (i === 0 ? { ...l, config: { ...l.config, unit: 3 } } : l)) })), '--input', input('x.json', '[[1]]')), /\$\.layers\[0\]\.config\.unit: expected only the dense options units, init, useBias, weightDecay/);
+    assertUserError(await run('predict', '--model', craftModel('type.safetensors', withArch({ layers: arch.layers.map((l, i) => (i === 0 ? { ...l, config: { ...l.config, useBias: 'no' } } : l)) })), '--input', input('x.json', '[[1]]')), /\$\.layers\[0\]\.config\.useBias: expected a boolean \(like its default true\), found "no"/);
     assertUserError(await run('predict', '--model', craftModel('topkey.safetensors', withArch({ outputs: 2 })), '--input', input('x.json', '[[1]]')), /\$\.outputs: expected only the keys/);
     // weights that make a finite input overflow: the output is checked, not printed as NaN
     const huge = mlp({ hidden: [3], outputs: 2 }).build({ inputWidth: 4, batchSize: 8, seed: 1 });

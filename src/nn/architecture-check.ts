@@ -22,6 +22,16 @@ export function classCount(a: Pick<Architecture, 'loss' | 'outputWidth'>): numbe
   return a.loss === 'sigmoid_cross_entropy' && a.outputWidth === 1 ? 2 : a.outputWidth;
 }
 
+/** The value option `key` takes when a layer is made without it; undefined if it is required or has no default. */
+function defaultOption(type: string, config: Json, key: string): unknown {
+  const { [key]: _omitted, ...rest } = config;
+  try {
+    return layerFromConfig(type, rest, '').config()[key];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Checks the architecture JSON of model file `path` and makes its layers (constructed only:
  * nothing is allocated until the model is built).
@@ -68,8 +78,13 @@ export function checkArchitecture(raw: unknown, path: string): { architecture: A
       throw new ModelFileError(`${path}: invalid architecture: layer ${i}: ${e.message}`);
     }
     const known = Object.keys(layer.config());
-    for (const k of Object.keys(config)) {
+    for (const [k, v] of Object.entries(config)) {
       if (!known.includes(k)) fail(`${at}.config.${clip(k, 40)}`, `only the ${l.type} options ${known.join(', ') || '(none)'}`, k);
+      // an option with a default must have the default's type (useBias: "no" is not a boolean)
+      const byDefault = defaultOption(l.type as string, config, k);
+      if (byDefault !== undefined && byDefault !== null && v !== null && typeof v !== typeof byDefault) {
+        fail(`${at}.config.${clip(k, 40)}`, `a ${typeof byDefault} (like its default ${brief(byDefault)})`, v);
+      }
     }
     layer.name = l.name as string;
     return layer;
