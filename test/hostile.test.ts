@@ -158,6 +158,8 @@ describe('hostile inputs (CLI)', { skip }, () => {
     assertUserError(await run('predict', '--model', craftModel('key.safetensors', withArch({ layers: arch.layers.map((l, i) => (i === 0 ? { ...l, config: { ...l.config, unit: 3 } } : l)) })), '--input', input('x.json', '[[1]]')), /\$\.layers\[0\]\.config\.unit: expected only the dense options units, init, useBias, weightDecay/);
     assertUserError(await run('predict', '--model', craftModel('type.safetensors', withArch({ layers: arch.layers.map((l, i) => (i === 0 ? { ...l, config: { ...l.config, useBias: 'no' } } : l)) })), '--input', input('x.json', '[[1]]')), /\$\.layers\[0\]\.config\.useBias: expected a boolean \(like its default true\), found "no"/);
     assertUserError(await run('predict', '--model', craftModel('topkey.safetensors', withArch({ outputs: 2 })), '--input', input('x.json', '[[1]]')), /\$\.outputs: expected only the keys/);
+    // evaluate reads the training metadata (free-form JSON) for the dataset and seed
+    assertUserError(await run('evaluate', '--model', craftModel('trained.safetensors', JSON.stringify(arch), '{"config":{"dataset":5}}')), /metadata 'scratchnet.training': config.dataset must be a string, found 5/);
     // weights that make a finite input overflow: the output is checked, not printed as NaN
     const huge = mlp({ hidden: [3], outputs: 2 }).build({ inputWidth: 4, batchSize: 8, seed: 1 });
     huge.paramArena.fill(3e38);

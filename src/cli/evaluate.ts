@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { loadDataset } from '../data/registry.js';
+import { ModelFileError } from '../errors.js';
+import { brief } from '../io/json-guard.js';
 import { loadModel } from '../node/model-file.js';
 import { classReport, confusionMatrix } from '../nn/metrics.js';
 import { evaluate } from '../nn/train.js';
@@ -16,6 +18,18 @@ interface EvaluateFlags {
   threads?: number;
 }
 
+/** The dataset and seed a model file says it was trained with (free-form metadata: checked here). */
+function trainedOn(training: Record<string, unknown>, path: string): { dataset?: string; seed?: number } {
+  const config = training.config;
+  if (config === undefined || config === null) return {};
+  const fail = (what: string, v: unknown) => new ModelFileError(`${path}: metadata 'scratchnet.training': ${what}, found ${brief(v)}`);
+  if (typeof config !== 'object' || Array.isArray(config)) throw fail('config must be an object', config);
+  const { dataset, seed } = config as Record<string, unknown>;
+  if (dataset != null && typeof dataset !== 'string') throw fail('config.dataset must be a string', dataset);
+  if (seed != null && !Number.isSafeInteger(seed)) throw fail('config.seed must be an integer', seed);
+  return { dataset: (dataset ?? undefined) as string | undefined, seed: (seed ?? undefined) as number | undefined };
+}
+
 export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description("measure a saved model on a dataset's official test set")
@@ -29,7 +43,7 @@ export function evaluateCommand(): Command {
     .action(async (f: EvaluateFlags) => {
       const kernels = await setupBackend(f);
       const { model, architecture, training } = loadModel(f.model, { batchSize: f.batchSize, kernels });
-      const trained = (training.config ?? {}) as { dataset?: string; seed?: number };
+      const trained = trainedOn(training, f.model);
       const name = f.dataset ?? trained.dataset ?? 'mnist';
       // generated sets (spirals, moons) and seeded splits (iris) are rebuilt with the training seed
       const data = await loadDataset(name, { dir: f.dataDir, seed: trained.seed });
