@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, ModelFileError } from '../errors.js';
 import { decodeCheckpoint, type Checkpoint } from '../nn/checkpoint.js';
+import { writeFileAtomic } from './safetensors-file.js';
 
 const NAME = /^checkpoint-(\d+)\.safetensors$/;
-const TMP = /^\.checkpoint-\d+\.safetensors\.\d+\.tmp$/;
+/** Temp files of {@link writeFileAtomic} for a checkpoint: `.checkpoint-<step>.safetensors.<pid>.<time>.<n>.tmp`. */
+const TMP = /^\.checkpoint-\d+\.safetensors\.\d+\.\d+\.\d+\.tmp$/;
 
 export interface CheckpointDirOptions {
   /** Checkpoints kept, newest first (default 2). */
@@ -82,39 +84,9 @@ export class CheckpointDir {
   /** Writes `bytes` as the checkpoint of `globalStep` atomically, then removes all but the newest `keep`. */
   write(bytes: Uint8Array, globalStep: number): string {
     const path = join(this.dir, `checkpoint-${String(globalStep).padStart(9, '0')}.safetensors`);
-    const tmp = join(this.dir, `.checkpoint-${String(globalStep).padStart(9, '0')}.safetensors.${process.pid}.tmp`);
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(tmp, 'w');
-      let written = 0;
-      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fd = undefined;
-      this.beforeRename?.(tmp, path);
-      fs.renameSync(tmp, path);
-    } catch (e) {
-      if (fd !== undefined) fs.closeSync(fd);
-      fs.rmSync(tmp, { force: true });
-      throw new ModelFileError(`${path}: could not write checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    syncDir(this.dir);
+    writeFileAtomic(path, bytes, 'checkpoint', this.beforeRename);
     const all = this.list();
     for (const old of all.slice(0, Math.max(0, all.length - this.keep))) fs.rmSync(old, { force: true });
     return path;
-  }
-}
-
-/** Persists a rename (best effort: directories cannot be opened on every platform). */
-function syncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    /* not supported here */
   }
 }
