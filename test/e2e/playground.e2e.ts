@@ -1,0 +1,179 @@
+// The playground (web/, built into web/dist by `npm run build:web`) in headless Chromium: the 2-D
+// mode trains spirals in a worker and its boundary changes, the same URL replays the same losses,
+// the keyboard alone starts and pauses, the digit pad reads a drawn 7 and 1 with the shipped model,
+// a comparison of two optimizers ends with two curves, and a page without COOP/COEP still trains
+// on one thread. Screenshots of each mode go to test/e2e/screenshots/; figures are printed.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import { serveStatic, type StaticServer } from './server.js';
+
+const APP = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const SHOTS = fileURLToPath(new URL('./screenshots', import.meta.url));
+
+interface Epoch {
+  epoch: number;
+  loss: number;
+  testLoss: number;
+  testAccuracy: number;
+  stepsPerSecond: number;
+}
+
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let isolated: StaticServer;
+let plain: StaticServer;
+
+before(async () => {
+  if (!existsSync(`${APP}/index.html`)) throw new Error('web/dist is missing: run npm run build:web first');
+  mkdirSync(SHOTS, { recursive: true });
+  [browser, isolated, plain] = await Promise.all([launchChromium(), serveStatic(APP), serveStatic(APP, { isolated: false })]);
+});
+after(async () => {
+  await browser?.close();
+  await isolated?.close();
+  await plain?.close();
+});
+
+async function open(query: string, base = isolated.url): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${base}/index.html?${query}`);
+  await page.waitForFunction(() => 'playground' in window);
+  return { page, errors };
+}
+
+const history = (page: Page) => page.evaluate(() => (window as any).playground.trainer.history as Epoch[]);
+const trainerState = (page: Page) => page.evaluate(() => (window as any).playground.trainer.state as string);
+const waitDone = (page: Page, timeout = 60_000) => page.waitForFunction(() => (window as any).playground.trainer.state === 'done', null, { timeout });
+const boundaryPixels = (page: Page) => page.evaluate(() => (document.querySelector('canvas.boundary') as HTMLCanvasElement).toDataURL());
+
+describe('playground in Chromium', { timeout: 240_000 }, () => {
+  it('loads, and the 2-D mode trains spirals: the test loss falls and the boundary changes', async () => {
+    const t0 = Date.now();
+    const { page, errors } = await open('mode=2d&data=spirals&epochs=150&seed=3');
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+    const loadMs = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { load: nav.loadEventEnd, ready: (window as any).pageLoadMs as number };
+    });
+    console.log(`# page load: load event ${loadMs.load.toFixed(0)} ms, app ready ${loadMs.ready.toFixed(0)} ms after navigation start (${Date.now() - t0} ms wall incl. browser)`);
+    assert.match(await page.textContent('#env') ?? '', /Cross-origin isolated/);
+    const before = await boundaryPixels(page);
+    await page.click('button.primary');
+    await waitDone(page);
+    const h = await history(page);
+    assert.equal(h.length, 150);
+    assert.ok(h[149].testLoss < 0.7 * h[0].testLoss, `test loss ${h[0].testLoss} → ${h[149].testLoss}`);
+    await page.waitForTimeout(100); // the last frame is drawn
+    assert.notEqual(await boundaryPixels(page), before, 'the boundary canvas changed');
+    const perf = await page.evaluate(() => ({ f: (window as any).frames.stats(), info: (window as any).playground.info }));
+    console.log(`# 2-D spirals: ${perf.info.threads} threads, ${perf.info.stepsPerSecond.toFixed(0)} steps/s (fit's steps), frame time p50 ${perf.f.p50.toFixed(1)} ms p95 ${perf.f.p95.toFixed(1)} ms over ${perf.f.frames} frames, test accuracy ${h[149].testAccuracy}`);
+    assert.ok((await page.locator('.units canvas').count()) >= 16, 'a thumbnail per hidden unit');
+    await page.screenshot({ path: `${SHOTS}/2d-spirals.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the same URL loaded twice gives the same loss values', async () => {
+    const url = 'mode=2d&data=clusters&k=4&epochs=25&seed=11&opt=rmsprop&lr=0.005&drop=0.1&bn=1&layers=12:tanh,8:relu';
+    const runs: Epoch[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const { page } = await open(url);
+      await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+      await page.click('button.primary');
+      await waitDone(page);
+      runs.push(await history(page));
+      if (i === 1) await page.screenshot({ path: `${SHOTS}/2d-clusters.png`, fullPage: true });
+      await page.close();
+    }
+    assert.equal(runs[0].length, 25);
+    assert.deepEqual(runs[1].map((e) => [e.loss, e.testLoss]), runs[0].map((e) => [e.loss, e.testLoss]));
+  });
+
+  it('keyboard only: Space starts and pauses, S steps one epoch', async () => {
+    const { page } = await open('mode=2d&data=moons&epochs=5000&seed=2');
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => (window as any).playground.trainer.history.length >= 3);
+    assert.equal(await trainerState(page), 'running');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => (window as any).playground.trainer.state === 'paused');
+    const n = (await history(page)).length;
+    await page.waitForTimeout(300);
+    assert.equal((await history(page)).length, n, 'no epoch while paused');
+    await page.keyboard.press('s');
+    await page.waitForFunction((k) => (window as any).playground.trainer.history.length === k + 1 && (window as any).playground.trainer.state === 'paused', n);
+    // the Start button is reachable with Tab and works with Enter
+    const focused = await page.evaluate(() => {
+      (document.querySelector('button.primary') as HTMLButtonElement).focus();
+      return document.activeElement?.textContent;
+    });
+    assert.equal(focused, 'Resume');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((k) => (window as any).playground.trainer.history.length > k + 2, n);
+    await page.waitForFunction(() => /Epoch \d+: train loss/.test(document.getElementById('announce')!.textContent ?? ''));
+    await page.close();
+  });
+
+  it('digit pad: a drawn 7 and a drawn 1 are read by the shipped model', async () => {
+    const { page, errors } = await open('mode=digits');
+    await page.waitForFunction(() => 'digits' in window);
+    await page.evaluate(() => (window as any).digits.ready);
+    assert.match((await page.textContent('#panel-digits')) ?? '', /KiB, 235,146 parameters.*test accuracy 98\.\d\d%.*first layer standardises/);
+    const box = (await page.locator('canvas.pad').boundingBox())!;
+    const stroke = async (points: [number, number][]) => {
+      await page.mouse.move(box.x + points[0][0] * box.width, box.y + points[0][1] * box.height);
+      await page.mouse.down();
+      for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 8 });
+      await page.mouse.up();
+    };
+    const top = async () => {
+      await page.waitForTimeout(100);
+      const p = (await page.evaluate(() => (window as any).digits.predictions())) as number[];
+      const order = p.map((v, d) => [v, d]).sort((a, b) => b[0] - a[0]);
+      return order.slice(0, 3).map(([v, d]) => `${d} ${(v * 100).toFixed(1)}%`);
+    };
+    await stroke([[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]);
+    const seven = await top();
+    await page.screenshot({ path: `${SHOTS}/digits-7.png`, fullPage: true });
+    await page.click('#panel-digits button.primary');
+    await stroke([[0.5, 0.15], [0.5, 0.85]]);
+    const one = await top();
+    await page.screenshot({ path: `${SHOTS}/digits-1.png`, fullPage: true });
+    console.log(`# digit pad: 7 stroke → ${seven.join(', ')}; 1 stroke → ${one.join(', ')}`);
+    assert.equal(seven[0].split(' ')[0], '7');
+    assert.equal(one[0].split(' ')[0], '1');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('compare mode: adam vs sgd finish with two curves and a table', async () => {
+    const { page, errors } = await open('mode=compare&data=moons&epochs=30&seed=4&cmp=optimizer:adam|sgd');
+    await page.waitForSelector('#panel-compare button.primary');
+    await page.click('#panel-compare button.primary');
+    await page.waitForFunction(() => document.getElementById('panel-compare')!.dataset.done === 'true', null, { timeout: 60_000 });
+    const lens = await page.evaluate(() => (window as any).compare.trainers().map((t: any) => t.history.length));
+    assert.deepEqual(lens, [30, 30]);
+    const rows = await page.locator('#panel-compare table tr').count();
+    assert.equal(rows, 3);
+    await page.screenshot({ path: `${SHOTS}/compare.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('without COOP/COEP the page says so and trains on one thread', async () => {
+    const { page } = await open('mode=2d&data=xor&epochs=10', plain.url);
+    assert.match((await page.textContent('#env')) ?? '', /not cross-origin isolated.*one thread/);
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+    await page.click('button.primary');
+    await waitDone(page);
+    assert.equal(await page.evaluate(() => (window as any).playground.info.threads), 1);
+    await page.close();
+  });
+});

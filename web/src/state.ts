@@ -1,0 +1,173 @@
+/**
+ * The whole state of a run in the URL's query: the same URL builds the same data and the same
+ * network from the same seed, so it replays the same run bit for bit (the kernels give the same
+ * bits on any thread count). Also the equivalent `scratchnet train` command.
+ */
+import type { HiddenSpec, RunConfig } from './protocol';
+
+export const DATASETS = ['spirals', 'moons', 'circle', 'xor', 'clusters', 'custom'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+export const MODES = ['2d', 'digits', 'compare'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface PlaygroundState {
+  mode: Mode;
+  dataset: DatasetName;
+  samples: number;
+  noise: number;
+  testFraction: number;
+  /** Classes of the clusters set. */
+  classes: number;
+  /** Custom points (clicks, CSV): x, y, class. */
+  points: [number, number, number][];
+  run: RunConfig;
+  /** Compare mode: the component that differs and its values. */
+  compare: { key: CompareKey; values: string[] };
+}
+
+export const COMPARE_KEYS = ['optimizer', 'activation', 'init', 'schedule', 'batchSize', 'lr'] as const;
+export type CompareKey = (typeof COMPARE_KEYS)[number];
+
+export const DEFAULT_RUN: RunConfig = {
+  hidden: [
+    { units: 16, activation: 'relu' },
+    { units: 16, activation: 'relu' },
+  ],
+  init: 'he_uniform',
+  optimizer: 'adam',
+  lr: 0.01,
+  schedule: 'constant',
+  epochs: 200,
+  batchSize: 32,
+  l2: 0,
+  weightDecay: 0,
+  dropout: 0,
+  batchNorm: false,
+  seed: 1,
+  standardize: false,
+};
+
+export const DEFAULT_STATE: PlaygroundState = {
+  mode: '2d',
+  dataset: 'spirals',
+  samples: 500,
+  noise: 0.05,
+  testFraction: 0.2,
+  classes: 3,
+  points: [],
+  run: DEFAULT_RUN,
+  compare: { key: 'optimizer', values: ['adam', 'sgd'] },
+};
+
+const hiddenText = (h: HiddenSpec[]) => h.map((l) => `${l.units}${l.activation === 'relu' ? '' : `:${l.activation}`}`).join(',');
+
+export function parseHidden(text: string): HiddenSpec[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [u, a = 'relu'] = s.split(':');
+      return { units: Math.max(1, Math.min(256, Math.round(Number(u)) || 1)), activation: a };
+    });
+}
+
+export function toQuery(s: PlaygroundState): string {
+  const r = s.run;
+  const q = new URLSearchParams({
+    mode: s.mode,
+    data: s.dataset,
+    n: String(s.samples),
+    noise: String(s.noise),
+    test: String(s.testFraction),
+    k: String(s.classes),
+    layers: hiddenText(r.hidden),
+    init: r.init,
+    opt: r.optimizer,
+    lr: String(r.lr),
+    sched: r.schedule,
+    epochs: String(r.epochs),
+    batch: String(r.batchSize),
+    l2: String(r.l2),
+    wd: String(r.weightDecay),
+    drop: String(r.dropout),
+    bn: r.batchNorm ? '1' : '0',
+    std: r.standardize ? '1' : '0',
+    seed: String(r.seed),
+  });
+  if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
+  if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
+  return q.toString();
+}
+
+export function fromQuery(query: string): PlaygroundState {
+  const q = new URLSearchParams(query);
+  const d = DEFAULT_STATE;
+  const num = (k: string, def: number) => {
+    const v = Number(q.get(k));
+    return q.has(k) && Number.isFinite(v) ? v : def;
+  };
+  const pick = <T extends string>(k: string, list: readonly T[], def: T): T => (list.includes(q.get(k) as T) ? (q.get(k) as T) : def);
+  const run: RunConfig = {
+    hidden: q.has('layers') ? parseHidden(q.get('layers')!) : d.run.hidden,
+    init: q.get('init') ?? d.run.init,
+    optimizer: q.get('opt') ?? d.run.optimizer,
+    lr: num('lr', d.run.lr),
+    schedule: q.get('sched') ?? d.run.schedule,
+    epochs: Math.max(1, Math.round(num('epochs', d.run.epochs))),
+    batchSize: Math.max(1, Math.round(num('batch', d.run.batchSize))),
+    l2: num('l2', d.run.l2),
+    weightDecay: num('wd', d.run.weightDecay),
+    dropout: num('drop', d.run.dropout),
+    batchNorm: q.get('bn') === '1',
+    standardize: q.get('std') === '1',
+    seed: Math.round(num('seed', d.run.seed)),
+  };
+  const points = (q.get('pts') ?? '')
+    .split('~')
+    .filter(Boolean)
+    .map((p) => p.split('_').map(Number) as [number, number, number])
+    .filter((p) => p.length === 3 && p.every(Number.isFinite));
+  const [key, values] = (q.get('cmp') ?? '').split(':');
+  return {
+    mode: pick('mode', MODES, d.mode),
+    dataset: pick('data', DATASETS, d.dataset),
+    samples: Math.max(20, Math.min(5000, Math.round(num('n', d.samples)))),
+    noise: num('noise', d.noise),
+    testFraction: num('test', d.testFraction),
+    classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
+    points,
+    run,
+    compare: (COMPARE_KEYS as readonly string[]).includes(key) && values ? { key: key as CompareKey, values: values.split('|') } : d.compare,
+  };
+}
+
+/**
+ * The `scratchnet train` command of the same set-up (the CLI standardises inputs, holds out no
+ * validation split here, and draws its own default sample count, so figures are close, not equal).
+ */
+export function trainCommand(s: PlaygroundState): string {
+  const r = s.run;
+  const acts = new Set(r.hidden.map((h) => h.activation));
+  const parts = [
+    'npx scratchnet train',
+    `--dataset ${s.dataset === 'custom' ? 'spirals' : s.dataset}`,
+    `--layers ${r.hidden.map((h) => h.units).join(',')}`,
+    `--activation ${r.hidden[0]?.activation ?? 'relu'}`,
+    `--optimizer ${r.optimizer}`,
+    `--lr ${r.lr}`,
+    `--schedule ${r.schedule}`,
+    `--epochs ${r.epochs}`,
+    `--batch-size ${r.batchSize}`,
+    `--seed ${r.seed}`,
+    '--val-split 0',
+  ];
+  if (r.l2 > 0) parts.push(`--l2 ${r.l2}`);
+  if (r.weightDecay > 0) parts.push(`--weight-decay ${r.weightDecay}`);
+  if (r.dropout > 0) parts.push(`--dropout ${r.dropout}`);
+  if (r.batchNorm) parts.push('--batch-norm');
+  let cmd = parts.join(' ');
+  if (acts.size > 1) cmd += '   # the CLI takes one activation for all layers';
+  if (s.dataset === 'custom') cmd += '   # custom points have no CLI dataset';
+  return cmd;
+}

@@ -1,0 +1,163 @@
+/**
+ * A training run in a Web Worker (the kernels' thread pool blocks in Atomics.wait, which a page's
+ * main thread may not). One `fit` over all epochs — the same bits as an uninterrupted run — whose
+ * onEpochEnd posts the figures, yields to the message queue (pause, step, learning rate, export)
+ * and waits while paused.
+ */
+import * as sn from 'scratchnet';
+import type { DataArrays, EpochReport, FromWorker, RunConfig, ToWorker } from './protocol';
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+
+let paused = false;
+let stepping = false;
+let baseLr = 0;
+let wake: (() => void) | null = null;
+let model: sn.Sequential | null = null;
+let lossName: sn.LossName = 'softmax_cross_entropy';
+let started = false;
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  if (m.type === 'start') {
+    if (started) return;
+    started = true;
+    run(m).catch((err) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  } else if (m.type === 'pause') paused = true;
+  else if (m.type === 'resume' || m.type === 'step') {
+    paused = false;
+    stepping = m.type === 'step';
+    wake?.();
+  } else if (m.type === 'lr') baseLr = m.lr;
+  else if (m.type === 'export' && model) {
+    const bytes = sn.encodeModel(model, sn.architectureOf(model, lossName), { source: 'scratchnet playground' });
+    post({ type: 'model', bytes }, [bytes.buffer]);
+  }
+};
+
+function dataset(name: string, d: DataArrays): sn.Dataset {
+  const n = d.y.length;
+  const classNames = Array.from({ length: d.numClasses }, (_, c) => `class ${c}`);
+  return { name, x: new sn.Matrix(n, d.width, d.x), y: d.y, numClasses: d.numClasses, classNames };
+}
+
+/** The model of a RunConfig: [Dense → (batch norm) → activation → (dropout)] per hidden layer, Dense → logits. */
+function buildLayers(c: RunConfig, outputs: number): sn.Layer[] {
+  const layers: sn.Layer[] = c.standardize ? [new sn.Standardize()] : [];
+  for (const h of c.hidden) {
+    layers.push(sn.dense({ units: h.units, init: c.init as sn.InitKind }));
+    if (c.batchNorm) layers.push(sn.batchNorm());
+    layers.push(sn.activation(h.activation));
+    if (c.dropout > 0) layers.push(sn.dropout(c.dropout));
+  }
+  layers.push(sn.dense({ units: outputs, init: 'glorot_uniform' }));
+  return layers;
+}
+
+/**
+ * Output probabilities and hidden activations at the grid points, in evaluation mode.
+ * Returns probs [m, outputs] and one [m, units] array per hidden activation layer.
+ */
+function probe(net: sn.Sequential, grid: Float32Array): { probs: Float32Array; hidden: Float32Array[] } {
+  const k = net.kernels;
+  const m = grid.length / 2;
+  const acts = net.layers.filter((l) => l instanceof sn.Activation);
+  const hidden = acts.map((_, i) => new Float32Array(m * (c.hidden[i]?.units ?? 0)));
+  const probs = new Float32Array(m * net.outputWidth);
+  const batch = new sn.Matrix(net.batchSize, 2, k.alloc(net.batchSize * 2));
+  for (let start = 0; start < m; start += net.batchSize) {
+    const b = Math.min(net.batchSize, m - start);
+    batch.setRows(b).data.set(grid.subarray(start * 2, (start + b) * 2));
+    let h = batch;
+    let j = 0;
+    for (const layer of net.layers) {
+      h = layer.forward(h, 'eval');
+      if (layer instanceof sn.Activation) hidden[j++].set(h.view(), start * h.cols);
+    }
+    const o = h.view();
+    const w = net.outputWidth;
+    for (let r = 0; r < b; r++) {
+      if (w === 1) probs[start + r] = 1 / (1 + Math.exp(-o[r]));
+      else {
+        let max = -Infinity;
+        for (let q = 0; q < w; q++) max = Math.max(max, o[r * w + q]);
+        let sum = 0;
+        for (let q = 0; q < w; q++) sum += Math.exp(o[r * w + q] - max);
+        for (let q = 0; q < w; q++) probs[(start + r) * w + q] = Math.exp(o[r * w + q] - max) / sum;
+      }
+    }
+  }
+  k.release(batch.data);
+  return { probs, hidden };
+}
+
+let c: RunConfig;
+
+async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  c = m.config;
+  paused = m.paused ?? false;
+  const kernels = await sn.createWasmKernels(m.threads === undefined ? {} : { threads: m.threads });
+  const train = dataset('train', m.train);
+  const test = dataset('test', m.test);
+  const binary = train.numClasses === 2;
+  lossName = binary ? 'sigmoid_cross_entropy' : 'softmax_cross_entropy';
+  const net = new sn.Sequential(buildLayers(c, binary ? 1 : train.numClasses));
+  net.build({ inputWidth: m.train.width, batchSize: c.batchSize, seed: c.seed, kernels });
+  model = net;
+  if (net.layers[0] instanceof sn.Standardize) net.layers[0].fit(train.x, { perFeature: m.train.width <= 2 });
+  const optimizer = sn.createOptimizer(c.optimizer, net.params(), { lr: c.lr, weightDecay: c.weightDecay || undefined }, kernels);
+  baseLr = c.lr;
+  const config = sn.scheduleFor(c.schedule as sn.ScheduleName, c.epochs);
+  const schedule = config ? sn.createSchedule(config) : undefined;
+  post({ type: 'ready', threads: kernels.threads, isolated: self.crossOriginIsolated, relaxed: kernels.relaxed, parameters: net.parameterCount });
+
+  let steps = 0;
+  let stepSeconds = 0;
+  let epochSteps = 0;
+  const resident = sn.residentDataset(train, kernels);
+  const callback: sn.Callback = {
+    onBatchEnd: (log) => {
+      epochSteps = log.step;
+    },
+    onEpochEnd: async (log) => {
+      steps += epochSteps;
+      stepSeconds += log.seconds;
+      const report: EpochReport = {
+        type: 'epoch',
+        epoch: log.epoch,
+        loss: log.loss,
+        accuracy: log.accuracy,
+        testLoss: log.valLoss ?? NaN,
+        testAccuracy: log.valAccuracy ?? NaN,
+        lr: log.lr,
+        seconds: log.seconds,
+        stepsPerSecond: steps / stepSeconds,
+      };
+      const transfer: Transferable[] = [];
+      if (m.grid) {
+        const { probs, hidden } = probe(net, m.grid);
+        report.grid = probs;
+        report.hidden = hidden;
+        transfer.push(probs.buffer, ...hidden.map((h) => h.buffer));
+      }
+      post(report, transfer);
+      if (stepping) paused = true;
+      // let pause / step / lr / export messages in, then wait while paused
+      await new Promise((r) => setTimeout(r, 0));
+      if (paused) post({ type: 'paused', epoch: log.epoch });
+      while (paused) await new Promise<void>((r) => (wake = r));
+    },
+  };
+  while (paused) await new Promise<void>((r) => (wake = r));
+  const history = await sn.fit(net, resident, {
+    loss: lossName,
+    optimizer,
+    epochs: c.epochs,
+    seed: c.seed,
+    validation: test,
+    l2: c.l2,
+    callbacks: [callback],
+    schedule: (epoch) => (schedule ? schedule.lr(epoch, baseLr) : baseLr),
+  });
+  post({ type: 'done', epochs: history.length });
+}
