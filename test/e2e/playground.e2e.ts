@@ -167,6 +167,30 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     await page.close();
   });
 
+  it('image mode: MNIST and Fashion-MNIST subsets train in the page; curves, weights, confusion matrix, misclassified gallery', async () => {
+    for (const [name, min] of [['mnist', 0.85], ['fashion-mnist', 0.7]] as const) {
+      const { page, errors } = await open(`mode=images&idata=${name}&iepochs=3&ilayers=64&iseed=2`);
+      await page.waitForSelector('#panel-images button.primary');
+      await page.click('#panel-images button.primary');
+      await page.waitForFunction(() => document.getElementById('panel-images')!.dataset.done === 'true', null, { timeout: 90_000 });
+      const h = (await page.evaluate(() => (window as any).images.trainer.history)) as Epoch[];
+      assert.equal(h.length, 3);
+      assert.ok(h[2].testAccuracy > min, `${name} test accuracy ${h[2].testAccuracy}`);
+      console.log(`# image mode ${name} (10000/2000 subset, 784-64-10, 3 epochs): test accuracy ${h[2].testAccuracy}`);
+      await page.waitForTimeout(100);
+      assert.equal(await page.locator('#panel-images table.confusion tr').count(), 11);
+      assert.equal(await page.locator('#panel-images .gallery canvas[title]').count(), 32, 'first-layer weights of 32 units');
+      assert.ok((await page.locator('#panel-images figure').count()) > 0, 'misclassified test images');
+      await page.screenshot({ path: `${SHOTS}/images-${name}.png`, fullPage: true });
+      if (name === 'mnist') {
+        await page.click('text=Use in the digit pad');
+        await page.waitForFunction(() => /the model trained in the page: \d+ KiB/.test(document.getElementById('panel-digits')!.textContent ?? ''));
+      }
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+
   it('without COOP/COEP the page says so and trains on one thread', async () => {
     const { page } = await open('mode=2d&data=xor&epochs=10', plain.url);
     assert.match((await page.textContent('#env')) ?? '', /not cross-origin isolated.*one thread/);

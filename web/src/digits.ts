@@ -54,6 +54,8 @@ export function preprocess(pad: HTMLCanvasElement): Float32Array | null {
 
 export interface DigitsApi {
   predictions(): number[];
+  /** Classify with these model bytes from now on. */
+  use(bytes: Uint8Array, name: string): void;
   clear(): void;
   ready: Promise<void>;
 }
@@ -198,7 +200,7 @@ export function mountDigits(root: HTMLElement): DigitsApi {
   const ready = loadShipped().catch((e) => {
     about.textContent = `could not load the shipped model: ${e instanceof Error ? e.message : e}`;
   });
-  const api: DigitsApi = { predictions: () => probs, clear: wipe, ready };
+  const api: DigitsApi = { predictions: () => probs, clear: wipe, ready, use };
   Object.assign(window, { digits: api });
   return api;
 }

@@ -10,6 +10,8 @@ const tabs = [...document.querySelectorAll<HTMLButtonElement>('nav [role=tab]')]
 
 const playground = new Playground(panels.get('2d')!, state, { changed: writeUrl });
 const started = new Set<Mode>(['2d']);
+let digits: Promise<import('./digits').DigitsApi> | null = null;
+const mountDigits = () => (digits ??= import('./digits').then((m) => m.mountDigits(panels.get('digits')!)));
 
 async function show(mode: Mode): Promise<void> {
   state.mode = mode;
@@ -22,8 +24,18 @@ async function show(mode: Mode): Promise<void> {
   for (const [m, p] of panels) p.hidden = m !== mode;
   if (started.has(mode)) return;
   started.add(mode);
-  if (mode === 'digits') (await import('./digits')).mountDigits(panels.get('digits')!);
+  if (mode === 'digits') await mountDigits();
   if (mode === 'compare') (await import('./compare')).mountCompare(panels.get('compare')!, state, writeUrl);
+  if (mode === 'images') {
+    (await import('./images')).mountImages(panels.get('images')!, state, writeUrl, {
+      useInDigits: async (bytes) => {
+        await show('digits');
+        const pad = await mountDigits();
+        await pad.ready;
+        pad.use(bytes, 'the model trained in the page');
+      },
+    });
+  }
 }
 
 tabs.forEach((t, i) => {

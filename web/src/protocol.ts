@@ -44,6 +44,8 @@ export type ToWorker =
       grid?: Float32Array;
       /** Start paused (the page steps it). */
       paused?: boolean;
+      /** Also report the test predictions and the first Dense layer's weights each epoch (image mode). */
+      images?: boolean;
       /** Threads of the kernels (default: all cores when isolated). */
       threads?: number;
     }
@@ -72,6 +74,7 @@ export interface EpochReport {
   testPredictions?: Int32Array;
   /** First Dense layer's weights [in, units] (image mode). */
   firstWeights?: Float32Array;
+  firstUnits?: number;
 }
 
 export type FromWorker =

@@ -7,7 +7,7 @@ import type { HiddenSpec, RunConfig } from './protocol';
 
 export const DATASETS = ['spirals', 'moons', 'circle', 'xor', 'clusters', 'custom'] as const;
 export type DatasetName = (typeof DATASETS)[number];
-export const MODES = ['2d', 'digits', 'compare'] as const;
+export const MODES = ['2d', 'digits', 'compare', 'images'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface PlaygroundState {
@@ -23,7 +23,11 @@ export interface PlaygroundState {
   run: RunConfig;
   /** Compare mode: the component that differs and its values. */
   compare: { key: CompareKey; values: string[] };
+  /** Image mode's settings, by their URL keys (idata, ilayers, iopt, ilr, iepochs, ibatch, iseed). */
+  images: Record<string, string>;
 }
+
+export const IMAGE_KEYS = ['idata', 'ilayers', 'iopt', 'ilr', 'iepochs', 'ibatch', 'iseed'] as const;
 
 export const COMPARE_KEYS = ['optimizer', 'activation', 'init', 'schedule', 'batchSize', 'lr'] as const;
 export type CompareKey = (typeof COMPARE_KEYS)[number];
@@ -57,6 +61,7 @@ export const DEFAULT_STATE: PlaygroundState = {
   points: [],
   run: DEFAULT_RUN,
   compare: { key: 'optimizer', values: ['adam', 'sgd'] },
+  images: {},
 };
 
 const hiddenText = (h: HiddenSpec[]) => h.map((l) => `${l.units}${l.activation === 'relu' ? '' : `:${l.activation}`}`).join(',');
@@ -97,6 +102,7 @@ export function toQuery(s: PlaygroundState): string {
   });
   if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
   if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
+  if (s.mode === 'images') for (const [k, v] of Object.entries(s.images)) q.set(k, v);
   return q.toString();
 }
 
@@ -138,6 +144,7 @@ export function fromQuery(query: string): PlaygroundState {
     classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
     points,
     run,
+    images: Object.fromEntries(IMAGE_KEYS.filter((k) => q.has(k)).map((k) => [k, q.get(k)!])),
     compare: (COMPARE_KEYS as readonly string[]).includes(key) && values ? { key: key as CompareKey, values: values.split('|') } : d.compare,
   };
 }

@@ -140,6 +140,14 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         report.hidden = hidden;
         transfer.push(probs.buffer, ...hidden.map((h) => h.buffer));
       }
+      if (m.images) {
+        report.testPredictions = sn.evaluate(net, test, { loss: lossName }).predictions;
+        const w = net.layers.find((l) => l instanceof sn.Dense)!.params()[0].value; // [in, units]
+        const weights = Float32Array.from(w.view());
+        report.firstWeights = weights;
+        report.firstUnits = w.cols;
+        transfer.push(report.testPredictions.buffer, weights.buffer);
+      }
       post(report, transfer);
       if (stepping) paused = true;
       // let pause / step / lr / export messages in, then wait while paused
