@@ -23,6 +23,10 @@ export class Playground {
   private domain: Domain = { lo: -1.2, hi: 1.2 };
   private grid = gridPoints(GRID, this.domain);
   private latest: EpochReport | null = null;
+  /** Newest grid outputs: probabilities [m, outputs] and hidden activations. */
+  private probe: { grid: Float32Array; hidden: Float32Array[] } | null = null;
+  /** Bumped by each report or probe; render draws when it moved. */
+  private version = 0;
   private drawn = 0;
   private clickClass = 0;
   readonly boundary = el('canvas', { className: 'boundary', width: 420, height: 420, tabIndex: 0, 'aria-label': 'decision boundary: click to add a point of the chosen class' });
@@ -34,7 +38,7 @@ export class Playground {
   private resetButton = el('button', { 'aria-keyshortcuts': 'R' }, 'Reset');
   private command = el('code', { className: 'cmd', hidden: true });
   private classButtons: HTMLButtonElement[] = [];
-  readonly info: { threads: number; isolated: boolean; parameters: number; stepsPerSecond: number } = { threads: 0, isolated: false, parameters: 0, stepsPerSecond: NaN };
+  readonly info = { threads: 0, isolated: false, parameters: 0, stepsPerSecond: NaN, renderMs: [] as number[] };
 
   constructor(
     readonly root: HTMLElement,
@@ -48,8 +52,14 @@ export class Playground {
       },
       onEpoch: (r) => {
         this.latest = r;
+        if (r.grid && r.hidden) this.probe = { grid: r.grid, hidden: r.hidden };
+        this.version++;
         this.info.stepsPerSecond = r.stepsPerSecond;
         announce(`Epoch ${r.epoch}: train loss ${r.loss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${(r.testAccuracy * 100).toFixed(1)}%`);
+      },
+      onProbe: (p) => {
+        this.probe = p;
+        this.version++;
       },
       onPaused: (epoch) => {
         this.updateButtons();
@@ -230,6 +240,8 @@ export class Playground {
   async reload(recomputeDomain = true): Promise<void> {
     this.trainer.reset();
     this.latest = null;
+    this.probe = null;
+    this.version++;
     this.chart.set([]);
     this.units.replaceChildren();
     this.updateButtons();
@@ -243,7 +255,7 @@ export class Playground {
       this.domain = domainOf([this.data.train.x, this.data.test.x]);
     }
     this.grid = gridPoints(GRID, this.domain);
-    this.drawn = -1;
+    this.version++;
     this.updateFigures();
   }
 
@@ -276,7 +288,7 @@ export class Playground {
   private start(stepOnly: boolean): void {
     if (!this.data) return;
     const copy = (d: Data2d['train']) => ({ ...d, x: d.x.slice(), y: d.y.slice() });
-    this.trainer.start({ type: 'start', config: structuredClone(this.state.run), train: copy(this.data.train), test: copy(this.data.test), grid: this.grid, paused: stepOnly });
+    this.trainer.start({ type: 'start', config: structuredClone(this.state.run), train: copy(this.data.train), test: copy(this.data.test), grid: this.grid, paused: stepOnly, threads: this.state.threads || undefined });
     if (stepOnly) this.trainer.step();
     frames.reset();
     frames.start();
@@ -302,14 +314,21 @@ export class Playground {
 
   /** Draws the newest epoch once per frame (once every 0.5 s with reduced motion). */
   private render(): void {
+    const [t0, before] = [performance.now(), this.drawn];
+    this.draw();
+    // main-thread cost of one redraw (boundary, points, curves, units), for the page's timing figures
+    if (this.drawn !== before && this.latest) this.info.renderMs.push(performance.now() - t0);
+  }
+
+  private draw(): void {
     const r = this.latest;
-    const epoch = r?.epoch ?? 0;
-    if (epoch === this.drawn) return;
+    const p = this.probe;
+    if (this.version === this.drawn) return;
     if (reducedMotion() && r && this.trainer.state === 'running' && performance.now() - this.lastDraw < 500) return;
     this.lastDraw = performance.now();
-    this.drawn = epoch;
+    this.drawn = this.version;
     const ctx = this.boundary.getContext('2d')!;
-    if (r?.grid) drawBoundary(this.boundary, r.grid, r.grid.length / (GRID * GRID), GRID);
+    if (p) drawBoundary(this.boundary, p.grid, p.grid.length / (GRID * GRID), GRID);
     else {
       ctx.fillStyle = '#fff';
       ctx.fillRect(0, 0, this.boundary.width, this.boundary.height);
@@ -325,7 +344,7 @@ export class Playground {
       { name: 'train acc', color: PALETTE[2], values: h.map((e) => e.accuracy), axis: 'accuracy' },
       { name: 'test acc', color: PALETTE[3], dash: [5, 3], values: h.map((e) => e.testAccuracy), axis: 'accuracy' },
     ]);
-    if (r?.hidden) this.drawUnits(r.hidden);
+    if (p) this.drawUnits(p.hidden);
     this.updateFigures();
   }
 

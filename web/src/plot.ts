@@ -54,7 +54,7 @@ export function drawBoundary(canvas: HTMLCanvasElement, probs: Float32Array, out
     for (let ch = 0; ch < 3; ch++) img.data[i * 4 + ch] = Math.round(255 * (1 - a) + c[ch] * a);
     img.data[i * 4 + 3] = 255;
   }
-  const off = new OffscreenCanvas(n, n);
+  const off = scratch(n);
   off.getContext('2d')!.putImageData(img, 0, 0);
   const ctx = canvas.getContext('2d')!;
   ctx.imageSmoothingEnabled = true;
@@ -98,9 +98,20 @@ export function drawUnit(canvas: HTMLCanvasElement, acts: Float32Array, units: n
     for (let ch = 0; ch < 3; ch++) img.data[i * 4 + ch] = Math.round(255 * (1 - a) + c[ch] * a);
     img.data[i * 4 + 3] = 255;
   }
-  const off = new OffscreenCanvas(n, n);
-  off.getContext('2d')!.putImageData(img, 0, 0);
-  canvas.getContext('2d')!.drawImage(off, 0, 0, canvas.width, canvas.height);
+  if (canvas.width === n && canvas.height === n) canvas.getContext('2d')!.putImageData(img, 0, 0);
+  else {
+    const off = scratch(n);
+    off.getContext('2d')!.putImageData(img, 0, 0);
+    canvas.getContext('2d')!.drawImage(off, 0, 0, canvas.width, canvas.height);
+  }
+}
+
+let scratchCanvas: OffscreenCanvas | null = null;
+
+/** One reused n×n offscreen canvas (no allocation per frame). */
+function scratch(n: number): OffscreenCanvas {
+  if (!scratchCanvas || scratchCanvas.width !== n) scratchCanvas = new OffscreenCanvas(n, n);
+  return scratchCanvas;
 }
 
 export interface Series {
@@ -172,7 +183,11 @@ export class LineChart {
       ctx.lineWidth = 2;
       ctx.setLineDash(s.dash ?? []);
       ctx.beginPath();
-      s.values.forEach((v, i) => (i === 0 ? ctx.moveTo(xAt(i), yAt(v)) : ctx.lineTo(xAt(i), yAt(v))));
+      // at most ~one point per pixel column
+      const stride = Math.max(1, Math.floor(s.values.length / (r - l)));
+      for (let i = 0; i < s.values.length; i += stride) (i === 0 ? ctx.moveTo(xAt(i), yAt(s.values[i])) : ctx.lineTo(xAt(i), yAt(s.values[i])));
+      const last = s.values.length - 1;
+      if (last > 0 && last % stride !== 0) ctx.lineTo(xAt(last), yAt(s.values[last]));
       ctx.stroke();
     }
     ctx.setLineDash([]);

@@ -79,8 +79,11 @@ export interface EpochReport {
 
 export type FromWorker =
   | { type: 'ready'; threads: number; isolated: boolean; relaxed: boolean; parameters: number }
-  | EpochReport
+  /** Epochs since the last message, oldest first; the last one carries the grid outputs. */
+  | { type: 'epochs'; reports: EpochReport[] }
   | { type: 'paused'; epoch: number }
+  /** Grid outputs of a paused run's epoch whose report went without them. */
+  | { type: 'probe'; epoch: number; grid: Float32Array; hidden: Float32Array[] }
   | { type: 'done'; epochs: number }
   | { type: 'model'; bytes: Uint8Array }
   | { type: 'error'; message: string };

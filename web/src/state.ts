@@ -25,6 +25,8 @@ export interface PlaygroundState {
   compare: { key: CompareKey; values: string[] };
   /** Image mode's settings, by their URL keys (idata, ilayers, iopt, ilr, iepochs, ibatch, iseed). */
   images: Record<string, string>;
+  /** Kernel threads (0: all cores when isolated). Results do not depend on it: same bits on any count. */
+  threads: number;
 }
 
 export const IMAGE_KEYS = ['idata', 'ilayers', 'iopt', 'ilr', 'iepochs', 'ibatch', 'iseed'] as const;
@@ -62,6 +64,7 @@ export const DEFAULT_STATE: PlaygroundState = {
   run: DEFAULT_RUN,
   compare: { key: 'optimizer', values: ['adam', 'sgd'] },
   images: {},
+  threads: 0,
 };
 
 const hiddenText = (h: HiddenSpec[]) => h.map((l) => `${l.units}${l.activation === 'relu' ? '' : `:${l.activation}`}`).join(',');
@@ -102,6 +105,7 @@ export function toQuery(s: PlaygroundState): string {
   });
   if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
   if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
+  if (s.threads > 0) q.set('threads', String(s.threads));
   if (s.mode === 'images') for (const [k, v] of Object.entries(s.images)) q.set(k, v);
   return q.toString();
 }
@@ -144,6 +148,7 @@ export function fromQuery(query: string): PlaygroundState {
     classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
     points,
     run,
+    threads: Math.max(0, Math.min(64, Math.round(num('threads', 0)))),
     images: Object.fromEntries(IMAGE_KEYS.filter((k) => q.has(k)).map((k) => [k, q.get(k)!])),
     compare: (COMPARE_KEYS as readonly string[]).includes(key) && values ? { key: key as CompareKey, values: values.split('|') } : d.compare,
   };

@@ -17,6 +17,19 @@ let model: sn.Sequential | null = null;
 let lossName: sn.LossName = 'softmax_cross_entropy';
 let started = false;
 
+/** Yields to the worker's message queue without setTimeout's 4 ms clamp on nested timers. */
+const channel = new MessageChannel();
+const yieldQueue: (() => void)[] = [];
+channel.port1.onmessage = () => yieldQueue.shift()?.();
+const yieldToMessages = () =>
+  new Promise<void>((r) => {
+    yieldQueue.push(r);
+    channel.port2.postMessage(null);
+  });
+
+/** The page draws at most once a frame: probe the grid at most every 30 ms (and on the last epoch / when pausing). */
+const PROBE_MS = 30;
+
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   if (m.type === 'start') {
@@ -111,6 +124,8 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const schedule = config ? sn.createSchedule(config) : undefined;
   post({ type: 'ready', threads: kernels.threads, isolated: self.crossOriginIsolated, relaxed: kernels.relaxed, parameters: net.parameterCount });
 
+  let lastProbe = -Infinity;
+  const pending: EpochReport[] = [];
   let steps = 0;
   let stepSeconds = 0;
   let epochSteps = 0;
@@ -134,8 +149,11 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         stepsPerSecond: steps / stepSeconds,
       };
       const transfer: Transferable[] = [];
-      if (m.grid) {
-        const { probs, hidden } = probe(net, m.grid);
+      const now = performance.now();
+      const probed = m.grid !== undefined && (now - lastProbe >= PROBE_MS || paused || stepping || log.epoch === c.epochs);
+      if (probed) {
+        lastProbe = now;
+        const { probs, hidden } = probe(net, m.grid!);
         report.grid = probs;
         report.hidden = hidden;
         transfer.push(probs.buffer, ...hidden.map((h) => h.buffer));
@@ -148,10 +166,19 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         report.firstUnits = w.cols;
         transfer.push(report.testPredictions.buffer, weights.buffer);
       }
-      post(report, transfer);
+      // reports go out with the probe (≤ 1 per 30 ms): thousands of tiny epochs a second must not flood the page
+      pending.push(report);
+      if (probed || !m.grid) {
+        post({ type: 'epochs', reports: pending.splice(0) }, transfer);
+      }
       if (stepping) paused = true;
       // let pause / step / lr / export messages in, then wait while paused
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToMessages();
+      if (paused && pending.length) post({ type: 'epochs', reports: pending.splice(0) });
+      if (paused && !probed && m.grid) {
+        const { probs, hidden } = probe(net, m.grid);
+        post({ type: 'probe', epoch: log.epoch, grid: probs, hidden }, [probs.buffer, ...hidden.map((h) => h.buffer)]);
+      }
       if (paused) post({ type: 'paused', epoch: log.epoch });
       while (paused) await new Promise<void>((r) => (wake = r));
     },

@@ -7,6 +7,7 @@ export interface TrainerEvents {
   onReady?(m: Extract<FromWorker, { type: 'ready' }>): void;
   onEpoch?(r: EpochReport): void;
   onPaused?(epoch: number): void;
+  onProbe?(m: Extract<FromWorker, { type: 'probe' }>): void;
   onDone?(epochs: number): void;
   onError?(message: string): void;
 }
@@ -28,11 +29,14 @@ export class Trainer {
       if (w !== this.worker) return;
       const d = e.data;
       if (d.type === 'ready') this.events.onReady?.(d);
-      else if (d.type === 'epoch') {
-        // grids and hidden activations are large: keep only the figures in the history
-        this.history.push({ ...d, grid: undefined, hidden: undefined, firstWeights: undefined, testPredictions: undefined });
-        this.events.onEpoch?.(d);
-      } else if (d.type === 'paused') {
+      else if (d.type === 'epochs') {
+        for (const r of d.reports) {
+          // grids and hidden activations are large: keep only the figures in the history
+          this.history.push({ ...r, grid: undefined, hidden: undefined, firstWeights: undefined, testPredictions: undefined });
+          this.events.onEpoch?.(r);
+        }
+      } else if (d.type === 'probe') this.events.onProbe?.(d);
+      else if (d.type === 'paused') {
         this.state = 'paused';
         this.events.onPaused?.(d.epoch);
       } else if (d.type === 'done') {
