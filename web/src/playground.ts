@@ -111,6 +111,8 @@ export class Playground {
     control(data, 'Test share', test, { text: 'Share of each class held out as the test set (rings on the plot); train points are filled.' });
     const k = numberInput(s.classes, { min: 2, max: 10, step: 1 });
     k.onchange = changed(() => (s.classes = Number(k.value)));
+    k.disabled = s.dataset !== 'clusters';
+    ds.addEventListener('change', () => (k.disabled = ds.value !== 'clusters'));
     control(data, 'Clusters', k, { text: 'Classes of the Gaussian clusters set. Two classes train one sigmoid output with binary cross-entropy, more a softmax.', formula: 'p = σ(z) | p_k = e^{z_k}/Σ_j e^{z_j}', anchor: '5-losses--srcnnlossests' });
     const seed = numberInput(r.seed, { step: 1 });
     seed.onchange = changed(() => (r.seed = Math.round(Number(seed.value))));

@@ -158,7 +158,7 @@ export class LineChart {
     const { canvas } = this;
     const ctx = canvas.getContext('2d')!;
     const [w, h] = [canvas.width, canvas.height];
-    const [l, r, t, b] = [40, w - 40, 10, h - 22];
+    const [l, r, t, b] = [40, w - 40, 24, h - 22];
     ctx.clearRect(0, 0, w, h);
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#333';
@@ -176,6 +176,22 @@ export class LineChart {
     ctx.fillText('0%', r + 3, b);
     ctx.textAlign = 'center';
     ctx.fillText(n > 0 ? `epoch (1–${n})` : 'epoch', (l + r) / 2, h - 6);
+    // legend above the plot: a line sample (solid or dashed) and the name of each series
+    let lx = l;
+    ctx.textAlign = 'left';
+    for (const s of this.series.slice(0, 8)) {
+      ctx.strokeStyle = s.color;
+      ctx.lineWidth = 2;
+      ctx.setLineDash(s.dash ?? []);
+      ctx.beginPath();
+      ctx.moveTo(lx, 12);
+      ctx.lineTo(lx + 18, 12);
+      ctx.stroke();
+      ctx.fillStyle = '#333';
+      ctx.fillText(s.name, lx + 22, 16);
+      lx += 30 + ctx.measureText(s.name).width;
+    }
+    ctx.setLineDash([]);
     const xAt = (i: number) => l + (n > 1 ? (i / (n - 1)) * (r - l) : 0);
     for (const s of this.series) {
       const yAt = (v: number) => (s.axis === 'loss' ? b - (v / maxLoss) * (b - t) : b - v * (b - t));
