@@ -216,6 +216,26 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
+  it('the Vite dev server (npm run web) serves the app cross-origin isolated, and it trains on the threads', async () => {
+    const { createServer } = await import('vite');
+    const dev = await createServer({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'silent', server: { host: '127.0.0.1', port: 0 } });
+    await dev.listen();
+    try {
+      const base = dev.resolvedUrls!.local[0].replace(/\/$/, '');
+      const { page, errors } = await open('mode=2d&data=moons&epochs=20&seed=9', base);
+      assert.match((await page.textContent('#env')) ?? '', /Cross-origin isolated/);
+      await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+      await page.click('button.primary');
+      await waitDone(page);
+      const [threads, cores] = await page.evaluate(() => [(window as any).playground.info.threads, navigator.hardwareConcurrency]);
+      assert.equal(threads, Math.min(cores, 64), 'all cores in dev mode');
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      await dev.close();
+    }
+  });
+
   it('without COOP/COEP the page says so and trains on one thread', async () => {
     const { page } = await open('mode=2d&data=xor&epochs=10', plain.url);
     assert.match((await page.textContent('#env')) ?? '', /not cross-origin isolated.*one thread/);
