@@ -143,6 +143,15 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction((k) => (window as any).playground.trainer.history.length > k + 2, n);
     await page.waitForFunction(() => /Epoch \d+: train loss/.test(document.getElementById('announce')!.textContent ?? ''));
+    // points from the keyboard: a class key, arrows move the cross-hair on the plot, Enter adds
+    await page.focus('canvas.boundary');
+    await page.keyboard.press('2');
+    for (const k of ['ArrowUp', 'ArrowUp', 'ArrowRight', 'Enter', 'Shift+ArrowLeft', 'Enter']) await page.keyboard.press(k);
+    const pts = await page.evaluate(() => (window as any).playground.state.points as number[][]);
+    assert.equal(pts.length, 2);
+    assert.deepEqual(pts.map((p) => p[2]), [2, 2]);
+    assert.ok(pts[1][0] < pts[0][0] && pts[0][1] > 0, `points ${JSON.stringify(pts)}`);
+    assert.match(page.url(), /data=custom&.*pts=/);
     await page.close();
   });
 

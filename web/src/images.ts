@@ -8,7 +8,7 @@ import { LineChart, PALETTE } from './plot';
 import type { DataArrays, EpochReport, RunConfig } from './protocol';
 import { parseHidden, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
-import { announce, control, el, frames, numberInput, select } from './ui';
+import { announce, control, download, el, frames, numberInput, select } from './ui';
 
 const SETS = ['mnist', 'fashion-mnist'] as const;
 const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'];
@@ -83,8 +83,8 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
   const controls = el('div', { className: 'controls' });
   control(controls, 'Dataset', ds, { text: 'A stated subset served with the app: the first 10 000 training and 2 000 test images, decoded in the page from IDX files.' });
   control(controls, 'Hidden layers', layers, { text: 'Units:activation per hidden layer, comma-separated. Inputs are standardised by a first layer fitted on the training images.' });
-  control(controls, 'Optimizer', opt);
-  control(controls, 'Learning rate', lr);
+  control(controls, 'Optimizer', opt, { text: 'Update rules as PyTorch documents them.', anchor: '7-optimizers--srcnnoptimizers' });
+  control(controls, 'Learning rate', lr, { text: 'Step size η.', formula: 'θ ← θ − η·g' });
   control(controls, 'Epochs', epochs);
   control(controls, 'Batch size', batch);
   control(controls, 'Seed', seed);
@@ -92,13 +92,16 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
   const pause = el('button', {}, 'Pause');
   const reset = el('button', {}, 'Reset');
   const toPad = el('button', { disabled: true }, 'Use in the digit pad');
+  const exp = el('button', {}, 'Export model');
+  const cmdButton = el('button', { 'aria-expanded': 'false' }, 'CLI command');
+  const cmd = el('code', { className: 'cmd', hidden: true });
   const status = el('p', { className: 'figures' });
   const chart = new LineChart(el('canvas', { width: 560, height: 220, 'aria-label': 'loss and accuracy curves' }));
   const weights = el('div', { className: 'gallery', 'aria-label': 'first-layer weights of each unit as 28×28 images' });
   const confusion = el('table', { className: 'confusion', 'aria-label': 'confusion matrix: rows true class, columns predicted' });
   const wrong = el('div', { className: 'gallery', 'aria-label': 'misclassified test images' });
   root.append(
-    el('div', { className: 'layout' }, el('div', {}, controls, el('div', { className: 'buttons' }, start, pause, reset, toPad), status), el('div', {}, el('h2', {}, 'Loss and accuracy (test dashed)'), chart.canvas)),
+    el('div', { className: 'layout' }, el('div', {}, controls, el('div', { className: 'buttons' }, start, pause, reset, toPad, exp, cmdButton), cmd, status), el('div', {}, el('h2', {}, 'Loss and accuracy (test dashed)'), chart.canvas)),
     el('div', { className: 'views' }, el('div', {}, el('h2', {}, 'First-layer weights (orange +, blue −)'), weights), el('div', {}, el('h2', {}, 'Confusion matrix (test; rows true, columns predicted)'), confusion)),
     el('h2', {}, 'Misclassified test images (predicted / true)'),
     wrong,
@@ -219,5 +222,19 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
     status.textContent = '';
   };
   toPad.onclick = async () => hooks.useInDigits(await trainer.exportModel());
+  exp.onclick = async () => {
+    if (!trainer.active) return announce('Train a model first', true);
+    download(await trainer.exportModel(), `playground-${setName}.safetensors`);
+  };
+  cmdButton.onclick = () => {
+    const c = config();
+    // the CLI trains on the full 60 000 images (the page on a 10 000-image subset), so figures differ
+    cmd.textContent =
+      `npx scratchnet train --dataset ${ds.value} --layers ${c.hidden.map((h) => h.units).join(',')} --activation ${c.hidden[0]?.activation ?? 'relu'} ` +
+      `--optimizer ${c.optimizer} --lr ${c.lr} --epochs ${c.epochs} --batch-size ${c.batchSize} --seed ${c.seed} --schedule constant --val-split 0` +
+      '   # the CLI uses all 60 000 training images';
+    cmd.hidden = !cmd.hidden;
+    cmdButton.setAttribute('aria-expanded', String(!cmd.hidden));
+  };
   Object.assign(window, { images: { trainer } });
 }

@@ -29,7 +29,7 @@ export class Playground {
   private version = 0;
   private drawn = 0;
   private clickClass = 0;
-  readonly boundary = el('canvas', { className: 'boundary', width: 420, height: 420, tabIndex: 0, 'aria-label': 'decision boundary: click to add a point of the chosen class' });
+  readonly boundary = el('canvas', { className: 'boundary', width: 420, height: 420, tabIndex: 0, 'aria-label': 'decision boundary: click, or move the cross-hair with the arrow keys and press Enter, to add a point of the chosen class' });
   readonly chart = new LineChart(el('canvas', { width: 560, height: 220, 'aria-label': 'loss and accuracy curves' }));
   private units = el('div', { className: 'units', 'aria-label': 'hidden units over the plane' });
   private figures = el('p', { className: 'figures' });
@@ -173,7 +173,7 @@ export class Playground {
       this.hooks.changed();
       this.trainer.setLr(r.lr); // takes effect at the next epoch of a running run
     };
-    control(tr, 'Learning rate', lr, { text: 'Step size η; changes apply to a running run from its next epoch (that run then no longer replays from the URL).', formula: 'θ ← θ − η·g' });
+    control(tr, 'Learning rate', lr, { text: 'Step size η; changes apply to a running run from its next epoch (that run then no longer replays from the URL).', formula: 'θ ← θ − η·g', anchor: '10-training-step--srcnntraints' });
     const sched = select(SCHEDULES, r.schedule);
     sched.onchange = changed(() => (r.schedule = sched.value));
     control(tr, 'Schedule', sched, { text: 'Learning rate per epoch over the run.', formula: 'cosine: η_t = ½η(1 + cos(πt/T))', anchor: '8-schedules-and-constraints--srcnnschedulests-srcnntraints' });
@@ -185,10 +185,10 @@ export class Playground {
     control(tr, 'Epochs', epochs);
     const l2 = numberInput(r.l2, { min: 0, step: 0.0001 });
     l2.onchange = changed(() => (r.l2 = Number(l2.value)));
-    control(tr, 'L2', l2, { text: 'Penalty on the weights added to the loss (biases excluded), reported in the training loss.', formula: 'L = L_data + ½λΣ‖W‖²' });
+    control(tr, 'L2', l2, { text: 'Penalty on the weights added to the loss (biases excluded), reported in the training loss.', formula: 'L = L_data + ½λΣ‖W‖²', anchor: '7-optimizers--srcnnoptimizers' });
     const wd = numberInput(r.weightDecay, { min: 0, step: 0.0001 });
     wd.onchange = changed(() => (r.weightDecay = Number(wd.value)));
-    control(tr, 'Weight decay', wd, { text: "The optimizer's weight_decay: added to the gradient (decoupled for AdamW).", formula: 'g ← g + λθ | AdamW: θ ← θ − ηλθ' });
+    control(tr, 'Weight decay', wd, { text: "The optimizer's weight_decay: added to the gradient (decoupled for AdamW).", formula: 'g ← g + λθ | AdamW: θ ← θ − ηλθ', anchor: '7-optimizers--srcnnoptimizers' });
 
     this.startButton.onclick = () => this.toggle();
     this.stepButton.onclick = () => this.step();
@@ -214,7 +214,29 @@ export class Playground {
     const left = el('div', {}, el('h2', {}, 'Decision boundary'), this.boundary, el('p', { className: 'note' }, 'Filled: train points. Rings: test points. Colour: predicted class, paler where the model is unsure.'));
     const right = el('div', {}, el('h2', {}, 'Loss and accuracy'), this.chart.canvas, this.figures, el('h2', {}, 'Hidden units over the plane'), this.units);
     this.root.append(el('div', { className: 'layout' }, controls, el('div', {}, buttons, this.command, el('div', { className: 'views' }, left, right))));
-    this.boundary.addEventListener('click', (e) => this.addPoint(e));
+    this.boundary.addEventListener('click', (e) => {
+      const rect = this.boundary.getBoundingClientRect();
+      const d = this.domain;
+      this.addPoint(d.lo + ((e.clientX - rect.left) / rect.width) * (d.hi - d.lo), d.hi - ((e.clientY - rect.top) / rect.height) * (d.hi - d.lo));
+    });
+    // keyboard: arrows move a cross-hair (Shift: 5× faster), Enter adds a point of the chosen class there
+    this.boundary.addEventListener('keydown', (e) => {
+      const d = this.domain;
+      const step = ((d.hi - d.lo) / 40) * (e.shiftKey ? 5 : 1);
+      const move: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      if (move[e.key]) {
+        e.preventDefault();
+        const clamp = (v: number) => Math.max(d.lo, Math.min(d.hi, v));
+        this.cursor = [clamp(this.cursor[0] + move[e.key][0]), clamp(this.cursor[1] + move[e.key][1])];
+        this.version++;
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        this.addPoint(...this.cursor);
+        announce(`Added a point of class ${this.clickClass} at (${this.cursor[0].toFixed(2)}, ${this.cursor[1].toFixed(2)})`, true);
+      }
+    });
+    this.boundary.addEventListener('focus', () => this.version++);
+    this.boundary.addEventListener('blur', () => this.version++);
     this.updateButtons();
   }
 
@@ -224,11 +246,10 @@ export class Playground {
     announce(`Clicked points get class ${c}`, true);
   }
 
-  private addPoint(e: MouseEvent): void {
-    const rect = this.boundary.getBoundingClientRect();
-    const d = this.domain;
-    const x = d.lo + ((e.clientX - rect.left) / rect.width) * (d.hi - d.lo);
-    const y = d.hi - ((e.clientY - rect.top) / rect.height) * (d.hi - d.lo);
+  /** Keyboard cross-hair on the plot, in data coordinates. */
+  private cursor: [number, number] = [0, 0];
+
+  private addPoint(x: number, y: number): void {
     if (this.state.dataset !== 'custom') {
       this.state.dataset = 'custom';
       (this.root.querySelector('select') as HTMLSelectElement).value = 'custom';
@@ -338,6 +359,19 @@ export class Playground {
     if (this.data) {
       drawPoints(this.boundary, this.data.train.x, this.data.train.y, this.domain, false);
       drawPoints(this.boundary, this.data.test.x, this.data.test.y, this.domain, true);
+    }
+    if (document.activeElement === this.boundary) {
+      const d = this.domain;
+      const sc = this.boundary.width / (d.hi - d.lo);
+      const [cx, cy] = [(this.cursor[0] - d.lo) * sc, (d.hi - this.cursor[1]) * sc];
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(cx - 9, cy);
+      ctx.lineTo(cx + 9, cy);
+      ctx.moveTo(cx, cy - 9);
+      ctx.lineTo(cx, cy + 9);
+      ctx.stroke();
     }
     const h = this.trainer.history;
     this.chart.set([
