@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import * as sn from '../../dist/node.js';
 import { launchChromium } from './chromium.js';
 import { serveStatic, type StaticServer } from './server.js';
 
@@ -79,6 +80,20 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
         `redraw p50 ${render[Math.floor(render.length / 2)].toFixed(1)} ms p95 ${render[Math.floor(0.95 * render.length)].toFixed(1)} ms (${render.length} redraws), test accuracy ${h[149].testAccuracy}`,
     );
     assert.ok((await page.locator('.units canvas').count()) >= 16, 'a thumbnail per hidden unit');
+    // export → the CLI's loader reads it → import into the page: the same test figures and the same boundary
+    const trained = await boundaryPixels(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export model')]);
+    const file = await download.path();
+    const saved = await sn.loadModel(file);
+    assert.equal(saved.architecture.inputWidth, 2);
+    assert.equal(saved.architecture.loss, 'sigmoid_cross_entropy');
+    saved.model.release();
+    await page.setInputFiles('#import-2d', file);
+    await page.waitForFunction(() => (window as any).playground.importedFigures !== null);
+    const imported = await page.evaluate(() => (window as any).playground.importedFigures);
+    assert.deepEqual(imported, { loss: h[149].testLoss, accuracy: h[149].testAccuracy });
+    await page.waitForTimeout(100);
+    assert.equal(await boundaryPixels(page), trained, 'the imported model draws the same boundary');
     await page.hover('#panel-2d canvas[aria-label="loss and accuracy curves"]', { position: { x: 400, y: 120 } }); // hover values
     await page.screenshot({ path: `${SHOTS}/2d-spirals.png`, fullPage: true });
     assert.deepEqual(errors, []);
@@ -152,6 +167,24 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     assert.deepEqual(pts.map((p) => p[2]), [2, 2]);
     assert.ok(pts[1][0] < pts[0][0] && pts[0][1] > 0, `points ${JSON.stringify(pts)}`);
     assert.match(page.url(), /data=custom&.*pts=/);
+    await page.close();
+  });
+
+  it('CSV points of 3 classes train a softmax; the points travel in the URL', async () => {
+    const { page, errors } = await open('mode=2d&data=spirals&epochs=40&seed=6&layers=8');
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+    const rows = ['x,y,class'];
+    for (let i = 0; i < 60; i++) rows.push(`${((i % 3) - 1 + 0.1 * Math.sin(i)).toFixed(3)},${(0.1 * Math.cos(i * 1.7)).toFixed(3)},${i % 3}`);
+    await page.fill('textarea[aria-label="CSV points"]', rows.join('\n'));
+    await page.click('text=Use CSV');
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('3 classes'));
+    assert.match(page.url(), /data=custom&.*pts=/);
+    await page.click('button.primary');
+    await waitDone(page);
+    const h = await history(page);
+    assert.ok(h[39].testAccuracy > 0.9, `test accuracy ${h[39].testAccuracy}`);
+    assert.equal(await page.evaluate(() => (window as any).playground.state.points.length), 60);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 /** The 2-D playground: data in the plane, any MLP, live boundary, hidden units and curves. */
 import * as sn from 'scratchnet';
 import { makeData, parseCsv, type Data2d } from './data2d';
+import { probe } from './probe';
 import { domainOf, drawBoundary, drawPoints, drawUnit, gridPoints, LineChart, PALETTE, type Domain } from './plot';
 import type { EpochReport } from './protocol';
 import { DATASETS, parseHidden, trainCommand, type PlaygroundState } from './state';
@@ -209,8 +210,16 @@ export class Playground {
       if (!this.trainer.active) return announce('Train a model first', true);
       download(await this.trainer.exportModel(), `playground-${this.state.dataset}.safetensors`);
     };
+    const imp = el('input', { type: 'file', accept: '.safetensors', className: 'visually-hidden', id: 'import-2d' });
+    imp.onchange = async () => {
+      const f = imp.files?.[0];
+      if (f) await this.importModel(new Uint8Array(await f.arrayBuffer()), f.name).catch((e) => announce(e instanceof Error ? e.message : String(e), true));
+      imp.value = '';
+    };
+    const impLabel = el('label', { htmlFor: 'import-2d', className: 'button', tabIndex: 0, role: 'button' }, 'Import model');
+    impLabel.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), imp.click());
     controls.append(data, net, tr);
-    const buttons = el('div', { className: 'buttons' }, this.startButton, this.stepButton, this.resetButton, link, cmd, exp);
+    const buttons = el('div', { className: 'buttons' }, this.startButton, this.stepButton, this.resetButton, link, cmd, exp, impLabel, imp);
     const left = el('div', {}, el('h2', {}, 'Decision boundary'), this.boundary, el('p', { className: 'note' }, 'Filled: train points. Rings: test points. Colour: predicted class, paler where the model is unsure.'));
     const right = el('div', {}, el('h2', {}, 'Loss and accuracy'), this.chart.canvas, this.figures, el('h2', {}, 'Hidden units over the plane'), this.units);
     this.root.append(el('div', { className: 'layout' }, controls, el('div', {}, buttons, this.command, el('div', { className: 'views' }, left, right))));
@@ -240,6 +249,35 @@ export class Playground {
     this.updateButtons();
   }
 
+  /**
+   * Shows a model file (exported here or trained by the CLI on a 2-D set): its boundary, units and
+   * test figures on the current data, computed on this page with the WebAssembly kernels on one
+   * thread (the same bits as the worker's on any thread count).
+   */
+  async importModel(bytes: Uint8Array, name: string): Promise<void> {
+    this.imported ??= sn.createWasmKernels({ threads: 1 }).catch(() => new sn.JsKernels());
+    const kernels = await this.imported;
+    const saved = sn.decodeModel(bytes, { batchSize: 256, kernels }, name);
+    if (saved.architecture.inputWidth !== 2) throw new sn.ModelFileError(`${name}: the 2-D mode needs a model of 2 inputs, found ${saved.architecture.inputWidth}`);
+    if (!this.data) throw new sn.DataError('no data to evaluate the model on');
+    this.trainer.reset();
+    this.updateButtons();
+    const { probs, hidden } = probe(saved.model, this.grid);
+    const t = this.data.test;
+    const test: sn.Dataset = { name: 'test', x: new sn.Matrix(t.y.length, 2, t.x), y: t.y, numClasses: t.numClasses, classNames: Array.from({ length: t.numClasses }, (_, c) => String(c)) };
+    const r = sn.evaluate(saved.model, test, { loss: saved.architecture.loss });
+    saved.model.release();
+    this.probe = { grid: probs, hidden };
+    this.latest = null;
+    this.version++;
+    this.importedFigures = { loss: r.loss, accuracy: r.accuracy };
+    announce(`Imported ${name}: test loss ${r.loss.toFixed(4)}, test accuracy ${(r.accuracy * 100).toFixed(1)}%`, true);
+  }
+
+  private imported: Promise<sn.Kernels> | null = null;
+  /** Test figures of an imported model on the current data. */
+  importedFigures: { loss: number; accuracy: number } | null = null;
+
   setClickClass(c: number): void {
     this.clickClass = c;
     this.classButtons.forEach((b, i) => b.setAttribute('aria-pressed', String(i === c)));
@@ -264,6 +302,7 @@ export class Playground {
     this.trainer.reset();
     this.latest = null;
     this.probe = null;
+    this.importedFigures = null;
     this.version++;
     this.chart.set([]);
     this.units.replaceChildren();
