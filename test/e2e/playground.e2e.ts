@@ -120,6 +120,20 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     await page.close();
   });
 
+  it('prefers-reduced-motion: the boundary is redrawn at most twice a second while training', async () => {
+    const page = await browser.context.newPage();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${isolated.url}/index.html?mode=2d&data=moons&epochs=100000&seed=5`);
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+    await page.click('button.primary');
+    await page.waitForFunction(() => (window as any).playground.trainer.history.length >= 5);
+    await page.evaluate(() => ((window as any).playground.info.renderMs.length = 0));
+    await page.waitForTimeout(3000);
+    const redraws = await page.evaluate(() => (window as any).playground.info.renderMs.length);
+    assert.ok(redraws <= 8, `${redraws} redraws in 3 s`);
+    await page.close();
+  });
+
   it('the same URL loaded twice gives the same loss values', async () => {
     const url = 'mode=2d&data=clusters&k=4&epochs=25&seed=11&opt=rmsprop&lr=0.005&drop=0.1&bn=1&layers=12:tanh,8:relu';
     const runs: Epoch[][] = [];
@@ -236,6 +250,10 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
 
   it('image mode: MNIST and Fashion-MNIST subsets train in the page; curves, weights, confusion matrix, misclassified gallery', async () => {
     for (const [name, min] of [['mnist', 0.85], ['fashion-mnist', 0.7]] as const) {
+      if (!existsSync(`${APP}/data/${name}/train-images.idx`)) {
+        console.log(`# image mode ${name}: skipped, build:web found no ${name} files`);
+        continue;
+      }
       const { page, errors } = await open(`mode=images&idata=${name}&iepochs=3&ilayers=64&iseed=2`);
       await page.waitForSelector('#panel-images button.primary');
       await page.click('#panel-images button.primary');
