@@ -21,6 +21,7 @@ interface Epoch {
   testLoss: number;
   testAccuracy: number;
   stepsPerSecond: number;
+  lr: number;
 }
 
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -161,8 +162,13 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     const n = (await history(page)).length;
     await page.waitForTimeout(300);
     assert.equal((await history(page)).length, n, 'no epoch while paused');
+    // a new learning rate reaches the paused run: the next epoch trains with it
+    await page.fill('#lr-2d', '0.0025');
+    await page.keyboard.press('Tab'); // change event
+    await page.evaluate(() => (document.activeElement as HTMLElement).blur());
     await page.keyboard.press('s');
     await page.waitForFunction((k) => (window as any).playground.trainer.history.length === k + 1 && (window as any).playground.trainer.state === 'paused', n);
+    assert.equal((await history(page)).at(-1)!.lr, 0.0025);
     // the Start button is reachable with Tab and works with Enter
     const focused = await page.evaluate(() => {
       (document.querySelector('button.primary') as HTMLButtonElement).focus();

@@ -169,6 +169,7 @@ export class Playground {
     opt.onchange = changed(() => (r.optimizer = opt.value));
     control(tr, 'Optimizer', opt, { text: 'Update rules as PyTorch documents them.', formula: 'Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − η·m̂/(√v̂ + ε)', anchor: '7-optimizers--srcnnoptimizers' });
     const lr = numberInput(r.lr, { min: 0, step: 0.001 });
+    lr.id = 'lr-2d';
     lr.onchange = () => {
       r.lr = Number(lr.value);
       this.hooks.changed();
