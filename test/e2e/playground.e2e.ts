@@ -4,6 +4,7 @@
 // a comparison of two optimizers ends with two curves, and a page without COOP/COEP still trains
 // on one thread. Screenshots of each mode go to test/e2e/screenshots/; figures are printed.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -110,12 +111,15 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     await page.evaluate(() => ((window as any).frames.reset(), ((window as any).playground.info.renderMs.length = 0)));
     const e0 = (await history(page)).length;
     await page.waitForTimeout(5000);
-    const r = await page.evaluate(() => ({ f: (window as any).frames.stats(), info: (window as any).playground.info, epochs: (window as any).playground.trainer.history.length }));
+    const r = await page.evaluate(() => {
+      const pg = (window as any).playground;
+      return { f: (window as any).frames.stats(), info: pg.info, epochs: pg.trainer.history.length, steps: Math.ceil(pg.data.train.y.length / pg.state.run.batchSize) };
+    });
     const render = [...r.info.renderMs].sort((a: number, b: number) => a - b);
     console.log(
       `# while training spirals for 5 s (${r.info.threads} threads): frame time p50 ${r.f.p50.toFixed(1)} ms, p95 ${r.f.p95.toFixed(1)} ms over ${r.f.frames} frames; ` +
         `redraw p50 ${render[Math.floor(render.length / 2)]?.toFixed(1)} ms p95 ${render[Math.floor(0.95 * render.length)]?.toFixed(1)} ms; ` +
-        `${r.info.stepsPerSecond.toFixed(0)} steps/s in fit, ${((r.epochs - e0) / 5).toFixed(1)} epochs/s (13 steps each) with the page's probes`,
+        `${r.info.stepsPerSecond.toFixed(0)} steps/s in fit's steps; wall: ${((r.epochs - e0) / 5).toFixed(1)} epochs/s × ${r.steps} steps = ${(((r.epochs - e0) / 5) * r.steps).toFixed(0)} steps/s with evaluation, probes and messages`,
     );
     assert.ok(r.f.frames > 20, 'frames kept coming while training');
     await page.close();
@@ -187,6 +191,26 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     assert.deepEqual(pts.map((p) => p[2]), [2, 2]);
     assert.ok(pts[1][0] < pts[0][0] && pts[0][1] > 0, `points ${JSON.stringify(pts)}`);
     assert.match(page.url(), /data=custom&.*pts=/);
+    await page.close();
+  });
+
+  it('the page’s CLI command trains the same run: scratchnet train prints the page’s test loss bit for bit', async () => {
+    const { page, errors } = await open('mode=2d&data=moons&epochs=12&seed=4&layers=16,16&sched=cosine&drop=0.1');
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('800 train / 200 test'));
+    await page.click('button.primary');
+    await waitDone(page);
+    const last = (await history(page)).at(-1)!;
+    await page.click('text=CLI command');
+    const command = (await page.textContent('code.cmd'))!;
+    assert.match((await page.textContent('#panel-2d p.note:not([hidden])')) ?? '', /The same run/);
+    assert.match(command, /^npx scratchnet train --dataset moons --layers 16,16 .*--schedule cosine --epochs 12 .*--seed 4 --val-split 0 --dropout 0\.1$/);
+    const args = command.split(' ').slice(2);
+    const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../bin/scratchnet.js', import.meta.url)), ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = JSON.parse(out.trim().split('\n').at(-1)!);
+    console.log(`# CLI replay: ${command} → test loss ${cli.testLoss} (page ${last.testLoss}), accuracy ${cli.testAccuracy} (page ${last.testAccuracy})`);
+    assert.equal(cli.testLoss, last.testLoss);
+    assert.equal(cli.testAccuracy, last.testAccuracy);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

@@ -12,7 +12,7 @@ export interface Data2d {
 const arrays = (d: sn.Dataset): DataArrays => ({ x: Float32Array.from(d.x.view()), y: d.y.slice(), width: d.x.cols, numClasses: d.numClasses });
 
 export async function makeData(s: PlaygroundState): Promise<Data2d> {
-  const opts = { seed: s.run.seed, samples: s.samples, noise: s.noise, testFraction: s.testFraction };
+  const opts = { seed: s.run.seed, samples: s.samples, noise: s.noise ?? undefined, testFraction: s.testFraction };
   let split: sn.DatasetSplit | { train: sn.Dataset; test: sn.Dataset };
   switch (s.dataset) {
     case 'spirals':

@@ -4,7 +4,7 @@ import { makeData, parseCsv, type Data2d } from './data2d';
 import { probe } from './probe';
 import { domainOf, drawBoundary, drawPoints, drawUnit, gridPoints, LineChart, PALETTE, type Domain } from './plot';
 import type { EpochReport } from './protocol';
-import { DATASETS, parseHidden, trainCommand, type PlaygroundState } from './state';
+import { DATASETS, DEFAULT_NOISE, parseHidden, trainCommand, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
 import { announce, control, download, el, frames, numberInput, reducedMotion, select } from './ui';
 
@@ -38,6 +38,7 @@ export class Playground {
   private stepButton = el('button', { 'aria-keyshortcuts': 'S' }, 'Step (1 epoch)');
   private resetButton = el('button', { 'aria-keyshortcuts': 'R' }, 'Reset');
   private command = el('code', { className: 'cmd', hidden: true });
+  private commandNote = el('p', { className: 'note', hidden: true });
   private classButtons: HTMLButtonElement[] = [];
   readonly info = { threads: 0, isolated: false, parameters: 0, stepsPerSecond: NaN, renderMs: [] as number[] };
 
@@ -104,9 +105,13 @@ export class Playground {
     const n = numberInput(s.samples, { min: 20, max: 5000, step: 10 });
     n.onchange = changed(() => (s.samples = Number(n.value)));
     control(data, 'Samples', n);
-    const noise = numberInput(s.noise, { min: 0, max: 1, step: 0.01 });
-    noise.onchange = changed(() => (s.noise = Number(noise.value)));
-    control(data, 'Noise', noise, { text: 'Standard deviation of the Gaussian noise added to each coordinate (the spread of each cluster).', formula: 'x = curve(t) + σ·N(0, 1)' });
+    const noise = numberInput(0, { min: 0, max: 1, step: 0.01 });
+    noise.value = s.noise === null ? '' : String(s.noise);
+    const noiseDefault = () => (noise.placeholder = s.dataset === 'custom' ? '' : `default ${DEFAULT_NOISE[s.dataset]}`);
+    noiseDefault();
+    ds.addEventListener('change', noiseDefault);
+    noise.onchange = changed(() => (s.noise = noise.value.trim() === '' ? null : Number(noise.value)));
+    control(data, 'Noise', noise, { text: 'Standard deviation of the Gaussian noise added to each coordinate (the spread of each cluster); empty: the dataset’s default, as the CLI uses.', formula: 'x = curve(t) + σ·N(0, 1)' });
     const test = numberInput(s.testFraction, { min: 0.05, max: 0.9, step: 0.05 });
     test.onchange = changed(() => (s.testFraction = Number(test.value)));
     control(data, 'Test share', test, { text: 'Share of each class held out as the test set (rings on the plot); train points are filled.' });
@@ -202,8 +207,13 @@ export class Playground {
     };
     const cmd = el('button', { 'aria-expanded': 'false' }, 'CLI command');
     cmd.onclick = () => {
-      this.command.textContent = trainCommand(this.state);
+      const { command, differences } = trainCommand(this.state);
+      this.command.textContent = command;
+      this.commandNote.textContent = differences.length
+        ? `Not the same run: ${differences.join('; ')}.`
+        : 'The same run: the CLI builds the same data, layers and initial weights from the seed and prints the same test loss, bit for bit.';
       this.command.hidden = !this.command.hidden;
+      this.commandNote.hidden = this.command.hidden;
       cmd.setAttribute('aria-expanded', String(!this.command.hidden));
     };
     const exp = el('button', {}, 'Export model');
@@ -223,7 +233,7 @@ export class Playground {
     const buttons = el('div', { className: 'buttons' }, this.startButton, this.stepButton, this.resetButton, link, cmd, exp, impLabel, imp);
     const left = el('div', {}, el('h2', {}, 'Decision boundary'), this.boundary, el('p', { className: 'note' }, 'Filled: train points. Rings: test points. Colour: predicted class, paler where the model is unsure.'));
     const right = el('div', {}, el('h2', {}, 'Loss and accuracy'), this.chart.canvas, this.figures, el('h2', {}, 'Hidden units over the plane'), this.units);
-    this.root.append(el('div', { className: 'layout' }, controls, el('div', {}, buttons, this.command, el('div', { className: 'views' }, left, right))));
+    this.root.append(el('div', { className: 'layout' }, controls, el('div', {}, buttons, this.command, this.commandNote, el('div', { className: 'views' }, left, right))));
     this.boundary.addEventListener('click', (e) => {
       const rect = this.boundary.getBoundingClientRect();
       const d = this.domain;

@@ -14,7 +14,8 @@ export interface PlaygroundState {
   mode: Mode;
   dataset: DatasetName;
   samples: number;
-  noise: number;
+  /** Noise level; null: the dataset's own default (what the CLI uses). */
+  noise: number | null;
   testFraction: number;
   /** Classes of the clusters set. */
   classes: number;
@@ -50,14 +51,14 @@ export const DEFAULT_RUN: RunConfig = {
   dropout: 0,
   batchNorm: false,
   seed: 1,
-  standardize: false,
+  standardize: true,
 };
 
 export const DEFAULT_STATE: PlaygroundState = {
   mode: '2d',
   dataset: 'spirals',
-  samples: 500,
-  noise: 0.05,
+  samples: 1000,
+  noise: null,
   testFraction: 0.2,
   classes: 3,
   points: [],
@@ -86,7 +87,6 @@ export function toQuery(s: PlaygroundState): string {
     mode: s.mode,
     data: s.dataset,
     n: String(s.samples),
-    noise: String(s.noise),
     test: String(s.testFraction),
     k: String(s.classes),
     layers: hiddenText(r.hidden),
@@ -103,6 +103,7 @@ export function toQuery(s: PlaygroundState): string {
     std: r.standardize ? '1' : '0',
     seed: String(r.seed),
   });
+  if (s.noise !== null) q.set('noise', String(s.noise));
   if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
   if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
   if (s.threads > 0) q.set('threads', String(s.threads));
@@ -130,7 +131,7 @@ export function fromQuery(query: string): PlaygroundState {
     weightDecay: num('wd', d.run.weightDecay),
     dropout: num('drop', d.run.dropout),
     batchNorm: q.get('bn') === '1',
-    standardize: q.get('std') === '1',
+    standardize: q.has('std') ? q.get('std') === '1' : d.run.standardize,
     seed: Math.round(num('seed', d.run.seed)),
   };
   const points = (q.get('pts') ?? '')
@@ -143,7 +144,7 @@ export function fromQuery(query: string): PlaygroundState {
     mode: pick('mode', MODES, d.mode),
     dataset: pick('data', DATASETS, d.dataset),
     samples: Math.max(20, Math.min(5000, Math.round(num('n', d.samples)))),
-    noise: num('noise', d.noise),
+    noise: q.has('noise') && Number.isFinite(Number(q.get('noise'))) ? Number(q.get('noise')) : null,
     testFraction: num('test', d.testFraction),
     classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
     points,
@@ -154,18 +155,25 @@ export function fromQuery(query: string): PlaygroundState {
   };
 }
 
+/** Noise of each generated set when none is given (the library's defaults). */
+export const DEFAULT_NOISE: Record<Exclude<DatasetName, 'custom'>, number> = { spirals: 0.05, moons: 0.1, circle: 0.05, xor: 0.05, clusters: 0.15 };
+
+/** The weight init `scratchnet train` (mlp) gives hidden layers of this activation. */
+const cliInit = (activation: string) => (['sigmoid', 'tanh', 'linear'].includes(activation) ? 'glorot_uniform' : 'he_uniform');
+
 /**
- * The `scratchnet train` command of the same set-up (the CLI standardises inputs, holds out no
- * validation split here, and draws its own default sample count, so figures are close, not equal).
+ * The `scratchnet train` command of the same set-up, and what keeps it from being the same run.
+ * With no differences the CLI trains the very same run: same data (same seed and defaults), same
+ * layers and initial weights, same shuffles — its test loss equals the page's bit for bit.
  */
-export function trainCommand(s: PlaygroundState): string {
+export function trainCommand(s: PlaygroundState): { command: string; differences: string[] } {
   const r = s.run;
-  const acts = new Set(r.hidden.map((h) => h.activation));
+  const act = r.hidden[0]?.activation ?? 'relu';
   const parts = [
     'npx scratchnet train',
     `--dataset ${s.dataset === 'custom' ? 'spirals' : s.dataset}`,
     `--layers ${r.hidden.map((h) => h.units).join(',')}`,
-    `--activation ${r.hidden[0]?.activation ?? 'relu'}`,
+    `--activation ${act}`,
     `--optimizer ${r.optimizer}`,
     `--lr ${r.lr}`,
     `--schedule ${r.schedule}`,
@@ -178,8 +186,12 @@ export function trainCommand(s: PlaygroundState): string {
   if (r.weightDecay > 0) parts.push(`--weight-decay ${r.weightDecay}`);
   if (r.dropout > 0) parts.push(`--dropout ${r.dropout}`);
   if (r.batchNorm) parts.push('--batch-norm');
-  let cmd = parts.join(' ');
-  if (acts.size > 1) cmd += '   # the CLI takes one activation for all layers';
-  if (s.dataset === 'custom') cmd += '   # custom points have no CLI dataset';
-  return cmd;
+  const differences: string[] = [];
+  if (s.dataset === 'custom') differences.push('custom points have no CLI dataset');
+  if (s.samples !== 1000 || s.noise !== null || s.testFraction !== 0.2) differences.push('the CLI draws 1000 points with the default noise and a 20% test split');
+  if (s.dataset === 'clusters' && s.classes !== 3) differences.push('the CLI’s clusters have 3 classes');
+  if (new Set(r.hidden.map((h) => h.activation)).size > 1) differences.push('the CLI takes one activation for all layers');
+  if (r.init !== cliInit(act)) differences.push(`the CLI initialises ${act} layers with ${cliInit(act)}`);
+  if (!r.standardize) differences.push('the CLI always standardises the inputs');
+  return { command: parts.join(' '), differences };
 }
