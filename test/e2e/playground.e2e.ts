@@ -82,6 +82,8 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
         `redraw p50 ${render[Math.floor(render.length / 2)].toFixed(1)} ms p95 ${render[Math.floor(0.95 * render.length)].toFixed(1)} ms (${render.length} redraws), test accuracy ${h[149].testAccuracy}`,
     );
     assert.ok((await page.locator('.units canvas').count()) >= 16, 'a thumbnail per hidden unit');
+    await page.hover('#panel-2d canvas[aria-label="loss and accuracy curves"]', { position: { x: 400, y: 120 } }); // hover values
+    await page.screenshot({ path: `${SHOTS}/2d-spirals.png`, fullPage: true });
     // export → the CLI's loader reads it → import into the page: the same test figures and the same boundary
     const trained = await boundaryPixels(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export model')]);
@@ -96,8 +98,6 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     assert.deepEqual(imported, { loss: h[149].testLoss, accuracy: h[149].testAccuracy });
     await page.waitForTimeout(100);
     assert.equal(await boundaryPixels(page), trained, 'the imported model draws the same boundary');
-    await page.hover('#panel-2d canvas[aria-label="loss and accuracy curves"]', { position: { x: 400, y: 120 } }); // hover values
-    await page.screenshot({ path: `${SHOTS}/2d-spirals.png`, fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();
   });

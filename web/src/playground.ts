@@ -380,6 +380,7 @@ export class Playground {
     const parts = [
       this.data ? `${this.data.train.y.length} train / ${this.data.test.y.length} test points, ${this.data.numClasses} classes` : 'no data',
       i.parameters ? `${i.parameters} parameters, ${i.threads} thread${i.threads === 1 ? '' : 's'}` : '',
+      this.importedFigures ? `imported model: test loss ${this.importedFigures.loss.toFixed(4)} acc ${(this.importedFigures.accuracy * 100).toFixed(1)}%` : '',
       r ? `epoch ${r.epoch}: train loss ${r.loss.toFixed(4)} acc ${(r.accuracy * 100).toFixed(1)}%, test loss ${r.testLoss.toFixed(4)} acc ${(r.testAccuracy * 100).toFixed(1)}%, ${r.stepsPerSecond.toFixed(0)} steps/s` : '',
     ];
     this.figures.textContent = parts.filter(Boolean).join(' · ');
