@@ -97,8 +97,8 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
         config: variant(state.run, state.compare.key, vals[i]),
         train: { ...data.train, x: data.train.x.slice(), y: data.train.y.slice() },
         test: { ...data.test, x: data.test.x.slice(), y: data.test.y.slice() },
-        // side by side on a shared machine: one thread each
-        threads: 1,
+        // side by side: the cores shared out (the same bits on any thread count)
+        threads: crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / vals.length)) : 1,
       }),
     );
     announce(`Comparing ${state.compare.key}: ${vals.join(' vs ')}`, true);

@@ -90,6 +90,7 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
   control(controls, 'Seed', seed);
   const start = el('button', { className: 'primary' }, 'Train');
   const pause = el('button', {}, 'Pause');
+  const step = el('button', {}, 'Step (1 epoch)');
   const reset = el('button', {}, 'Reset');
   const toPad = el('button', { disabled: true }, 'Use in the digit pad');
   const exp = el('button', {}, 'Export model');
@@ -101,7 +102,7 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
   const confusion = el('table', { className: 'confusion', 'aria-label': 'confusion matrix: rows true class, columns predicted' });
   const wrong = el('div', { className: 'gallery', 'aria-label': 'misclassified test images' });
   root.append(
-    el('div', { className: 'layout' }, el('div', {}, controls, el('div', { className: 'buttons' }, start, pause, reset, toPad, exp, cmdButton), cmd, status), el('div', {}, el('h2', {}, 'Loss and accuracy (test dashed)'), chart.canvas)),
+    el('div', { className: 'layout' }, el('div', {}, controls, el('div', { className: 'buttons' }, start, pause, step, reset, toPad, exp, cmdButton), cmd, status), el('div', {}, el('h2', {}, 'Loss and accuracy (test dashed)'), chart.canvas)),
     el('div', { className: 'views' }, el('div', {}, el('h2', {}, 'First-layer weights (orange +, blue −)'), weights), el('div', {}, el('h2', {}, 'Confusion matrix (test; rows true, columns predicted)'), confusion)),
     el('h2', {}, 'Misclassified test images (predicted / true)'),
     wrong,
@@ -124,6 +125,10 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
       root.dataset.done = 'true';
       const r = trainer.history.at(-1)!;
       announce(`Done: test accuracy ${(r.testAccuracy * 100).toFixed(1)}%`, true);
+    },
+    onPaused: (epoch) => {
+      pause.textContent = 'Resume';
+      announce(`Paused after epoch ${epoch}`, true);
     },
     onError: (m) => announce(`Error: ${m}`, true),
   });
@@ -210,10 +215,16 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
     frames.start();
     trainer.start({ type: 'start', config: config(), train: copy(set.train), test: copy(set.test), images: true });
   };
+  // pause takes effect at the end of the current epoch; the label follows the worker's state
+  const label = () => (pause.textContent = trainer.state === 'paused' ? 'Resume' : 'Pause');
   pause.onclick = () => {
     if (trainer.state === 'running') trainer.pause();
-    else trainer.resume();
-    pause.textContent = trainer.state === 'running' ? 'Pause' : 'Resume';
+    else if (trainer.state === 'paused') trainer.resume();
+    label();
+  };
+  step.onclick = () => {
+    trainer.step();
+    label();
   };
   reset.onclick = () => {
     trainer.reset();
