@@ -11,7 +11,6 @@ import { Trainer } from './trainer';
 import { announce, control, download, el, frames, numberInput, select } from './ui';
 
 const SETS = ['mnist', 'fashion-mnist'] as const;
-const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'];
 
 interface ImageSet {
   train: DataArrays;
@@ -68,7 +67,7 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
   const q = new Map(Object.entries(state.images));
   const ds = select(SETS, SETS.includes(q.get('idata') as (typeof SETS)[number]) ? q.get('idata')! : 'mnist');
   const layers = el('input', { type: 'text', value: q.get('ilayers') ?? '128' });
-  const opt = select(OPTIMIZERS, q.get('iopt') ?? 'adam');
+  const opt = select(sn.OPTIMIZER_NAMES, q.get('iopt') ?? 'adam');
   const lr = numberInput(Number(q.get('ilr') ?? 0.001), { min: 0, step: 0.0001 });
   const epochs = numberInput(Number(q.get('iepochs') ?? 5), { min: 1, max: 100, step: 1 });
   const batch = numberInput(Number(q.get('ibatch') ?? 128), { min: 1, max: 1024, step: 1 });
