@@ -182,6 +182,11 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction((k) => (window as any).playground.trainer.history.length > k + 2, n);
     await page.waitForFunction(() => /Epoch \d+: train loss/.test(document.getElementById('announce')!.textContent ?? ''));
+    // the curves from the keyboard: Home, then one epoch right; the values are announced
+    await page.focus('#panel-2d canvas[aria-label="loss and accuracy curves"]');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => /^epoch 2, train loss: \d/.test(document.getElementById('announce')!.textContent ?? ''));
     // points from the keyboard: a class key, arrows move the cross-hair on the plot, Enter adds
     await page.focus('canvas.boundary');
     await page.keyboard.press('2');

@@ -26,6 +26,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
   const stop = el('button', {}, 'Stop');
   const chart = new LineChart(el('canvas', { width: 640, height: 260, 'aria-label': 'test loss and accuracy of each configuration' }));
   const table = el('table');
+  chart.onHover = (t) => announce(t, true);
   const controls = el('div', { className: 'controls' });
   control(controls, 'Component', key, { text: 'The one setting that differs between the runs; everything else is the 2-D mode’s configuration, data and seed.' });
   control(controls, 'Values', values, { text: '2 to 4 values, comma-separated (e.g. adam, sgd or 0.1, 0.01).' });

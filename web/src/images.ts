@@ -97,6 +97,7 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
   const cmd = el('code', { className: 'cmd', hidden: true });
   const status = el('p', { className: 'figures' });
   const chart = new LineChart(el('canvas', { width: 560, height: 220, 'aria-label': 'loss and accuracy curves' }));
+  chart.onHover = (t) => announce(t, true);
   const weights = el('div', { className: 'gallery', 'aria-label': 'first-layer weights of each unit as 28×28 images' });
   const confusion = el('table', { className: 'confusion', 'aria-label': 'confusion matrix: rows true class, columns predicted' });
   const wrong = el('div', { className: 'gallery', 'aria-label': 'misclassified test images' });

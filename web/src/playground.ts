@@ -77,6 +77,7 @@ export class Playground {
         announce(`Error: ${message}`, true);
       },
     });
+    this.chart.onHover = (t) => announce(t, true);
     this.build();
     const draw = () => {
       this.render();

@@ -143,6 +143,29 @@ export class LineChart {
       this.hover = -1;
       this.draw();
     });
+    // keyboard: arrows (Shift: 10×), Home and End move the hover line; its values go to onHover
+    canvas.tabIndex = 0;
+    canvas.addEventListener('keydown', (e) => {
+      const n = this.length();
+      const d = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity }[e.key];
+      if (d === undefined || n === 0) return;
+      e.preventDefault();
+      const from = this.hover < 0 ? n - 1 : this.hover;
+      this.hover = Math.max(0, Math.min(n - 1, from + d * (e.shiftKey ? 10 : 1)));
+      this.draw();
+      this.onHover?.(this.hoverText().join(', '));
+    });
+    canvas.addEventListener('blur', () => {
+      this.hover = -1;
+      this.draw();
+    });
+  }
+
+  /** Called with the hovered epoch's values when the keyboard moves the hover line (the page announces them). */
+  onHover?: (text: string) => void;
+
+  private hoverText(): string[] {
+    return [`epoch ${this.hover + 1}`, ...this.series.map((s) => `${s.name}: ${fmt(s.values[this.hover], s.axis)}`)];
   }
 
   private length(): number {
@@ -215,7 +238,7 @@ export class LineChart {
       ctx.moveTo(x, t);
       ctx.lineTo(x, b);
       ctx.stroke();
-      const lines = [`epoch ${this.hover + 1}`, ...this.series.map((s) => `${s.name}: ${fmt(s.values[this.hover], s.axis)}`)];
+      const lines = this.hoverText();
       const bw = Math.max(...lines.map((s) => ctx.measureText(s).width)) + 10;
       const bx = x + bw + 8 > r ? x - bw - 4 : x + 4;
       ctx.fillStyle = 'rgba(255,255,255,0.92)';
