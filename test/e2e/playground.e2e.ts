@@ -265,6 +265,7 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     console.log(`# digit pad: 7 stroke → ${seven.join(', ')}; 1 stroke → ${one.join(', ')}`);
     assert.equal(seven[0].split(' ')[0], '7');
     assert.equal(one[0].split(' ')[0], '1');
+    assert.match((await page.textContent('#announce')) ?? '', /^Looks like a 1 \(\d+%\)$/);
     assert.deepEqual(errors, []);
     await page.close();
   });

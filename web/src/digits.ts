@@ -100,7 +100,8 @@ export function mountDigits(root: HTMLElement): DigitsApi {
   };
   wipe();
 
-  const classify = () => {
+  /** `final`: the stroke ended (announced at once; while drawing, at most every 1.5 s). */
+  const classify = (final = false) => {
     const x = preprocess(pad);
     if (!x) return;
     const img = new ImageData(28, 28);
@@ -118,7 +119,7 @@ export function mountDigits(root: HTMLElement): DigitsApi {
       r.bar.classList.toggle('top', d === top);
       r.val.textContent = `${(probs[d] * 100).toFixed(1)}%`;
     });
-    announce(`Looks like a ${top} (${(probs[top] * 100).toFixed(0)}%)`);
+    announce(`Looks like a ${top} (${(probs[top] * 100).toFixed(0)}%)`, final);
   };
 
   let drawing = false;
@@ -155,7 +156,7 @@ export function mountDigits(root: HTMLElement): DigitsApi {
     last = p;
   });
   const end = () => {
-    if (drawing) classify();
+    if (drawing) classify(true);
     drawing = false;
   };
   pad.addEventListener('pointerup', end);

@@ -84,4 +84,4 @@ Object.assign(window, {
 });
 
 void show(state.mode);
-announce('Ready: press Start or Space to train', true);
+if (state.mode === '2d') announce('Ready: press Start or Space to train', true);
