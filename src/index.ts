@@ -32,6 +32,6 @@ export { initialize, type InitKind } from './nn/init.js';
 
 export { BatchIterator } from './data/batches.js';
 export { oneHot, residentDataset, splitValidation, standardize, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
-export { loadMoons, loadSpirals, type SyntheticOptions } from './data/synthetic.js';
+export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, type ClustersOptions, type SyntheticOptions } from './data/synthetic.js';
 export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';

@@ -15,7 +15,7 @@ import {
 } from '../src/data/fashion-mnist.js';
 import { irisAll, loadIris } from '../src/data/iris.js';
 import { datasetNames, loadDataset } from '../src/data/registry.js';
-import { loadMoons, loadSpirals } from '../src/data/synthetic.js';
+import { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor } from '../src/data/synthetic.js';
 import { ConfigError, DataError } from '../src/errors.js';
 
 const DEBIAN = '/usr/share/datasets/fashion-mnist';
@@ -215,7 +215,7 @@ describe('iris', () => {
   });
 });
 
-for (const [name, load] of [['spirals', loadSpirals], ['moons', loadMoons]] as const) {
+for (const [name, load] of [['spirals', loadSpirals], ['moons', loadMoons], ['circle', loadCircle], ['xor', loadXor]] as const) {
   describe(name, () => {
     it('has 800/200 points in 2-D, balanced classes, 2 classes', async () => {
       const d = await load({ seed: 1 });
@@ -279,5 +279,50 @@ describe('shapes of the synthetic sets', () => {
       assert.ok(Math.abs(rad - 1) < 1e-5, `row ${r} class ${d.train.y[r]}: radius ${rad}`);
       assert.ok(d.train.y[r] === 0 ? y >= -1e-6 : y <= 0.5 + 1e-6);
     }
+  });
+
+  it('noise-free circle: class 0 in the disc r ≤ 0.5, class 1 in the ring 0.7..1', async () => {
+    const d = await loadCircle({ seed: 0, noise: 0, samples: 400 });
+    for (const part of [d.train, d.test]) {
+      for (let r = 0; r < part.x.rows; r++) {
+        const rad = Math.hypot(part.x.data[2 * r], part.x.data[2 * r + 1]);
+        assert.ok(part.y[r] === 0 ? rad <= 0.5 + 1e-6 : rad >= 0.7 - 1e-6 && rad <= 1 + 1e-6, `row ${r} class ${part.y[r]}: radius ${rad}`);
+      }
+    }
+  });
+
+  it('noise-free xor: class 0 where x·y > 0, class 1 where x·y < 0, |x|, |y| in [0.05, 1]', async () => {
+    const d = await loadXor({ seed: 0, noise: 0, samples: 400 });
+    const signs = new Set<string>();
+    for (let r = 0; r < d.train.x.rows; r++) {
+      const [x, y] = [d.train.x.data[2 * r], d.train.x.data[2 * r + 1]];
+      assert.equal(x * y > 0 ? 0 : 1, d.train.y[r], `row ${r}: (${x}, ${y})`);
+      for (const v of [x, y]) assert.ok(Math.abs(v) >= 0.05 - 1e-6 && Math.abs(v) <= 1 + 1e-6, `|${v}|`);
+      signs.add(`${Math.sign(x)},${Math.sign(y)}`);
+    }
+    assert.equal(signs.size, 4, 'all four quadrants');
+  });
+
+  it('clusters: K classes of equal size around K centres on the circle of radius 0.65, spread = noise', async () => {
+    const d = await loadClusters({ seed: 3, classes: 4, samples: 2000, noise: 0.1 });
+    assert.equal(d.train.numClasses, 4);
+    assert.deepEqual(counts(d.train.y, 4), [400, 400, 400, 400]);
+    for (let c = 0; c < 4; c++) {
+      let [sx, sy, ss, n] = [0, 0, 0, 0];
+      const phi = Math.PI / 2 + (2 * Math.PI * c) / 4;
+      for (let r = 0; r < d.train.x.rows; r++) {
+        if (d.train.y[r] !== c) continue;
+        const [x, y] = [d.train.x.data[2 * r], d.train.x.data[2 * r + 1]];
+        sx += x;
+        sy += y;
+        ss += (x - 0.65 * Math.cos(phi)) ** 2 + (y - 0.65 * Math.sin(phi)) ** 2;
+        n++;
+      }
+      assert.ok(Math.hypot(sx / n - 0.65 * Math.cos(phi), sy / n - 0.65 * Math.sin(phi)) < 0.02, `centre of cluster ${c}`);
+      assert.ok(Math.abs(Math.sqrt(ss / (2 * n)) - 0.1) < 0.01, `spread of cluster ${c}`);
+    }
+    assert.ok(sameSplit(await loadClusters({ seed: 3 }), await loadDataset('clusters', { seed: 3 })));
+    await assert.rejects(loadClusters({ classes: 1 }), ConfigError);
+    await assert.rejects(loadClusters({ classes: 11 }), ConfigError);
   });
 });

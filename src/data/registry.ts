@@ -10,7 +10,7 @@ import type { RemoteFile } from './download.js';
 import { FASHION_MNIST_BASE_URL, FASHION_MNIST_REMOTE, loadFashionMnist, locateFashionMnist } from './fashion-mnist.js';
 import { loadIris } from './iris.js';
 import { loadMnist, locateMnist, MNIST_BASE_URL, MNIST_REMOTE } from './mnist.js';
-import { loadMoons, loadSpirals } from './synthetic.js';
+import { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor } from './synthetic.js';
 
 /** Options every loader accepts; a loader ignores the ones that do not apply to it. */
 export interface LoadDatasetOptions {
@@ -75,6 +75,27 @@ const DATASETS = new Map<string, DatasetEntry>([
     {
       load: ({ seed, samples, noise }) => loadMoons({ seed, samples, noise }),
       summary: 'two interleaving half circles as sklearn make_moons, generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+    },
+  ],
+  [
+    'circle',
+    {
+      load: ({ seed, samples, noise }) => loadCircle({ seed, samples, noise }),
+      summary: 'a disc inside a ring, generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+    },
+  ],
+  [
+    'xor',
+    {
+      load: ({ seed, samples, noise }) => loadXor({ seed, samples, noise }),
+      summary: 'XOR quadrants of [-1, 1]², generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+    },
+  ],
+  [
+    'clusters',
+    {
+      load: ({ seed, samples, noise }) => loadClusters({ seed, samples, noise }),
+      summary: 'three Gaussian clusters, generated from --seed, 800/200 points (default) in 2-D, 3 classes',
     },
   ],
 ]);

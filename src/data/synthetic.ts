@@ -1,7 +1,7 @@
 /**
- * Two-class toy sets in the plane, generated from a seed: two interleaved spirals and two moons.
- * Both have 2 features and `numClasses: 2` (one sigmoid output + BCE in the trainer), equal class
- * sizes, and a stratified train/test split drawn from the same seed.
+ * Toy sets in the plane, generated from a seed: two interleaved spirals, two moons, a disc inside a
+ * ring, XOR quadrants (2 classes: one sigmoid output + BCE in the trainer) and K Gaussian clusters.
+ * All have 2 features, class sizes equal (±1), and a stratified train/test split from the same seed.
  */
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
@@ -19,8 +19,16 @@ export interface SyntheticOptions {
   testFraction?: number;
 }
 
-/** Generates point `i` of `m` of class `c` (noise-free): writes 2 coordinates to `out`. */
-type Curve = (c: 0 | 1, i: number, m: number, out: Float64Array) => void;
+export interface ClustersOptions extends SyntheticOptions {
+  /** Number of clusters = classes, 2..10. Default 3. */
+  classes?: number;
+}
+
+/**
+ * Generates point `i` of `m` of class `c` before the noise: writes 2 coordinates to `out`. Random
+ * draws come from `rng` (the stream the noise is drawn from next).
+ */
+type Curve = (c: number, i: number, m: number, out: Float64Array, rng: Rng) => void;
 
 /** Two spirals of 2 turns each, radius 0.1 → 1; class 1 is class 0 rotated by π (Lang & Witbrock 1988). */
 const spiral: Curve = (c, i, m, out) => {
@@ -44,6 +52,28 @@ const moon: Curve = (c, i, m, out) => {
   }
 };
 
+/** TF playground's circle: class 0 uniform in the disc r ≤ 0.5, class 1 in the ring 0.7 ≤ r ≤ 1. */
+const circle: Curve = (c, _i, _m, out, rng) => {
+  const r = c === 0 ? 0.5 * Math.sqrt(rng.uniform()) : Math.sqrt(0.49 + 0.51 * rng.uniform()); // uniform in area
+  const theta = 2 * Math.PI * rng.uniform();
+  out[0] = r * Math.cos(theta);
+  out[1] = r * Math.sin(theta);
+};
+
+/** XOR: |x|, |y| uniform in [0.05, 1]; class 0 where x and y have the same sign, class 1 otherwise. */
+const xor: Curve = (c, _i, _m, out, rng) => {
+  const s = rng.uniform() < 0.5 ? -1 : 1;
+  out[0] = s * (0.05 + 0.95 * rng.uniform());
+  out[1] = (c === 0 ? s : -s) * (0.05 + 0.95 * rng.uniform());
+};
+
+/** Cluster k of K centred at 0.65·(cos φ, sin φ), φ = π/2 + 2πk/K; its spread is the noise. */
+const cluster = (classes: number): Curve => (c, _i, _m, out) => {
+  const phi = Math.PI / 2 + (2 * Math.PI * c) / classes;
+  out[0] = 0.65 * Math.cos(phi);
+  out[1] = 0.65 * Math.sin(phi);
+};
+
 function generate(name: string, curve: Curve, classNames: string[], defaultNoise: number, opts: SyntheticOptions): DatasetSplit {
   const { seed = 0, samples = 1000, noise = defaultNoise, testFraction = 0.2 } = opts;
   if (!(Number.isInteger(samples) && samples >= 10)) {
@@ -57,18 +87,19 @@ function generate(name: string, curve: Curve, classNames: string[], defaultNoise
   const rng = root.stream('points');
   const x = Matrix.zeros(samples, 2, 'float32'); // [samples, 2]
   const y = new Int32Array(samples);
-  const sizes = [Math.ceil(samples / 2), Math.floor(samples / 2)];
+  const k = classNames.length;
+  const sizes = classNames.map((_, c) => Math.floor(samples / k) + (c < samples % k ? 1 : 0));
   const p = new Float64Array(2);
   let row = 0;
-  for (const c of [0, 1] as const) {
+  for (let c = 0; c < k; c++) {
     for (let i = 0; i < sizes[c]; i++, row++) {
-      curve(c, i, sizes[c], p);
+      curve(c, i, sizes[c], p, rng);
       x.data[row * 2] = p[0] + noise * rng.normal();
       x.data[row * 2 + 1] = p[1] + noise * rng.normal();
       y[row] = c;
     }
   }
-  const all: Dataset = { name, x, y, numClasses: 2, classNames };
+  const all: Dataset = { name, x, y, numClasses: k, classNames };
   const { train, val } = splitValidation(all, testFraction, root.stream('split'), { stratified: true });
   train.name = `${name} train`;
   val.name = `${name} test`;
@@ -76,7 +107,7 @@ function generate(name: string, curve: Curve, classNames: string[], defaultNoise
     train,
     test: val,
     source: `generated: ${name}, seed ${seed}, ${samples} samples, noise ${noise}`,
-    description: `${name}: ${train.x.rows} train / ${val.x.rows} test points in 2-D, 2 classes (seed ${seed}, noise ${noise})`,
+    description: `${name}: ${train.x.rows} train / ${val.x.rows} test points in 2-D, ${k} classes (seed ${seed}, noise ${noise})`,
   };
 }
 
@@ -91,4 +122,27 @@ export async function loadSpirals(opts: SyntheticOptions = {}): Promise<DatasetS
 /** Two interleaving half circles (as sklearn's `make_moons`): x `[samples, 2]`, y in {0, 1}. */
 export async function loadMoons(opts: SyntheticOptions = {}): Promise<DatasetSplit> {
   return generate('moons', moon, ['upper moon', 'lower moon'], 0.1, opts);
+}
+
+/** A disc (class 0, r ≤ 0.5) inside a ring (class 1, 0.7 ≤ r ≤ 1), as TF playground's circle; noise 0.05. */
+export async function loadCircle(opts: SyntheticOptions = {}): Promise<DatasetSplit> {
+  return generate('circle', circle, ['disc', 'ring'], 0.05, opts);
+}
+
+/** XOR quadrants in [−1, 1]²: class 0 where x·y > 0, class 1 where x·y < 0 (before noise, default 0.05). */
+export async function loadXor(opts: SyntheticOptions = {}): Promise<DatasetSplit> {
+  return generate('xor', xor, ['same sign', 'opposite signs'], 0.05, opts);
+}
+
+/**
+ * K isotropic Gaussian clusters, one per class, centres evenly on the circle of radius 0.65;
+ * `noise` is each cluster's standard deviation (default 0.15).
+ */
+export async function loadClusters(opts: ClustersOptions = {}): Promise<DatasetSplit> {
+  const { classes = 3, ...rest } = opts;
+  if (!(Number.isInteger(classes) && classes >= 2 && classes <= 10)) {
+    throw new ConfigError(`clusters: classes must be an integer in 2..10, found ${classes}`);
+  }
+  const names = Array.from({ length: classes }, (_, c) => `cluster ${c + 1}`);
+  return generate('clusters', cluster(classes), names, 0.15, rest);
 }

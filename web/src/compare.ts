@@ -1,0 +1,113 @@
+/**
+ * Compare mode: 2–4 runs that differ in one component train side by side, each in its own worker,
+ * on the same data from the same seed; overlaid test curves and a table of the final figures.
+ */
+import { makeData } from './data2d';
+import { LineChart, PALETTE } from './plot';
+import type { EpochReport, RunConfig } from './protocol';
+import { COMPARE_KEYS, type CompareKey, type PlaygroundState } from './state';
+import { Trainer } from './trainer';
+import { announce, control, el, frames, select } from './ui';
+
+/** The run config with `key` set to `value` (text as typed). */
+function variant(base: RunConfig, key: CompareKey, value: string): RunConfig {
+  const c: RunConfig = structuredClone(base);
+  if (key === 'activation') c.hidden = c.hidden.map((h) => ({ ...h, activation: value }));
+  else if (key === 'batchSize') c.batchSize = Math.max(1, Math.round(Number(value)));
+  else if (key === 'lr') c.lr = Number(value);
+  else c[key] = value;
+  return c;
+}
+
+export function mountCompare(root: HTMLElement, state: PlaygroundState, changed: () => void): void {
+  const key = select(COMPARE_KEYS, state.compare.key);
+  const values = el('input', { type: 'text', value: state.compare.values.join(', ') });
+  const run = el('button', { className: 'primary' }, 'Run comparison');
+  const stop = el('button', {}, 'Stop');
+  const chart = new LineChart(el('canvas', { width: 640, height: 260, 'aria-label': 'test loss and accuracy of each configuration' }));
+  const table = el('table');
+  chart.onHover = (t) => announce(t, true);
+  const controls = el('div', { className: 'controls' });
+  control(controls, 'Component', key, { text: 'The one setting that differs between the runs; everything else is the 2-D mode’s configuration, data and seed.' });
+  control(controls, 'Values', values, { text: '2 to 4 values, comma-separated (e.g. adam, sgd or 0.1, 0.01).' });
+  root.append(
+    el('p', { className: 'note' }, 'Runs the 2-D mode’s set-up several times, changing one component; each run trains in its own worker with the same seed and data.'),
+    controls,
+    el('div', { className: 'buttons' }, run, stop),
+    el('h2', {}, 'Test loss (solid) and test accuracy (dashed)'),
+    chart.canvas,
+    table,
+  );
+  let trainers: Trainer[] = [];
+  let labels: string[] = [];
+  const save = () => {
+    state.compare = { key: key.value as CompareKey, values: values.value.split(',').map((v) => v.trim()).filter(Boolean).slice(0, 4) };
+    changed();
+  };
+  key.onchange = save;
+  values.onchange = save;
+
+  const redraw = () => {
+    chart.set(
+      trainers.flatMap((t, i) => [
+        { name: `${labels[i]} test loss`, color: PALETTE[i], values: t.history.map((e) => e.testLoss), axis: 'loss' as const },
+        { name: `${labels[i]} test acc`, color: PALETTE[i], dash: [5, 3], values: t.history.map((e) => e.testAccuracy), axis: 'accuracy' as const },
+      ]),
+    );
+    const row = (cells: string[], head = false) => el('tr', {}, ...cells.map((c) => el(head ? 'th' : 'td', {}, c)));
+    table.replaceChildren(
+      row([state.compare.key, 'epochs', 'final test accuracy', 'final test loss', 'time per epoch (ms)', 'state'], true),
+      ...trainers.map((t, i) => {
+        const h: EpochReport[] = t.history;
+        const last = h.at(-1);
+        const ms = h.length ? (1000 * h.reduce((s, e) => s + e.seconds, 0)) / h.length : NaN;
+        return row([labels[i], String(h.length), last ? `${(last.testAccuracy * 100).toFixed(1)}%` : '–', last ? last.testLoss.toFixed(4) : '–', Number.isFinite(ms) ? ms.toFixed(2) : '–', t.state]);
+      }),
+    );
+  };
+
+  run.onclick = async () => {
+    save();
+    trainers.forEach((t) => t.reset());
+    const vals = state.compare.values;
+    if (vals.length < 2) return announce('Compare needs 2 to 4 values', true);
+    const data = await makeData(state);
+    labels = vals;
+    let pending = vals.length;
+    frames.reset();
+    frames.start();
+    trainers = vals.map(
+      () =>
+        new Trainer({
+          onEpoch: () => requestAnimationFrame(redraw),
+          onDone: () => {
+            redraw();
+            if (--pending === 0) {
+              frames.stop();
+              announce(`Comparison done: ${trainers.map((t, i) => `${labels[i]} ${((t.history.at(-1)?.testAccuracy ?? 0) * 100).toFixed(1)}%`).join(', ')}`, true);
+              root.dataset.done = 'true';
+            }
+          },
+          onError: (m) => announce(`Error: ${m}`, true),
+        }),
+    );
+    root.dataset.done = 'false';
+    trainers.forEach((t, i) =>
+      t.start({
+        type: 'start',
+        config: variant(state.run, state.compare.key, vals[i]),
+        train: { ...data.train, x: data.train.x.slice(), y: data.train.y.slice() },
+        test: { ...data.test, x: data.test.x.slice(), y: data.test.y.slice() },
+        // side by side: the cores shared out (the same bits on any thread count)
+        threads: crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / vals.length)) : 1,
+      }),
+    );
+    announce(`Comparing ${state.compare.key}: ${vals.join(' vs ')}`, true);
+  };
+  stop.onclick = () => {
+    trainers.forEach((t) => t.reset());
+    frames.stop();
+    redraw();
+  };
+  Object.assign(window, { compare: { trainers: () => trainers } });
+}

@@ -1,0 +1,197 @@
+/**
+ * The whole state of a run in the URL's query: the same URL builds the same data and the same
+ * network from the same seed, so it replays the same run bit for bit (the kernels give the same
+ * bits on any thread count). Also the equivalent `scratchnet train` command.
+ */
+import type { HiddenSpec, RunConfig } from './protocol';
+
+export const DATASETS = ['spirals', 'moons', 'circle', 'xor', 'clusters', 'custom'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+export const MODES = ['2d', 'digits', 'compare', 'images'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface PlaygroundState {
+  mode: Mode;
+  dataset: DatasetName;
+  samples: number;
+  /** Noise level; null: the dataset's own default (what the CLI uses). */
+  noise: number | null;
+  testFraction: number;
+  /** Classes of the clusters set. */
+  classes: number;
+  /** Custom points (clicks, CSV): x, y, class. */
+  points: [number, number, number][];
+  run: RunConfig;
+  /** Compare mode: the component that differs and its values. */
+  compare: { key: CompareKey; values: string[] };
+  /** Image mode's settings, by their URL keys (idata, ilayers, iopt, ilr, iepochs, ibatch, iseed). */
+  images: Record<string, string>;
+  /** Kernel threads (0: all cores when isolated). Results do not depend on it: same bits on any count. */
+  threads: number;
+}
+
+export const IMAGE_KEYS = ['idata', 'ilayers', 'iopt', 'ilr', 'iepochs', 'ibatch', 'iseed'] as const;
+
+export const COMPARE_KEYS = ['optimizer', 'activation', 'init', 'schedule', 'batchSize', 'lr'] as const;
+export type CompareKey = (typeof COMPARE_KEYS)[number];
+
+export const DEFAULT_RUN: RunConfig = {
+  hidden: [
+    { units: 16, activation: 'relu' },
+    { units: 16, activation: 'relu' },
+  ],
+  init: 'he_uniform',
+  optimizer: 'adam',
+  lr: 0.01,
+  schedule: 'constant',
+  epochs: 200,
+  batchSize: 32,
+  l2: 0,
+  weightDecay: 0,
+  dropout: 0,
+  batchNorm: false,
+  seed: 1,
+  standardize: true,
+};
+
+export const DEFAULT_STATE: PlaygroundState = {
+  mode: '2d',
+  dataset: 'spirals',
+  samples: 1000,
+  noise: null,
+  testFraction: 0.2,
+  classes: 3,
+  points: [],
+  run: DEFAULT_RUN,
+  compare: { key: 'optimizer', values: ['adam', 'sgd'] },
+  images: {},
+  threads: 0,
+};
+
+const hiddenText = (h: HiddenSpec[]) => h.map((l) => `${l.units}${l.activation === 'relu' ? '' : `:${l.activation}`}`).join(',');
+
+export function parseHidden(text: string): HiddenSpec[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [u, a = 'relu'] = s.split(':');
+      return { units: Math.max(1, Math.min(256, Math.round(Number(u)) || 1)), activation: a };
+    });
+}
+
+export function toQuery(s: PlaygroundState): string {
+  const r = s.run;
+  const q = new URLSearchParams({
+    mode: s.mode,
+    data: s.dataset,
+    n: String(s.samples),
+    test: String(s.testFraction),
+    k: String(s.classes),
+    layers: hiddenText(r.hidden),
+    init: r.init,
+    opt: r.optimizer,
+    lr: String(r.lr),
+    sched: r.schedule,
+    epochs: String(r.epochs),
+    batch: String(r.batchSize),
+    l2: String(r.l2),
+    wd: String(r.weightDecay),
+    drop: String(r.dropout),
+    bn: r.batchNorm ? '1' : '0',
+    std: r.standardize ? '1' : '0',
+    seed: String(r.seed),
+  });
+  if (s.noise !== null) q.set('noise', String(s.noise));
+  if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
+  if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
+  if (s.threads > 0) q.set('threads', String(s.threads));
+  if (s.mode === 'images') for (const [k, v] of Object.entries(s.images)) q.set(k, v);
+  return q.toString();
+}
+
+export function fromQuery(query: string): PlaygroundState {
+  const q = new URLSearchParams(query);
+  const d = DEFAULT_STATE;
+  const num = (k: string, def: number) => {
+    const v = Number(q.get(k));
+    return q.has(k) && Number.isFinite(v) ? v : def;
+  };
+  const pick = <T extends string>(k: string, list: readonly T[], def: T): T => (list.includes(q.get(k) as T) ? (q.get(k) as T) : def);
+  const run: RunConfig = {
+    hidden: q.has('layers') ? parseHidden(q.get('layers')!) : d.run.hidden,
+    init: q.get('init') ?? d.run.init,
+    optimizer: q.get('opt') ?? d.run.optimizer,
+    lr: num('lr', d.run.lr),
+    schedule: q.get('sched') ?? d.run.schedule,
+    epochs: Math.max(1, Math.round(num('epochs', d.run.epochs))),
+    batchSize: Math.max(1, Math.round(num('batch', d.run.batchSize))),
+    l2: num('l2', d.run.l2),
+    weightDecay: num('wd', d.run.weightDecay),
+    dropout: num('drop', d.run.dropout),
+    batchNorm: q.get('bn') === '1',
+    standardize: q.has('std') ? q.get('std') === '1' : d.run.standardize,
+    seed: Math.round(num('seed', d.run.seed)),
+  };
+  const points = (q.get('pts') ?? '')
+    .split('~')
+    .filter(Boolean)
+    .map((p) => p.split('_').map(Number) as [number, number, number])
+    .filter((p) => p.length === 3 && p.every(Number.isFinite));
+  const [key, values] = (q.get('cmp') ?? '').split(':');
+  return {
+    mode: pick('mode', MODES, d.mode),
+    dataset: pick('data', DATASETS, d.dataset),
+    samples: Math.max(20, Math.min(5000, Math.round(num('n', d.samples)))),
+    noise: q.has('noise') && Number.isFinite(Number(q.get('noise'))) ? Number(q.get('noise')) : null,
+    testFraction: num('test', d.testFraction),
+    classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
+    points,
+    run,
+    threads: Math.max(0, Math.min(64, Math.round(num('threads', 0)))),
+    images: Object.fromEntries(IMAGE_KEYS.filter((k) => q.has(k)).map((k) => [k, q.get(k)!])),
+    compare: (COMPARE_KEYS as readonly string[]).includes(key) && values ? { key: key as CompareKey, values: values.split('|') } : d.compare,
+  };
+}
+
+/** Noise of each generated set when none is given (the library's defaults). */
+export const DEFAULT_NOISE: Record<Exclude<DatasetName, 'custom'>, number> = { spirals: 0.05, moons: 0.1, circle: 0.05, xor: 0.05, clusters: 0.15 };
+
+/** The weight init `scratchnet train` (mlp) gives hidden layers of this activation. */
+const cliInit = (activation: string) => (['sigmoid', 'tanh', 'linear'].includes(activation) ? 'glorot_uniform' : 'he_uniform');
+
+/**
+ * The `scratchnet train` command of the same set-up, and what keeps it from being the same run.
+ * With no differences the CLI trains the very same run: same data (same seed and defaults), same
+ * layers and initial weights, same shuffles — its test loss equals the page's bit for bit.
+ */
+export function trainCommand(s: PlaygroundState): { command: string; differences: string[] } {
+  const r = s.run;
+  const act = r.hidden[0]?.activation ?? 'relu';
+  const parts = [
+    'npx scratchnet train',
+    `--dataset ${s.dataset === 'custom' ? 'spirals' : s.dataset}`,
+    `--layers ${r.hidden.map((h) => h.units).join(',')}`,
+    `--activation ${act}`,
+    `--optimizer ${r.optimizer}`,
+    `--lr ${r.lr}`,
+    `--schedule ${r.schedule}`,
+    `--epochs ${r.epochs}`,
+    `--batch-size ${r.batchSize}`,
+    `--seed ${r.seed}`,
+    '--val-split 0',
+  ];
+  if (r.l2 > 0) parts.push(`--l2 ${r.l2}`);
+  if (r.weightDecay > 0) parts.push(`--weight-decay ${r.weightDecay}`);
+  if (r.dropout > 0) parts.push(`--dropout ${r.dropout}`);
+  if (r.batchNorm) parts.push('--batch-norm');
+  const differences: string[] = [];
+  if (s.dataset === 'custom') differences.push('custom points have no CLI dataset');
+  if (s.samples !== 1000 || s.noise !== null || s.testFraction !== 0.2) differences.push('the CLI draws 1000 points with the default noise and a 20% test split');
+  if (s.dataset === 'clusters' && s.classes !== 3) differences.push('the CLI’s clusters have 3 classes');
+  if (new Set(r.hidden.map((h) => h.activation)).size > 1) differences.push('the CLI takes one activation for all layers');
+  if (r.init !== cliInit(act)) differences.push(`the CLI initialises ${act} layers with ${cliInit(act)}`);
+  if (!r.standardize) differences.push('the CLI always standardises the inputs');
+  return { command: parts.join(' '), differences };
+}
