@@ -345,13 +345,44 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
-  it('without COOP/COEP the page says so and trains on one thread', async () => {
-    const { page } = await open('mode=2d&data=xor&epochs=10', plain.url);
+  it('without COOP/COEP and without its service worker (?nosw) the page says so and trains on one thread', async () => {
+    const { page } = await open('mode=2d&data=xor&epochs=10&nosw', plain.url);
     assert.match((await page.textContent('#env')) ?? '', /not cross-origin isolated.*one thread/);
     await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
     await page.click('button.primary');
     await waitDone(page);
     assert.equal(await page.evaluate(() => (window as any).playground.info.threads), 1);
+    await page.close();
+  });
+
+  it('on a host without COOP/COEP its service worker makes it isolated (threads), and it works offline once loaded', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${plain.url}/index.html?mode=2d&data=xor&epochs=10`);
+    // the first visit registers sw.js and reloads once, now under it
+    await page.waitForFunction(() => crossOriginIsolated && 'playground' in window, null, { timeout: 30_000 });
+    assert.match((await page.textContent('#env')) ?? '', /through the page’s service worker/);
+    await page.click('button.primary');
+    await waitDone(page);
+    const [threads, cores] = await page.evaluate(() => [(window as any).playground.info.threads, navigator.hardwareConcurrency]);
+    assert.equal(threads, Math.min(cores, 64), 'all cores');
+    // the page warms the cache with the other modes and the shipped model once it is under its worker
+    await page.waitForFunction(async () => (await caches.match('models/mnist.safetensors')) !== undefined, null, { timeout: 30_000, polling: 250 });
+    await page.context().setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForFunction(() => 'playground' in window, null, { timeout: 30_000 });
+      await page.click('button.primary');
+      await waitDone(page);
+      const done = await history(page);
+      assert.equal(done.length, 10, 'trained offline');
+      await page.click('#tab-digits');
+      await page.waitForFunction(() => document.getElementById('panel-digits')?.textContent?.includes('235,146 parameters'), null, { timeout: 30_000 });
+    } finally {
+      await page.context().setOffline(false);
+    }
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });

@@ -4,6 +4,8 @@ import { fromQuery, MODES, toQuery, type Mode } from './state';
 import { announce, frames } from './ui';
 
 const state = fromQuery(location.search);
+/** Set in this tab's session once the page reloaded itself to come under its service worker. */
+const SW_RELOADED = 'scratchnet-sw-reloaded';
 const writeUrl = () => history.replaceState(null, '', `?${toQuery(state)}`);
 const panels = new Map<Mode, HTMLElement>(MODES.map((m) => [m, document.getElementById(`panel-${m}`)!]));
 const tabs = [...document.querySelectorAll<HTMLButtonElement>('nav [role=tab]')];
@@ -64,9 +66,34 @@ document.addEventListener('keydown', (e) => {
 
 const env = document.getElementById('env')!;
 const cores = navigator.hardwareConcurrency || 1;
+const viaWorker = crossOriginIsolated && sessionStorage.getItem(SW_RELOADED) !== null;
 env.textContent = crossOriginIsolated
-  ? `Cross-origin isolated: training uses the WebAssembly kernels on ${cores} threads.`
-  : 'This page is not cross-origin isolated (served without COOP/COEP headers), so training runs on one thread — correct, just slower.';
+  ? `Cross-origin isolated${viaWorker ? ' (through the page’s service worker: this host sends no COOP/COEP headers)' : ''}: training uses the WebAssembly kernels on ${cores} threads.`
+  : 'This page is not cross-origin isolated (served without COOP/COEP headers, and no service worker could add them), so training runs on one thread — correct, just slower.';
+
+// Offline once loaded, and threads on static hosts without COOP/COEP: sw.js caches what the page
+// loads and adds those headers; a first visit that is not isolated reloads once to get them.
+// (Built app only: the dev server sends the headers itself. `?nosw` opts out.)
+if (import.meta.env.PROD && 'serviceWorker' in navigator && !new URLSearchParams(location.search).has('nosw')) {
+  navigator.serviceWorker
+    .register('./sw.js')
+    .then(async () => {
+      await navigator.serviceWorker.ready;
+      if (!crossOriginIsolated && sessionStorage.getItem(SW_RELOADED) === null) {
+        sessionStorage.setItem(SW_RELOADED, '1');
+        location.reload();
+        return;
+      }
+      // Under the worker: load the other modes' code and the shipped model once, so that they are
+      // cached for offline use (the image sets are cached when image mode first loads them).
+      if (navigator.serviceWorker.controller) {
+        const warm = () => void Promise.all([import('./digits'), import('./compare'), import('./images'), fetch(new URL('models/mnist.safetensors', document.baseURI))]).catch(() => {});
+        if ('requestIdleCallback' in window) requestIdleCallback(warm);
+        else setTimeout(warm, 1000);
+      }
+    })
+    .catch((e: unknown) => console.info(`scratchnet playground: no service worker (${String(e)}); no offline use`));
+}
 
 const perf = document.getElementById('perf')!;
 setInterval(() => {

@@ -147,6 +147,8 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       while (paused) await new Promise<void>((r) => (wake = r));
     },
   };
+  // a pause that came while the kernels were loading: say so, or the page would wait for an epoch
+  if (paused) post({ type: 'paused', epoch: 0 });
   while (paused) await new Promise<void>((r) => (wake = r));
   const history = await sn.fit(net, resident, {
     loss: lossName,
