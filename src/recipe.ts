@@ -1,10 +1,11 @@
 import { Rng } from './core/random.js';
 import { Augmenter, parseAugmentSpec } from './data/augment.js';
-import { residentDataset, splitValidation, type Dataset, type DatasetSplit } from './data/dataset.js';
+import { isRegression, residentDataset, splitValidation, type Dataset, type DatasetSplit } from './data/dataset.js';
 import { loadDataset } from './data/registry.js';
 import { ConfigError, InterruptedError } from './errors.js';
 import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
-import { createLoss, type LossName } from './nn/losses.js';
+import { createLoss, LOSSES, REGRESSION_LOSSES, type LossName } from './nn/losses.js';
+import type { RegressionMetrics } from './nn/metrics.js';
 import { batchNorm, Standardize } from './nn/layers/index.js';
 import { mlp } from './nn/mlp.js';
 import type { Sequential } from './nn/model.js';
@@ -52,6 +53,11 @@ export interface TrainConfig {
    * (default true; one scale for all pixels of images, per feature otherwise).
    */
   standardize?: boolean;
+  /**
+   * The loss (default: softmax cross-entropy for classes, sigmoid + BCE for two, MSE for
+   * real-valued targets). Regression data takes mse, mae or huber (δ = 1).
+   */
+  loss?: LossName;
   /** Directory of dataset files (file-backed sets). */
   dataDir?: string;
 }
@@ -76,8 +82,11 @@ export interface RunResult {
   data: DatasetSplit;
   loss: LossName;
   history: EpochLog[];
+  /** NaN for regression (see `testRegression`). */
   testAccuracy: number;
   testLoss: number;
+  /** Regression data: RMSE, MAE and R² on the test set. */
+  testRegression?: RegressionMetrics;
   /** Seconds of the training steps, all epochs (validation passes not included). */
   trainSeconds: number;
   /** Wall-clock seconds of fit, validation included. */
@@ -88,7 +97,7 @@ export interface RunResult {
 const CONFIG_KEYS: readonly (keyof TrainConfig)[] = [
   'dataset', 'layers', 'activation', 'optimizer', 'lr', 'momentum', 'weightDecay', 'l2', 'dropout', 'epochs', 'batchSize',
   'seed', 'valSplit', 'augment', 'schedule', 'earlyStopping', 'clipNorm', 'batchNorm', 'labelSmoothing', 'maxNorm',
-  'standardize', 'dataDir',
+  'standardize', 'loss', 'dataDir',
 ];
 
 export function checkConfig(c: TrainConfig): void {
@@ -115,12 +124,47 @@ export function checkConfig(c: TrainConfig): void {
     throw new ConfigError(`config: label smoothing must be in [0, 1), found ${c.labelSmoothing}`);
   }
   if (c.maxNorm !== undefined && !(c.maxNorm > 0 && Number.isFinite(c.maxNorm))) throw new ConfigError(`config: max norm must be > 0, found ${c.maxNorm}`);
+  if (c.loss !== undefined && !LOSSES.includes(c.loss)) throw new ConfigError(`config: unknown loss '${c.loss}', expected one of ${LOSSES.join(', ')}`);
   if (c.batchNorm !== undefined && typeof c.batchNorm !== 'boolean') throw new ConfigError(`config: batchNorm must be true or false, found ${JSON.stringify(c.batchNorm)}`);
 }
 
-/** The loss a dataset needs: sigmoid + BCE for two classes with one output, softmax + CE otherwise. */
-export function lossFor(data: Dataset): LossName {
+/**
+ * The loss a dataset needs: MSE for real-valued targets, sigmoid + BCE for two classes with one
+ * output, softmax + CE otherwise; `chosen` (a config's `loss`) must suit the data.
+ */
+export function lossFor(data: Dataset, chosen?: LossName): LossName {
+  const regression = isRegression(data);
+  if (chosen !== undefined) {
+    if (regression !== REGRESSION_LOSSES.includes(chosen)) {
+      throw new ConfigError(
+        `config: loss '${chosen}' does not suit ${data.name}: ` +
+          (regression ? `its targets are real-valued, expected one of ${REGRESSION_LOSSES.join(', ')}` : `it has classes, expected softmax_cross_entropy or sigmoid_cross_entropy`),
+      );
+    }
+    return chosen;
+  }
+  if (regression) return 'mse';
   return data.numClasses === 2 ? 'sigmoid_cross_entropy' : 'softmax_cross_entropy';
+}
+
+/** Mean and std of each target column `[outputs]` (σ = 0 taken as 1): the output rescaling of a regression model. */
+function targetStats(data: Dataset): { mean: number[]; std: number[] } {
+  const t = data.targets!;
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (let j = 0; j < t.cols; j++) {
+    let s = 0;
+    let sq = 0;
+    for (let i = 0; i < t.rows; i++) {
+      const v = t.data[i * t.cols + j];
+      s += v;
+      sq += v * v;
+    }
+    const m = s / Math.max(t.rows, 1);
+    mean.push(m);
+    std.push(Math.sqrt(Math.max(sq / Math.max(t.rows, 1) - m * m, 0)) || 1);
+  }
+  return { mean, std };
 }
 
 export interface RunOptions {
@@ -154,13 +198,16 @@ export async function runTraining(
 ): Promise<RunResult> {
   checkConfig(config);
   const data = preloaded ?? (await loadDataset(config.dataset, { dir: config.dataDir, seed: config.seed }));
-  const loss = lossFor(data.train);
+  const loss = lossFor(data.train, config.loss);
+  const regression = isRegression(data.train);
   const root = new Rng(config.seed);
   const { train, val } =
     config.valSplit > 0 ? splitValidation(data.train, config.valSplit, root.stream('split')) : { train: data.train, val: undefined };
   const model = mlp({
     hidden: config.layers,
-    outputs: loss === 'sigmoid_cross_entropy' ? 1 : data.train.numClasses,
+    outputs: regression ? data.train.targets!.cols : loss === 'sigmoid_cross_entropy' ? 1 : data.train.numClasses,
+    // regression: the net learns standardised targets; a last layer maps them back to the data's units
+    rescaleOutputs: regression ? targetStats(train) : undefined,
     activation: config.activation,
     dropout: config.dropout,
     normalization: config.batchNorm ? () => batchNorm() : undefined,
@@ -185,7 +232,9 @@ export async function runTraining(
     augment = new Augmenter({ width, height, ...parseAugmentSpec(config.augment) });
   }
   const all = [...callbacks];
-  if (config.earlyStopping !== undefined && val) all.push(new EarlyStopping({ patience: config.earlyStopping }));
+  if (config.earlyStopping !== undefined && val) {
+    all.push(new EarlyStopping({ patience: config.earlyStopping, monitor: regression ? 'valLoss' : 'valAccuracy' }));
+  }
   // the training inputs in the kernels' memory: batches are gathered there (freed after training)
   const resident = residentDataset(train, model.kernels);
   const lossFn = createLoss(loss);
@@ -226,6 +275,7 @@ export async function runTraining(
     history,
     testAccuracy: test.accuracy,
     testLoss: test.loss,
+    ...(test.regression ? { testRegression: test.regression } : {}),
     trainSeconds: history.reduce((s, e) => s + e.seconds, 0),
     wallSeconds,
   };

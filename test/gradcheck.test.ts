@@ -8,7 +8,7 @@ import { BatchNorm } from '../src/nn/layers/batch-norm.js';
 import { Dense } from '../src/nn/layers/dense.js';
 import { Dropout } from '../src/nn/layers/dropout.js';
 import { Softmax } from '../src/nn/layers/softmax.js';
-import { MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses.js';
+import { HuberLoss, MeanAbsoluteError, MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses.js';
 import { Sequential } from '../src/nn/model.js';
 import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
 
@@ -108,6 +108,25 @@ describe('gradient checks (central differences, float64)', () => {
   it('mean squared error', () => {
     const model = build([new Activation({ kind: 'linear' })], 3, 4);
     assertGradsClose(gradcheck(model, new MeanSquaredError(), randomMatrix(4, 3, 6), randomMatrix(4, 3, 7), { checkInput: true }), TOL);
+  });
+
+  it('mean absolute error (no difference near its kink at 0)', () => {
+    const model = build([new Activation({ kind: 'linear' })], 3, 4);
+    const p = randomMatrix(4, 3, 6);
+    const t = randomMatrix(4, 3, 7);
+    for (let i = 0; i < p.size; i++) assert.ok(Math.abs(p.data[i] - t.data[i]) > 1e-3);
+    assertGradsClose(gradcheck(model, new MeanAbsoluteError(), p, t, { checkInput: true }), TOL);
+  });
+
+  it('Huber loss, both branches (no difference near |d| = δ)', () => {
+    const delta = 0.5;
+    const model = build([new Activation({ kind: 'linear' })], 3, 4);
+    const p = randomMatrix(4, 3, 6, -2, 2);
+    const t = randomMatrix(4, 3, 7, -2, 2);
+    const d = Array.from(p.data, (v, i) => Math.abs(v - t.data[i]));
+    assert.ok(d.some((v) => v < delta) && d.some((v) => v > delta), 'both the quadratic and the linear branch');
+    for (const v of d) assert.ok(Math.abs(v - delta) > 1e-3);
+    assertGradsClose(gradcheck(model, new HuberLoss({ delta }), p, t, { checkInput: true }), TOL);
   });
 
   it('a whole 3-layer network with softmax cross-entropy (dropout off)', () => {

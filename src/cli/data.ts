@@ -107,6 +107,17 @@ function infoCommand(): Command {
       out.write(`source: ${data.source}\n${data.description}\n`);
       out.write(`train: x [${train.x.rows}, ${train.x.cols}]  test: x [${test.x.rows}, ${test.x.cols}]` +
         (train.imageShape ? `  images ${train.imageShape.join('×')}` : '') + '\n');
+      if (train.targets) {
+        const t = train.targets;
+        const names = train.targetNames ?? [];
+        out.write(`targets (${t.cols}, real-valued; train min / mean / max):\n`);
+        for (let j = 0; j < t.cols; j++) {
+          const col = Array.from({ length: t.rows }, (_, i) => t.data[i * t.cols + j]);
+          const mean = col.reduce((a, b) => a + b, 0) / col.length;
+          out.write(`  ${String(j).padStart(2)} ${(names[j] ?? `output_${j}`).padEnd(20)} ${Math.min(...col)} / ${mean.toFixed(2)} / ${Math.max(...col)}\n`);
+        }
+        return;
+      }
       const counts = (y: Int32Array) => {
         const c = new Array<number>(train.numClasses).fill(0);
         for (const v of y) c[v]++;

@@ -6,7 +6,7 @@ import { brief, parseJsonGuarded } from '../io/json-guard.js';
 import { readIdx } from '../node/idx-file.js';
 import { DataError } from '../errors.js';
 import { loadModel } from '../node/model-file.js';
-import { createLoss } from '../nn/losses.js';
+import { createLoss, REGRESSION_LOSSES } from '../nn/losses.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
@@ -78,7 +78,7 @@ export function inputsFromIdx(t: IdxTensor, path: string): Matrix {
 
 export function predictCommand(): Command {
   return new Command('predict')
-    .description('predict classes for inputs in an IDX or JSON file')
+    .description('predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a header line, then one line per row')
     .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
     .requiredOption('--input <path>', 'IDX file (e.g. t10k-images-idx3-ubyte, gzip ok) or JSON array of rows')
     .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
@@ -99,12 +99,19 @@ export function predictCommand(): Command {
         throw new DataError(`${f.input}: row ${row}: the model's output is ${probabilities.data[bad]}, not a finite number (inputs too large for this model?)`);
       }
       const names = architecture.classNames;
+      const regression = REGRESSION_LOSSES.includes(architecture.loss);
+      const rowValues = (i: number) => Array.from(probabilities.data.subarray(i * probabilities.cols, (i + 1) * probabilities.cols));
       if (f.json) {
+        const rows = Array.from({ length: x.rows }, (_, i) => rowValues(i));
         process.stdout.write(
           JSON.stringify({
-            predictions: Array.from(classes),
-            ...(names ? { labels: Array.from(classes, (c) => names[c]) } : {}),
-            ...(f.probabilities ? { probabilities: probabilities.toArray() } : {}),
+            ...(regression
+              ? { outputs: rows }
+              : {
+                  predictions: Array.from(classes),
+                  ...(names ? { labels: Array.from(classes, (c) => names[c]) } : {}),
+                  ...(f.probabilities ? { probabilities: rows } : {}),
+                }),
             seconds,
             rowsPerSecond: x.rows / seconds,
           }) + '\n',
@@ -112,10 +119,17 @@ export function predictCommand(): Command {
         return;
       }
       const out: string[] = [];
-      for (let i = 0; i < x.rows; i++) {
-        const label = names ? `\t${names[classes[i]]}` : '';
-        const probs = f.probabilities ? '\t' + Array.from(probabilities.data.subarray(i * probabilities.cols, (i + 1) * probabilities.cols), (p) => p.toFixed(4)).join(' ') : '';
-        out.push(`${i}\t${classes[i]}${label}${probs}`);
+      if (regression) {
+        const cols = probabilities.cols;
+        out.push(['row', ...(cols === 1 ? ['value'] : Array.from({ length: cols }, (_, j) => `output_${j}`))].join('\t'));
+        for (let i = 0; i < x.rows; i++) out.push([i, ...rowValues(i).map((v) => Number(v.toPrecision(6)))].join('\t'));
+      } else {
+        out.push(['row', 'class', ...(names ? ['label'] : []), ...(f.probabilities ? ['probabilities'] : [])].join('\t'));
+        for (let i = 0; i < x.rows; i++) {
+          const label = names ? `\t${names[classes[i]]}` : '';
+          const probs = f.probabilities ? '\t' + rowValues(i).map((p) => p.toFixed(4)).join(' ') : '';
+          out.push(`${i}\t${classes[i]}${label}${probs}`);
+        }
       }
       process.stdout.write(out.join('\n') + '\n');
       process.stderr.write(`${x.rows} rows in ${seconds.toFixed(3)}s (${Math.round(x.rows / seconds)} rows/s, backend ${kernels.name})\n`);

@@ -5,8 +5,12 @@ const fmt = (v: number | undefined, d = 4) => (v === undefined ? '-' : v.toFixed
 
 /** One line per epoch, for logs and pipes. */
 export function epochLine(e: EpochLog, epochs: number): string {
-  const val = e.valAccuracy === undefined ? '' : `  val_loss ${fmt(e.valLoss)}  val_acc ${fmt(e.valAccuracy)}`;
-  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${fmt(e.loss)}  acc ${fmt(e.accuracy)}${val}  ${e.seconds.toFixed(2)}s  ${Math.round(e.samplesPerSecond)} samples/s`;
+  const val =
+    e.valR2 !== undefined
+      ? `  val_loss ${fmt(e.valLoss)}  val_rmse ${fmt(e.valRmse)}  val_r2 ${fmt(e.valR2)}`
+      : e.valAccuracy === undefined ? '' : `  val_loss ${fmt(e.valLoss)}  val_acc ${fmt(e.valAccuracy)}`;
+  const acc = Number.isNaN(e.accuracy) ? '' : `  acc ${fmt(e.accuracy)}`;
+  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${fmt(e.loss)}${acc}${val}  ${e.seconds.toFixed(2)}s  ${Math.round(e.samplesPerSecond)} samples/s`;
 }
 
 /**
@@ -46,7 +50,7 @@ export class Progress implements Callback {
     const now = performance.now();
     if (now - this.lastDraw < 100 && b.step < b.steps) return; // redraw at most 10 times a second
     this.lastDraw = now;
-    this.bar.update(b.step, { epoch: b.epoch, loss: fmt(b.loss), acc: fmt(b.accuracy), rate: Math.round(b.samples / b.seconds) });
+    this.bar.update(b.step, { epoch: b.epoch, loss: fmt(b.loss), acc: Number.isNaN(b.accuracy) ? '-' : fmt(b.accuracy), rate: Math.round(b.samples / b.seconds) });
   }
 
   onEpochEnd(e: EpochLog): void {

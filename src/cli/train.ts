@@ -7,6 +7,8 @@ import { saveModel } from '../node/model-file.js';
 import { OPTIMIZER_NAMES } from '../nn/optimizers/index.js';
 import { SCHEDULE_NAMES, scheduleFor, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../recipe.js';
+import { datasetEntry } from '../data/registry.js';
+import { LOSSES } from '../nn/losses.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
 import { GracefulStop, signalExitCode, testHooks } from './interrupt.js';
@@ -51,6 +53,7 @@ export function trainCommand(): Command {
     .option('--batch-norm', 'batch normalisation after each hidden layer, before its activation')
     .option('--label-smoothing <ε>', 'label smoothing of the training targets, in [0, 1)', fraction)
     .option('--max-norm <c>', "max-norm bound on each hidden unit's incoming weights", positiveNumber)
+    .addOption(new Option('--loss <name>', 'loss (default: cross-entropy for classes, mse for real-valued targets)').choices(LOSSES))
     .option('--data-dir <dir>', 'directory with the dataset files')
     .option('--save <path>', 'save the trained model (safetensors)')
     .option('--checkpoint-dir <dir>', 'write checkpoints of the run here (atomically; see --resume)')
@@ -60,7 +63,8 @@ export function trainCommand(): Command {
     .option('--json', 'print a JSON summary as the last line of stdout')
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
-    .action(async (f: TrainFlags) => {
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      const { flags: f, applied } = withRecipe(flags, cmd);
       const { schedule, save, json, backend, threads, checkpointDir, checkpointEvery, keepCheckpoints, resume, ...rest } = f;
       if (checkpointDir === undefined && (resume || checkpointEvery !== undefined)) {
         throw new ConfigError(`${resume ? '--resume' : '--checkpoint-every'} needs --checkpoint-dir`);
@@ -78,6 +82,7 @@ export function trainCommand(): Command {
       }
       log.write(`scratchnet train: ${config.dataset}, layers [${config.layers.join(', ')}], ${config.activation}, ${config.optimizer}, ` +
         `${config.epochs} epochs, batch ${config.batchSize}, seed ${config.seed}, backend ${kernels.name}\n`);
+      if (applied.length > 0) log.write(`${config.dataset}'s recipe: ${applied.join(', ')} (flags given on the command line win)\n`);
       if (resume) {
         log.write(found
           ? `resuming from ${found.path} (${position(found.checkpoint.epoch, found.checkpoint.step)})\n`
@@ -127,7 +132,7 @@ export function trainCommand(): Command {
       } finally {
         stop.uninstall();
       }
-      const { model, history, testAccuracy, testLoss, trainSeconds, data } = result;
+      const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
       if (f.save) {
         saveModel(f.save, model, architectureOf(model, result.loss, { classNames: data.train.classNames, imageShape: data.train.imageShape }), {
           config,
@@ -141,6 +146,7 @@ export function trainCommand(): Command {
         dataset: config.dataset,
         testAccuracy,
         testLoss,
+        ...(testRegression ? { testRmse: testRegression.rmse, testMae: testRegression.mae, testR2: testRegression.r2 } : {}),
         trainSeconds,
         secondsPerEpoch: trainSeconds / history.length,
         epochs: history,
@@ -150,14 +156,35 @@ export function trainCommand(): Command {
         config,
         ...(f.save ? { savedTo: f.save } : {}),
       };
+      const measured = testRegression
+        ? `test R² ${testRegression.r2.toFixed(4)}  RMSE ${testRegression.rmse.toFixed(4)}  MAE ${testRegression.mae.toFixed(4)}  test loss ${testLoss.toFixed(4)}  `
+        : `test accuracy ${(testAccuracy * 100).toFixed(2)}%  test loss ${testLoss.toFixed(4)}  `;
       log.write(
-        `test accuracy ${(testAccuracy * 100).toFixed(2)}%  test loss ${testLoss.toFixed(4)}  ` +
+        measured +
           `training ${trainSeconds.toFixed(1)}s (${summary.secondsPerEpoch.toFixed(2)} s/epoch)  ` +
           `${model.parameterCount} parameters  peak RSS ${summary.peakRssMiB.toFixed(0)} MiB` +
           (f.save ? `  saved to ${f.save}` : '') + '\n',
       );
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
     });
+}
+
+/**
+ * The flags over the dataset's recipe (its registry entry): each recipe value replaces a flag left
+ * at its default. Returns the flags and the `name value` pairs taken from the recipe.
+ */
+function withRecipe(flags: TrainFlags, cmd: Command): { flags: TrainFlags; applied: string[] } {
+  const recipe = datasetEntry(flags.dataset.toLowerCase())?.recipe ?? {};
+  const out: Record<string, unknown> = { ...flags };
+  const applied: string[] = [];
+  for (const [key, value] of Object.entries(recipe)) {
+    const source = cmd.getOptionValueSource(key);
+    if (source !== undefined && source !== 'default') continue;
+    out[key] = value;
+    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    applied.push(`--${flag} ${Array.isArray(value) ? value.join(',') : String(value)}`);
+  }
+  return { flags: out as TrainFlags, applied };
 }
 
 /** `--save`'s directory must exist and be writable before hours of training, not after. */

@@ -12,8 +12,11 @@ import { ConfigError, DataError } from '../errors.js';
 
 const REFERENCE = new JsKernels();
 
-/** Targets written per batch: `'one-hot'` `[batch, numClasses]`, or `'binary'` `[batch, 1]` (label 0/1, for sigmoid-BCE). */
-export type TargetKind = 'one-hot' | 'binary';
+/**
+ * Targets written per batch: `'one-hot'` `[batch, numClasses]`, `'binary'` `[batch, 1]` (label 0/1,
+ * for sigmoid-BCE), or `'real'` `[batch, outputs]`: the rows of the dataset's real-valued `targets`.
+ */
+export type TargetKind = 'one-hot' | 'binary' | 'real';
 
 export interface BatchIteratorOptions {
   /** Rows per batch (the last batch of an epoch may be smaller). */
@@ -57,6 +60,8 @@ export interface BatchSource {
   /** `[n]` labels in `[0, numClasses)` */
   y: Int32Array;
   numClasses: number;
+  /** `[n, outputs]` real-valued targets (for `targets: 'real'`). */
+  targets?: Matrix;
 }
 
 /**
@@ -110,7 +115,10 @@ export class BatchIterator {
     if (targets === 'binary' && numClasses !== 2) {
       throw new ConfigError(`BatchIterator: binary targets need 2 classes, found ${numClasses}`);
     }
-    for (let i = 0; i < y.length; i++) {
+    if (targets === 'real' && source.targets?.rows !== x.rows) {
+      throw new DataError(`BatchIterator: real-valued targets need one target row per input row (${x.rows}), found ${source.targets?.rows ?? 'none'}`);
+    }
+    for (let i = 0; i < y.length && targets !== 'real'; i++) {
       if (!(y[i] >= 0 && y[i] < numClasses)) {
         throw new DataError(`BatchIterator: label at index ${i} is ${y[i]}, expected an integer in [0, ${numClasses - 1}]`);
       }
@@ -121,7 +129,7 @@ export class BatchIterator {
     this.rng = rng;
     this.targetKind = targets;
     this.gather = kernels ?? REFERENCE;
-    const tcols = targets === 'binary' ? 1 : numClasses;
+    const tcols = targets === 'binary' ? 1 : targets === 'real' ? source.targets!.cols : numClasses;
     // buffers from the kernels go back to them in release(); a caller's `alloc` keeps its own
     this.owner = alloc ? null : (kernels ?? null);
     const make = alloc ?? (kernels ? (len: number) => kernels.alloc(len, dtype) : (len: number) => (dtype === 'float64' ? new Float64Array(len) : new Float32Array(len)));
@@ -206,6 +214,15 @@ export class BatchIterator {
     const t = this.target.setRows(b);
     const tcols = t.cols;
     const td = t.data;
+    if (this.targetKind === 'real') {
+      const src = this.source.targets!.data;
+      for (let i = 0; i < b; i++) {
+        const r = this.order[start + i];
+        this.labels[i] = 0;
+        for (let j = 0; j < tcols; j++) td[i * tcols + j] = src[r * tcols + j];
+      }
+      return true;
+    }
     if (this.targetKind === 'one-hot') td.fill(0, 0, b * tcols);
     for (let i = 0; i < b; i++) {
       const label = y[this.order[start + i]];

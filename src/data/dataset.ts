@@ -8,18 +8,51 @@ import { Matrix } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 
-/** A labelled classification dataset. */
+/**
+ * A labelled dataset: classification (integer labels `y`), or regression (real-valued `targets`;
+ * then `numClasses` is 0, `classNames` empty and `y` zeros — see {@link regressionDataset}).
+ */
 export interface Dataset {
   name: string;
   /** Inputs `[n, features]`, float32. */
   x: Matrix;
-  /** Class labels `[n]`, integers in `[0, numClasses)`. */
+  /** Class labels `[n]`, integers in `[0, numClasses)` (zeros for regression). */
   y: Int32Array;
+  /** 0 for regression. */
   numClasses: number;
   /** `classNames.length === numClasses`. */
   classNames: string[];
+  /** Real-valued targets `[n, outputs]` of a regression set (fit with an MSE, MAE or Huber loss). */
+  targets?: Matrix;
+  /** Names of the target columns (regression), e.g. `['disease progression']`. */
+  targetNames?: string[];
   /** `[height, width]` for image sets (`height * width === features`), e.g. `[28, 28]`. */
   imageShape?: [number, number];
+}
+
+/** Whether `ds` has real-valued targets (regression) rather than class labels. */
+export function isRegression(ds: Pick<Dataset, 'targets'>): boolean {
+  return ds.targets !== undefined;
+}
+
+/**
+ * A regression dataset from inputs and real-valued targets.
+ * @param x        `[n, features]` (a Matrix, or rows of numbers)
+ * @param targets  `[n, outputs]` (a Matrix, rows of numbers, or `[n]` numbers for one output)
+ */
+export function regressionDataset({ name = 'data', x, targets, targetNames }: {
+  name?: string;
+  x: Matrix | ArrayLike<number>[];
+  targets: Matrix | ArrayLike<number>[] | ArrayLike<number>;
+  targetNames?: string[];
+}): Dataset {
+  const xm = x instanceof Matrix ? x : Matrix.from(x.map((r) => Array.from(r)));
+  let tm: Matrix;
+  if (targets instanceof Matrix) tm = targets;
+  else if (targets.length > 0 && typeof targets[0] === 'number') tm = Matrix.from(Array.from(targets as ArrayLike<number>, (v) => [v]));
+  else tm = Matrix.from((targets as ArrayLike<number>[]).map((r) => Array.from(r)));
+  if (tm.rows !== xm.rows) throw new ShapeError(`${name}: expected one target row per input row (${xm.rows}), found ${tm.rows}`);
+  return { name, x: xm, y: new Int32Array(xm.rows), numClasses: 0, classNames: [], targets: tm, ...(targetNames ? { targetNames } : {}) };
 }
 
 /** The official train/test split of a dataset. */
@@ -66,7 +99,9 @@ export function validateDataset(ds: Dataset, where: string = ds.name, kernels?: 
   if (y.length !== x.rows) {
     throw new DataError(`${where}: expected one label per input row (${x.rows}), found ${y.length} labels`);
   }
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
+  if (ds.targets) {
+    validateTargets(ds.targets, x.rows, where);
+  } else if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new DataError(`${where}: numClasses must be a positive integer, found ${numClasses}`);
   }
   if (ds.classNames.length !== numClasses) {
@@ -82,12 +117,24 @@ export function validateDataset(ds: Dataset, where: string = ds.name, kernels?: 
     const r = Math.floor(i / x.cols);
     throw new DataError(`${where}: input row ${r}, column ${i - r * x.cols} is ${d[i]}, expected a finite number`);
   }
+  if (ds.targets) return;
   for (let i = 0; i < y.length; i++) {
     // Int32Array holds integers only, but a caller may pass a plain array typed as one.
     const v = y[i];
     if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
       throw new DataError(`${where}: label at index ${i} is ${v}, expected an integer in [0, ${numClasses - 1}]`);
     }
+  }
+}
+
+/** Real-valued targets `[n, outputs]`: one row per input row, at least one column, every value finite. */
+function validateTargets(t: Matrix, rows: number, where: string): void {
+  if (t.rows !== rows) throw new DataError(`${where}: expected one target row per input row (${rows}), found ${t.rows}`);
+  if (t.cols < 1) throw new DataError(`${where}: targets need at least one column, found ${t.cols}`);
+  const i = firstNonFiniteBlocks(t.data, t.size);
+  if (i >= 0) {
+    const r = Math.floor(i / t.cols);
+    throw new DataError(`${where}: target row ${r}, column ${i - r * t.cols} is ${t.data[i]}, expected a finite number`);
   }
 }
 
@@ -113,6 +160,8 @@ export function subset(ds: Dataset, indices: ArrayLike<number>, name: string = d
   const m = indices.length;
   const x = Matrix.zeros(m, cols, ds.x.dtype);
   const y = new Int32Array(m);
+  const t = ds.targets;
+  const targets = t && Matrix.zeros(m, t.cols, t.dtype);
   for (let i = 0; i < m; i++) {
     const r = indices[i];
     if (!Number.isInteger(r) || r < 0 || r >= ds.x.rows) {
@@ -120,8 +169,9 @@ export function subset(ds: Dataset, indices: ArrayLike<number>, name: string = d
     }
     x.data.set(ds.x.data.subarray(r * cols, (r + 1) * cols), i * cols);
     y[i] = ds.y[r];
+    if (t) targets!.data.set(t.data.subarray(r * t.cols, (r + 1) * t.cols), i * t.cols);
   }
-  return { ...ds, name, x, y };
+  return { ...ds, name, x, y, ...(targets ? { targets } : {}) };
 }
 
 export interface SplitOptions {
@@ -149,7 +199,7 @@ export function splitValidation(
   const perm = rng.permutation(n);
   const trainIdx: number[] = [];
   const valIdx: number[] = [];
-  if (stratified) {
+  if (stratified && !ds.targets) {
     const byClass: number[][] = Array.from({ length: ds.numClasses }, () => []);
     for (let i = 0; i < n; i++) {
       const rows = byClass[ds.y[perm[i]]];

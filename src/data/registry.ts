@@ -9,6 +9,8 @@ import type { DatasetSplit } from './dataset.js';
 import type { RemoteFile } from './download.js';
 import { FASHION_MNIST_BASE_URL, FASHION_MNIST_REMOTE, loadFashionMnist, locateFashionMnist } from './fashion-mnist.js';
 import { loadIris } from './iris.js';
+import { loadDiabetes, locateDiabetes } from './diabetes.js';
+import type { TrainConfig } from '../recipe.js';
 import { loadMnist, locateMnist, MNIST_BASE_URL, MNIST_REMOTE } from './mnist.js';
 import { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor } from './synthetic.js';
 
@@ -39,6 +41,12 @@ export interface DatasetEntry {
   download?: { baseUrl: string; files: RemoteFile[] };
   /** Another way to get a missing file-backed set (for the message that lists missing sets). */
   otherWay?: string;
+  /**
+   * The training recipe that suits this set, over the library's defaults (which are MNIST's):
+   * `scratchnet train --dataset NAME` starts from it, explicit flags win. (The schedule follows
+   * the epochs, so it is not part of a recipe.)
+   */
+  recipe?: Partial<Omit<TrainConfig, 'schedule' | 'dataset'>>;
 }
 
 const DATASETS = new Map<string, DatasetEntry>([
@@ -60,6 +68,16 @@ const DATASETS = new Map<string, DatasetEntry>([
       locate: ({ dir }) => locateFashionMnist({ dir }).dir,
       download: { baseUrl: FASHION_MNIST_BASE_URL, files: FASHION_MNIST_REMOTE },
       otherWay: 'sudo apt-get install dataset-fashion-mnist',
+    },
+  ],
+  [
+    'diabetes',
+    {
+      load: ({ dir, seed }) => loadDiabetes({ dir, seed }),
+      summary: 'Efron et al. diabetes progression (regression), 354/88 split, 10 raw features, 1 real-valued target (python3-sklearn\'s files)',
+      locate: ({ dir }) => locateDiabetes({ dir }).dir,
+      otherWay: 'sudo apt-get install python3-sklearn',
+      recipe: { layers: [64], dropout: 0.5, epochs: 100, batchSize: 32, lr: 0.003, valSplit: 0.1 },
     },
   ],
   ['iris', { load: ({ seed }) => loadIris({ seed }), summary: 'Fisher\'s iris flowers, 120/30 stratified split, 4 standardised features, 3 classes' }],

@@ -11,10 +11,14 @@ export interface EpochLog {
   dataLoss: number;
   /** ½·λ·Σ‖w‖² at the end of the epoch (0 without L2). */
   l2Loss: number;
-  /** Training accuracy over the epoch's batches (in training mode: dropout on). */
+  /** Training accuracy over the epoch's batches (in training mode: dropout on); NaN for regression. */
   accuracy: number;
   valLoss?: number;
+  /** Validation accuracy (classification). */
   valAccuracy?: number;
+  /** Validation RMSE and R² (regression). */
+  valRmse?: number;
+  valR2?: number;
   /** Learning rate at the end of the epoch. */
   lr: number;
   /** Wall-clock seconds of the epoch's training steps (validation not included). */
@@ -142,8 +146,12 @@ export class EarlyStopping implements Callback {
 
   onEpochEnd(log: EpochLog): 'stop' | void {
     const value = log[this.monitor];
-    if (value === undefined) {
-      throw new ConfigError(`EarlyStopping: '${this.monitor}' is not available; validation data is needed to monitor it`);
+    if (value === undefined || Number.isNaN(value)) {
+      const regression = log.valR2 !== undefined || Number.isNaN(log.accuracy);
+      throw new ConfigError(
+        `EarlyStopping: '${this.monitor}' is not available; ` +
+          (regression && this.monitor.endsWith('ccuracy') ? "a regression model has no accuracy: monitor 'valLoss'" : 'validation data is needed to monitor it'),
+      );
     }
     const higherIsBetter = this.monitor.endsWith('ccuracy');
     const improved = Number.isNaN(this.best) || (higherIsBetter ? value > this.best + this.minDelta : value < this.best - this.minDelta);

@@ -23,8 +23,10 @@ export interface Loss {
   release(): void;
 }
 
-export type LossName = 'softmax_cross_entropy' | 'sigmoid_cross_entropy' | 'mse';
-export const LOSSES: readonly LossName[] = ['softmax_cross_entropy', 'sigmoid_cross_entropy', 'mse'];
+export type LossName = 'softmax_cross_entropy' | 'sigmoid_cross_entropy' | 'mse' | 'mae' | 'huber';
+export const LOSSES: readonly LossName[] = ['softmax_cross_entropy', 'sigmoid_cross_entropy', 'mse', 'mae', 'huber'];
+/** The losses of real-valued targets (a linear output). */
+export const REGRESSION_LOSSES: readonly LossName[] = ['mse', 'mae', 'huber'];
 
 abstract class FusedLoss implements Loss {
   abstract readonly name: LossName;
@@ -120,6 +122,70 @@ export class MeanSquaredError extends FusedLoss {
   }
 }
 
+/**
+ * Mean absolute error over every element (as torch's L1Loss).
+ * @remarks L = (1/(N·K)) Σ |p − t|;  ∂L/∂p = sign(p − t)/(N·K) (0 where p = t, as torch).
+ * A plain loop: the outputs of a regression net are a few columns, not worth a kernel.
+ */
+export class MeanAbsoluteError extends FusedLoss {
+  readonly name = 'mae';
+  readonly output = 'linear';
+  protected count(p: Matrix): number {
+    return p.size;
+  }
+  protected compute(_k: Kernels, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    const P = p.data;
+    const T = t.data;
+    let sum = 0;
+    for (let i = 0; i < p.size; i++) {
+      const d = P[i] - T[i];
+      sum += Math.abs(d);
+      if (g) g.data[i] = d > 0 ? scale : d < 0 ? -scale : 0;
+    }
+    return sum;
+  }
+}
+
+/**
+ * Huber loss over every element, as torch's `HuberLoss(delta)` (mean reduction).
+ * @remarks
+ * d = p − t;  ℓ = ½d² if |d| < δ, else δ(|d| − ½δ);  ∂ℓ/∂p = d if |d| < δ, else δ·sign(d);
+ * L = mean ℓ over N·K elements.
+ */
+export class HuberLoss extends FusedLoss {
+  readonly name = 'huber';
+  readonly output = 'linear';
+  readonly delta: number;
+
+  constructor({ delta = 1 }: { delta?: number } = {}) {
+    super();
+    if (!(delta > 0 && Number.isFinite(delta))) throw new ConfigError(`HuberLoss: delta must be > 0, found ${delta}`);
+    this.delta = delta;
+  }
+
+  protected count(p: Matrix): number {
+    return p.size;
+  }
+  protected compute(_k: Kernels, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    const P = p.data;
+    const T = t.data;
+    const delta = this.delta;
+    let sum = 0;
+    for (let i = 0; i < p.size; i++) {
+      const d = P[i] - T[i];
+      const a = Math.abs(d);
+      if (a < delta) {
+        sum += 0.5 * d * d;
+        if (g) g.data[i] = d * scale;
+      } else {
+        sum += delta * (a - 0.5 * delta);
+        if (g) g.data[i] = (d > 0 ? delta : -delta) * scale;
+      }
+    }
+    return sum;
+  }
+}
+
 export function createLoss(name: string): Loss {
   switch (name) {
     case 'softmax_cross_entropy':
@@ -130,6 +196,11 @@ export function createLoss(name: string): Loss {
       return new SigmoidCrossEntropy();
     case 'mse':
       return new MeanSquaredError();
+    case 'mae':
+    case 'l1':
+      return new MeanAbsoluteError();
+    case 'huber':
+      return new HuberLoss();
     default:
       throw new ConfigError(`loss: unknown loss '${name}', expected one of ${LOSSES.join(', ')}`);
   }

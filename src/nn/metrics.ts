@@ -34,3 +34,46 @@ export function classReport(confusion: number[][]): ClassReport[] {
     return { precision, recall, f1, support };
   });
 }
+
+/** Regression figures of outputs against real-valued targets. */
+export interface RegressionMetrics {
+  /** Root mean squared error over every element. */
+  rmse: number;
+  /** Mean absolute error over every element. */
+  mae: number;
+  /**
+   * Coefficient of determination R² = 1 − Σ(t − p)² / Σ(t − t̄)², per output column, averaged over
+   * the columns (sklearn's `r2_score`, 'uniform_average'). 1 is perfect; 0 is predicting the mean.
+   */
+  r2: number;
+}
+
+/** RMSE, MAE and R² of predictions `[n, outputs]` against targets `[n, outputs]`. */
+export function regressionMetrics(predicted: { rows: number; cols: number; data: ArrayLike<number> }, target: { rows: number; cols: number; data: ArrayLike<number> }): RegressionMetrics {
+  const { rows: n, cols: k } = target;
+  if (predicted.rows !== n || predicted.cols !== k) {
+    throw new ShapeError(`regressionMetrics: expected predictions [${n}, ${k}], found [${predicted.rows}, ${predicted.cols}]`);
+  }
+  let sq = 0;
+  let abs = 0;
+  let r2 = 0;
+  for (let j = 0; j < k; j++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += target.data[i * k + j];
+    mean /= Math.max(n, 1);
+    let res = 0;
+    let tot = 0;
+    for (let i = 0; i < n; i++) {
+      const t = target.data[i * k + j];
+      const d = t - predicted.data[i * k + j];
+      res += d * d;
+      abs += Math.abs(d);
+      tot += (t - mean) * (t - mean);
+    }
+    sq += res;
+    // sklearn: a constant column scores 1 when predicted exactly, 0 otherwise
+    r2 += tot > 0 ? 1 - res / tot : res === 0 ? 1 : 0;
+  }
+  const m = Math.max(n * k, 1);
+  return { rmse: Math.sqrt(sq / m), mae: abs / m, r2: k === 0 ? NaN : r2 / k };
+}

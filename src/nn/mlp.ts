@@ -20,10 +20,15 @@ export interface MlpArgs {
   normalization?: (units: number) => Layer;
   /** Start with a Standardize layer (fit it on the training data before training). */
   standardize?: boolean;
+  /**
+   * Regression: end with y = z·std + mean per output (a Standardize layer with μ' = −mean/std,
+   * σ' = 1/std), so the net fits standardised targets while predicting in the data's units.
+   */
+  rescaleOutputs?: { mean: ArrayLike<number>; std: ArrayLike<number> };
 }
 
 /** The usual fully-connected classifier: [Dense → (norm) → act → (dropout)] × hidden, Dense → logits. */
-export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization, standardize = false }: MlpArgs): Sequential {
+export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization, standardize = false, rescaleOutputs }: MlpArgs): Sequential {
   const act = checkActivation(activation, 'mlp');
   for (const h of hidden) if (!Number.isInteger(h) || h <= 0) throw new ConfigError(`mlp: hidden layer widths must be positive integers, found ${h}`);
   const weightInit: InitKind = init ?? (act === 'sigmoid' || act === 'tanh' || act === 'linear' ? 'glorot_uniform' : 'he_uniform');
@@ -35,5 +40,11 @@ export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, n
     if (dropout > 0) layers.push(new Dropout({ rate: dropout }));
   }
   layers.push(new Dense({ units: outputs, init: 'glorot_uniform' }));
+  if (rescaleOutputs) {
+    const { mean, std } = rescaleOutputs;
+    if (mean.length !== outputs || std.length !== outputs) throw new ConfigError(`mlp: rescaleOutputs needs ${outputs} means and stds, found ${mean.length} and ${std.length}`);
+    const s = Array.from(std, (v) => (v > 0 ? v : 1));
+    layers.push(new Standardize({ name: 'rescale', mean: Array.from(mean, (m, j) => -m / s[j]), std: s.map((v) => 1 / v) }));
+  }
   return new Sequential(layers);
 }

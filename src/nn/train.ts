@@ -1,12 +1,13 @@
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { BatchIterator, type TargetKind } from '../data/batches.js';
-import { validateDataset, type Dataset } from '../data/dataset.js';
+import { isRegression, validateDataset, type Dataset } from '../data/dataset.js';
 import { ConfigError, DivergenceError, InterruptedError, ShapeError } from '../errors.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
 import { applyMaxNorm } from './constraints.js';
-import { createLoss, type Loss } from './losses.js';
+import { createLoss, REGRESSION_LOSSES, type Loss } from './losses.js';
+import { regressionMetrics, type RegressionMetrics } from './metrics.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { captureCheckpoint, checkResumable, restoreCheckpoint, type TrainingParts, type TrainingPosition } from './train-state.js';
@@ -63,13 +64,27 @@ export interface FitOptions {
 
 export interface EvaluateResult {
   loss: number;
+  /** Fraction of rows classified right (NaN for regression: see `regression`). */
   accuracy: number;
-  /** Predicted class of each row: [n]. */
+  /** Predicted class of each row: [n] (empty for regression). */
   predictions: Int32Array;
+  /** Regression data only: RMSE, MAE and R² of the outputs against the targets. */
+  regression?: RegressionMetrics;
+  /** Regression data only: the model's outputs [n, outputs]. */
+  outputs?: Matrix;
 }
 
-/** How targets are laid out for a loss and output width: one-hot, or one 0/1 column for sigmoid. */
-export function targetKind(loss: Loss, outputWidth: number, numClasses: number): TargetKind {
+/**
+ * How targets are laid out for a loss and output width: the rows of real-valued targets
+ * (regression), one 0/1 column for a single sigmoid output, or one-hot.
+ */
+export function targetKind(loss: Loss, outputWidth: number, numClasses: number, regression = false): TargetKind {
+  if (regression) {
+    if (loss.output !== 'linear') {
+      throw new ConfigError(`loss: real-valued targets need a regression loss (${REGRESSION_LOSSES.join(', ')}), found ${loss.name}`);
+    }
+    return 'real';
+  }
   if (loss.output === 'sigmoid' && outputWidth === 1) {
     if (numClasses !== 2) throw new ConfigError(`loss: a single sigmoid output needs 2 classes, the data has ${numClasses}`);
     return 'binary';
@@ -82,7 +97,10 @@ function checkData(model: Sequential, ds: Dataset, loss: Loss, where: string): T
   if (ds.x.cols !== model.inputWidth) {
     throw new ShapeError(`${model.layers[0].name}: input width mismatch for ${where}: the model expects ${model.inputWidth} features, the data has ${ds.x.cols}`);
   }
-  const kind = targetKind(loss, model.outputWidth, ds.numClasses);
+  const kind = targetKind(loss, model.outputWidth, ds.numClasses, isRegression(ds));
+  if (kind === 'real' && model.outputWidth !== ds.targets!.cols) {
+    throw new ShapeError(`${model.layers.at(-1)!.name}: output width mismatch for ${where}: the model has ${model.outputWidth} outputs, the data has ${ds.targets!.cols} target columns`);
+  }
   if (kind === 'one-hot' && model.outputWidth !== ds.numClasses) {
     throw new ShapeError(`${model.layers.at(-1)!.name}: output width mismatch for ${where}: the model has ${model.outputWidth} outputs, the data has ${ds.numClasses} classes`);
   }
@@ -135,6 +153,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
   const smoothingClasses = labelSmoothing === 0 ? 0 : smoothingClassCount(loss, labelSmoothing, model.outputWidth);
   const k = model.kernels;
   const targets = checkData(model, train, loss, 'training data');
+  const classify = targets !== 'real'; // regression: no accuracy (NaN in the logs)
   if (validation) checkData(model, validation, loss, 'validation data');
 
   const seed = opts.seed ?? model.seed;
@@ -219,15 +238,17 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
         if (maxNorm !== undefined) applyMaxNorm(model, maxNorm);
         globalStep++;
 
-        predictClasses(model, logits, predicted);
-        for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
+        if (classify) {
+          predictClasses(model, logits, predicted);
+          for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
+        }
         lossSum += value * x.rows;
         seen += x.rows;
         if (callbacks.length > 0) {
           batchLog.epoch = epoch;
           batchLog.step = step;
           batchLog.loss = lossSum / seen;
-          batchLog.accuracy = hits / seen;
+          batchLog.accuracy = classify ? hits / seen : NaN;
           batchLog.samples = seen;
           batchLog.seconds = (performance.now() - t0) / 1000;
           for (const cb of callbacks) cb.onBatchEnd?.(batchLog);
@@ -248,7 +269,7 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
         loss: lossSum / seen + l2Loss,
         dataLoss: lossSum / seen,
         l2Loss,
-        accuracy: hits / seen,
+        accuracy: classify ? hits / seen : NaN,
         lr: optimizer.lr,
         seconds,
         samplesPerSecond: seen / seconds,
@@ -256,7 +277,12 @@ export async function fit(model: Sequential, train: Dataset, opts: FitOptions): 
       if (validation) {
         const v = evaluate(model, validation, { loss });
         log.valLoss = v.loss;
-        log.valAccuracy = v.accuracy;
+        if (v.regression) {
+          log.valRmse = v.regression.rmse;
+          log.valR2 = v.regression.r2;
+        } else {
+          log.valAccuracy = v.accuracy;
+        }
       }
       model.getWeights(lastGood);
       history.push(log);
@@ -289,7 +315,7 @@ function yieldToEventLoop(): Promise<void> {
 /** K of the smoothing rule t = (1−ε)·t + ε/K: the class count for softmax, 2 for sigmoid outputs. */
 function smoothingClassCount(loss: Loss, eps: number, outputWidth: number): number {
   if (!(eps >= 0 && eps < 1)) throw new ConfigError(`fit: labelSmoothing must be in [0, 1), found ${eps}`);
-  if (loss.name === 'mse') throw new ConfigError(`fit: labelSmoothing needs a cross-entropy loss, found ${loss.name}`);
+  if (loss.output === 'linear') throw new ConfigError(`fit: labelSmoothing needs a cross-entropy loss, found ${loss.name}`);
   return loss.name === 'softmax_cross_entropy' ? outputWidth : 2;
 }
 
@@ -323,6 +349,21 @@ export function evaluate(model: Sequential, data: Dataset, { loss: lossArg = 'so
   const k = model.kernels;
   loss.build(model.outputWidth, model.batchSize, k);
   const batches = new BatchIterator(data, { batchSize: model.batchSize, shuffle: false, kernels: k, dtype: model.dtype, targets });
+  if (targets === 'real') {
+    const outputs = Matrix.zeros(data.x.rows, model.outputWidth, model.dtype);
+    let lossSum = 0;
+    let row = 0;
+    while (batches.next()) {
+      const logits = model.forward(batches.x, 'eval');
+      lossSum += loss.forward(logits, batches.target, false) * batches.x.rows;
+      outputs.data.set(logits.view(), row * logits.cols);
+      row += batches.x.rows;
+    }
+    batches.release();
+    if (ownLoss) loss.release();
+    const n = data.x.rows;
+    return { loss: lossSum / n, accuracy: NaN, predictions: new Int32Array(0), regression: regressionMetrics(outputs, data.targets!), outputs };
+  }
   const predictions = new Int32Array(data.x.rows);
   const out = new Int32Array(model.batchSize);
   let lossSum = 0;
