@@ -35,3 +35,4 @@ export { isRegression, oneHot, regressionDataset, residentDataset, splitValidati
 export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, type ClustersOptions, type SyntheticOptions } from './data/synthetic.js';
 export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';
+export { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict, type TorchModule } from './nn/torch.js';

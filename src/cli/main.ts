@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { ablateCommand } from './ablate.js';
 import { augmentPreviewCommand } from './augment-preview.js';
+import { convertCommand } from './convert.js';
 import { dataCommand } from './data.js';
 import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
@@ -10,7 +11,7 @@ import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
 
 /** Extra commands (data, ablate, report, bench, ...) register here. */
-export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand];
+export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand, convertCommand];
 
 /** The `version` of the package.json two folders up (from src/cli and dist/cli alike). */
 function packageVersion(): string {

@@ -281,6 +281,61 @@ export class Sequential {
     return this.parameters;
   }
 
+  /**
+   * Every parameter by name (`dense_1.weight` `[in, out]`, `dense_1.bias` `[1, out]`, ...), as views
+   * into the arena: the model's `state_dict`, in scratchnet's layout (see src/nn/torch.ts for torch's).
+   */
+  namedParameters(): Map<string, Matrix> {
+    this.assertBuilt('namedParameters');
+    return new Map(this.parameters.map((p) => [p.name, p.value]));
+  }
+
+  /**
+   * Copies values into parameters by name ({@link namedParameters}' names and shapes; a value may be
+   * a Matrix or a flat array). With `strict` (default true) every parameter must be given and no
+   * other name; otherwise missing names keep their values.
+   * @throws ShapeError naming the parameter whose size differs; ConfigError for a missing or unknown name
+   */
+  loadStateDict(values: Map<string, Matrix | ArrayLike<number>> | Record<string, Matrix | ArrayLike<number>>, { strict = true }: { strict?: boolean } = {}): void {
+    this.assertBuilt('loadStateDict');
+    const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
+    const byName = new Map(this.parameters.map((p) => [p.name, p]));
+    for (const [name, v] of entries) {
+      const p = byName.get(name);
+      if (!p) {
+        if (strict) throw new ConfigError(`Sequential.loadStateDict: unknown parameter '${name}', expected one of ${[...byName.keys()].join(', ')}`);
+        continue;
+      }
+      const data = v instanceof Matrix ? v.view() : v;
+      if (v instanceof Matrix && (v.rows !== p.value.rows || v.cols !== p.value.cols)) {
+        throw new ShapeError(`Sequential.loadStateDict: '${name}' must be [${p.value.rows}, ${p.value.cols}], found [${v.rows}, ${v.cols}]`);
+      }
+      if (data.length !== p.value.size) throw new ShapeError(`Sequential.loadStateDict: '${name}' needs ${p.value.size} values, found ${data.length}`);
+      p.value.data.set(data);
+    }
+    if (strict) {
+      const given = new Set(entries.map(([n]) => n));
+      const missing = [...byName.keys()].filter((n) => !given.has(n));
+      if (missing.length > 0) throw new ConfigError(`Sequential.loadStateDict: missing parameters ${missing.join(', ')} (pass { strict: false } to keep their values)`);
+    }
+  }
+
+  /**
+   * Sets each parameter's weight-decay multiplier (the optimizer's `weightDecay` and fit's `l2` are
+   * scaled by it): `'weights'` — 1 for weights, 0 for biases and normalisation (the default);
+   * `'all'` — 1 for every parameter, as `torch.optim.SGD(model.parameters(), weight_decay=λ)`;
+   * or a function of the parameter.
+   */
+  setDecay(rule: 'weights' | 'all' | ((p: Param) => number)): void {
+    this.assertBuilt('setDecay');
+    const f = rule === 'all' ? () => 1 : rule === 'weights' ? (p: Param) => (p.name.endsWith('.weight') ? 1 : 0) : rule;
+    for (const p of this.parameters) {
+      const d = f(p);
+      if (!(d >= 0 && Number.isFinite(d))) throw new ConfigError(`Sequential.setDecay: decay of ${p.name} must be ≥ 0, found ${d}`);
+      (p as { decay: number }).decay = d;
+    }
+  }
+
   get parameterCount(): number {
     return this.built ? this.paramArena.length : 0;
   }

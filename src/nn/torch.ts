@@ -1,0 +1,205 @@
+/**
+ * PyTorch `nn.Sequential` weights in and out: a `state_dict` of Linear layers and activations, saved
+ * as safetensors, to a scratchnet model and back.
+ *
+ * torch's Linear keeps W as `[out, in]` (y = x·Wᵀ + b) under keys `<index>.weight` / `<index>.bias`,
+ * the index being the module's position in the Sequential; scratchnet's Dense keeps W as `[in, out]`
+ * (y = x·W + b). The architecture is a string as torch prints it:
+ * `Linear(10, 64), ReLU(), Linear(64, 1)` (also `nn.` prefixes, `GELU(approximate='tanh')`,
+ * `LeakyReLU(0.2)`, `Dropout(0.5)`, `Identity()`).
+ */
+import type { Kernels } from '../core/kernels.js';
+import { ConfigError, ModelFileError } from '../errors.js';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
+import type { Layer } from './layer.js';
+import { Activation, Dense, Dropout, Standardize } from './layers/index.js';
+import type { ActivationKind } from '../core/kernels.js';
+import { Sequential } from './model.js';
+
+/** One module of a torch Sequential. */
+export type TorchModule =
+  | { type: 'linear'; inFeatures: number; outFeatures: number; bias: boolean }
+  | { type: 'activation'; kind: ActivationKind; alpha?: number }
+  | { type: 'dropout'; p: number }
+  | { type: 'identity' };
+
+const ACTIVATION_NAMES: Record<string, ActivationKind> = {
+  relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', gelu: 'gelu', leakyrelu: 'leaky_relu', elu: 'elu',
+};
+
+/** Parses `Linear(10, 64), ReLU(), Linear(64, 1)` (or torch's printed Sequential) into modules. */
+export function parseTorchArch(spec: string): TorchModule[] {
+  // also torch's print(model): "Sequential(\n  (0): Linear(in_features=5, ...)\n  (1): Tanh()\n)"
+  const body = spec.replace(/^\s*(?:torch\.)?(?:nn\.)?Sequential\s*\(/, '').replace(/\(\d+\)\s*:/g, '');
+  const tokens = body.match(/[A-Za-z_][A-Za-z0-9_.]*\s*(\([^)]*\))?/g) ?? [];
+  if (tokens.length === 0) throw new ConfigError(`torch arch: expected modules like 'Linear(10, 64), ReLU(), Linear(64, 1)', found '${spec}'`);
+  return tokens.map((tok) => {
+    const m = /^(?:nn\.|torch\.nn\.)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?$/.exec(tok.trim());
+    if (!m) throw new ConfigError(`torch arch: cannot read '${tok}'`);
+    const name = m[1];
+    const args = (m[2] ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const kw = (key: string) => args.find((a) => a.startsWith(`${key}=`))?.slice(key.length + 1).replace(/['"]/g, '');
+    const positional = args.filter((a) => !a.includes('='));
+    const lower = name.toLowerCase();
+    if (lower === 'linear') {
+      const [inF, outF] = [Number(kw('in_features') ?? positional[0]), Number(kw('out_features') ?? positional[1])];
+      if (!(Number.isInteger(inF) && inF > 0 && Number.isInteger(outF) && outF > 0)) {
+        throw new ConfigError(`torch arch: '${tok}' needs two positive integer sizes, as Linear(in_features, out_features)`);
+      }
+      return { type: 'linear', inFeatures: inF, outFeatures: outF, bias: (kw('bias') ?? positional[2] ?? 'True') !== 'False' };
+    }
+    if (lower === 'dropout') return { type: 'dropout', p: Number(kw('p') ?? positional[0] ?? 0.5) };
+    if (lower === 'identity') return { type: 'identity' };
+    const kind = ACTIVATION_NAMES[lower];
+    if (!kind) throw new ConfigError(`torch arch: unsupported module '${name}', expected Linear, ReLU, Tanh, Sigmoid, GELU, LeakyReLU, ELU, Dropout or Identity`);
+    if (kind === 'gelu') return { type: 'activation', kind: kw('approximate') === 'tanh' ? 'gelu_tanh' : 'gelu' };
+    const alpha = kw(kind === 'leaky_relu' ? 'negative_slope' : 'alpha') ?? positional[0];
+    return { type: 'activation', kind, ...(alpha === undefined ? {} : { alpha: Number(alpha) }) };
+  });
+}
+
+/** Modules as torch prints them: `Linear(10, 64), ReLU(), Linear(64, 1)`. */
+export function formatTorchArch(modules: TorchModule[]): string {
+  const torchName: Record<ActivationKind, string> = {
+    relu: 'ReLU()', tanh: 'Tanh()', sigmoid: 'Sigmoid()', gelu: 'GELU()', gelu_tanh: "GELU(approximate='tanh')",
+    leaky_relu: 'LeakyReLU', elu: 'ELU', linear: 'Identity()',
+  };
+  return modules
+    .map((m) => {
+      if (m.type === 'linear') return `Linear(${m.inFeatures}, ${m.outFeatures}${m.bias ? '' : ', bias=False'})`;
+      if (m.type === 'dropout') return `Dropout(${m.p})`;
+      if (m.type === 'identity') return 'Identity()';
+      if (m.kind === 'leaky_relu') return `LeakyReLU(${m.alpha ?? 0.01})`;
+      if (m.kind === 'elu') return `ELU(${m.alpha ?? 1})`;
+      return torchName[m.kind];
+    })
+    .join(', ');
+}
+
+/** W `[rows, cols]` → Wᵀ `[cols, rows]` (row-major). */
+function transpose(data: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j];
+  return out;
+}
+
+export interface FromTorchOptions {
+  batchSize?: number;
+  kernels?: Kernels;
+}
+
+/**
+ * A scratchnet model from a torch `state_dict` in safetensors bytes and its architecture.
+ * @throws ModelFileError naming the key that is missing, extra or of the wrong shape
+ */
+export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule[], { batchSize = 256, kernels }: FromTorchOptions = {}, file = 'state_dict'): Sequential {
+  const modules = typeof arch === 'string' ? parseTorchArch(arch) : arch;
+  const { tensors } = decodeSafetensors(bytes, file);
+  const layers: Layer[] = [];
+  const sources: { layer: Dense; key: string; m: Extract<TorchModule, { type: 'linear' }> }[] = [];
+  let width = 0;
+  modules.forEach((m, i) => {
+    if (m.type === 'linear') {
+      if (width !== 0 && m.inFeatures !== width) throw new ConfigError(`torch arch: module ${i} is Linear(${m.inFeatures}, …) after a layer of width ${width}`);
+      const layer = new Dense({ units: m.outFeatures, useBias: m.bias, name: 'dense' });
+      layers.push(layer);
+      sources.push({ layer, key: String(i), m });
+      width = m.outFeatures;
+    } else if (m.type === 'activation') {
+      layers.push(new Activation({ kind: m.kind, ...(m.alpha === undefined ? {} : { alpha: m.alpha }) }));
+    } else if (m.type === 'dropout') {
+      layers.push(new Dropout({ rate: m.p }));
+    }
+  });
+  const first = modules.find((m) => m.type === 'linear');
+  if (!first || first.type !== 'linear') throw new ConfigError('torch arch: needs at least one Linear');
+  const model = new Sequential(layers).build({ inputWidth: first.inFeatures, batchSize, kernels });
+  const used = new Set<string>();
+  for (const { layer, key, m } of sources) {
+    const [w, b] = layer.params();
+    const weight = tensors.get(`${key}.weight`);
+    if (!weight || weight.shape.join(',') !== `${m.outFeatures},${m.inFeatures}`) {
+      throw new ModelFileError(`${file}: tensor '${key}.weight' ${weight ? `has shape [${weight.shape.join(', ')}]` : 'is missing'}, expected [${m.outFeatures}, ${m.inFeatures}] for Linear(${m.inFeatures}, ${m.outFeatures})`);
+    }
+    w.value.data.set(transpose(weight.data, m.outFeatures, m.inFeatures));
+    used.add(`${key}.weight`);
+    if (b) {
+      const bias = tensors.get(`${key}.bias`);
+      if (!bias || bias.shape.join(',') !== `${m.outFeatures}`) {
+        throw new ModelFileError(`${file}: tensor '${key}.bias' ${bias ? `has shape [${bias.shape.join(', ')}]` : 'is missing'}, expected [${m.outFeatures}]`);
+      }
+      b.value.data.set(bias.data);
+      used.add(`${key}.bias`);
+    }
+  }
+  const extra = [...tensors.keys()].filter((k) => !used.has(k));
+  if (extra.length > 0) throw new ModelFileError(`${file}: unexpected tensors ${extra.join(', ')} not used by the architecture ${formatTorchArch(modules)}`);
+  return model;
+}
+
+/**
+ * A scratchnet model as a torch `state_dict` (safetensors bytes, keys `<index>.weight` `[out, in]`
+ * and `<index>.bias` `[out]`) and the architecture to build in torch. Input standardisation and an
+ * output rescaling are folded into the first and last Linear (W' = diag(1/σ)·W, b' = b − (μ/σ)·W;
+ * W' = W·diag(s), b' = b·s + m); dropout becomes `Dropout(p)` (identity in eval mode).
+ * @throws ConfigError for a layer torch's Linear/activation Sequential cannot hold (batch norm)
+ */
+export function toTorchStateDict(model: Sequential): { bytes: Uint8Array; arch: string; modules: TorchModule[] } {
+  const modules: TorchModule[] = [];
+  const tensors: NamedTensor[] = [];
+  let pendingIn: { mean: ArrayLike<number>; std: ArrayLike<number> } | null = null;
+  let lastLinear: { w: Float32Array; b: Float32Array; inF: number; outF: number } | null = null;
+  let lastLinearLayer: Layer | null = null;
+  const linears: { w: Float32Array; b: Float32Array; inF: number; outF: number; index: number }[] = [];
+  for (const layer of model.layers) {
+    if (layer instanceof Standardize) {
+      const [mean, std] = (layer.buffers?.() ?? []).map((b) => b.value.data);
+      if (!lastLinear) {
+        if (pendingIn) throw new ConfigError('toTorch: two standardisations in a row');
+        pendingIn = { mean, std };
+      } else if (model.layers[model.layers.indexOf(layer) - 1] !== lastLinearLayer) {
+        throw new ConfigError(`toTorch: ${layer.name} follows a non-linear layer; only a rescaling right after a Dense can be folded`);
+      } else {
+        // y = (z − μ)/σ after the last Linear: W' = W/σ, b' = (b − μ)/σ (per output column)
+        const { w, b, inF, outF } = lastLinear;
+        for (let j = 0; j < outF; j++) {
+          for (let i = 0; i < inF; i++) w[i * outF + j] /= std[j];
+          b[j] = (b[j] - mean[j]) / std[j];
+        }
+      }
+    } else if (layer instanceof Dense) {
+      const [wp, bp] = layer.params();
+      const inF = wp.value.rows;
+      const outF = wp.value.cols;
+      const w = Float32Array.from(wp.value.view());
+      const b = bp ? Float32Array.from(bp.value.view()) : new Float32Array(outF);
+      if (pendingIn) {
+        // x' = (x − μ)/σ:  x'·W + b = x·(W/σ) + (b − (μ/σ)·W)
+        const { mean, std } = pendingIn;
+        for (let i = 0; i < inF; i++) {
+          for (let j = 0; j < outF; j++) {
+            b[j] -= (mean[i] / std[i]) * w[i * outF + j];
+            w[i * outF + j] /= std[i];
+          }
+        }
+        pendingIn = null;
+      }
+      lastLinear = { w, b, inF, outF };
+      lastLinearLayer = layer;
+      linears.push({ ...lastLinear, index: modules.length }); // always with a bias: folding may need one
+      modules.push({ type: 'linear', inFeatures: inF, outFeatures: outF, bias: true });
+    } else if (layer instanceof Activation) {
+      modules.push(layer.kind === 'linear' ? { type: 'identity' } : { type: 'activation', kind: layer.kind, ...(layer.kind === 'leaky_relu' || layer.kind === 'elu' ? { alpha: layer.alpha } : {}) });
+    } else if (layer instanceof Dropout) {
+      modules.push({ type: 'dropout', p: layer.rate });
+    } else {
+      throw new ConfigError(`toTorch: layer ${layer.name} (${layer.type}) has no place in a torch Sequential of Linear and activations`);
+    }
+  }
+  for (const l of linears) {
+    tensors.push({ name: `${l.index}.weight`, shape: [l.outF, l.inF], data: transpose(l.w, l.inF, l.outF) });
+    tensors.push({ name: `${l.index}.bias`, shape: [l.outF], data: l.b });
+  }
+  const arch = formatTorchArch(modules);
+  return { bytes: encodeSafetensors(tensors, { format: 'pt', 'scratchnet.torch_arch': arch }), arch, modules };
+}
