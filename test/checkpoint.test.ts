@@ -11,7 +11,7 @@ import { EarlyStopping, type Callback, type EpochLog } from '../src/nn/callbacks
 import { decodeCheckpoint, encodeCheckpoint } from '../src/nn/checkpoint.js';
 import { batchNorm } from '../src/nn/layers/index.js';
 import { mlp } from '../src/nn/mlp.js';
-import { createOptimizer, type OptimizerOptions } from '../src/nn/optimizers/index.js';
+import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
 import { fit, type FitOptions } from '../src/nn/train.js';
 
 /** Gaussian blobs: `classes` clusters in `dims` dimensions. */
@@ -60,7 +60,7 @@ function setup(c: Case, extra: Partial<FitOptions> = {}) {
   const data = c.augment ? squares(90, 1) : blobs(90, 6, 3, 1);
   const model = mlp({ hidden: [8], outputs: data.numClasses, dropout: c.dropout, normalization: c.batchNorm ? () => batchNorm() : undefined })
     .build({ inputWidth: data.x.cols, batchSize: 16, seed: 5 });
-  const optimizer = createOptimizer(c.optimizer, model.params(), c.options, model.kernels);
+  const optimizer = createOptimizer(c.optimizer as OptimizerName, model.params(), c.options, model.kernels);
   const callbacks: Callback[] = c.earlyStopping ? [new EarlyStopping({ patience: 1 })] : [];
   const opts: FitOptions = {
     optimizer,

@@ -141,7 +141,7 @@ describe('GELU configuration', () => {
   });
 
   it('configs round-trip; a gelu config without approximate (older files) is the tanh form', () => {
-    for (const kind of ['gelu', 'gelu_tanh']) {
+    for (const kind of ['gelu', 'gelu_tanh'] as const) {
       assert.equal((layerFromConfig('activation', new Activation({ kind }).config(), 'test') as Activation).kind, kind);
     }
     assert.equal((layerFromConfig('activation', { kind: 'gelu', alpha: 0 }, 'test') as Activation).kind, 'gelu_tanh');

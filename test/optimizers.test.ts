@@ -14,6 +14,7 @@ import {
   l2Penalty,
   OPTIMIZER_NAMES,
   type Optimizer,
+  type OptimizerName,
   RMSprop,
   SGD,
   sgd,
@@ -435,7 +436,7 @@ describe('validation', () => {
     ],
     [
       'unknown name',
-      () => createOptimizer('adamax', p(), {}, k),
+      () => createOptimizer('adamax' as OptimizerName, p(), {}, k), // a name from a config file: checked at run time
       "optimizer: unknown name 'adamax', expected one of sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw",
     ],
     [

@@ -9,7 +9,8 @@ import { kernels } from '../src/core/backend.js';
 import { type DType, Matrix } from '../src/core/matrix.js';
 import type { Param } from '../src/nn/layer.js';
 import { Activation, Dense } from '../src/nn/layers/index.js';
-import { createLoss } from '../src/nn/losses.js';
+import { createLoss, type LossName } from '../src/nn/losses.js';
+import type { ActivationKind } from '../src/core/kernels.js';
 import { Sequential } from '../src/nn/model.js';
 import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
 
@@ -54,14 +55,14 @@ for (const dtype of ['float64', 'float32'] as const) {
     for (const c of GRADS.cases) {
       it(`${c.activation} + ${c.loss}`, () => {
         const k = kernels();
-        const model = new Sequential([new Dense({ units: 4 }), new Activation({ kind: c.activation }), new Dense({ units: 3 })]);
+        const model = new Sequential([new Dense({ units: 4 }), new Activation({ kind: c.activation as ActivationKind }), new Dense({ units: 3 })]);
         model.build({ inputWidth: 5, batchSize: GRADS.input.length, kernels: k, dtype, inputGrad: true });
         const params = model.params();
         assert.deepEqual(params.map((p) => p.name), Object.keys(GRADS.weights));
         for (const p of params) p.value.data.set(GRADS.weights[p.name].flat());
         const x = Matrix.from(GRADS.input, dtype);
         const target = Matrix.from(GRADS.targets[c.loss], dtype);
-        const loss = createLoss(c.loss);
+        const loss = createLoss(c.loss as LossName);
         loss.build(model.outputWidth, x.rows, k);
         model.zeroGrad();
         const value = loss.forward(model.forward(x, 'train'), target, true);

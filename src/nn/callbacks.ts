@@ -81,6 +81,8 @@ export interface EarlyStoppingArgs {
   minDelta?: number;
   /** Put back the weights of the best epoch when training ends (default true). */
   restoreBestWeights?: boolean;
+  /** Receives one line when training ends early or weights are restored ({@link EarlyStopping.report}), e.g. `console.log`. */
+  log?: (line: string) => void;
 }
 
 /** Stops training when the monitored figure has not improved for `patience` epochs. */
@@ -96,7 +98,10 @@ export class EarlyStopping implements Callback {
   private model: Sequential | null = null;
   private bestWeights: Float32Array | null = null;
 
-  constructor({ monitor = 'valAccuracy', patience = 5, minDelta = 0, restoreBestWeights = true }: EarlyStoppingArgs = {}) {
+  private readonly log?: (line: string) => void;
+
+  constructor({ monitor = 'valAccuracy', patience = 5, minDelta = 0, restoreBestWeights = true, log }: EarlyStoppingArgs = {}) {
+    this.log = log;
     if (!Number.isInteger(patience) || patience < 0) throw new ConfigError(`EarlyStopping: patience must be an integer ≥ 0, found ${patience}`);
     if (!(minDelta >= 0)) throw new ConfigError(`EarlyStopping: minDelta must be ≥ 0, found ${minDelta}`);
     this.monitor = monitor;
@@ -170,5 +175,85 @@ export class EarlyStopping implements Callback {
 
   onTrainEnd(): void {
     if (this.bestWeights && this.bestEpoch > 0) this.model!.setWeights(this.bestWeights);
+    const line = this.report();
+    if (line) this.log?.(line);
+  }
+
+  /**
+   * Where training stopped and which weights the model holds, in one line, e.g. "early stopping:
+   * stopped after epoch 9 (valLoss not better than 0.2123 for 3 epochs); restored the weights of
+   * epoch 6 (valLoss 0.2123)"; empty when the run was not stopped and nothing was restored.
+   */
+  report(): string {
+    const stopped = this.stoppedEpoch > 0;
+    const restored = this.restoreBestWeights && this.bestEpoch > 0;
+    if (!stopped && !restored) return '';
+    const best = `${this.monitor} ${this.best.toFixed(4)}`;
+    const parts = [stopped ? `stopped after epoch ${this.stoppedEpoch} (${this.monitor} not better than ${this.best.toFixed(4)} for ${this.patience + 1} epochs)` : 'ran every epoch'];
+    parts.push(restored ? `restored the weights of epoch ${this.bestEpoch} (${best})` : `kept the last weights (best: epoch ${this.bestEpoch}, ${best})`);
+    return `early stopping: ${parts.join('; ')}`;
+  }
+}
+
+/** Writes the learning rate of each epoch into {@link LearningRateLogger.history} (and `log`, if given). */
+export class LearningRateLogger implements Callback {
+  /** `{ epoch, lr }` of every finished epoch, 1-based epochs. */
+  readonly history: { epoch: number; lr: number }[] = [];
+  constructor(private readonly log?: (line: string) => void) {}
+  onTrainBegin(): void {
+    this.history.length = 0;
+  }
+  onEpochEnd(e: EpochLog): void {
+    this.history.push({ epoch: e.epoch, lr: e.lr });
+    this.log?.(`epoch ${e.epoch}: lr ${e.lr.toPrecision(6)}`);
+  }
+}
+
+export interface ModelCheckpointArgs {
+  /** Receives the model at each save: call `encodeModel` / `saveModel` on it (or copy its weights). */
+  save: (model: Sequential, info: { epoch: number; value: number | undefined }) => void | Promise<void>;
+  /** Figure compared with `saveBestOnly` (default valLoss). */
+  monitor?: Monitor;
+  /** Save only when the monitored figure improves (default true); false saves every epoch. */
+  saveBestOnly?: boolean;
+}
+
+/**
+ * Keras's ModelCheckpoint: hands the model to `save` at the end of each epoch whose monitored figure
+ * is the best so far (or every epoch). The model is in the state of that epoch.
+ * @example `new ModelCheckpoint({ save: (m) => saveModel('best.safetensors', m, architectureOf(m, 'mse')) })`
+ */
+export class ModelCheckpoint implements Callback {
+  readonly monitor: Monitor;
+  readonly saveBestOnly: boolean;
+  /** Best monitored value and its epoch (0: none yet). */
+  best = NaN;
+  bestEpoch = 0;
+  private model: Sequential | null = null;
+  private readonly save: ModelCheckpointArgs['save'];
+
+  constructor({ save, monitor = 'valLoss', saveBestOnly = true }: ModelCheckpointArgs) {
+    if (typeof save !== 'function') throw new ConfigError('ModelCheckpoint: save must be a function of the model');
+    this.save = save;
+    this.monitor = monitor;
+    this.saveBestOnly = saveBestOnly;
+  }
+
+  onTrainBegin({ model }: TrainInfo): void {
+    this.model = model;
+    this.best = NaN;
+    this.bestEpoch = 0;
+  }
+
+  async onEpochEnd(log: EpochLog): Promise<void> {
+    const value = log[this.monitor];
+    if (this.saveBestOnly) {
+      if (value === undefined || Number.isNaN(value)) throw new ConfigError(`ModelCheckpoint: '${this.monitor}' is not available (validation data needed; a regression model has no accuracy)`);
+      const higher = this.monitor.endsWith('ccuracy');
+      if (!(Number.isNaN(this.best) || (higher ? value > this.best : value < this.best))) return;
+      this.best = value;
+      this.bestEpoch = log.epoch;
+    }
+    await this.save(this.model!, { epoch: log.epoch, value });
   }
 }

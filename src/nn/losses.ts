@@ -186,18 +186,26 @@ export class HuberLoss extends FusedLoss {
   }
 }
 
-export function createLoss(name: string): Loss {
+/** Other names {@link createLoss} takes: Keras's and torch's spellings. */
+export type LossAlias = 'cross_entropy' | 'categorical_crossentropy' | 'bce' | 'binary_crossentropy' | 'l1' | 'mean_squared_error' | 'mean_absolute_error';
+
+/** A loss by name (a typo fails to compile; a name from a config file is checked at run time). */
+export function createLoss(name: LossName | LossAlias): Loss {
   switch (name) {
     case 'softmax_cross_entropy':
     case 'cross_entropy':
+    case 'categorical_crossentropy':
       return new SoftmaxCrossEntropy();
     case 'sigmoid_cross_entropy':
     case 'bce':
+    case 'binary_crossentropy':
       return new SigmoidCrossEntropy();
     case 'mse':
+    case 'mean_squared_error':
       return new MeanSquaredError();
     case 'mae':
     case 'l1':
+    case 'mean_absolute_error':
       return new MeanAbsoluteError();
     case 'huber':
       return new HuberLoss();

@@ -404,5 +404,8 @@ export class Sequential {
   }
 }
 
-/** Friendly factory: `sequential([dense({ units: 128 }), activation('relu'), dense({ units: 10 })])`. */
-export const sequential = (layers: Layer[]): Sequential => new Sequential(layers);
+/**
+ * Friendly factory: `sequential([dense({ units: 128, activation: 'relu' }), dense({ units: 10 })])`;
+ * groups of layers (a `dense` with its activation) are flattened in order.
+ */
+export const sequential = (layers: (Layer | readonly Layer[])[]): Sequential => new Sequential(layers.flat());

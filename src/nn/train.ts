@@ -6,7 +6,10 @@ import { ConfigError, DivergenceError, InterruptedError, ShapeError } from '../e
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
 import { applyMaxNorm } from './constraints.js';
-import { createLoss, REGRESSION_LOSSES, type Loss } from './losses.js';
+import { createLoss, REGRESSION_LOSSES, type Loss, type LossAlias, type LossName } from './losses.js';
+import { createOptimizer, type OptimizerName, type OptimizerOptions, type OptimizerSpec } from './optimizers/index.js';
+import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
+import { toDataset, toMatrix, type DataArg, type InputRows } from './inputs.js';
 import { regressionMetrics, type RegressionMetrics } from './metrics.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -17,10 +20,20 @@ export interface BatchTransform {
   apply(x: Matrix, out: Matrix, rng: Rng): void;
 }
 
+/**
+ * An optimizer as `fit` takes it: an instance over the model's parameters, a name (`'adam'`), an
+ * options object with its name (`{ name: 'sgd', lr: 0.1, momentum: 0.9 }`) or a spec (`adam({ lr })`).
+ * fit makes the last three over the model's parameters, and gives their state back at the end.
+ */
+export type OptimizerArg = Optimizer | OptimizerSpec | OptimizerName | ({ name: OptimizerName } & OptimizerOptions);
+
+/** A learning-rate schedule as `fit` takes it: a function of the step, or a Schedule / its config applied per epoch. */
+export type ScheduleArg = ((epoch: number, step: number, stepsPerEpoch: number) => number) | Schedule | ScheduleConfig;
+
 export interface FitOptions {
   /** A Loss or its name (default softmax_cross_entropy). */
-  loss?: Loss | string;
-  optimizer: Optimizer;
+  loss?: Loss | LossName | LossAlias;
+  optimizer: OptimizerArg;
   /** Default 10. */
   epochs?: number;
   /** Seed of the shuffle and augmentation streams (default: the model's seed). */
@@ -32,8 +45,12 @@ export interface FitOptions {
   l2?: number;
   /** Augmentation of training batches. */
   augment?: BatchTransform;
-  /** Learning rate for (epoch, step, stepsPerEpoch) — called before each step. 0-based epoch and step. */
-  schedule?: (epoch: number, step: number, stepsPerEpoch: number) => number;
+  /**
+   * Learning rate for (epoch, step, stepsPerEpoch) — called before each step, 0-based epoch and
+   * step — or a Schedule (`cosineAnnealing({ tMax: 10 })`) / ScheduleConfig (`{ type: 'cosine', tMax: 10 }`)
+   * of the 0-based epoch, as torch's scheduler.step() once an epoch.
+   */
+  schedule?: ScheduleArg;
   /** Rescale the whole gradient to this L2 norm when it is larger. */
   clipNorm?: number;
   /**
@@ -139,7 +156,42 @@ const YIELD_MS = 50;
  * ```
  */
 export async function fit(model: Sequential, train: Dataset, opts: FitOptions): Promise<EpochLog[]> {
-  const { optimizer, epochs = 10, validation, callbacks = [], l2 = 0, augment, schedule, clipNorm, labelSmoothing = 0, maxNorm } = opts;
+  const ownOptimizer = !isOptimizer(opts.optimizer);
+  const optimizer = resolveOptimizer(opts.optimizer, model);
+  try {
+    return await fitWith(model, train, opts, optimizer, resolveSchedule(opts.schedule, optimizer.lr));
+  } finally {
+    if (ownOptimizer) optimizer.release();
+  }
+}
+
+function isOptimizer(o: OptimizerArg): o is Optimizer {
+  return typeof o === 'object' && 'step' in o && typeof o.step === 'function';
+}
+
+/** The optimizer of an {@link OptimizerArg}, over `model`'s parameters. */
+export function resolveOptimizer(o: OptimizerArg, model: Sequential): Optimizer {
+  if (isOptimizer(o)) return o;
+  if (typeof o === 'string') return createOptimizer(o, model.params(), {}, model.kernels);
+  if ('create' in o && typeof o.create === 'function') return o.create(model.params(), model.kernels);
+  const { name, ...options } = o as { name: OptimizerName } & OptimizerOptions;
+  return createOptimizer(name, model.params(), options, model.kernels);
+}
+
+function resolveSchedule(s: ScheduleArg | undefined, baseLr: number): FitOptions['schedule'] & (((e: number, s: number, n: number) => number) | undefined) {
+  if (s === undefined || typeof s === 'function') return s;
+  const schedule: Schedule = 'lr' in s && typeof s.lr === 'function' ? s : createSchedule(s as ScheduleConfig);
+  return (epoch) => schedule.lr(epoch, baseLr);
+}
+
+async function fitWith(
+  model: Sequential,
+  train: Dataset,
+  opts: FitOptions,
+  optimizer: Optimizer,
+  schedule: ((epoch: number, step: number, stepsPerEpoch: number) => number) | undefined,
+): Promise<EpochLog[]> {
+  const { epochs = 10, validation, callbacks = [], l2 = 0, augment, clipNorm, labelSmoothing = 0, maxNorm } = opts;
   const { checkpoint, signal } = opts;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`fit: epochs must be a positive integer, found ${epochs}`);
   if (!(l2 >= 0)) throw new ConfigError(`fit: l2 must be ≥ 0, found ${l2}`);
@@ -341,8 +393,12 @@ export function clipGradNorm(model: Sequential, maxNorm: number): number {
   return norm;
 }
 
-/** Mean loss and accuracy of `model` on `data`, in evaluation mode (dropout off). */
-export function evaluate(model: Sequential, data: Dataset, { loss: lossArg = 'softmax_cross_entropy' }: { loss?: Loss | string } = {}): EvaluateResult {
+/**
+ * Mean loss and accuracy (classes) or RMSE / MAE / R² (real-valued targets) of `model` on `data`, in
+ * evaluation mode (dropout off). `data`: a Dataset, or `{ x, y }` / `{ x, targets }` with plain or typed arrays.
+ */
+export function evaluate(model: Sequential, dataArg: DataArg, { loss: lossArg = 'softmax_cross_entropy' }: { loss?: Loss | LossName | LossAlias } = {}): EvaluateResult {
+  const data = toDataset(dataArg, model.inputWidth, model.outputWidth, 'evaluation data');
   const ownLoss = typeof lossArg !== 'object';
   const loss = typeof lossArg === 'object' ? lossArg : createLoss(lossArg);
   const targets = checkData(model, data, loss, 'evaluation data');
@@ -391,8 +447,12 @@ export interface Prediction {
   classes: Int32Array;
 }
 
-/** Runs the model on every row of `x` in evaluation mode and applies the loss's output activation. */
-export function predict(model: Sequential, x: Matrix, output: Loss['output'] = 'softmax'): Prediction {
+/**
+ * Runs the model on every row of `x` in evaluation mode and applies the loss's output activation.
+ * `x`: a Matrix `[n, features]`, rows of numbers, or a flat (typed) array of n·features numbers.
+ */
+export function predict(model: Sequential, rows: InputRows, output: Loss['output'] = 'softmax'): Prediction {
+  const x = toMatrix(rows, model.inputWidth, 'predict');
   if (x.cols !== model.inputWidth) {
     throw new ShapeError(`${model.layers[0].name}: input width mismatch: the model expects ${model.inputWidth} features, found ${x.cols}`);
   }

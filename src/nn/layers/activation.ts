@@ -10,6 +10,9 @@ export type GeluApproximate = 'none' | 'tanh';
 
 const ALIASES: Record<string, ActivationKind> = { leakyrelu: 'leaky_relu', 'leaky-relu': 'leaky_relu', 'gelu-tanh': 'gelu_tanh' };
 
+/** Every name `activation()` and `dense({ activation })` take: the kinds and their spelled-out aliases (a typo fails to compile). */
+export type ActivationName = ActivationKind | 'leakyrelu' | 'leaky-relu' | 'gelu-tanh';
+
 /** Default α: LeakyReLU's negative slope (0.01, as torch) and ELU's scale (1.0). */
 const DEFAULT_ALPHA: Partial<Record<ActivationKind, number>> = { leaky_relu: 0.01, elu: 1 };
 
@@ -22,7 +25,7 @@ export function checkActivation(kind: string, where: string): ActivationKind {
 }
 
 export interface ActivationArgs {
-  kind: ActivationKind | string;
+  kind: ActivationName;
   /** LeakyReLU slope or ELU α. */
   alpha?: number;
   /**
@@ -120,5 +123,5 @@ export function activationFromConfig(c: Record<string, unknown>): Activation {
 }
 
 /** `activation('relu')`, `activation('leaky_relu', 0.2)` or `activation({ kind: 'gelu', approximate: 'tanh' })`. */
-export const activation = (kind: ActivationKind | string | ActivationArgs, alpha?: number): Activation =>
+export const activation = (kind: ActivationName | ActivationArgs, alpha?: number): Activation =>
   new Activation(typeof kind === 'object' ? kind : { kind, alpha });

@@ -63,7 +63,7 @@ export function defaultLr(name: OptimizerName): number {
  * `kernels` defaults to the current backend; pass the model's.
  */
 export function createOptimizer(
-  name: OptimizerName | (string & {}),
+  name: OptimizerName,
   params: readonly Param[],
   opts: OptimizerOptions = {},
   kernels?: Kernels,
@@ -91,7 +91,7 @@ export interface OptimizerSpec {
 }
 
 /** A spec by name; options are validated now (a bad `lr` throws here, not at the first step). */
-export function optimizerSpec(name: OptimizerName | (string & {}), options: OptimizerOptions = {}): OptimizerSpec {
+export function optimizerSpec(name: OptimizerName, options: OptimizerOptions = {}): OptimizerSpec {
   createOptimizer(name, [], options);
   const opts = { ...options };
   return { name: name as OptimizerName, options: opts, create: (params, k) => createOptimizer(name, params, opts, k) };
