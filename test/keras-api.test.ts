@@ -59,6 +59,29 @@ describe('an API a Keras user reads without a manual', () => {
     await assert.rejects(fit(build(), data, { optimizer: 'adma' as 'adam' }), /unknown name 'adma'/);
   });
 
+  it('batch size chosen at fit / evaluate / predict time: buffers re-planned, weights and optimizer state kept', async () => {
+    const data = blobs(100, 8, 3, 4);
+    const planned = build(5).setBatchSize(32); // as if built for 32
+    const small = build(5); // built for 32 too, then shrunk and grown back below
+    small.setBatchSize(8);
+    const w0 = small.getWeights();
+    const opt = createOptimizer('adam', small.params(), { lr: 0.01 }, small.kernels); // made before the resize
+    await fit(small, data, { optimizer: opt, epochs: 2, batchSize: 32 });
+    assert.equal(small.batchSize, 32);
+    await fit(planned, data, { optimizer: { name: 'adam', lr: 0.01 }, epochs: 2 });
+    assert.notDeepEqual(small.getWeights(), w0);
+    assert.deepEqual(small.getWeights(), planned.getWeights(), 'same bits as a model planned for 32 rows');
+    const before = evaluate(small, data);
+    const e = evaluate(small, data, { batchSize: 7 });
+    assert.equal(small.batchSize, 7);
+    assertClose([e.loss], [before.loss], 1e-6, 'loss with another batch size');
+    assert.deepEqual(e.predictions, before.predictions);
+    assert.deepEqual(predict(small, data.x, { batchSize: 100 }).classes, before.predictions);
+    opt.release();
+    small.release();
+    planned.release();
+  });
+
   it('predict and evaluate take plain and typed arrays as well as matrices', async () => {
     const data = blobs(60, 8, 3, 2);
     const model = build();

@@ -93,6 +93,7 @@ export class Sequential {
   private owned: Float[] = []; // activation buffers, given back by release()
   private streams = new Map<string, Rng>(); // every random stream the layers drew, newest per name
   private built = false;
+  private planned = { inputGrad: false, fuse: true }; // build options setBatchSize repeats
 
   constructor(layers: Layer[]) {
     if (layers.length === 0) throw new ConfigError('Sequential: a model needs at least one layer');
@@ -180,6 +181,7 @@ export class Sequential {
       );
     }
     Object.assign(this, { inputWidth, batchSize, seed, kernels, dtype });
+    this.planned = { inputGrad, fuse };
     const root = new Rng(seed);
     this.streams = new Map();
     const pending: PendingParam[] = [];
@@ -226,6 +228,56 @@ export class Sequential {
     }
     this.parameters = pending.map((p) => p.param);
     this.built = true;
+    return this;
+  }
+
+  /**
+   * Plans the activation buffers for a new largest batch (Keras's `batch_size` at `fit` / `evaluate`
+   * time). Parameters — the same Param objects, so an optimizer's state stays valid —, gradients,
+   * non-trainable state and random streams are kept as they are.
+   */
+  setBatchSize(batchSize: number): this {
+    this.assertBuilt('setBatchSize');
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ConfigError(`Sequential.setBatchSize: batch size must be a positive integer, found ${batchSize}`);
+    if (batchSize === this.batchSize) return this;
+    const { kernels, dtype } = this;
+    const saved = this.getWeights(); // a layer's build resets its non-trainable state (standardisation, running statistics)
+    for (const buf of this.owned) kernels.release(buf);
+    this.owned = [];
+    this.batchSize = batchSize;
+    const byName = new Map(this.parameters.map((p) => [p.name, p]));
+    const root = new Rng(this.seed);
+    const reused = new Set<string>();
+    let width = this.inputWidth;
+    this.layers.forEach((layer, i) => {
+      width = layer.build(width, {
+        kernels,
+        dtype,
+        batchSize,
+        needsInputGrad: i > 0 || this.planned.inputGrad,
+        rng: (purpose) => {
+          // the stream as it stands, once; a later call (resetRandom) restarts it as build() would
+          const name = `${layer.name}/${purpose}`;
+          const existing = reused.has(name) ? undefined : this.streams.get(name);
+          reused.add(name);
+          const rng = existing ?? root.stream(name);
+          this.streams.set(name, rng);
+          return rng;
+        },
+        param: (name) => {
+          const p = byName.get(name);
+          if (!p) throw new ConfigError(`Sequential.setBatchSize: ${layer.name} asked for an unknown parameter '${name}'`);
+          return p;
+        },
+        buffer: (cols) => {
+          const buf = kernels.alloc(batchSize * cols, dtype);
+          this.owned.push(buf);
+          return new Matrix(batchSize, cols, buf);
+        },
+      });
+    });
+    fuseRelu(this.layers, this.planned.fuse);
+    this.setWeights(saved);
     return this;
   }
 

@@ -36,6 +36,8 @@ export interface FitOptions {
   optimizer: OptimizerArg;
   /** Default 10. */
   epochs?: number;
+  /** Rows per step (default: the model's planned batch size); another size re-plans the model's buffers, never its weights. */
+  batchSize?: number;
   /** Seed of the shuffle and augmentation streams (default: the model's seed). */
   seed?: number;
   /** Data to validate on after each epoch. */
@@ -156,6 +158,7 @@ const YIELD_MS = 50;
  * ```
  */
 export async function fit(model: Sequential, train: Dataset, opts: FitOptions): Promise<EpochLog[]> {
+  if (opts.batchSize !== undefined) model.setBatchSize(opts.batchSize);
   const ownOptimizer = !isOptimizer(opts.optimizer);
   const optimizer = resolveOptimizer(opts.optimizer, model);
   try {
@@ -397,7 +400,12 @@ export function clipGradNorm(model: Sequential, maxNorm: number): number {
  * Mean loss and accuracy (classes) or RMSE / MAE / R² (real-valued targets) of `model` on `data`, in
  * evaluation mode (dropout off). `data`: a Dataset, or `{ x, y }` / `{ x, targets }` with plain or typed arrays.
  */
-export function evaluate(model: Sequential, dataArg: DataArg, { loss: lossArg = 'softmax_cross_entropy' }: { loss?: Loss | LossName | LossAlias } = {}): EvaluateResult {
+export function evaluate(
+  model: Sequential,
+  dataArg: DataArg,
+  { loss: lossArg = 'softmax_cross_entropy', batchSize }: { loss?: Loss | LossName | LossAlias; batchSize?: number } = {},
+): EvaluateResult {
+  if (batchSize !== undefined) model.setBatchSize(batchSize);
   const data = toDataset(dataArg, model.inputWidth, model.outputWidth, 'evaluation data');
   const ownLoss = typeof lossArg !== 'object';
   const loss = typeof lossArg === 'object' ? lossArg : createLoss(lossArg);
@@ -451,7 +459,9 @@ export interface Prediction {
  * Runs the model on every row of `x` in evaluation mode and applies the loss's output activation.
  * `x`: a Matrix `[n, features]`, rows of numbers, or a flat (typed) array of n·features numbers.
  */
-export function predict(model: Sequential, rows: InputRows, output: Loss['output'] = 'softmax'): Prediction {
+export function predict(model: Sequential, rows: InputRows, outputArg: Loss['output'] | { output?: Loss['output']; batchSize?: number } = 'softmax'): Prediction {
+  const { output = 'softmax', batchSize } = typeof outputArg === 'string' ? { output: outputArg } : outputArg;
+  if (batchSize !== undefined) model.setBatchSize(batchSize);
   const x = toMatrix(rows, model.inputWidth, 'predict');
   if (x.cols !== model.inputWidth) {
     throw new ShapeError(`${model.layers[0].name}: input width mismatch: the model expects ${model.inputWidth} features, found ${x.cols}`);
