@@ -162,7 +162,7 @@ function downloadCommand(): Command {
 /** `scratchnet data list | info NAME | download NAME`. */
 export function dataCommand(): Command {
   return new Command('data')
-    .description('datasets: list them, describe one, download one')
+    .description('datasets: list (what is available here), info NAME (source, shapes, classes or targets), download NAME')
     .addCommand(listCommand().exitOverride())
     .addCommand(infoCommand().exitOverride())
     .addCommand(downloadCommand().exitOverride());

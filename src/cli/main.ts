@@ -19,6 +19,15 @@ function packageVersion(): string {
 }
 
 /**
+ * Every error line as `scratchnet: error: ...`, commander's own ("error: unknown option ...") as the
+ * typed errors, on every (sub)command: commands added with addCommand do not inherit the setting.
+ */
+function withErrorPrefix(cmd: Command): void {
+  cmd.configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? `scratchnet: ${str}` : str) });
+  for (const sub of cmd.commands) withErrorPrefix(sub);
+}
+
+/**
  * Runs the `scratchnet` CLI. User mistakes (typed ScratchnetErrors, bad flags) print one line and
  * exit non-zero without a stack trace; anything else is a bug and keeps its stack.
  */
@@ -29,6 +38,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const make of COMMANDS) program.addCommand(make().exitOverride());
+  withErrorPrefix(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

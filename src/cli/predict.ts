@@ -82,8 +82,8 @@ export function predictCommand(): Command {
     .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
     .requiredOption('--input <path>', 'IDX file (e.g. t10k-images-idx3-ubyte, gzip ok) or JSON array of rows')
     .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
-    .option('--probabilities', 'also print the class probabilities')
-    .option('--json', 'print one JSON object with every prediction')
+    .option('--probabilities', 'also print the class probabilities (classifiers)')
+    .option('--json', 'print one JSON object: predictions and labels (classifiers) or outputs (regression)')
     .option('--backend <name>', 'kernels: auto, wasm or js')
     .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)
     .action(async (f: PredictFlags) => {

@@ -32,8 +32,8 @@ type TrainFlags = Omit<TrainConfig, 'schedule'> & {
 export function trainCommand(): Command {
   const d = DEFAULT_CONFIG;
   return new Command('train')
-    .description('train a fully-connected network and report its test accuracy')
-    .option('--dataset <name>', 'dataset to train on', d.dataset)
+    .description("train a fully-connected network and report its test accuracy (R², RMSE and MAE for regression); starts from the dataset's recipe, which is printed")
+    .option('--dataset <name>', 'dataset to train on (scratchnet data list)', d.dataset)
     .option('--layers <widths>', 'hidden layer widths, comma-separated', widthList, d.layers)
     .addOption(new Option('--activation <name>', 'hidden activation').choices(ACTIVATIONS.filter((a) => a !== 'linear')).default(d.activation))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default(d.optimizer))

@@ -80,12 +80,20 @@ const DATASETS = new Map<string, DatasetEntry>([
       recipe: { layers: [64], dropout: 0.5, epochs: 100, batchSize: 32, lr: 0.003, valSplit: 0.1 },
     },
   ],
-  ['iris', { load: ({ seed }) => loadIris({ seed }), summary: 'Fisher\'s iris flowers, 120/30 stratified split, 4 standardised features, 3 classes' }],
+  [
+    'iris',
+    {
+      load: ({ seed }) => loadIris({ seed }),
+      summary: 'Fisher\'s iris flowers, 120/30 stratified split, 4 standardised features, 3 classes',
+      recipe: { layers: [16], lr: 0.01, batchSize: 16, epochs: 200, valSplit: 0.2 }, // experiments/headline.json
+    },
+  ],
   [
     'spirals',
     {
       load: ({ seed, samples, noise }) => loadSpirals({ seed, samples, noise }),
       summary: 'two interleaved spirals generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+      recipe: { layers: [128, 128], lr: 0.005, batchSize: 32, epochs: 400 }, // experiments/headline.json
     },
   ],
   [
@@ -93,6 +101,7 @@ const DATASETS = new Map<string, DatasetEntry>([
     {
       load: ({ seed, samples, noise }) => loadMoons({ seed, samples, noise }),
       summary: 'two interleaving half circles as sklearn make_moons, generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+      recipe: { layers: [32, 32], lr: 0.01, batchSize: 32, epochs: 100 },
     },
   ],
   [

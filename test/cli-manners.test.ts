@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_BACKEND: 'js' } });
+
+describe('CLI manners', { skip: process.env.SCRATCHNET_BACKEND === 'wasm' && 'backend-independent: runs in the js pass' }, () => {
+  it("one error prefix, commander's own errors included", () => {
+    for (const [args, pattern] of [
+      [['train', '--bogus'], /^scratchnet: error: unknown option '--bogus'$/m],
+      [['train', '--epochs', 'x'], /^scratchnet: error: option '--epochs <n>' argument 'x' is invalid/m],
+      [['data', 'info'], /^scratchnet: error: missing required argument 'name'$/m],
+      [['nope'], /^scratchnet: error: unknown command 'nope'$/m],
+    ] as const) {
+      const r = cli(...args);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, pattern, r.stderr);
+    }
+  });
+
+  it('help names the commands that exist', () => {
+    const r = cli('data', '--help');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /datasets: list \(what is available here\), info NAME/, 'the summary names the subcommands by their names');
+    assert.match(r.stdout, /^\s+info \[options\] <name>/m);
+  });
+
+  it("a dataset's recipe is printed and used; an explicit flag wins", () => {
+    const r = cli('train', '--dataset', 'spirals', '--epochs', '2', '--layers', '8');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /spirals's recipe: --lr 0.005, --batch-size 32 \(flags given on the command line win\)/);
+    assert.match(r.stdout, /layers \[8\], .*2 epochs, batch 32/);
+  });
+});
