@@ -118,7 +118,7 @@ export function trainCommand(): Command {
               where = 'no step was taken, nothing saved';
             } else if (save) {
               const path = interruptedPath(save);
-              saveModel(path, model, architectureOf(model, loss, { classNames: data.train.classNames, imageShape: data.train.imageShape }), { config, interrupted: at });
+              saveModel(path, model, architectureOf(model, loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), { config, interrupted: at });
               where = `model as it stands saved to ${path}`;
             }
             process.stderr.write(`scratchnet: interrupted by ${sig} ${at}: ${where}\n`);
@@ -134,7 +134,7 @@ export function trainCommand(): Command {
       }
       const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
       if (f.save) {
-        saveModel(f.save, model, architectureOf(model, result.loss, { classNames: data.train.classNames, imageShape: data.train.imageShape }), {
+        saveModel(f.save, model, architectureOf(model, result.loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), {
           config,
           testAccuracy,
           testLoss,

@@ -61,7 +61,7 @@ function buildLayers(c: RunConfig, outputs: number): sn.Layer[] {
   for (const h of c.hidden) {
     layers.push(sn.dense({ units: h.units, init: c.init as sn.InitKind }));
     if (c.batchNorm) layers.push(sn.batchNorm());
-    layers.push(sn.activation(h.activation));
+    layers.push(sn.activation(h.activation as sn.ActivationName));
     if (c.dropout > 0) layers.push(sn.dropout(c.dropout));
   }
   layers.push(sn.dense({ units: outputs, init: 'glorot_uniform' }));
@@ -82,7 +82,7 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   net.build({ inputWidth: m.train.width, batchSize: c.batchSize, seed: c.seed, kernels });
   model = net;
   if (net.layers[0] instanceof sn.Standardize) net.layers[0].fit(train.x, { perFeature: m.train.width <= 2 });
-  const optimizer = sn.createOptimizer(c.optimizer, net.params(), { lr: c.lr, weightDecay: c.weightDecay || undefined }, kernels);
+  const optimizer = sn.createOptimizer(c.optimizer as sn.OptimizerName, net.params(), { lr: c.lr, weightDecay: c.weightDecay || undefined }, kernels);
   baseLr = c.lr;
   const config = sn.scheduleFor(c.schedule as sn.ScheduleName, c.epochs);
   const schedule = config ? sn.createSchedule(config) : undefined;
