@@ -49,6 +49,9 @@ export interface DatasetEntry {
   recipe?: Partial<Omit<TrainConfig, 'schedule' | 'dataset'>>;
 }
 
+/** The recipe of the small generated 2-D sets (as moons). */
+const SMALL_2D: DatasetEntry['recipe'] = { layers: [32, 32], lr: 0.01, batchSize: 32, epochs: 100 };
+
 const DATASETS = new Map<string, DatasetEntry>([
   [
     'mnist',
@@ -101,7 +104,7 @@ const DATASETS = new Map<string, DatasetEntry>([
     {
       load: ({ seed, samples, noise }) => loadMoons({ seed, samples, noise }),
       summary: 'two interleaving half circles as sklearn make_moons, generated from --seed, 800/200 points (default) in 2-D, 2 classes',
-      recipe: { layers: [32, 32], lr: 0.01, batchSize: 32, epochs: 100 },
+      recipe: SMALL_2D,
     },
   ],
   [
@@ -109,6 +112,7 @@ const DATASETS = new Map<string, DatasetEntry>([
     {
       load: ({ seed, samples, noise }) => loadCircle({ seed, samples, noise }),
       summary: 'a disc inside a ring, generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+      recipe: SMALL_2D,
     },
   ],
   [
@@ -116,6 +120,7 @@ const DATASETS = new Map<string, DatasetEntry>([
     {
       load: ({ seed, samples, noise }) => loadXor({ seed, samples, noise }),
       summary: 'XOR quadrants of [-1, 1]², generated from --seed, 800/200 points (default) in 2-D, 2 classes',
+      recipe: SMALL_2D,
     },
   ],
   [
@@ -123,6 +128,7 @@ const DATASETS = new Map<string, DatasetEntry>([
     {
       load: ({ seed, samples, noise }) => loadClusters({ seed, samples, noise }),
       summary: 'three Gaussian clusters, generated from --seed, 800/200 points (default) in 2-D, 3 classes',
+      recipe: SMALL_2D,
     },
   ],
 ]);
