@@ -27,6 +27,18 @@ export interface WasmExports {
     i0: number, i1: number, j0: number, j1: number, work: number,
   ): void;
   gemmReduce(c: number, ldc: number, s: number, bias: number, relu: number, mask: number, i0: number, i1: number, j0: number, j1: number): void;
+  packBands(b: number, ldb: number, k: number, n: number, p0: number, p1: number, dst: number): void;
+  sparseBand(): number;
+  sparseGemm(
+    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, c: number,
+    bias: number, relu: number, scale: number, i0: number, i1: number, work: number,
+  ): void;
+  sparseGemmKHalf(
+    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, c: number, s: number,
+    scale: number, half: number, i0: number, i1: number, work: number,
+  ): void;
+  countNonZero(x: number, n: number): number;
+  affineCols(x: number, scale: number, shift: number, y: number, rows: number, cols: number): void;
   sumRowsInto(x: number, rows: number, cols: number, out: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
   logSumExpRows(x: number, rows: number, cols: number, out: number): void;
@@ -61,6 +73,16 @@ export const OP_GATHER = 3;
 export const OP_GEMM_K = 4;
 /** Fill: args [op, x, value]; chunk c: elements [i0, i1]. */
 export const OP_FILL = 5;
+
+/**
+ * A product with a sparse left operand (assembly/sparse.ts): args [op, transA, k, n, beta, a, lda,
+ * b, ldb, c, bias, relu, scale, S, packed B]; chunk c: rows [i0, i1] of C and, for OP_SPARSE_K, the
+ * k-half (the first half of the chunks computes k-half 0, as OP_GEMM_K). OP_PACK_BANDS first packs
+ * B (rows [i0, i1] of it per chunk) into `packed B`.
+ */
+export const OP_SPARSE = 6;
+export const OP_SPARSE_K = 7;
+export const OP_PACK_BANDS = 8;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
@@ -171,6 +193,15 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chu
     ex.gemmKHalf(
       args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[15], c < chunks / 2 ? 0 : 1,
       args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
+    );
+  } else if (op === OP_SPARSE) {
+    ex.sparseGemm(args[1], args[2], args[3], args[4], args[5], args[6], args[14], args[9], args[10], args[11], args[12], args[o], args[o + 1], args[WORK + t]);
+  } else if (op === OP_PACK_BANDS) {
+    ex.packBands(args[7], args[8], args[2], args[3], args[o], args[o + 1], args[14]);
+  } else if (op === OP_SPARSE_K) {
+    ex.sparseGemmKHalf(
+      args[1], args[2], args[3], args[4], args[5], args[6], args[14], args[9], args[13], args[12], c < chunks / 2 ? 0 : 1,
+      args[o], args[o + 1], args[WORK + t],
     );
   } else if (op === OP_GATHER) {
     // columns [o, o+1) of rows [o+2, o+3) of the batch
