@@ -43,6 +43,7 @@ export function trainCommand(): Command {
     .option('--label-smoothing <ε>', 'label smoothing of the training targets, in [0, 1)', fraction)
     .option('--max-norm <c>', "max-norm bound on each hidden unit's incoming weights", positiveNumber)
     .option('--data-dir <dir>', 'directory with the dataset files')
+    .option('--dense', 'dense products only (default: the first layer skips the zeros of mostly-zero batches)')
     .option('--save <path>', 'save the trained model (safetensors)')
     .option('--json', 'print a JSON summary as the last line of stdout')
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')

@@ -4,6 +4,7 @@ import type { Kernels } from '../core/kernels.js';
 import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { fuseRelu } from './fusion.js';
+import { planSparseInput } from './sparse-input.js';
 import type { BuildContext, Layer, Mode, Param } from './layer.js';
 
 export interface BuildOptions {
@@ -24,6 +25,12 @@ export interface BuildOptions {
    * passes over memory — see src/nn/fusion.ts). false keeps every layer a pass of its own.
    */
   fuse?: boolean;
+  /**
+   * Let the first Dense layer skip the zeros of its input when a batch is mostly zeros, folding a
+   * Standardize before it into its products (default true; same results within float32 rounding —
+   * see src/nn/sparse-input.ts). false: every product dense, Standardize a pass of its own.
+   */
+  sparse?: boolean;
 }
 
 interface PendingParam {
@@ -74,7 +81,7 @@ export class Sequential {
   }
 
   /** Plans and allocates parameters (initialised from the seed) and buffers. */
-  build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true }: BuildOptions): this {
+  build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true, sparse = true }: BuildOptions): this {
     if (!Number.isInteger(inputWidth) || inputWidth <= 0) {
       throw new ConfigError(`Sequential.build: inputWidth must be a positive integer, found ${inputWidth}`);
     }
@@ -85,6 +92,7 @@ export class Sequential {
     Object.assign(this, { inputWidth, batchSize, seed, kernels, dtype });
     const root = new Rng(seed);
     const pending: PendingParam[] = [];
+    planSparseInput(this.layers, sparse);
     let width = inputWidth;
     this.layers.forEach((layer, i) => {
       const ctx: BuildContext = {
@@ -99,10 +107,10 @@ export class Sequential {
           pending.push({ param, rows, cols, init });
           return param;
         },
-        buffer: (cols) => {
-          const buf = kernels.alloc(batchSize * cols, dtype);
+        buffer: (cols, rows = batchSize) => {
+          const buf = kernels.alloc(rows * cols, dtype);
           this.owned.push(buf);
-          return new Matrix(batchSize, cols, buf);
+          return new Matrix(rows, cols, buf);
         },
       };
       width = layer.build(width, ctx);
