@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { kernels } from '../src/core/backend.js';
-import type { Kernels } from '../src/core/kernels.js';
 import { Matrix, type DType } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
-import { createWasmKernels } from '../src/core/wasm/index.js';
+import { createWasmKernels, type WasmKernels } from '../src/core/wasm/index.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
 import { gradcheck } from '../src/nn/gradcheck.js';
 import { Activation, Dense, Standardize } from '../src/nn/layers/index.js';
@@ -99,8 +98,8 @@ describe('sparse input: WebAssembly training', { skip: onWasm ? false : 'runs wi
     return { name: 'digits', x, y, numClasses: 10, classNames: Array.from({ length: 10 }, (_, c) => String(c)) };
   }
 
-  async function train(k: Kernels, data: Dataset, threads: number): Promise<Float32Array> {
-    (k as { setThreads(n: number): void }).setThreads(threads);
+  async function train(k: WasmKernels, data: Dataset, threads: number): Promise<Float32Array> {
+    k.setThreads(threads);
     const ds = residentDataset(data, k);
     const model = mlp({ hidden: [64, 32], outputs: 10, standardize: true }).build({ inputWidth: 784, batchSize: 128, seed: 3, kernels: k });
     (model.layers[0] as Standardize).fit(data.x, { perFeature: false });
