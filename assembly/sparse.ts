@@ -80,6 +80,7 @@ function collect(transA: bool, a: usize, lda: i32, row: i32, p0: i32, p1: i32, s
  */
 function rowBlock(
   list: usize, count: i32, band: usize, cp: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool,
+  ur: f32, v: usize,
 ): void {
   const rowBytes = <usize>JB * 4;
   let j = j0;
@@ -95,6 +96,15 @@ function rowBlock(
       c2 = madd(a, v128.load(br, 32), c2);
       c3 = madd(a, v128.load(br, 48), c3);
     }
+    if (v) {
+      // the rank-1 term u[row]·v[j], after the list's terms
+      const a = f32x4.splat(ur);
+      const vj = v + <usize>j * 4;
+      c0 = madd(a, v128.load(vj), c0);
+      c1 = madd(a, v128.load(vj, 16), c1);
+      c2 = madd(a, v128.load(vj, 32), c2);
+      c3 = madd(a, v128.load(vj, 48), c3);
+    }
     const cj = cp + <usize>j * 4;
     const bpj: usize = bias ? bias + <usize>j * 4 : 0;
     put(c0, cj, beta, first, bpj, relu);
@@ -109,6 +119,7 @@ function rowBlock(
       const e = list + <usize>q * 8;
       c0 = madd(v128.load32_splat(e, 4), v128.load(bj + <usize>load<i32>(e) * rowBytes), c0);
     }
+    if (v) c0 = madd(f32x4.splat(ur), v128.load(v + <usize>j * 4), c0);
     put(c0, cp + <usize>j * 4, beta, first, bias ? bias + <usize>j * 4 : 0, relu);
   }
   // last columns one at a time, through the same f32x4 multiply-add (fused or not alike); stored as storeEdgeTile does
@@ -119,6 +130,7 @@ function rowBlock(
       const e = list + <usize>q * 8;
       c0 = madd(v128.load32_splat(e, 4), v128.load32_splat(bj + <usize>load<i32>(e) * rowBytes), c0);
     }
+    if (v) c0 = madd(f32x4.splat(ur), v128.load32_splat(v + <usize>j * 4), c0);
     const o = cp + <usize>j * 4;
     let v = f32x4.extract_lane(c0, 0);
     if (!first) v = load<f32>(o) + v;
@@ -133,14 +145,15 @@ function rowBlock(
  * Rows [i0, i1) of C = op(Ã)·B (+ beta·C, bias, ReLU) over the k-blocks in [p0, p1) (block
  * boundaries): the block at p0 starts C, the one ending at k adds bias and ReLU. op(Ã): [m, k]
  * (A is [k, m] if transA, row stride lda); B: [k, n] packed by {@link packBands}; C: [m, n], row stride n.
- * scale: [columns of A] or 0; bias: [n] or 0. work: the thread's GEMM scratch (≥ 4·G + 8·G·kBlock(k) bytes).
+ * scale: [columns of A] or 0; bias: [n] or 0; u [m], v [n] (or v = 0): C += u·vᵀ, in the last block
+ * after the list's terms, before bias. work: the thread's GEMM scratch (≥ 4·G + 8·G·kBlock(k) bytes).
  * Rows go in groups of G: their lists are collected first, then each band of JB columns runs over
  * every row of the group, so that band of B stays in cache from row to row (packed: B's rows
  * ldb ≥ 256 floats apart would map a band's lines onto a few sets of L1).
  */
 function sparseRange(
   transA: bool, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, c: usize,
-  bias: usize, relu: bool, scale: usize, i0: i32, i1: i32, p0: i32, p1: i32, work: usize,
+  bias: usize, relu: bool, scale: usize, u: usize, v: usize, i0: i32, i1: i32, p0: i32, p1: i32, work: usize,
 ): void {
   const kb = kBlock(k);
   const lists = work + <usize>G * 4;
@@ -159,7 +172,11 @@ function sparseRange(
         const band = b + <usize>(j * k) * 4;
         for (let i = g0; i < g1; i++) {
           const r = <usize>(i - g0);
-          rowBlock(lists + r * listBytes, load<i32>(work + r * 4), band, c + <usize>i * n * 4, j, j1, beta, pc == p0, last ? bias : 0, last && relu);
+          const vl: usize = last ? v : 0;
+          rowBlock(
+            lists + r * listBytes, load<i32>(work + r * 4), band, c + <usize>i * n * 4, j, j1, beta, pc == p0, last ? bias : 0, last && relu,
+            vl ? load<f32>(u + <usize>i * 4) : 0, vl,
+          );
         }
       }
     }
@@ -169,9 +186,9 @@ function sparseRange(
 /** Rows [i0, i1) of the product, all of k (see {@link sparseRange}; b packed by {@link packBands}). Needs k ≥ 1. */
 export function sparseGemm(
   transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, c: usize,
-  bias: usize, relu: i32, scale: usize, i0: i32, i1: i32, work: usize,
+  bias: usize, relu: i32, scale: usize, u: usize, v: usize, i0: i32, i1: i32, work: usize,
 ): void {
-  sparseRange(transA != 0, k, n, beta, a, lda, b, c, bias, relu != 0, scale, i0, i1, 0, k, work);
+  sparseRange(transA != 0, k, n, beta, a, lda, b, c, bias, relu != 0, scale, u, v, i0, i1, 0, k, work);
 }
 
 /**
@@ -181,11 +198,11 @@ export function sparseGemm(
  */
 export function sparseGemmKHalf(
   transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, c: usize, s: usize,
-  scale: usize, half: i32, i0: i32, i1: i32, work: usize,
+  scale: usize, u: usize, v: usize, half: i32, i0: i32, i1: i32, work: usize,
 ): void {
   const kb = kBlock(k);
-  if (half == 0) sparseRange(transA != 0, k, n, beta, a, lda, b, c, 0, false, scale, i0, i1, 0, kb, work);
-  else sparseRange(transA != 0, k, n, 0, a, lda, b, s, 0, false, scale, i0, i1, kb, k, work);
+  if (half == 0) sparseRange(transA != 0, k, n, beta, a, lda, b, c, 0, false, scale, 0, 0, i0, i1, 0, kb, work);
+  else sparseRange(transA != 0, k, n, 0, a, lda, b, s, 0, false, scale, u, v, i0, i1, kb, k, work);
 }
 
 /**

@@ -100,6 +100,26 @@ describe('sparseGemm: TypeScript reference', () => {
   });
 });
 
+/** C = Ãᵀ·B + u·vᵀ (the folded weight gradient) by `k`, for 1 or 2 threads. */
+function rank1Case(k: Kernels, seed: number): Matrix {
+  const rng = new Rng(seed);
+  const a = sparse(k, 128, 784, 0.2, rng), b = sparse(k, 128, 70, 1, rng);
+  const u = k.alloc(784).map(() => rng.range(-1, 1)), v = k.alloc(70).map(() => rng.range(-1, 1));
+  const c = new Matrix(784, 70, k.alloc(784 * 70));
+  k.sparseGemm(a, b, c, { transA: true, colScale: k.alloc(784).fill(0.5), rank1: { u, v } });
+  return c;
+}
+
+describe('sparseGemm: rank-1 term', () => {
+  test('the reference adds u·vᵀ to the product', () => {
+    const a = new Matrix(2, 2, Float32Array.from([0, 1, 2, 0])), b = new Matrix(2, 2, Float32Array.from([1, 2, 3, 4]));
+    const c = new Matrix(2, 2, new Float32Array(4));
+    js.sparseGemm(a, b, c, { transA: true, rank1: { u: Float32Array.from([1, -1]), v: Float32Array.from([10, 20]) } });
+    // Aᵀ·B = [[0·1 + 2·3, 0·2 + 2·4], [1·1 + 0·3, 1·2 + 0·4]] = [[6, 8], [1, 2]]
+    assert.deepEqual([...c.data], [16, 28, -9, -18]);
+  });
+});
+
 describe('sparseGemm: WebAssembly', { skip: onWasm ? false : 'runs with SCRATCHNET_BACKEND=wasm' }, () => {
   test('has the bits of the dense WebAssembly gemm on Ã, on 2 threads', () => {
     const k = wasm!;
@@ -131,6 +151,17 @@ describe('sparseGemm: WebAssembly', { skip: onWasm ? false : 'runs with SCRATCHN
     k.sparseGemm(a, b, cw, { colScale: scale, relu: true });
     js.sparseGemm(a, b, cj, { colScale: scale, relu: true });
     for (let i = 0; i < 108; i++) assert.ok(Math.abs(cw.data[i] - cj.data[i]) <= 1e-5 * (1 + Math.abs(cj.data[i])), `element ${i}`);
+  });
+
+  test('the rank-1 term: the reference within rounding, the same bits on 1 and 2 threads', () => {
+    const k = wasm!;
+    k.setThreads(1);
+    const one = rank1Case(k, 4);
+    k.setThreads(2);
+    const two = rank1Case(k, 4);
+    const ref = rank1Case(js, 4);
+    assert.equal(bits(one).findIndex((v, i) => v !== bits(two)[i]), -1);
+    for (let i = 0; i < ref.size; i++) assert.ok(Math.abs(two.data[i] - ref.data[i]) <= 1e-5 * (1 + Math.abs(ref.data[i])), `element ${i}`);
   });
 
   test('countNonZero and affineCols match the reference', () => {

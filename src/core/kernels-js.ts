@@ -121,7 +121,7 @@ export class JsKernels implements Kernels {
   }
 
   sparseGemm(a: Matrix, b: Matrix, c: Matrix, opts: SparseGemmOptions = {}): void {
-    const { transA = false, beta = 0, colScale, bias, relu = false } = opts;
+    const { transA = false, beta = 0, colScale, bias, relu = false, rank1 } = opts;
     checkGemmShapes(a, b, c, transA, false, bias);
     const n = c.cols;
     const A = a.data;
@@ -141,6 +141,7 @@ export class JsKernels implements Kernels {
         for (let j = 0; j < n; j++) C[ci + j] += s * B[bi + j];
       }
     }
+    if (rank1) for (let i = 0; i < c.size; i++) C[i] += rank1.u[Math.floor(i / n)] * rank1.v[i % n];
     if (bias) for (let i = 0; i < c.size; i++) C[i] += bias[i % n];
     if (relu) for (let i = 0; i < c.size; i++) C[i] = C[i] > 0 ? C[i] : 0;
   }

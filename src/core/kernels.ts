@@ -36,6 +36,8 @@ export interface SparseGemmOptions {
   bias?: Float;
   /** Then `C = max(C, 0)`. */
   relu?: boolean;
+  /** Adds the rank-1 term u·vᵀ (u `[m]`, v `[n]`) after the product, before bias: a folded standardisation's shift in dW. */
+  rank1?: { u: Float; v: Float };
 }
 
 /** SGD with momentum and Nesterov, as `torch.optim.SGD`. */
@@ -119,7 +121,7 @@ export interface Kernels {
 
   /**
    * {@link gemm} with a sparse left operand, visiting only A's non-zero entries:
-   * `C = Ã·B + beta·C (+ bias, ReLU)`, or with transA `C = Ãᵀ·B + beta·C`, where `Ã = A·diag(colScale)`.
+   * `C = Ã·B + beta·C (+ u·vᵀ, bias, ReLU)`, or with transA `C = Ãᵀ·B + beta·C (+ u·vᵀ)`, where `Ã = A·diag(colScale)`.
    * A: [m, k] (or [k, m] with transA), B: [k, n], C: [m, n]. Equal to gemm on Ã within float32
    * rounding (the WebAssembly kernel: the same bits, see assembly/sparse.ts).
    */

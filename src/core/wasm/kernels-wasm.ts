@@ -17,7 +17,7 @@ import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import { firstNonFiniteBlocks } from '../finite.js';
 import { Jobs } from './jobs.js';
-import { OP_GEMM, type WasmExports } from './ops.js';
+import { OP_GEMM, RANK1, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -154,17 +154,21 @@ export class WasmKernels implements Kernels {
 
   /** Split over threads by rows of C or k-halves (Jobs.sparse); the same bits as {@link gemm} on Ã. */
   sparseGemm(a: Matrix, b: Matrix, c: Matrix, opts: SparseGemmOptions = NO_SPARSE_OPTS): void {
-    const A = a.data, B = b.data, C = c.data, bias = opts.bias, scale = opts.colScale;
-    if (A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array || scale instanceof Float64Array) {
+    const A = a.data, B = b.data, C = c.data, bias = opts.bias, scale = opts.colScale, u = opts.rank1?.u, v = opts.rank1?.v;
+    if (
+      A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array ||
+      scale instanceof Float64Array || u instanceof Float64Array || v instanceof Float64Array
+    ) {
       return this.js.sparseGemm(a, b, c, opts);
     }
     const transA = opts.transA === true;
     const beta = opts.beta ?? 0;
     checkGemmShapes(a, b, c, transA, false, bias);
-    if (scale && scale.length < a.cols) throw new ShapeError(`sparseGemm: colScale has ${scale.length} values, expected ${a.cols}`);
     const m = c.rows, n = c.cols;
+    if (scale && scale.length < a.cols) throw new ShapeError(`sparseGemm: colScale has ${scale.length} values, expected ${a.cols}`);
+    if (u && v && (u.length < m || v.length < n)) throw new ShapeError(`sparseGemm: rank1 has u [${u.length}], v [${v.length}], expected [${m}], [${n}]`);
     const k = transA ? a.rows : a.cols;
-    if (k === 0 || m === 0 || n === 0) return this.gemm(a, b, c, { transA, beta, bias, relu: opts.relu });
+    if (k === 0 || m === 0 || n === 0) return this.js.sparseGemm(a, b, c, opts);
     const st = this.stage;
     st.begin();
     const args = this.jobs.args; // layout: ops.ts OP_SPARSE
@@ -181,6 +185,8 @@ export class WasmKernels implements Kernels {
     args[10] = bias ? st.ptr(bias, n, 3) : 0;
     args[11] = opts.relu === true ? 1 : 0;
     args[12] = scale ? st.ptr(scale, a.cols, 4) : 0;
+    args[RANK1] = u && v ? st.ptr(u, m, 5) : 0;
+    args[RANK1 + 1] = u && v ? st.ptr(v, n, 6) : 0;
     this.jobs.sparse(m, n, k, transA);
     st.flush(C, pc, m * n);
   }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import type { GemmOptions, Kernels, SparseGemmOptions } from '../../core/kernels.js';
-import { expectShape, type Matrix } from '../../core/matrix.js';
+import { expectShape, type Float, type Matrix } from '../../core/matrix.js';
 import { checkInit, initialize, type InitKind } from '../init.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
 import type { Standardize } from './standardize.js';
@@ -70,6 +70,7 @@ export class Dense implements Layer {
   private readonly sparseWeightGradOpts: SparseGemmOptions = { transA: true, beta: 1, colScale: undefined };
   private readonly foldBiasOpts: GemmOptions = { bias: undefined };
   private readonly foldGradOpts: GemmOptions = { transA: true, beta: 1 };
+  private readonly rank1: { u: Float; v: Float } = { u: new Float32Array(0), v: new Float32Array(0) };
 
   constructor({ units, init = 'he_uniform', useBias = true, weightDecay = 1, name = 'dense' }: DenseArgs) {
     if (!Number.isInteger(units) || units <= 0) {
@@ -139,30 +140,35 @@ export class Dense implements Layer {
   }
 
   backward(dy: Matrix, accumulate = true): Matrix {
-    const fold = this.sparseInput?.fold;
-    if (this.sparseInput && this.sparseNow) {
-      const o = this.sparseWeightGradOpts;
-      o.beta = accumulate ? 1 : 0;
-      o.colScale = fold?.scale.data;
-      this.k.sparseGemm(this.x, dy, this.weight.grad, o);
-    } else {
-      this.weightGradOpts.beta = accumulate ? 1 : 0;
-      this.k.gemm(this.xIn, dy, this.weight.grad, this.weightGradOpts);
-    }
     if (this.bias) {
       const db = this.bias.grad.data;
       if (!accumulate) this.k.fill(db, 0, db.length);
       this.k.sumRowsInto(dy, db);
     }
+    const fold = this.sparseInput?.fold;
+    // a folded standardisation adds shift·(Σ_rows dy)ᵀ to dW: the constant row shiftᵀ of every input
+    let g: Matrix | null = null;
     if (fold) {
-      // dW += shift·(Σ_rows dy)ᵀ: the constant row shiftᵀ of every standardised input
-      let g = this.bias && !accumulate ? this.bias.grad : null;
-      if (!g) {
-        g = this.colSum!;
+      g = this.bias && !accumulate ? this.bias.grad : this.colSum!;
+      if (g === this.colSum) {
         this.k.fill(g.data, 0, g.size);
         this.k.sumRowsInto(dy, g.data);
       }
-      this.k.gemm(fold.shift, g, this.weight.grad, this.foldGradOpts);
+    }
+    if (this.sparseInput && this.sparseNow) {
+      const o = this.sparseWeightGradOpts;
+      o.beta = accumulate ? 1 : 0;
+      o.colScale = fold?.scale.data;
+      if (fold) {
+        this.rank1.u = fold.shift.data;
+        this.rank1.v = g!.data;
+      }
+      o.rank1 = fold ? this.rank1 : undefined;
+      this.k.sparseGemm(this.x, dy, this.weight.grad, o);
+    } else {
+      this.weightGradOpts.beta = accumulate ? 1 : 0;
+      this.k.gemm(this.xIn, dy, this.weight.grad, this.weightGradOpts);
+      if (fold) this.k.gemm(fold.shift, g!, this.weight.grad, this.foldGradOpts);
     }
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
     this.dx.setRows(dy.rows);
