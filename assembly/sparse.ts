@@ -76,13 +76,12 @@ function collect(transA: bool, a: usize, lda: i32, row: i32, p0: i32, p1: i32, s
 
 /**
  * C[row, j0:j1] (j1 − j0 ≤ JB) from one k-block's list of `count` entries and B's band of columns
- * [j0, j0 + JB), packed as rows of JB floats: JB columns at a time, or 4, then 1.
+ * [j0, j0 + JB), rows `rowBytes` apart (packed: JB floats): JB columns at a time, or 4, then 1.
  */
 function rowBlock(
-  list: usize, count: i32, band: usize, cp: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool,
+  list: usize, count: i32, band: usize, rowBytes: usize, cp: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool,
   ur: f32, v: usize,
 ): void {
-  const rowBytes = <usize>JB * 4;
   let j = j0;
   for (; j + JB <= j1; j += JB) {
     let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
@@ -144,7 +143,8 @@ function rowBlock(
 /**
  * Rows [i0, i1) of C = op(Ã)·B (+ beta·C, bias, ReLU) over the k-blocks in [p0, p1) (block
  * boundaries): the block at p0 starts C, the one ending at k adds bias and ReLU. op(Ã): [m, k]
- * (A is [k, m] if transA, row stride lda); B: [k, n] packed by {@link packBands}; C: [m, n], row stride n.
+ * (A is [k, m] if transA, row stride lda); B: [k, n] packed by {@link packBands} (ldb = 0) or in
+ * place with row stride ldb (a few rows of C: packing would cost more than it saves); C: [m, n], row stride n.
  * scale: [columns of A] or 0; bias: [n] or 0; u [m], v [n] (or v = 0): C += u·vᵀ, in the last block
  * after the list's terms, before bias. work: the thread's GEMM scratch (≥ 4·G + 8·G·kBlock(k) bytes).
  * Rows go in groups of G: their lists are collected first, then each band of JB columns runs over
@@ -152,10 +152,11 @@ function rowBlock(
  * ldb ≥ 256 floats apart would map a band's lines onto a few sets of L1).
  */
 function sparseRange(
-  transA: bool, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, c: usize,
+  transA: bool, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
   bias: usize, relu: bool, scale: usize, u: usize, v: usize, i0: i32, i1: i32, p0: i32, p1: i32, work: usize,
 ): void {
   const kb = kBlock(k);
+  const rowBytes: usize = ldb ? <usize>ldb * 4 : <usize>JB * 4;
   const lists = work + <usize>G * 4;
   const listBytes = <usize>kb * 8;
   for (let g0 = i0; g0 < i1; g0 += G) {
@@ -169,12 +170,12 @@ function sparseRange(
       const last = pe >= k;
       for (let j = 0; j < n; j += JB) {
         const j1 = min(j + JB, n);
-        const band = b + <usize>(j * k) * 4;
+        const band = ldb ? b + <usize>j * 4 : b + <usize>(j * k) * 4;
         for (let i = g0; i < g1; i++) {
           const r = <usize>(i - g0);
           const vl: usize = last ? v : 0;
           rowBlock(
-            lists + r * listBytes, load<i32>(work + r * 4), band, c + <usize>i * n * 4, j, j1, beta, pc == p0, last ? bias : 0, last && relu,
+            lists + r * listBytes, load<i32>(work + r * 4), band, rowBytes, c + <usize>i * n * 4, j, j1, beta, pc == p0, last ? bias : 0, last && relu,
             vl ? load<f32>(u + <usize>i * 4) : 0, vl,
           );
         }
@@ -183,12 +184,12 @@ function sparseRange(
   }
 }
 
-/** Rows [i0, i1) of the product, all of k (see {@link sparseRange}; b packed by {@link packBands}). Needs k ≥ 1. */
+/** Rows [i0, i1) of the product, all of k (see {@link sparseRange}). Needs k ≥ 1. */
 export function sparseGemm(
-  transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, c: usize,
+  transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
   bias: usize, relu: i32, scale: usize, u: usize, v: usize, i0: i32, i1: i32, work: usize,
 ): void {
-  sparseRange(transA != 0, k, n, beta, a, lda, b, c, bias, relu != 0, scale, u, v, i0, i1, 0, k, work);
+  sparseRange(transA != 0, k, n, beta, a, lda, b, ldb, c, bias, relu != 0, scale, u, v, i0, i1, 0, k, work);
 }
 
 /**
@@ -197,12 +198,12 @@ export function sparseGemm(
  * S, bias and ReLU.
  */
 export function sparseGemmKHalf(
-  transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, c: usize, s: usize,
+  transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, s: usize,
   scale: usize, u: usize, v: usize, half: i32, i0: i32, i1: i32, work: usize,
 ): void {
   const kb = kBlock(k);
-  if (half == 0) sparseRange(transA != 0, k, n, beta, a, lda, b, c, 0, false, scale, 0, 0, i0, i1, 0, kb, work);
-  else sparseRange(transA != 0, k, n, 0, a, lda, b, s, 0, false, scale, u, v, i0, i1, kb, k, work);
+  if (half == 0) sparseRange(transA != 0, k, n, beta, a, lda, b, ldb, c, 0, false, scale, 0, 0, i0, i1, 0, kb, work);
+  else sparseRange(transA != 0, k, n, 0, a, lda, b, ldb, s, 0, false, scale, u, v, i0, i1, kb, k, work);
 }
 
 /**

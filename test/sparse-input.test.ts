@@ -54,26 +54,27 @@ describe('sparse input: plan', () => {
 });
 
 describe('sparse input: gradient checks (central differences, float64)', () => {
-  for (const density of [0.2, 0.9]) {
-    test(`folded Standardize → Dense on a batch ${density * 100}% non-zero (weights, biases, input)`, () => {
-      const model = fitted(new Sequential(layers()).build({ inputWidth: 7, batchSize: 5, seed: 2, dtype: 'float64', inputGrad: true }), 4);
+  // 9 rows: folded (sparse or dense products); 3 rows: below FOLD_MIN_ROWS, standardised as x·scale + shift
+  for (const [density, rows] of [[0.2, 9], [0.9, 9], [0.2, 3]]) {
+    test(`folded Standardize → Dense, ${rows} rows ${density * 100}% non-zero (weights, biases, input)`, () => {
+      const model = fitted(new Sequential(layers()).build({ inputWidth: 7, batchSize: 9, seed: 2, dtype: 'float64', inputGrad: true }), 4);
       model.params()[1].value.data.set([0.1, -0.2, 0.3, 0.05, 0, 0.2]);
       assert.equal((model.layers[0] as Standardize).folded, true);
-      assertGradsClose(gradcheck(model, null, pixels(5, 7, density, 5, 'float64'), null, { checkInput: true }), 1e-6);
+      assertGradsClose(gradcheck(model, null, pixels(rows, 7, density, 5, 'float64'), null, { checkInput: true }), 1e-6);
     });
   }
 });
 
 describe('sparse input: the folded sparse model equals the plain dense one', () => {
-  for (const density of [0.15, 0.9]) {
-    test(`${kernels().name} backend, a batch ${density * 100}% non-zero: outputs and every gradient`, () => {
+  for (const [density, rows] of [[0.15, 33], [0.9, 33], [0.15, 2]]) {
+    test(`${kernels().name} backend, ${rows} rows ${density * 100}% non-zero: outputs and every gradient`, () => {
       const k = kernels();
-      const x = pixels(33, 50, density, 8);
-      const dy = pixels(33, 4, 1, 9);
+      const x = pixels(rows, 50, density, 8);
+      const dy = pixels(rows, 4, 1, 9);
       const [sparse, dense] = [true, false].map((on) => {
         const model = fitted(new Sequential([...layers().slice(0, 3), new Dense({ units: 4 })]).build({ inputWidth: 50, batchSize: 40, seed: 1, kernels: k, sparse: on }), 3);
         const y = Float32Array.from(model.forward(x, 'train').view());
-        model.backward(new Matrix(33, 4, dy.data), false);
+        model.backward(new Matrix(rows, 4, dy.data), false);
         return { y, grads: Float32Array.from(model.gradArena) };
       });
       for (const [what, a, b] of [['output', sparse.y, dense.y], ['gradient', sparse.grads, dense.grads]] as const) {

@@ -267,7 +267,9 @@ export function predict(model: Sequential, x: Matrix, output: Loss['output'] = '
   const n = x.rows;
   const probabilities = Matrix.zeros(n, model.outputWidth);
   const classes = new Int32Array(n);
-  const batch = new Matrix(model.batchSize, x.cols, k.alloc(model.batchSize * x.cols));
+  // no bigger than the input: a one-image prediction allocates (and zero-fills) one row, not a batch
+  const rows = Math.max(1, Math.min(model.batchSize, n));
+  const batch = new Matrix(rows, x.cols, k.alloc(rows * x.cols));
   const out = new Int32Array(model.batchSize);
   for (let start = 0; start < n; start += model.batchSize) {
     const b = Math.min(model.batchSize, n - start);

@@ -30,11 +30,11 @@ export interface WasmExports {
   packBands(b: number, ldb: number, k: number, n: number, p0: number, p1: number, dst: number): void;
   sparseBand(): number;
   sparseGemm(
-    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, c: number,
+    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number,
     bias: number, relu: number, scale: number, u: number, v: number, i0: number, i1: number, work: number,
   ): void;
   sparseGemmKHalf(
-    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, c: number, s: number,
+    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number, s: number,
     scale: number, u: number, v: number, half: number, i0: number, i1: number, work: number,
   ): void;
   countNonZero(x: number, n: number): number;
@@ -76,7 +76,7 @@ export const OP_FILL = 5;
 
 /**
  * A product with a sparse left operand (assembly/sparse.ts): args [op, transA, k, n, beta, a, lda,
- * b, ldb, c, bias, relu, scale, S, packed B] and the rank-1 term at RANK1; chunk c: rows [i0, i1] of C and, for OP_SPARSE_K, the
+ * b, ldb, c, bias, relu, scale, S, packed B (0: B read in place)] and the rank-1 term at RANK1; chunk c: rows [i0, i1] of C and, for OP_SPARSE_K, the
  * k-half (the first half of the chunks computes k-half 0, as OP_GEMM_K). OP_PACK_BANDS first packs
  * B (rows [i0, i1] of it per chunk) into `packed B`.
  */
@@ -198,14 +198,16 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chu
     );
   } else if (op === OP_SPARSE) {
     ex.sparseGemm(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[14], args[9], args[10], args[11], args[12], args[RANK1], args[RANK1 + 1],
+      args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[10], args[11], args[12],
+      args[RANK1], args[RANK1 + 1],
       args[o], args[o + 1], args[WORK + t],
     );
   } else if (op === OP_PACK_BANDS) {
     ex.packBands(args[7], args[8], args[2], args[3], args[o], args[o + 1], args[14]);
   } else if (op === OP_SPARSE_K) {
     ex.sparseGemmKHalf(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[14], args[9], args[13], args[12], args[RANK1], args[RANK1 + 1], c < chunks / 2 ? 0 : 1,
+      args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[13], args[12],
+      args[RANK1], args[RANK1 + 1], c < chunks / 2 ? 0 : 1,
       args[o], args[o + 1], args[WORK + t],
     );
   } else if (op === OP_GATHER) {

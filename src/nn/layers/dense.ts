@@ -5,6 +5,9 @@ import { checkInit, initialize, type InitKind } from '../init.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
 import type { Standardize } from './standardize.js';
 
+/** Below this many rows a folded standardisation is computed as x′ = x·diag(scale) + shift instead (src/nn/sparse-input.ts). */
+const FOLD_MIN_ROWS = 8;
+
 /** A first layer's sparse input (src/nn/sparse-input.ts). */
 export interface SparseInput {
   /** Sparse products for a batch with at most this fraction of non-zero values. */
@@ -56,8 +59,9 @@ export class Dense implements Layer {
   fusion = { reluOut: false, reluIn: false };
   /** Set before the model builds (src/nn/sparse-input.ts) on a first layer; null: dense products. */
   sparseInput: SparseInput | null = null;
-  /** Whether this batch took the sparse products (decided in forward, used by backward). */
+  /** Whether this batch took the sparse products, and the folded standardisation (decided in forward, used by backward). */
   private sparseNow = false;
+  private foldNow = false;
   private foldBias: Matrix | null = null; // [1, out]: b + shiftᵀ·W
   private colSum: Matrix | null = null; // [1, out]: Σ_rows dy of this batch
   private xs: Matrix | null = null; // [batch, in]: x̃ for a dense batch of a folded layer
@@ -114,13 +118,23 @@ export class Dense implements Layer {
       return this.y;
     }
     const fold = sparse.fold;
-    if (fold) {
+    this.sparseNow = this.k.countNonZero(x.data, x.size) <= sparse.below * x.size;
+    // a few rows (one image's prediction) do not pay for b̃'s [1, in]·[in, out] product: standardise them
+    this.foldNow = fold !== null && x.rows >= FOLD_MIN_ROWS;
+    if (fold && !this.foldNow) {
+      this.sparseNow = false;
+      this.xIn = this.xs!.setRows(x.rows);
+      this.k.affineCols(x, fold.scale.data, fold.shift.data, this.xIn);
+    } else if (fold) {
       // b̃ = b + shiftᵀ·W   [1, out]
       this.foldBiasOpts.bias = bias;
       this.k.gemm(fold.shift, this.weight.value, this.foldBias!, this.foldBiasOpts);
       bias = this.foldBias!.data;
+      if (!this.sparseNow) {
+        this.xIn = this.xs!.setRows(x.rows);
+        this.k.affineCols(x, fold.scale.data, null, this.xIn);
+      }
     }
-    this.sparseNow = this.k.countNonZero(x.data, x.size) <= sparse.below * x.size;
     if (this.sparseNow) {
       const o = this.sparseForwardOpts;
       o.bias = bias;
@@ -128,10 +142,6 @@ export class Dense implements Layer {
       o.colScale = fold?.scale.data;
       this.k.sparseGemm(x, this.weight.value, this.y, o);
       return this.y;
-    }
-    if (fold) {
-      this.xIn = this.xs!.setRows(x.rows);
-      this.k.affineCols(x, fold.scale.data, null, this.xIn);
     }
     this.forwardOpts.bias = bias;
     this.forwardOpts.relu = this.fusion.reluOut;
@@ -145,7 +155,7 @@ export class Dense implements Layer {
       if (!accumulate) this.k.fill(db, 0, db.length);
       this.k.sumRowsInto(dy, db);
     }
-    const fold = this.sparseInput?.fold;
+    const fold = this.foldNow ? this.sparseInput!.fold : null;
     // a folded standardisation adds shift·(Σ_rows dy)ᵀ to dW: the constant row shiftᵀ of every input
     let g: Matrix | null = null;
     if (fold) {
