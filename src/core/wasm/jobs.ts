@@ -1,7 +1,7 @@
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, BG, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, OP_PACK_BANDS, OP_SPARSE, OP_SPARSE_K, SYNC_LENGTH, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, BG, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K, SYNC_LENGTH, WORK, openJob, resetPacked, runPart, type WasmExports } from './ops.js';
 
 /** A sparse product packs B into bands (assembly/sparse.ts) when C has at least this many rows. */
 const SPARSE_PACK_MIN_ROWS = 8;
@@ -118,21 +118,13 @@ export class Jobs {
     // B packed into bands pays off over many rows of C; for a few (one image's prediction) B is read in place
     const pack = m >= SPARSE_PACK_MIN_ROWS;
     args[14] = pack ? this.bands.bytes(4 * k * this.ex.sparseBand() * Math.ceil(n / this.ex.sparseBand())) : 0;
+    // B is packed inside the job by the first thread that needs it: each k-half by itself (ops.ts ensurePacked)
+    resetPacked(this.sync);
     if (parts === 1) {
-      if (pack) this.ex.packBands(args[7], args[8], k, n, 0, k, args[14]);
       args[0] = OP_SPARSE;
       args[CHUNK] = 0;
       args[CHUNK + 1] = m;
       return this.run(1, 1);
-    }
-    if (pack) {
-      // B's rows packed by the threads that read them: each its k-half, or half of them each
-      args[0] = OP_PACK_BANDS;
-      for (let p = 0; p < parts; p++) {
-        args[CHUNK + 4 * p] = kSplit ? p * kb : Math.floor((p * k) / parts);
-        args[CHUNK + 4 * p + 1] = kSplit ? (p === 0 ? kb : k) : Math.floor(((p + 1) * k) / parts);
-      }
-      this.run(parts, parts, true);
     }
     if (kSplit) {
       const half = this.half.bytes(4 * m * n);

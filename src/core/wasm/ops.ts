@@ -77,12 +77,11 @@ export const OP_FILL = 5;
 /**
  * A product with a sparse left operand (assembly/sparse.ts): args [op, transA, k, n, beta, a, lda,
  * b, ldb, c, bias, relu, scale, S, packed B (0: B read in place)] and the rank-1 term at RANK1; chunk c: rows [i0, i1] of C and, for OP_SPARSE_K, the
- * k-half (the first half of the chunks computes k-half 0, as OP_GEMM_K). OP_PACK_BANDS first packs
- * B (rows [i0, i1] of it per chunk) into `packed B`.
+ * k-half (the first half of the chunks computes k-half 0, as OP_GEMM_K). B is packed into `packed B`
+ * within the job ({@link ensurePacked}).
  */
 export const OP_SPARSE = 6;
 export const OP_SPARSE_K = 7;
-export const OP_PACK_BANDS = 8;
 
 /**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
@@ -109,8 +108,33 @@ export const DONE = 16;
 /** An owned job's chunk-taken flags, one per chunk, from this slot (at most {@link MAX_OWNED} chunks). */
 const CLAIM = 20;
 export const MAX_OWNED = MAX_CHUNKS;
+/** A sparse product's two pack states (0: to pack, 1: being packed, 2: packed), one per k-half. */
+const PACKED = CLAIM + MAX_OWNED;
 /** Int32 length of the sync block. */
-export const SYNC_LENGTH = CLAIM + MAX_OWNED;
+export const SYNC_LENGTH = PACKED + 2;
+
+/** Marks B of the next sparse product as not packed yet (before its job opens). */
+export function resetPacked(sync: Int32Array): void {
+  Atomics.store(sync, PACKED, 0);
+  Atomics.store(sync, PACKED + 1, 0);
+}
+
+/**
+ * Rows [p0, p1) of a sparse product's B packed into bands (args: ops.ts OP_SPARSE) before a chunk
+ * reads them: the first thread to arrive packs them, one that arrives meanwhile waits (packing is a
+ * copy: whoever does it, the bands are the same). Nothing to do when B is read in place.
+ */
+function ensurePacked(ex: WasmExports, args: Float64Array, sync: Int32Array, slot: number, p0: number, p1: number): void {
+  const s = PACKED + slot;
+  if (args[14] === 0 || Atomics.load(sync, s) === 2) return;
+  if (Atomics.compareExchange(sync, s, 0, 1) === 0) {
+    ex.packBands(args[7], args[8], args[2], args[3], p0, p1, args[14]);
+    Atomics.store(sync, s, 2);
+    Atomics.notify(sync, s);
+    return;
+  }
+  for (let spins = 0; Atomics.load(sync, s) !== 2; ) if (++spins > 1000) Atomics.wait(sync, s, 1, 1);
+}
 /** Ticket bit of an owned job: chunks belong to threads, which take their own first (see {@link openJob}). */
 const OWNED = 1 << 30;
 
@@ -166,7 +190,7 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
     const chunks = (ticket >>> 16) & 0x3fff;
     const c = ticket & 0xffff;
     if (c >= chunks || ticket & OWNED) return;
-    runChunk(ex, args, c, t, chunks);
+    runChunk(ex, args, sync, c, t, chunks);
     if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
   }
 }
@@ -178,11 +202,11 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
 function take(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number): void {
   if (Atomics.load(sync, CLAIM + c) !== 0 || Atomics.compareExchange(sync, CLAIM + c, 0, 1) !== 0) return;
   const chunks = (Atomics.load(sync, NEXT) >>> 16) & 0x3fff;
-  runChunk(ex, args, c, t, chunks);
+  runChunk(ex, args, sync, c, t, chunks);
   if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
 }
 
-function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chunks: number): void {
+function runChunk(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number, chunks: number): void {
   const o = CHUNK + 4 * c;
   const op = args[0];
   if (op === OP_GEMM) {
@@ -197,14 +221,16 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chu
       args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
     );
   } else if (op === OP_SPARSE) {
+    ensurePacked(ex, args, sync, 0, 0, args[2]);
     ex.sparseGemm(
       args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[10], args[11], args[12],
       args[RANK1], args[RANK1 + 1],
       args[o], args[o + 1], args[WORK + t],
     );
-  } else if (op === OP_PACK_BANDS) {
-    ex.packBands(args[7], args[8], args[2], args[3], args[o], args[o + 1], args[14]);
   } else if (op === OP_SPARSE_K) {
+    const kb = ex.kBlock(args[2]);
+    if (c < chunks / 2) ensurePacked(ex, args, sync, 0, 0, kb);
+    else ensurePacked(ex, args, sync, 1, kb, args[2]);
     ex.sparseGemmKHalf(
       args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[13], args[12],
       args[RANK1], args[RANK1 + 1], c < chunks / 2 ? 0 : 1,
