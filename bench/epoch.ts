@@ -36,6 +36,8 @@ const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options]
   --skip-gemm          leave out the GEMM micro-benchmark (bench/gemm.ts)
   --save FILE          also write the --json object to FILE
   --quiet              do not echo the contenders' progress lines
+  --scaling            instead: the scaling sweep vs numpy (bench/scaling.ts: hidden width, batch size,
+                       depth; a table and bench/scaling.svg)
   -h, --help
 
 Contender ids: scratchnet-wasm, scratchnet-wasm-dense, scratchnet-wasm-1t, scratchnet-js, scratchnet-cli, tfjs-wasm,
@@ -62,6 +64,7 @@ const { values: flags } = parseArgs({
     save: { type: 'string' },
     'gemm-time': { type: 'string', default: '0.5' },
     'skip-gemm': { type: 'boolean', default: false },
+    scaling: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -260,6 +263,11 @@ function machine(): Record<string, unknown> {
 async function main(): Promise<void> {
   if (flags.help) {
     process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (flags.scaling) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/scaling.ts'), '--python', flags.python!], { cwd: ROOT, stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
     return;
   }
   const list = contenders();
