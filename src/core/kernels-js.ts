@@ -7,6 +7,7 @@ import {
   type Kernels,
   type RmspropArgs,
   type SgdArgs,
+  type SparseGemmOptions,
 } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
 import { erfc } from './erf.js';
@@ -119,6 +120,49 @@ export class JsKernels implements Kernels {
     }
     if (relu) for (let i = 0; i < m * n; i++) C[i] = C[i] > 0 ? C[i] : 0;
     if (mask) for (let i = 0; i < m * n; i++) C[i] = mask[i] > 0 ? C[i] : 0;
+  }
+
+  sparseGemm(a: Matrix, b: Matrix, c: Matrix, opts: SparseGemmOptions = {}): void {
+    const { transA = false, beta = 0, colScale, bias, relu = false, rank1 } = opts;
+    checkGemmShapes(a, b, c, transA, false, bias);
+    const n = c.cols;
+    const A = a.data;
+    const B = b.data;
+    const C = c.data;
+    const round = C instanceof Float32Array ? Math.fround : (v: number) => v;
+    for (let i = 0; i < c.size; i++) C[i] = beta === 0 ? 0 : beta * C[i];
+    // Ã[i, p] = A[i, p]·colScale[p]; only the non-zero A[i, p] are visited
+    for (let i = 0; i < a.rows; i++) {
+      for (let p = 0; p < a.cols; p++) {
+        const x = A[i * a.cols + p];
+        if (x === 0) continue;
+        const s = colScale ? round(x * colScale[p]) : x;
+        // C[i, :] += Ã[i, p]·B[p, :]   or, with transA,   C[p, :] += Ã[i, p]·B[i, :]
+        const ci = (transA ? p : i) * n;
+        const bi = (transA ? i : p) * n;
+        for (let j = 0; j < n; j++) C[ci + j] += s * B[bi + j];
+      }
+    }
+    if (rank1) for (let i = 0; i < c.size; i++) C[i] += rank1.u[Math.floor(i / n)] * rank1.v[i % n];
+    if (bias) for (let i = 0; i < c.size; i++) C[i] += bias[i % n];
+    if (relu) for (let i = 0; i < c.size; i++) C[i] = C[i] > 0 ? C[i] : 0;
+  }
+
+  countNonZero(x: Float, n: number): number {
+    let count = 0;
+    for (let i = 0; i < n; i++) if (x[i] !== 0) count++;
+    return count;
+  }
+
+  affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void {
+    const X = x.data;
+    const Y = y.data;
+    const cols = x.cols;
+    const round = Y instanceof Float32Array ? Math.fround : (v: number) => v;
+    for (let i = 0; i < x.size; i++) {
+      const j = i % cols;
+      Y[i] = shift ? round(X[i] * scale[j]) + shift[j] : X[i] * scale[j];
+    }
   }
 
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {

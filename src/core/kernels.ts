@@ -27,6 +27,22 @@ export interface GemmOptions {
   mask?: Float;
 }
 
+/** A product whose left operand is mostly zeros (see {@link Kernels.sparseGemm}). */
+export interface SparseGemmOptions {
+  /** C = Ãᵀ·B instead of Ã·B (the weight gradient xᵀ·dy). */
+  transA?: boolean;
+  /** Scale of C's old value (default 0: overwritten). */
+  beta?: number;
+  /** Ã = A·diag(colScale): each column p of A times colScale[p] (a folded standardisation's 1/σ). */
+  colScale?: Float;
+  /** Row vector `[n]` added to every row of C after the product. */
+  bias?: Float;
+  /** Then `C = max(C, 0)`. */
+  relu?: boolean;
+  /** Adds the rank-1 term u·vᵀ (u `[m]`, v `[n]`) after the product, before bias: a folded standardisation's shift in dW. */
+  rank1?: { u: Float; v: Float };
+}
+
 /** SGD with momentum and Nesterov, as `torch.optim.SGD`. */
 export interface SgdArgs {
   lr: number;
@@ -105,6 +121,21 @@ export interface Kernels {
 
   /** C = alpha·op(A)·op(B) + beta·C (+ bias on each row). op(A): [m, k], op(B): [k, n], C: [m, n]. */
   gemm(a: Matrix, b: Matrix, c: Matrix, opts?: GemmOptions): void;
+
+  /**
+   * {@link gemm} with a sparse left operand, visiting only A's non-zero entries:
+   * `C = Ã·B + beta·C (+ u·vᵀ, bias, ReLU)`, or with transA `C = Ãᵀ·B + beta·C (+ u·vᵀ)`, where `Ã = A·diag(colScale)`.
+   * A: [m, k] (or [k, m] with transA), B: [k, n], C: [m, n]. Equal to gemm on Ã within float32
+   * rounding (the WebAssembly kernel: the same bits, see assembly/sparse.ts).
+   */
+  sparseGemm(a: Matrix, b: Matrix, c: Matrix, opts?: SparseGemmOptions): void;
+  /** Number of non-zero values (NaN included) among the first `n` elements of `x`. */
+  countNonZero(x: Float, n: number): number;
+  /**
+   * `y[i, j] = x[i, j]·scale[j] + shift[j]` (no shift if null), each operation rounded to the
+   * matrix's precision. scale, shift: [cols]; y may alias x.
+   */
+  affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void;
 
   /** y = f(x) element-wise; y may alias x. */
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void;

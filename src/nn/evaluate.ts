@@ -136,7 +136,9 @@ export function predict(model: Sequential, rows: InputRows, outputArg: Loss['out
   const n = x.rows;
   const probabilities = Matrix.zeros(n, model.outputWidth, model.dtype);
   const classes = new Int32Array(n);
-  const batch = new Matrix(model.batchSize, x.cols, k.alloc(model.batchSize * x.cols, model.dtype));
+  // no bigger than the input: a one-image prediction allocates (and zero-fills) one row, not a batch
+  const batchRows = Math.max(1, Math.min(model.batchSize, n));
+  const batch = new Matrix(batchRows, x.cols, k.alloc(batchRows * x.cols, model.dtype));
   const out = new Int32Array(model.batchSize);
   for (let start = 0; start < n; start += model.batchSize) {
     const b = Math.min(model.batchSize, n - start);

@@ -42,8 +42,8 @@ export interface BuildContext {
    * layer has been built; `init` fills the value then.
    */
   param(name: string, rows: number, cols: number, decay: number, init: (value: Matrix) => void): Param;
-  /** An activation buffer `[batchSize, cols]` (its `rows` is set per batch). */
-  buffer(cols: number): Matrix;
+  /** An activation buffer `[batchSize, cols]` (its `rows` is set per batch), or `[rows, cols]`. */
+  buffer(cols: number, rows?: number): Matrix;
   /** False for the first layer: its input gradient is never needed, so backward may skip it. */
   readonly needsInputGrad: boolean;
 }

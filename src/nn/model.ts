@@ -4,6 +4,7 @@ import type { Kernels } from '../core/kernels.js';
 import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { fuseRelu } from './fusion.js';
+import { planSparseInput } from './sparse-input.js';
 import type { BuildContext, Layer, Mode, Param } from './layer.js';
 
 export interface BuildOptions {
@@ -24,6 +25,12 @@ export interface BuildOptions {
    * passes over memory — see src/nn/fusion.ts). false keeps every layer a pass of its own.
    */
   fuse?: boolean;
+  /**
+   * Let the first Dense layer skip the zeros of its input when a batch is mostly zeros, folding a
+   * Standardize before it into its products (default true; same results within float32 rounding —
+   * see src/nn/sparse-input.ts). false: every product dense, Standardize a pass of its own.
+   */
+  sparse?: boolean;
 }
 
 /** Widest layer input or output {@link Sequential.plan} accepts by default (16M features). */
@@ -93,7 +100,7 @@ export class Sequential {
   private owned: Float[] = []; // activation buffers, given back by release()
   private streams = new Map<string, Rng>(); // every random stream the layers drew, newest per name
   private built = false;
-  private planned = { inputGrad: false, fuse: true }; // build options setBatchSize repeats
+  private planned = { inputGrad: false, fuse: true, sparse: true }; // build options setBatchSize repeats
 
   constructor(layers: Layer[]) {
     if (layers.length === 0) throw new ConfigError('Sequential: a model needs at least one layer');
@@ -148,8 +155,8 @@ export class Sequential {
           const placeholder = new Matrix(0, cols, NO_VALUES);
           return { name, value: placeholder, grad: placeholder, decay };
         },
-        buffer: (cols) => {
-          activationValues += batchSize * cols;
+        buffer: (cols, rows = batchSize) => {
+          activationValues += rows * cols;
           return new Matrix(0, cols, NO_VALUES);
         },
       };
@@ -169,8 +176,9 @@ export class Sequential {
    * checked against {@link MAX_MODEL_BYTES} first.
    * @throws ConfigError on a bad width or batch size, or a model too large to allocate
    */
-  build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true }: BuildOptions): this {
+  build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true, sparse = true }: BuildOptions): this {
     if (this.built) this.release();
+    planSparseInput(this.layers, sparse);
     const plan = this.plan({ inputWidth, batchSize, dtype, inputGrad, kernels });
     if (plan.bytes > MAX_MODEL_BYTES) {
       const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
@@ -181,7 +189,7 @@ export class Sequential {
       );
     }
     Object.assign(this, { inputWidth, batchSize, seed, kernels, dtype });
-    this.planned = { inputGrad, fuse };
+    this.planned = { inputGrad, fuse, sparse };
     const root = new Rng(seed);
     this.streams = new Map();
     const pending: PendingParam[] = [];
@@ -204,10 +212,10 @@ export class Sequential {
           pending.push({ param, rows, cols, init });
           return param;
         },
-        buffer: (cols) => {
-          const buf = kernels.alloc(batchSize * cols, dtype);
+        buffer: (cols, rows = batchSize) => {
+          const buf = kernels.alloc(rows * cols, dtype);
           this.owned.push(buf);
-          return new Matrix(batchSize, cols, buf);
+          return new Matrix(rows, cols, buf);
         },
       };
       width = layer.build(width, ctx);

@@ -1,8 +1,10 @@
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, BG, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, SYNC_LENGTH, WORK, openJob, runPart, type WasmExports } from './ops.js';
+import { ARGS_LENGTH, BG, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K, SYNC_LENGTH, WORK, openJob, resetPacked, runPart, type WasmExports } from './ops.js';
 
+/** A sparse product packs B into bands (assembly/sparse.ts) when C has at least this many rows. */
+const SPARSE_PACK_MIN_ROWS = 8;
 /** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
 const PARALLEL_MIN_GATHER = 1 << 15;
 /**
@@ -28,6 +30,8 @@ export class Jobs {
   private readonly index: Scratch;
   private readonly half: Scratch;
   private readonly bgIndex: Scratch;
+  /** B of a sparse product packed into bands (assembly/sparse.ts packBands). */
+  private readonly bands: Scratch;
   private bgPending = false;
   private readonly cuts: number[] = new Array<number>(MAX_OWNED + 1).fill(0);
 
@@ -48,6 +52,7 @@ export class Jobs {
     this.index = new Scratch(heap);
     this.half = new Scratch(heap);
     this.bgIndex = new Scratch(heap);
+    this.bands = new Scratch(heap);
   }
 
   /** Threads big kernels use (the caller's included). */
@@ -96,6 +101,61 @@ export class Jobs {
     }
     const { chunks, owned } = splitGemm(m, n, k, this.active, args, bInPlace, OWNED_PER_THREAD);
     this.run(chunks, Math.min(chunks, this.active), owned);
+  }
+
+  /**
+   * Runs the sparse product whose arguments are in args[0..12] (ops.ts OP_SPARSE; C at args[9]) for
+   * the m rows of C, inner size k, n columns; `macs` is the dense product's size m·n·k. On 2 threads
+   * a forward product whose k is two blocks is cut into its k-halves (as {@link gemm}: each thread
+   * keeps its half of the weights); a transposed one (the weight gradient) into row halves cut at
+   * the k-block of m, so that each thread writes the gradient rows of its own half of the weights.
+   */
+  sparse(m: number, n: number, k: number, transA: boolean): void {
+    const args = this.args;
+    const parts = m * n * k < PARALLEL_MIN_MACS ? 1 : this.active;
+    const kb = this.ex.kBlock(k);
+    const kSplit = !transA && parts === 2 && kb < k && 2 * kb >= k;
+    // B packed into bands pays off over many rows of C; for a few (one image's prediction) B is read in place
+    const pack = m >= SPARSE_PACK_MIN_ROWS;
+    args[14] = pack ? this.bands.bytes(4 * k * this.ex.sparseBand() * Math.ceil(n / this.ex.sparseBand())) : 0;
+    // B is packed inside the job by the first thread that needs it: each k-half by itself (ops.ts ensurePacked)
+    resetPacked(this.sync);
+    if (parts === 1) {
+      args[0] = OP_SPARSE;
+      args[CHUNK] = 0;
+      args[CHUNK + 1] = m;
+      return this.run(1, 1);
+    }
+    if (kSplit) {
+      const half = this.half.bytes(4 * m * n);
+      args[0] = OP_SPARSE_K;
+      args[13] = half;
+      const ranges = this.rowRanges(m, OWNED_PER_THREAD);
+      for (let h = 0; h < 2; h++) {
+        for (let r = 0; r < ranges; r++) {
+          const o = CHUNK + 4 * (h * ranges + r);
+          args[o] = this.cuts[r];
+          args[o + 1] = this.cuts[r + 1];
+        }
+      }
+      this.run(2 * ranges, 2, true);
+      this.ex.gemmReduce(args[9], n, half, args[10], args[11], 0, 0, m, 0, n);
+      return;
+    }
+    args[0] = OP_SPARSE;
+    // thread t owns rows [cut t, cut t+1), each in OWNED_PER_THREAD ranges
+    const mb = this.ex.kBlock(m);
+    let chunks = 0;
+    for (let p = 0; p < parts; p++) {
+      const r0 = parts === 2 && transA && mb < m ? p * mb : Math.floor((p * m) / parts);
+      const r1 = parts === 2 && transA && mb < m ? (p === 0 ? mb : m) : Math.floor(((p + 1) * m) / parts);
+      for (let q = 0; q < OWNED_PER_THREAD; q++) {
+        const o = CHUNK + 4 * chunks++;
+        args[o] = r0 + Math.floor((q * (r1 - r0)) / OWNED_PER_THREAD);
+        args[o + 1] = r0 + Math.floor(((q + 1) * (r1 - r0)) / OWNED_PER_THREAD);
+      }
+    }
+    this.run(chunks, parts, true);
   }
 
   /** Cuts rows [0, m) into at most `ranges` ranges of whole micro-tile rows, into this.cuts; returns how many. */

@@ -7,7 +7,9 @@ import {
   type Kernels,
   type RmspropArgs,
   type SgdArgs,
+  type SparseGemmOptions,
 } from '../kernels.js';
+import { ShapeError } from '../../errors.js';
 import { JsKernels } from '../kernels-js.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
@@ -15,7 +17,7 @@ import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import { firstNonFiniteBlocks } from '../finite.js';
 import { Jobs } from './jobs.js';
-import { OP_GEMM, type WasmExports } from './ops.js';
+import { OP_GEMM, RANK1, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -27,6 +29,7 @@ const KIND: Record<ActivationKind, number> = {
   linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6, gelu_tanh: 7,
 };
 const NO_OPTS: GemmOptions = Object.freeze({});
+const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
 
 /**
  * The WebAssembly SIMD kernels (assembly/). Float32 buffers from {@link alloc} are views of the
@@ -147,6 +150,64 @@ export class WasmKernels implements Kernels {
     args[14] = mask ? st.ptr(mask, m * n, 4) : 0;
     this.jobs.gemm(m, n, k, !transB && b.cols <= B_IN_PLACE_MAX_LD);
     st.flush(C, pc, m * n);
+  }
+
+  /** Split over threads by rows of C or k-halves (Jobs.sparse); the same bits as {@link gemm} on Ã. */
+  sparseGemm(a: Matrix, b: Matrix, c: Matrix, opts: SparseGemmOptions = NO_SPARSE_OPTS): void {
+    const A = a.data, B = b.data, C = c.data, bias = opts.bias, scale = opts.colScale, u = opts.rank1?.u, v = opts.rank1?.v;
+    if (
+      A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array ||
+      scale instanceof Float64Array || u instanceof Float64Array || v instanceof Float64Array
+    ) {
+      return this.js.sparseGemm(a, b, c, opts);
+    }
+    const transA = opts.transA === true;
+    const beta = opts.beta ?? 0;
+    checkGemmShapes(a, b, c, transA, false, bias);
+    const m = c.rows, n = c.cols;
+    if (scale && scale.length < a.cols) throw new ShapeError(`sparseGemm: colScale has ${scale.length} values, expected ${a.cols}`);
+    if (u && v && (u.length < m || v.length < n)) throw new ShapeError(`sparseGemm: rank1 has u [${u.length}], v [${v.length}], expected [${m}], [${n}]`);
+    const k = transA ? a.rows : a.cols;
+    if (k === 0 || m === 0 || n === 0) return this.js.sparseGemm(a, b, c, opts);
+    const st = this.stage;
+    st.begin();
+    const args = this.jobs.args; // layout: ops.ts OP_SPARSE
+    args[1] = transA ? 1 : 0;
+    args[2] = k;
+    args[3] = n;
+    args[4] = beta;
+    args[5] = st.ptr(A, a.size, 0);
+    args[6] = a.cols;
+    args[7] = st.ptr(B, b.size, 1);
+    args[8] = n;
+    const pc = st.ptr(C, m * n, 2, beta !== 0);
+    args[9] = pc;
+    args[10] = bias ? st.ptr(bias, n, 3) : 0;
+    args[11] = opts.relu === true ? 1 : 0;
+    args[12] = scale ? st.ptr(scale, a.cols, 4) : 0;
+    args[RANK1] = u && v ? st.ptr(u, m, 5) : 0;
+    args[RANK1 + 1] = u && v ? st.ptr(v, n, 6) : 0;
+    this.jobs.sparse(m, n, k, transA);
+    st.flush(C, pc, m * n);
+  }
+
+  countNonZero(x: Float, n: number): number {
+    if (!this.owns(x)) return this.js.countNonZero(x, n);
+    return this.ex.countNonZero(this.heap.ptrOf(x), n);
+  }
+
+  affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void {
+    const X = x.data, Y = y.data;
+    if (X instanceof Float64Array || Y instanceof Float64Array || scale instanceof Float64Array || shift instanceof Float64Array) {
+      return this.js.affineCols(x, scale, shift, y);
+    }
+    const n = x.size;
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(X, n, 0);
+    const py = st.ptr(Y, n, 1, false);
+    this.ex.affineCols(px, st.ptr(scale, x.cols, 2), shift ? st.ptr(shift, x.cols, 3) : 0, py, x.rows, x.cols);
+    st.flush(Y, py, n);
   }
 
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {

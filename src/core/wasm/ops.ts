@@ -27,6 +27,18 @@ export interface WasmExports {
     i0: number, i1: number, j0: number, j1: number, work: number,
   ): void;
   gemmReduce(c: number, ldc: number, s: number, bias: number, relu: number, mask: number, i0: number, i1: number, j0: number, j1: number): void;
+  packBands(b: number, ldb: number, k: number, n: number, p0: number, p1: number, dst: number): void;
+  sparseBand(): number;
+  sparseGemm(
+    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number,
+    bias: number, relu: number, scale: number, u: number, v: number, i0: number, i1: number, work: number,
+  ): void;
+  sparseGemmKHalf(
+    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number, s: number,
+    scale: number, u: number, v: number, half: number, i0: number, i1: number, work: number,
+  ): void;
+  countNonZero(x: number, n: number): number;
+  affineCols(x: number, scale: number, shift: number, y: number, rows: number, cols: number): void;
   sumRowsInto(x: number, rows: number, cols: number, out: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
   logSumExpRows(x: number, rows: number, cols: number, out: number): void;
@@ -63,6 +75,15 @@ export const OP_GEMM_K = 4;
 export const OP_FILL = 5;
 
 /**
+ * A product with a sparse left operand (assembly/sparse.ts): args [op, transA, k, n, beta, a, lda,
+ * b, ldb, c, bias, relu, scale, S, packed B (0: B read in place)] and the rank-1 term at RANK1; chunk c: rows [i0, i1] of C and, for OP_SPARSE_K, the
+ * k-half (the first half of the chunks computes k-half 0, as OP_GEMM_K). B is packed into `packed B`
+ * within the job ({@link ensurePacked}).
+ */
+export const OP_SPARSE = 6;
+export const OP_SPARSE_K = 7;
+
+/**
  * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
  * c, ldc, bias, relu, mask]; at WORK + t the GEMM scratch pointer of thread t; at CHUNK + 4c the output
  * rectangle [i0, i1, j0, j1] of chunk c.
@@ -77,7 +98,9 @@ export const MAX_CHUNKS = 256;
  * (threads.ts startBackground): args [src, cols, idx, count, dst] from here, apart from the job's.
  */
 export const BG = CHUNK + 4 * MAX_CHUNKS;
-export const ARGS_LENGTH = BG + 8;
+/** A sparse product's rank-1 term C += u·vᵀ: args [u, v] from here (v = 0: none). */
+export const RANK1 = BG + 8;
+export const ARGS_LENGTH = RANK1 + 2;
 
 /** Int32 slots of the shared sync block: the chunk ticket and the count of finished chunks. */
 export const NEXT = 0;
@@ -85,8 +108,33 @@ export const DONE = 16;
 /** An owned job's chunk-taken flags, one per chunk, from this slot (at most {@link MAX_OWNED} chunks). */
 const CLAIM = 20;
 export const MAX_OWNED = MAX_CHUNKS;
+/** A sparse product's two pack states (0: to pack, 1: being packed, 2: packed), one per k-half. */
+const PACKED = CLAIM + MAX_OWNED;
 /** Int32 length of the sync block. */
-export const SYNC_LENGTH = CLAIM + MAX_OWNED;
+export const SYNC_LENGTH = PACKED + 2;
+
+/** Marks B of the next sparse product as not packed yet (before its job opens). */
+export function resetPacked(sync: Int32Array): void {
+  Atomics.store(sync, PACKED, 0);
+  Atomics.store(sync, PACKED + 1, 0);
+}
+
+/**
+ * Rows [p0, p1) of a sparse product's B packed into bands (args: ops.ts OP_SPARSE) before a chunk
+ * reads them: the first thread to arrive packs them, one that arrives meanwhile waits (packing is a
+ * copy: whoever does it, the bands are the same). Nothing to do when B is read in place.
+ */
+function ensurePacked(ex: WasmExports, args: Float64Array, sync: Int32Array, slot: number, p0: number, p1: number): void {
+  const s = PACKED + slot;
+  if (args[14] === 0 || Atomics.load(sync, s) === 2) return;
+  if (Atomics.compareExchange(sync, s, 0, 1) === 0) {
+    ex.packBands(args[7], args[8], args[2], args[3], p0, p1, args[14]);
+    Atomics.store(sync, s, 2);
+    Atomics.notify(sync, s);
+    return;
+  }
+  for (let spins = 0; Atomics.load(sync, s) !== 2; ) if (++spins > 1000) Atomics.wait(sync, s, 1, 1);
+}
 /** Ticket bit of an owned job: chunks belong to threads, which take their own first (see {@link openJob}). */
 const OWNED = 1 << 30;
 
@@ -142,7 +190,7 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
     const chunks = (ticket >>> 16) & 0x3fff;
     const c = ticket & 0xffff;
     if (c >= chunks || ticket & OWNED) return;
-    runChunk(ex, args, c, t, chunks);
+    runChunk(ex, args, sync, c, t, chunks);
     if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
   }
 }
@@ -154,11 +202,11 @@ export function runPart(ex: WasmExports, args: Float64Array, sync: Int32Array, t
 function take(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number): void {
   if (Atomics.load(sync, CLAIM + c) !== 0 || Atomics.compareExchange(sync, CLAIM + c, 0, 1) !== 0) return;
   const chunks = (Atomics.load(sync, NEXT) >>> 16) & 0x3fff;
-  runChunk(ex, args, c, t, chunks);
+  runChunk(ex, args, sync, c, t, chunks);
   if (Atomics.add(sync, DONE, 1) + 1 === chunks) Atomics.notify(sync, DONE);
 }
 
-function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chunks: number): void {
+function runChunk(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number, chunks: number): void {
   const o = CHUNK + 4 * c;
   const op = args[0];
   if (op === OP_GEMM) {
@@ -171,6 +219,22 @@ function runChunk(ex: WasmExports, args: Float64Array, c: number, t: number, chu
     ex.gemmKHalf(
       args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[15], c < chunks / 2 ? 0 : 1,
       args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
+    );
+  } else if (op === OP_SPARSE) {
+    ensurePacked(ex, args, sync, 0, 0, args[2]);
+    ex.sparseGemm(
+      args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[10], args[11], args[12],
+      args[RANK1], args[RANK1 + 1],
+      args[o], args[o + 1], args[WORK + t],
+    );
+  } else if (op === OP_SPARSE_K) {
+    const kb = ex.kBlock(args[2]);
+    if (c < chunks / 2) ensurePacked(ex, args, sync, 0, 0, kb);
+    else ensurePacked(ex, args, sync, 1, kb, args[2]);
+    ex.sparseGemmKHalf(
+      args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[13], args[12],
+      args[RANK1], args[RANK1 + 1], c < chunks / 2 ? 0 : 1,
+      args[o], args[o + 1], args[WORK + t],
     );
   } else if (op === OP_GATHER) {
     // columns [o, o+1) of rows [o+2, o+3) of the batch

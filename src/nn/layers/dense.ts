@@ -1,8 +1,20 @@
 import { ConfigError } from '../../errors.js';
-import type { GemmOptions, Kernels } from '../../core/kernels.js';
-import { expectShape, type Matrix } from '../../core/matrix.js';
+import type { GemmOptions, Kernels, SparseGemmOptions } from '../../core/kernels.js';
+import { expectShape, type Float, type Matrix } from '../../core/matrix.js';
 import { checkInit, initialize, type InitKind } from '../init.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
+import type { Standardize } from './standardize.js';
+
+/** Below this many rows a folded standardisation is computed as x′ = x·diag(scale) + shift instead (src/nn/sparse-input.ts). */
+const FOLD_MIN_ROWS = 8;
+
+/** A first layer's sparse input (src/nn/sparse-input.ts). */
+export interface SparseInput {
+  /** Sparse products for a batch with at most this fraction of non-zero values. */
+  below: number;
+  /** A Standardize before this layer whose y = x·scale + shift this layer computes (folded). */
+  fold: Standardize | null;
+}
 
 export interface DenseArgs {
   /** Output width. */
@@ -21,6 +33,9 @@ export interface DenseArgs {
  * @remarks
  * forward:  y = x·W + b            x: [batch, in], W: [in, out], b: [out], y: [batch, out]
  * backward: dW += xᵀ·dy,  db += Σ_rows dy,  dx = dy·Wᵀ   (dW =, db = when not accumulating)
+ * With {@link sparseInput}, x·W and xᵀ·dy skip x's zeros on mostly-zero batches, and a folded
+ * standardisation x′ = x·diag(scale) + 1·shiftᵀ enters as
+ *   y = x̃·W + (b + shiftᵀ·W),  dW += x̃ᵀ·dy + shift·(Σ_rows dy)ᵀ,   x̃ = x·diag(scale)
  */
 export class Dense implements Layer {
   readonly type = 'dense';
@@ -42,10 +57,24 @@ export class Dense implements Layer {
    * output is this layer's input x) inside the input-gradient GEMM.
    */
   fusion = { reluOut: false, reluIn: false };
+  /** Set before the model builds (src/nn/sparse-input.ts) on a first layer; null: dense products. */
+  sparseInput: SparseInput | null = null;
+  /** Whether this batch took the sparse products, and the folded standardisation (decided in forward, used by backward). */
+  private sparseNow = false;
+  private foldNow = false;
+  private foldBias: Matrix | null = null; // [1, out]: b + shiftᵀ·W
+  private colSum: Matrix | null = null; // [1, out]: Σ_rows dy of this batch
+  private xs: Matrix | null = null; // [batch, in]: x̃ for a dense batch of a folded layer
+  private xIn!: Matrix; // what the dense products read: x, or x̃ when folded
   /** GEMM options of the three products, made once and updated in place: nothing is allocated per step. */
   private readonly forwardOpts: GemmOptions = { bias: undefined, relu: false };
   private readonly weightGradOpts: GemmOptions = { transA: true, beta: 1 };
   private readonly inputGradOpts: GemmOptions = { transB: true, mask: undefined };
+  private readonly sparseForwardOpts: SparseGemmOptions = { bias: undefined, relu: false, colScale: undefined };
+  private readonly sparseWeightGradOpts: SparseGemmOptions = { transA: true, beta: 1, colScale: undefined };
+  private readonly foldBiasOpts: GemmOptions = { bias: undefined };
+  private readonly foldGradOpts: GemmOptions = { transA: true, beta: 1 };
+  private readonly rank1: { u: Float; v: Float } = { u: new Float32Array(0), v: new Float32Array(0) };
 
   constructor({ units, init = 'he_uniform', useBias = true, weightDecay = 1, name = 'dense' }: DenseArgs) {
     if (!Number.isInteger(units) || units <= 0) {
@@ -68,26 +97,88 @@ export class Dense implements Layer {
     this.bias = this.useBias ? ctx.param(`${this.name}.bias`, 1, this.units, 0, (b) => b.data.fill(0)) : null;
     this.y = ctx.buffer(this.units);
     this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
+    const fold = this.sparseInput?.fold;
+    this.foldBias = fold ? ctx.buffer(this.units, 1) : null;
+    this.colSum = fold ? ctx.buffer(this.units, 1) : null;
+    this.xs = fold ? ctx.buffer(inputWidth) : null;
     return this.units;
   }
 
   forward(x: Matrix, _mode: Mode): Matrix {
     expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
     this.x = x;
+    this.xIn = x;
     this.y.setRows(x.rows);
-    this.forwardOpts.bias = this.bias?.value.data;
+    let bias = this.bias?.value.data;
+    const sparse = this.sparseInput;
+    if (!sparse) {
+      this.forwardOpts.bias = bias;
+      this.forwardOpts.relu = this.fusion.reluOut;
+      this.k.gemm(x, this.weight.value, this.y, this.forwardOpts);
+      return this.y;
+    }
+    const fold = sparse.fold;
+    this.sparseNow = this.k.countNonZero(x.data, x.size) <= sparse.below * x.size;
+    // a few rows (one image's prediction) do not pay for b̃'s [1, in]·[in, out] product: standardise them
+    this.foldNow = fold !== null && x.rows >= FOLD_MIN_ROWS;
+    if (fold && !this.foldNow) {
+      this.sparseNow = false;
+      this.xIn = this.xs!.setRows(x.rows);
+      this.k.affineCols(x, fold.scale.data, fold.shift.data, this.xIn);
+    } else if (fold) {
+      // b̃ = b + shiftᵀ·W   [1, out]
+      this.foldBiasOpts.bias = bias;
+      this.k.gemm(fold.shift, this.weight.value, this.foldBias!, this.foldBiasOpts);
+      bias = this.foldBias!.data;
+      if (!this.sparseNow) {
+        this.xIn = this.xs!.setRows(x.rows);
+        this.k.affineCols(x, fold.scale.data, null, this.xIn);
+      }
+    }
+    if (this.sparseNow) {
+      const o = this.sparseForwardOpts;
+      o.bias = bias;
+      o.relu = this.fusion.reluOut;
+      o.colScale = fold?.scale.data;
+      this.k.sparseGemm(x, this.weight.value, this.y, o);
+      return this.y;
+    }
+    this.forwardOpts.bias = bias;
     this.forwardOpts.relu = this.fusion.reluOut;
-    this.k.gemm(x, this.weight.value, this.y, this.forwardOpts);
+    this.k.gemm(this.xIn, this.weight.value, this.y, this.forwardOpts);
     return this.y;
   }
 
   backward(dy: Matrix, accumulate = true): Matrix {
-    this.weightGradOpts.beta = accumulate ? 1 : 0;
-    this.k.gemm(this.x, dy, this.weight.grad, this.weightGradOpts);
     if (this.bias) {
       const db = this.bias.grad.data;
       if (!accumulate) this.k.fill(db, 0, db.length);
       this.k.sumRowsInto(dy, db);
+    }
+    const fold = this.foldNow ? this.sparseInput!.fold : null;
+    // a folded standardisation adds shift·(Σ_rows dy)ᵀ to dW: the constant row shiftᵀ of every input
+    let g: Matrix | null = null;
+    if (fold) {
+      g = this.bias && !accumulate ? this.bias.grad : this.colSum!;
+      if (g === this.colSum) {
+        this.k.fill(g.data, 0, g.size);
+        this.k.sumRowsInto(dy, g.data);
+      }
+    }
+    if (this.sparseInput && this.sparseNow) {
+      const o = this.sparseWeightGradOpts;
+      o.beta = accumulate ? 1 : 0;
+      o.colScale = fold?.scale.data;
+      if (fold) {
+        this.rank1.u = fold.shift.data;
+        this.rank1.v = g!.data;
+      }
+      o.rank1 = fold ? this.rank1 : undefined;
+      this.k.sparseGemm(this.x, dy, this.weight.grad, o);
+    } else {
+      this.weightGradOpts.beta = accumulate ? 1 : 0;
+      this.k.gemm(this.xIn, dy, this.weight.grad, this.weightGradOpts);
+      if (fold) this.k.gemm(fold.shift, g!, this.weight.grad, this.foldGradOpts);
     }
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
     this.dx.setRows(dy.rows);

@@ -1,4 +1,5 @@
 import { ConfigError, ShapeError } from '../../errors.js';
+import type { Kernels } from '../../core/kernels.js';
 import { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
 
@@ -14,7 +15,9 @@ export interface StandardizeArgs {
  * Input standardisation as the model's first layer, so a saved model carries its preprocessing and
  * `predict` takes raw features. Not trainable; mean and std are fitted on the training data.
  * @remarks
- * forward: y = (x − μ) / σ;  backward: dx = dy / σ.   μ, σ: [in], saved as buffers.
+ * forward: y = (x − μ) / σ = x·(1/σ) − μ/σ;  backward: dx = dy / σ.   μ, σ: [in], saved as buffers.
+ * Folded (src/nn/sparse-input.ts): forward passes x through, and the Dense layer after it applies
+ * {@link scale} and {@link shift} inside its products; backward is unchanged.
  */
 export class Standardize implements Layer {
   readonly type = 'standardize';
@@ -23,6 +26,13 @@ export class Standardize implements Layer {
   private std!: Matrix; // [1, in]
   private y!: Matrix; // [batch, in]
   private dx: Matrix | null = null; // [batch, in]
+  private k!: Kernels;
+  /** 1/σ: [1, in], refreshed from σ at each forward (fit, set or loaded weights may change σ). */
+  scale!: Matrix;
+  /** −μ/σ: [1, in], so that y = x·scale + shift. */
+  shift!: Matrix;
+  /** Set when the model is built (src/nn/sparse-input.ts): the next Dense layer computes y. */
+  folded = false;
   private readonly init: StandardizeArgs;
 
   constructor(args: StandardizeArgs = {}) {
@@ -34,7 +44,10 @@ export class Standardize implements Layer {
     this.mean = new Matrix(1, inputWidth, new Float32Array(inputWidth));
     this.std = new Matrix(1, inputWidth, new Float32Array(inputWidth).fill(1));
     if (this.init.mean && this.init.std) this.set(this.init.mean, this.init.std);
-    this.y = ctx.buffer(inputWidth);
+    this.k = ctx.kernels;
+    this.scale = ctx.buffer(inputWidth, 1);
+    this.shift = ctx.buffer(inputWidth, 1);
+    if (!this.folded) this.y = ctx.buffer(inputWidth);
     this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
     return inputWidth;
   }
@@ -84,23 +97,25 @@ export class Standardize implements Layer {
     }
   }
 
+  /** Writes 1/σ into {@link scale} and −μ/σ into {@link shift} (each rounded to the model's precision). */
+  refresh(): void {
+    const M = this.mean.data, S = this.std.data, scale = this.scale.data, shift = this.shift.data;
+    for (let j = 0; j < M.length; j++) {
+      scale[j] = 1 / S[j];
+      shift[j] = -M[j] / S[j];
+    }
+  }
+
   forward(x: Matrix, _mode: Mode): Matrix {
-    const { rows, cols } = x;
-    const X = x.data;
-    const Y = this.y.setRows(rows).data;
-    const M = this.mean.data;
-    const S = this.std.data;
-    for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) Y[o + j] = (X[o + j] - M[j]) / S[j];
+    this.refresh();
+    if (this.folded) return x;
+    this.k.affineCols(x, this.scale.data, this.shift.data, this.y.setRows(x.rows));
     return this.y;
   }
 
   backward(dy: Matrix): Matrix {
     if (!this.dx) return dy; // first layer: dL/dx is not needed
-    const { rows, cols } = dy;
-    const D = dy.data;
-    const O = this.dx.setRows(rows).data;
-    const S = this.std.data;
-    for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) O[o + j] = D[o + j] / S[j];
+    this.k.affineCols(dy, this.scale.data, null, this.dx.setRows(dy.rows));
     return this.dx;
   }
 

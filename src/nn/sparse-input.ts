@@ -1,0 +1,36 @@
+import type { Layer } from './layer.js';
+import { Dense } from './layers/dense.js';
+import { Standardize } from './layers/standardize.js';
+
+/**
+ * A batch goes through the sparse products (Kernels.sparseGemm) when at most this fraction of its
+ * values is non-zero. The WebAssembly kernels break even near 45% on random patterns (bench/sparse.ts:
+ * the first layer of the MNIST MLP, 128×784·784×256); MNIST batches are ~19% non-zero.
+ */
+export const SPARSE_BELOW = 0.4;
+
+/**
+ * Planned once when a model is built, before its layers build: the first Dense layer (the first
+ * layer, or the one after a leading Standardize) checks each batch's density and, below
+ * {@link SPARSE_BELOW}, visits only the non-zero inputs in its forward product and weight gradient.
+ *
+ * A Standardize before it would turn the zeros into −μ/σ, so it is folded into the Dense layer:
+ * Standardize passes x through and the Dense layer computes, with s = μ/σ and x̃ = x·diag(1/σ),
+ *   y = (x̃ − 1·sᵀ)·W + b = x̃·W + (b − sᵀW)
+ *   dW = (x̃ − 1·sᵀ)ᵀ·dy = x̃ᵀ·dy − s·(Σ_rows dy)ᵀ      (still the gradient of the stored W)
+ *   db = Σ_rows dy,   dx′ = dy·Wᵀ   (Standardize's backward then divides by σ as before)
+ * where x̃ keeps x's zeros (docs/theory.md). `enabled = false` undoes the plan.
+ */
+export function planSparseInput(layers: readonly Layer[], enabled = true): void {
+  for (const layer of layers) {
+    if (layer instanceof Dense) layer.sparseInput = null;
+    if (layer instanceof Standardize) layer.folded = false;
+  }
+  if (!enabled) return;
+  const [first, second] = layers;
+  if (first instanceof Dense) first.sparseInput = { below: SPARSE_BELOW, fold: null };
+  if (first instanceof Standardize && second instanceof Dense) {
+    first.folded = true;
+    second.sparseInput = { below: SPARSE_BELOW, fold: first };
+  }
+}
