@@ -358,6 +358,12 @@ async function main(): Promise<void> {
     print('Goals (issue 15), from this run\'s medians:');
     for (const g of goals) print(`  ${g}`);
   }
+  for (const r of reports) {
+    const rss = r.result?.info.rssMiB as number[] | undefined;
+    if (!rss || rss.length < 2) continue;
+    const growth = rss[rss.length - 1] - rss[0];
+    print(`Memory, ${r.label}: RSS after each epoch ${rss.map((m) => m.toFixed(0)).join(' → ')} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB${Math.abs(growth) > 0.05 * rss[0] ? ': GROWING, look for a leak' : ', flat'})`);
+  }
   if (reports.some((r) => r.result?.extrapolated)) print(`EXTRAPOLATED rows time only their first batches and scale to 60,000 images; * marks their test accuracy, which is after that partial epoch.`);
   print();
   print(`Inference on the 10,000 test images, batch ${WORKLOAD.batchSize}, with each trained model (median over repeats; tfjs-cpu and scratchnet js: last repeat only):`);

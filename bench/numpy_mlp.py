@@ -176,7 +176,8 @@ def openblas_runtime():
     """Threads and core type of the OpenBLAS numpy loaded, via threadpoolctl or its C API."""
     try:
         from threadpoolctl import threadpool_info
-        return {'threadpoolctl': [{k: i.get(k) for k in ('internal_api', 'version', 'num_threads', 'architecture', 'filepath')} for i in threadpool_info()]}
+        # file names only: the results name no path of this machine
+        return {'threadpoolctl': [{**{k: i.get(k) for k in ('internal_api', 'version', 'num_threads', 'architecture')}, 'file': os.path.basename(i.get('filepath') or '')} for i in threadpool_info()]}
     except ImportError:
         pass
     info = {}
@@ -198,7 +199,7 @@ def openblas_runtime():
                 except AttributeError:
                     continue
                 corename.restype = ctypes.c_char_p
-                info = {'library': path, 'numThreads': threads(), 'coreType': corename().decode()}
+                info = {'library': os.path.basename(path), 'numThreads': threads(), 'coreType': corename().decode()}
                 config = getattr(lib, f'{prefix}_get_config{suffix}', None)
                 if config is not None:
                     config.restype = ctypes.c_char_p

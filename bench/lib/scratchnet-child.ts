@@ -83,6 +83,8 @@ async function main(): Promise<void> {
   const testAccuracy: number[] = [];
   const evalSeconds: number[] = [];
   const predSeconds: number[] = [];
+  // resident set size after each repeat: a leak in the kernels' memory or the JS heap shows as growth
+  const rssMiB: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
     const { model, seconds: s } = await trainOnce(k, data, train, dense);
     let result: EvaluateResult;
@@ -97,11 +99,13 @@ async function main(): Promise<void> {
       result = evaluate(model, test);
     }
     model.release();
+    rssMiB.push(process.memoryUsage().rss / 2 ** 20);
     const full = (s * WORKLOAD.trainImages) / train.x.rows;
     epochSeconds.push(full);
     testAccuracy.push(result.accuracy);
-    log(`repeat ${r + 1}/${opts.repeats}: ${full.toFixed(3)} s/epoch, test accuracy ${(100 * result.accuracy).toFixed(2)}%`);
+    log(`repeat ${r + 1}/${opts.repeats}: ${full.toFixed(3)} s/epoch, test accuracy ${(100 * result.accuracy).toFixed(2)}%, RSS ${rssMiB[r].toFixed(0)} MiB`);
   }
+  info.rssMiB = rssMiB;
   const n = test.x.rows;
   const ev = stats(evalSeconds).median;
   const pr = stats(predSeconds).median;
