@@ -44,7 +44,7 @@ export interface BuildContext {
   param(name: string, rows: number, cols: number, decay: number, init: (value: Matrix) => void): Param;
   /** An activation buffer `[batchSize, cols]` (its `rows` is set per batch), or `[rows, cols]`. */
   buffer(cols: number, rows?: number): Matrix;
-  /** False for the first layer: its input gradient is never needed, so backward may skip it. */
+  /** False when no layer before this one has parameters (and nobody asked for the input's gradient): backward may skip dL/dx. */
   readonly needsInputGrad: boolean;
 }
 

@@ -148,7 +148,7 @@ export class Sequential {
         kernels,
         dtype,
         batchSize,
-        needsInputGrad: i > 0 || inputGrad,
+        needsInputGrad: inputGradNeeded(this.layers, i, inputGrad),
         rng: (purpose) => root.stream(`${layer.name}/${purpose}`),
         param: (name, rows, cols, decay) => {
           params.push({ name, rows, cols });
@@ -199,7 +199,7 @@ export class Sequential {
         kernels,
         dtype,
         batchSize,
-        needsInputGrad: i > 0 || inputGrad,
+        needsInputGrad: inputGradNeeded(this.layers, i, inputGrad),
         rng: (purpose) => {
           const name = `${layer.name}/${purpose}`;
           const rng = root.stream(name);
@@ -262,7 +262,7 @@ export class Sequential {
         kernels,
         dtype,
         batchSize,
-        needsInputGrad: i > 0 || this.planned.inputGrad,
+        needsInputGrad: inputGradNeeded(this.layers, i, this.planned.inputGrad),
         rng: (purpose) => {
           // the stream as it stands, once; a later call (resetRandom) restarts it as build() would
           const name = `${layer.name}/${purpose}`;
@@ -277,10 +277,10 @@ export class Sequential {
           if (!p) throw new ConfigError(`Sequential.setBatchSize: ${layer.name} asked for an unknown parameter '${name}'`);
           return p;
         },
-        buffer: (cols) => {
-          const buf = kernels.alloc(batchSize * cols, dtype);
+        buffer: (cols, rows = batchSize) => {
+          const buf = kernels.alloc(rows * cols, dtype);
           this.owned.push(buf);
-          return new Matrix(batchSize, cols, buf);
+          return new Matrix(rows, cols, buf);
         },
       });
     });
@@ -469,3 +469,13 @@ export class Sequential {
  * groups of layers (a `dense` with its activation) are flattened in order.
  */
 export const sequential = (layers: (Layer | readonly Layer[])[]): Sequential => new Sequential(layers.flat());
+
+/**
+ * Whether layer `i` must compute dL/d(its input) in backward: only when a layer before it has
+ * parameters, or the caller asked for the input's gradient (gradient checks). A Dense layer after a
+ * leading Standardize or Dropout thus skips its dy·Wᵀ product, as a first layer does. Layers before
+ * `i` are built already, so their params() are known.
+ */
+function inputGradNeeded(layers: readonly Layer[], i: number, inputGrad: boolean): boolean {
+  return inputGrad || layers.slice(0, i).some((l) => l.params().length > 0);
+}
