@@ -6,6 +6,9 @@ import { Rng } from '../core/random.js';
 import { fuseRelu } from './fusion.js';
 import { planSparseInput } from './sparse-input.js';
 import type { BuildContext, Layer, Mode, Param } from './layer.js';
+import { inputGradNeeded, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
+
+export { MAX_MODEL_BYTES, MAX_WIDTH, type ModelPlan, type PlannedTensor, type PlanOptions } from './plan.js';
 
 export interface BuildOptions {
   /** Width of one input row (e.g. 784 for MNIST). */
@@ -32,45 +35,6 @@ export interface BuildOptions {
    */
   sparse?: boolean;
 }
-
-/** Widest layer input or output {@link Sequential.plan} accepts by default (16M features). */
-export const MAX_WIDTH = 2 ** 24;
-/**
- * Most bytes one model's parameters, gradients and activation buffers may take: 4 GiB, all a
- * WebAssembly (wasm32) memory can hold — checked before anything is allocated, on every backend, so
- * a model that builds on one backend builds on the other.
- */
-export const MAX_MODEL_BYTES = 2 ** 32;
-
-/** A tensor a build would create: `[rows, cols]`. */
-export interface PlannedTensor {
-  name: string;
-  rows: number;
-  cols: number;
-}
-
-/** What {@link Sequential.build} would allocate, found without allocating it. */
-export interface ModelPlan {
-  /** widths[0] is the input width, widths[i + 1] the output width of layer i. */
-  widths: number[];
-  /** Trainable parameters in arena order. */
-  params: PlannedTensor[];
-  /** Non-trainable layer buffers (batch-norm running statistics, standardisation), in layer order. */
-  buffers: PlannedTensor[];
-  /** Values of the parameter arena (the gradient arena is as large). */
-  paramValues: number;
-  /** Values of every activation buffer for the planned batch size. */
-  activationValues: number;
-  /** Bytes of parameters, gradients, activations and layer buffers. */
-  bytes: number;
-}
-
-export interface PlanOptions extends Pick<BuildOptions, 'inputWidth' | 'batchSize' | 'dtype' | 'inputGrad' | 'kernels'> {
-  /** Widest input or output accepted (default {@link MAX_WIDTH}); a model file passes its largest tensor dimension. */
-  maxWidth?: number;
-}
-
-const NO_VALUES = new Float32Array(0);
 
 interface PendingParam {
   param: { name: string; value: Matrix; grad: Matrix; decay: number };
@@ -127,48 +91,9 @@ export class Sequential {
    * layer (each width ≤ `maxWidth`) before a layer sees them. Only on a model that is not built.
    * @throws ConfigError on a bad or too wide width, a bad batch size, or a built model
    */
-  plan({ inputWidth, batchSize = 128, dtype = 'float32', inputGrad = false, kernels = currentKernels(), maxWidth = MAX_WIDTH }: PlanOptions): ModelPlan {
+  plan(opts: PlanOptions): ModelPlan {
     if (this.built) throw new ConfigError('Sequential.plan: the model is built already (plan before build)');
-    const checkWidth = (w: number, what: string) => {
-      if (!Number.isSafeInteger(w) || w <= 0) throw new ConfigError(`Sequential: ${what} must be a positive integer, found ${w}`);
-      if (w > maxWidth) throw new ConfigError(`Sequential: ${what} is ${w}, more than the limit ${maxWidth}`);
-    };
-    checkWidth(inputWidth, 'inputWidth');
-    if (!Number.isSafeInteger(batchSize) || batchSize <= 0) {
-      throw new ConfigError(`Sequential: batch size must be a positive integer, found ${batchSize}`);
-    }
-    const root = new Rng(0);
-    const widths = [inputWidth];
-    const params: PlannedTensor[] = [];
-    const buffers: PlannedTensor[] = [];
-    let activationValues = 0;
-    let width = inputWidth;
-    this.layers.forEach((layer, i) => {
-      const ctx: BuildContext = {
-        kernels,
-        dtype,
-        batchSize,
-        needsInputGrad: inputGradNeeded(this.layers, i, inputGrad),
-        rng: (purpose) => root.stream(`${layer.name}/${purpose}`),
-        param: (name, rows, cols, decay) => {
-          params.push({ name, rows, cols });
-          const placeholder = new Matrix(0, cols, NO_VALUES);
-          return { name, value: placeholder, grad: placeholder, decay };
-        },
-        buffer: (cols, rows = batchSize) => {
-          activationValues += rows * cols;
-          return new Matrix(0, cols, NO_VALUES);
-        },
-      };
-      width = layer.build(width, ctx);
-      checkWidth(width, `the output width of ${layer.name}`);
-      widths.push(width);
-      for (const b of layer.buffers?.() ?? []) buffers.push({ name: b.name, rows: b.value.rows, cols: b.value.cols });
-    });
-    const paramValues = params.reduce((s, p) => s + p.rows * p.cols, 0);
-    const bufferValues = buffers.reduce((s, b) => s + b.rows * b.cols, 0);
-    const bytes = (2 * paramValues + activationValues + bufferValues) * (dtype === 'float64' ? 8 : 4);
-    return { widths, params, buffers, paramValues, activationValues, bytes };
+    return planLayers(this.layers, opts);
   }
 
   /**
@@ -469,13 +394,3 @@ export class Sequential {
  * groups of layers (a `dense` with its activation) are flattened in order.
  */
 export const sequential = (layers: (Layer | readonly Layer[])[]): Sequential => new Sequential(layers.flat());
-
-/**
- * Whether layer `i` must compute dL/d(its input) in backward: only when a layer before it has
- * parameters, or the caller asked for the input's gradient (gradient checks). A Dense layer after a
- * leading Standardize or Dropout thus skips its dy·Wᵀ product, as a first layer does. Layers before
- * `i` are built already, so their params() are known.
- */
-function inputGradNeeded(layers: readonly Layer[], i: number, inputGrad: boolean): boolean {
-  return inputGrad || layers.slice(0, i).some((l) => l.params().length > 0);
-}

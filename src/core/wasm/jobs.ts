@@ -85,22 +85,35 @@ export class Jobs {
       args[0] = OP_GEMM_K;
       args[15] = half;
       // each half in OWNED_PER_THREAD row ranges: thread t owns those of half t
-      const ranges = this.rowRanges(m, OWNED_PER_THREAD);
-      for (let h = 0; h < 2; h++) {
-        for (let r = 0; r < ranges; r++) {
-          const o = CHUNK + 4 * (h * ranges + r);
-          args[o] = this.cuts[r];
-          args[o + 1] = this.cuts[r + 1];
-          args[o + 2] = 0;
-          args[o + 3] = n;
-        }
-      }
+      const ranges = this.halfChunks(m, n);
       this.run(2 * ranges, 2, true);
       this.ex.gemmReduce(args[10], n, half, args[12], args[13], args[14], 0, m, 0, n);
       return;
     }
     const { chunks, owned } = splitGemm(m, n, k, this.active, args, bInPlace, OWNED_PER_THREAD);
     this.run(chunks, Math.min(chunks, this.active), owned);
+  }
+
+  /**
+   * Writes the chunks of a job cut into its two k-halves: each half's OWNED_PER_THREAD row ranges of
+   * the m rows (half h's owned by thread h), with the column range [0, cols) when given.
+   * @returns the row ranges per half
+   */
+  private halfChunks(m: number, cols?: number): number {
+    const args = this.args;
+    const ranges = this.rowRanges(m, OWNED_PER_THREAD);
+    for (let h = 0; h < 2; h++) {
+      for (let r = 0; r < ranges; r++) {
+        const o = CHUNK + 4 * (h * ranges + r);
+        args[o] = this.cuts[r];
+        args[o + 1] = this.cuts[r + 1];
+        if (cols !== undefined) {
+          args[o + 2] = 0;
+          args[o + 3] = cols;
+        }
+      }
+    }
+    return ranges;
   }
 
   /**
@@ -130,14 +143,7 @@ export class Jobs {
       const half = this.half.bytes(4 * m * n);
       args[0] = OP_SPARSE_K;
       args[13] = half;
-      const ranges = this.rowRanges(m, OWNED_PER_THREAD);
-      for (let h = 0; h < 2; h++) {
-        for (let r = 0; r < ranges; r++) {
-          const o = CHUNK + 4 * (h * ranges + r);
-          args[o] = this.cuts[r];
-          args[o + 1] = this.cuts[r + 1];
-        }
-      }
+      const ranges = this.halfChunks(m);
       this.run(2 * ranges, 2, true);
       this.ex.gemmReduce(args[9], n, half, args[10], args[11], 0, 0, m, 0, n);
       return;

@@ -1,0 +1,109 @@
+/**
+ * What a model would allocate, found without allocating it: every layer's `build` runs against a
+ * context that records widths, parameter and buffer shapes and bytes (model files are checked
+ * against it before anything is made; `Sequential.build` checks its size first).
+ */
+import { kernels as currentKernels } from '../core/backend.js';
+import { Matrix } from '../core/matrix.js';
+import { Rng } from '../core/random.js';
+import { ConfigError } from '../errors.js';
+import type { BuildContext, Layer } from './layer.js';
+import type { BuildOptions } from './model.js';
+
+/** Widest layer input or output `Sequential.plan` accepts by default (16M features). */
+export const MAX_WIDTH = 2 ** 24;
+/**
+ * Most bytes one model's parameters, gradients and activation buffers may take: 4 GiB, all a
+ * WebAssembly (wasm32) memory can hold — checked before anything is allocated, on every backend, so
+ * a model that builds on one backend builds on the other.
+ */
+export const MAX_MODEL_BYTES = 2 ** 32;
+
+/** A tensor a build would create: `[rows, cols]`. */
+export interface PlannedTensor {
+  name: string;
+  rows: number;
+  cols: number;
+}
+
+/** What `Sequential.build` would allocate, found without allocating it. */
+export interface ModelPlan {
+  /** widths[0] is the input width, widths[i + 1] the output width of layer i. */
+  widths: number[];
+  /** Trainable parameters in arena order. */
+  params: PlannedTensor[];
+  /** Non-trainable layer buffers (batch-norm running statistics, standardisation), in layer order. */
+  buffers: PlannedTensor[];
+  /** Values of the parameter arena (the gradient arena is as large). */
+  paramValues: number;
+  /** Values of every activation buffer for the planned batch size. */
+  activationValues: number;
+  /** Bytes of parameters, gradients, activations and layer buffers. */
+  bytes: number;
+}
+
+export interface PlanOptions extends Pick<BuildOptions, 'inputWidth' | 'batchSize' | 'dtype' | 'inputGrad' | 'kernels'> {
+  /** Widest input or output accepted (default {@link MAX_WIDTH}); a model file passes its largest tensor dimension. */
+  maxWidth?: number;
+}
+
+const NO_VALUES = new Float32Array(0);
+
+/**
+ * Runs every layer's `build` against a context that records instead of allocating: the widths,
+ * parameter and buffer shapes and the bytes a build would take. Sizes are checked layer by layer
+ * (each width ≤ `maxWidth`) before a layer sees them. The layers must not be built.
+ * @throws ConfigError on a bad or too wide width or a bad batch size
+ */
+export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 128, dtype = 'float32', inputGrad = false, kernels = currentKernels(), maxWidth = MAX_WIDTH }: PlanOptions): ModelPlan {
+  const checkWidth = (w: number, what: string) => {
+    if (!Number.isSafeInteger(w) || w <= 0) throw new ConfigError(`Sequential: ${what} must be a positive integer, found ${w}`);
+    if (w > maxWidth) throw new ConfigError(`Sequential: ${what} is ${w}, more than the limit ${maxWidth}`);
+  };
+  checkWidth(inputWidth, 'inputWidth');
+  if (!Number.isSafeInteger(batchSize) || batchSize <= 0) {
+    throw new ConfigError(`Sequential: batch size must be a positive integer, found ${batchSize}`);
+  }
+  const root = new Rng(0);
+  const widths = [inputWidth];
+  const params: PlannedTensor[] = [];
+  const buffers: PlannedTensor[] = [];
+  let activationValues = 0;
+  let width = inputWidth;
+  layers.forEach((layer, i) => {
+    const ctx: BuildContext = {
+      kernels,
+      dtype,
+      batchSize,
+      needsInputGrad: inputGradNeeded(layers, i, inputGrad),
+      rng: (purpose) => root.stream(`${layer.name}/${purpose}`),
+      param: (name, rows, cols, decay) => {
+        params.push({ name, rows, cols });
+        const placeholder = new Matrix(0, cols, NO_VALUES);
+        return { name, value: placeholder, grad: placeholder, decay };
+      },
+      buffer: (cols, rows = batchSize) => {
+        activationValues += rows * cols;
+        return new Matrix(0, cols, NO_VALUES);
+      },
+    };
+    width = layer.build(width, ctx);
+    checkWidth(width, `the output width of ${layer.name}`);
+    widths.push(width);
+    for (const b of layer.buffers?.() ?? []) buffers.push({ name: b.name, rows: b.value.rows, cols: b.value.cols });
+  });
+  const paramValues = params.reduce((s, p) => s + p.rows * p.cols, 0);
+  const bufferValues = buffers.reduce((s, b) => s + b.rows * b.cols, 0);
+  const bytes = (2 * paramValues + activationValues + bufferValues) * (dtype === 'float64' ? 8 : 4);
+  return { widths, params, buffers, paramValues, activationValues, bytes };
+}
+
+/**
+ * Whether layer `i` must compute dL/d(its input) in backward: only when a layer before it has
+ * parameters, or the caller asked for the input's gradient (gradient checks). A Dense layer after a
+ * leading Standardize or Dropout thus skips its dy·Wᵀ product, as a first layer does. Layers before
+ * `i` are built already, so their params() are known.
+ */
+export function inputGradNeeded(layers: readonly Layer[], i: number, inputGrad: boolean): boolean {
+  return inputGrad || layers.slice(0, i).some((l) => l.params().length > 0);
+}
