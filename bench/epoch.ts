@@ -8,10 +8,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { childArgs, stats, WORKLOAD, type ChildOptions, type ChildResult } from './lib/common.js';
-import { loadAverage, machine, numpyPeer, ROOT, scratchnetNote } from './lib/machine.js';
+import { loadAverage, machine, numpyPeer, pickContenders, positiveInt, ROOT, scratchnetNote, type ContenderBase } from './lib/machine.js';
 import { inferenceTable, summarize, trainingTable, type ContenderReport } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
 
+const PROG = 'bench';
 const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options])
 
   --repeats N          timed epochs per contender process, each on a fresh model (default 3)
@@ -65,26 +66,8 @@ const { values: flags } = parseArgs({
   },
 });
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`bench: --${name} must be a positive integer, found '${value}'\n`);
-    process.exit(2);
-  }
-  return n;
-}
-
-interface Contender {
-  id: string;
-  label: string;
-  command: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
+interface Contender extends ContenderBase {
   opts: ChildOptions;
-  /** What the notes column says, from the child's info. */
-  note: (info: Record<string, unknown>) => string;
-  /** Set when the contender cannot run before even starting it. */
-  skipReason?: string;
 }
 
 const images = (n: number) => n.toLocaleString('en-US');
@@ -95,10 +78,10 @@ function extrapolation(o: ChildOptions): string {
 }
 
 function contenders(): Contender[] {
-  const repeats = positiveInt('repeats', flags.repeats!);
-  const warmupBatches = positiveInt('warmup-batches', flags['warmup-batches']!);
-  const limit = flags.batches === undefined ? WORKLOAD.trainImages : Math.min(positiveInt('batches', flags.batches) * WORKLOAD.batchSize, WORKLOAD.trainImages);
-  const cpuImages = flags['full-cpu'] ? WORKLOAD.trainImages : Math.min(positiveInt('cpu-batches', flags['cpu-batches']!) * WORKLOAD.batchSize, limit);
+  const repeats = positiveInt(PROG, 'repeats', flags.repeats!);
+  const warmupBatches = positiveInt(PROG, 'warmup-batches', flags['warmup-batches']!);
+  const limit = flags.batches === undefined ? WORKLOAD.trainImages : Math.min(positiveInt(PROG, 'batches', flags.batches) * WORKLOAD.batchSize, WORKLOAD.trainImages);
+  const cpuImages = flags['full-cpu'] ? WORKLOAD.trainImages : Math.min(positiveInt(PROG, 'cpu-batches', flags['cpu-batches']!) * WORKLOAD.batchSize, limit);
   const base: ChildOptions = { repeats, trainImages: limit, warmupBatches, inferenceRepeats: repeats };
   const tsx = (script: string, backend: string) => ({ command: process.execPath, args: ['--import', 'tsx', join(ROOT, 'bench/lib', script), '--backend', backend] });
   const allThreads = Math.min(availableParallelism(), 64);
@@ -164,17 +147,7 @@ function contenders(): Contender[] {
       skipReason: noNumpy,
     },
   ];
-  const ids = list.map((c) => c.id);
-  const pick = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
-  for (const id of [...pick(flags.only), ...pick(flags.skip)]) {
-    if (!ids.includes(id)) {
-      process.stderr.write(`bench: unknown contender '${id}', expected one of ${ids.join(', ')}\n`);
-      process.exit(2);
-    }
-  }
-  const only = pick(flags.only);
-  const skip = pick(flags.skip);
-  return list.filter((c) => (only.length === 0 || only.includes(c.id)) && !skip.includes(c.id));
+  return pickContenders(PROG, list, flags.only, flags.skip);
 }
 
 /** One result from the rounds of a contender: epochs and accuracies pooled, inference times the median of the rounds' medians. */
@@ -211,12 +184,12 @@ async function main(): Promise<void> {
     return;
   }
   const list = contenders();
-  const timeoutSeconds = positiveInt('timeout', flags.timeout!);
+  const timeoutSeconds = positiveInt(PROG, 'timeout', flags.timeout!);
   const info = machine(flags.python!);
   const say = (s: string) => process.stderr.write(`${s}\n`);
   say(`bench: ${list.length} contenders, one process each, one at a time; load average ${(info.loadAverageAtStart as number[]).join(' ')} on ${info.cores} cores`);
   const t0 = performance.now();
-  const rounds = positiveInt('rounds', flags.rounds!);
+  const rounds = positiveInt(PROG, 'rounds', flags.rounds!);
   /** Per contender: its child results so far, or why it did not run. */
   const runs = new Map<string, { results: ChildResult[]; wallSeconds: number; failure?: { status: 'skipped' | 'failed'; reason: string } }>();
   for (const c of list) runs.set(c.id, { results: [], wallSeconds: 0 });

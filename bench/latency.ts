@@ -9,9 +9,10 @@ import { basename, isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WORKLOAD } from './lib/common.js';
 import { isLatencyResult, latencyStats, type LatencyResult, type LatencyStats } from './lib/latency.js';
-import { loadAverage, machine, numpyPeer, ROOT, scratchnetNote } from './lib/machine.js';
+import { loadAverage, machine, numpyPeer, pickContenders, positiveInt, ROOT, scratchnetNote, type ContenderBase } from './lib/machine.js';
 import { runChild } from './lib/run-child.js';
 
+const PROG = 'bench:latency';
 const HELP = `npm run bench:latency -- [options]   (or: npx tsx bench/latency.ts [options])
 
   --calls N            timed calls per contender (default 10000)
@@ -43,26 +44,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`bench:latency: --${name} must be a positive integer, found '${value}'\n`);
-    process.exit(2);
-  }
-  return n;
-}
-
-interface Contender {
-  id: string;
-  label: string;
-  command: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-  note: (info: Record<string, unknown>) => string;
-  skipReason?: string;
-}
-
-function contenders(): Contender[] {
+function contenders(): ContenderBase[] {
   const allThreads = String(Math.min(availableParallelism(), 64));
   // --expose-gc: the child measures the JS heap bytes a call leaves behind (lib/latency.ts)
   const tsx = (script: string, ...args: string[]) => ({ command: process.execPath, args: ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/lib', script), ...args] });
@@ -73,7 +55,7 @@ function contenders(): Contender[] {
   });
   const np = numpyPeer(flags.python!, flags['keep-openblas-env']!);
   const tfjs = (i: Record<string, unknown>) => `tfjs ${i.tfjsVersion} ${i.backend === 'wasm' ? `${i.wasmFile}, ${i.threads} thread(s)` : 'cpu (plain JS)'}`;
-  const list: Contender[] = [
+  const list: ContenderBase[] = [
     { id: 'scratchnet-wasm', label: 'scratchnet wasm', ...sn('wasm', allThreads) },
     { id: 'scratchnet-wasm-dense', label: 'scratchnet wasm --dense', ...sn('wasm', allThreads, '--dense') },
     { id: 'scratchnet-wasm-1t', label: 'scratchnet wasm 1t', ...sn('wasm', '1') },
@@ -93,17 +75,7 @@ function contenders(): Contender[] {
     { id: 'tfjs-wasm', label: 'tfjs-wasm', ...tsx('tfjs-child.ts', '--backend', 'wasm'), env: { ...process.env }, note: tfjs },
     { id: 'tfjs-cpu', label: 'tfjs-cpu', ...tsx('tfjs-child.ts', '--backend', 'cpu'), env: { ...process.env }, note: tfjs },
   ];
-  const ids = list.map((c) => c.id);
-  const pick = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
-  for (const id of [...pick(flags.only), ...pick(flags.skip)]) {
-    if (!ids.includes(id)) {
-      process.stderr.write(`bench:latency: unknown contender '${id}', expected one of ${ids.join(', ')}\n`);
-      process.exit(2);
-    }
-  }
-  const only = pick(flags.only);
-  const skip = pick(flags.skip);
-  return list.filter((c) => (only.length === 0 || only.includes(c.id)) && !skip.includes(c.id));
+  return pickContenders(PROG, list, flags.only, flags.skip);
 }
 
 interface Report {
@@ -140,9 +112,9 @@ function table(reports: Report[]): string {
 
 async function main(): Promise<void> {
   if (flags.help) return void process.stdout.write(`${HELP}\n`);
-  const calls = positiveInt('calls', flags.calls!);
-  const warmup = positiveInt('warmup', flags.warmup!);
-  const timeoutSeconds = positiveInt('timeout', flags.timeout!);
+  const calls = positiveInt(PROG, 'calls', flags.calls!);
+  const warmup = positiveInt(PROG, 'warmup', flags.warmup!);
+  const timeoutSeconds = positiveInt(PROG, 'timeout', flags.timeout!);
   const list = contenders();
   const info = machine(flags.python!);
   const say = (s: string) => process.stderr.write(`${s}\n`);

@@ -9,6 +9,7 @@ import type { WasmKernels } from '../src/core/wasm/index.js';
 import { ConfigError, ShapeError } from '../src/errors.js';
 import { Standardize } from '../src/nn/layers/index.js';
 import { mlp } from '../src/nn/mlp.js';
+import type { Sequential } from '../src/nn/model.js';
 import { Predictor } from '../src/nn/predictor.js';
 import { predict } from '../src/nn/train.js';
 
@@ -22,11 +23,12 @@ function images(rng: Rng): Matrix {
   return x;
 }
 
-/** The CLI's model shape, small: Standardize → Dense/ReLU ×2 → Dense; fitted standardisation. */
-function model(k: Kernels, sparse: boolean, x: Matrix) {
-  const m = mlp({ hidden: [32, 16], outputs: 10, standardize: true }).build({ inputWidth: FEATURES, batchSize: 128, seed: 3, kernels: k, sparse });
+/** Rows from `seed` and the CLI's model shape, small: Standardize (fitted on them) → Dense/ReLU ×2 → Dense. */
+function setup(seed: number, sparse = true): { x: Matrix; m: Sequential } {
+  const x = images(new Rng(seed));
+  const m = mlp({ hidden: [32, 16], outputs: 10, standardize: true }).build({ inputWidth: FEATURES, batchSize: 128, seed: 3, kernels: kernels(), sparse });
   (m.layers[0] as Standardize).fit(x, { perFeature: false });
-  return m;
+  return { x, m };
 }
 
 /** Counts the kernels' allocations (and, on wasm, every block its heap hands out, staging included) while `body` runs. */
@@ -52,8 +54,7 @@ describe(`Predictor (${kernels().name} backend)`, () => {
   for (const sparse of [true, false]) {
     it(`${sparse ? 'sparse' : 'dense'} first layer: 1,000 one-row calls allocate nothing and match predict`, () => {
       const k = kernels();
-      const x = images(new Rng(11));
-      const m = model(k, sparse, x);
+      const { x, m } = setup(11, sparse);
       const batch = predict(m, x); // all rows in batches of 128
       const p = new Predictor(m);
       p.run(row(x, 0)); // a first call, as a warm-up would
@@ -87,9 +88,7 @@ describe(`Predictor (${kernels().name} backend)`, () => {
   }
 
   it('several rows per call, sigmoid and linear outputs, as predict', () => {
-    const k = kernels();
-    const x = images(new Rng(12));
-    const m = model(k, true, x);
+    const { x, m } = setup(12);
     for (const output of ['softmax', 'sigmoid', 'linear'] as const) {
       const p = new Predictor(m, { maxRows: 4, output });
       const three = x.data.subarray(5 * FEATURES, 8 * FEATURES);
@@ -104,9 +103,7 @@ describe(`Predictor (${kernels().name} backend)`, () => {
   });
 
   it('bad sizes are refused with a typed error', () => {
-    const k = kernels();
-    const x = images(new Rng(13));
-    const m = model(k, true, x);
+    const { m } = setup(13);
     assert.throws(() => new Predictor(m, { maxRows: 129 }), ConfigError);
     assert.throws(() => new Predictor(m, { maxRows: 0 }), ConfigError);
     const p = new Predictor(m, { maxRows: 2 });

@@ -1,6 +1,7 @@
 /**
- * What the benchmark parents (bench/epoch.ts, bench/latency.ts) record about the machine, how they
- * start the numpy peer, and their notes. Nothing here names a path of this machine in a result.
+ * What the benchmark parents (bench/epoch.ts, bench/latency.ts) share: what they record about the
+ * machine, how they start the numpy peer, their notes, flags and contender lists. Nothing here names
+ * a path of this machine in a result.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -93,3 +94,41 @@ export function numpyPeer(python: string, keepOpenblasEnv: boolean): NumpyPeer {
 export const scratchnetNote = (info: Record<string, unknown>): string =>
   (info.backend === 'wasm' ? `${info.threads} thread(s), ${info.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}` : `${info.backend} reference kernels`) +
   `, ${info.firstLayer} first layer`;
+
+/** `value` as a positive integer, or a one-line error naming `--name` and exit 2. */
+export function positiveInt(prog: string, name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`${prog}: --${name} must be a positive integer, found '${value}'\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** What a parent knows of a contender before starting its child process. */
+export interface ContenderBase {
+  id: string;
+  label: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** What the notes column says, from the child's info. */
+  note: (info: Record<string, unknown>) => string;
+  /** Set when the contender cannot run before even starting it. */
+  skipReason?: string;
+}
+
+/** The contenders `--only` / `--skip` (comma-separated ids) leave; an unknown id is a one-line error, exit 2. */
+export function pickContenders<C extends { id: string }>(prog: string, list: C[], onlyFlag: string | undefined, skipFlag: string | undefined): C[] {
+  const ids = list.map((c) => c.id);
+  const pick = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+  const only = pick(onlyFlag);
+  const skip = pick(skipFlag);
+  for (const id of [...only, ...skip]) {
+    if (!ids.includes(id)) {
+      process.stderr.write(`${prog}: unknown contender '${id}', expected one of ${ids.join(', ')}\n`);
+      process.exit(2);
+    }
+  }
+  return list.filter((c) => (only.length === 0 || only.includes(c.id)) && !skip.includes(c.id));
+}
