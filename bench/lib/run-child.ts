@@ -8,8 +8,8 @@ import { RESULT_PREFIX, SKIP_PREFIX, type ChildResult } from './common.js';
 /** Lines not worth forwarding: npm's config warnings, tfjs's "install tfjs-node" banner. */
 const NOISE = [/^npm warn /, /^\s*$/, /^=+$/, /^Hi, looks like you are running TensorFlow\.js in Node\.js/];
 
-export type ChildOutcome =
-  | { status: 'ok'; result: ChildResult; wallSeconds: number }
+export type ChildOutcome<R = ChildResult> =
+  | { status: 'ok'; result: R; wallSeconds: number }
   | { status: 'skipped' | 'failed'; reason: string; wallSeconds: number };
 
 export interface ChildSpec {
@@ -25,19 +25,28 @@ export interface ChildSpec {
   echo: boolean;
 }
 
+/** Whether a parsed result line is an epoch benchmark's {@link ChildResult}. */
+export function isEpochResult(r: unknown): r is ChildResult {
+  const e = (r as Partial<ChildResult>).epochSeconds;
+  return Array.isArray(e) && e.length > 0;
+}
+
 /** Parses a result line: `BENCH_RESULT {...}` (TypeScript children) or a bare JSON object (numpy_mlp.py). */
-function parseResult(line: string): ChildResult | null {
+function parseResult<R>(line: string, accept: (r: unknown) => r is R): R | null {
   const text = line.startsWith(RESULT_PREFIX) ? line.slice(RESULT_PREFIX.length) : line;
   if (!text.startsWith('{')) return null;
   try {
-    const r = JSON.parse(text) as ChildResult;
-    return Array.isArray(r.epochSeconds) && r.epochSeconds.length > 0 ? r : null;
+    const r: unknown = JSON.parse(text);
+    return typeof r === 'object' && r !== null && accept(r) ? r : null;
   } catch {
     return null;
   }
 }
 
-export function runChild(spec: ChildSpec): Promise<ChildOutcome> {
+/** Runs `spec`; the result is the last stdout line `accept` takes (default: an epoch result). */
+export function runChild(spec: ChildSpec): Promise<ChildOutcome>;
+export function runChild<R>(spec: ChildSpec, accept: (r: unknown) => r is R): Promise<ChildOutcome<R>>;
+export function runChild<R>(spec: ChildSpec, accept: (r: unknown) => r is R = isEpochResult as unknown as (r: unknown) => r is R): Promise<ChildOutcome<R>> {
   const t0 = performance.now();
   const wall = () => (performance.now() - t0) / 1000;
   return new Promise((resolve) => {
@@ -71,7 +80,7 @@ export function runChild(spec: ChildSpec): Promise<ChildOutcome> {
       const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
       const skipLine = lines.find((l) => l.startsWith(SKIP_PREFIX));
       if (skipLine) return resolve({ status: 'skipped', reason: skipLine.slice(SKIP_PREFIX.length), wallSeconds: wall() });
-      const result = lines.map(parseResult).filter((r): r is ChildResult => r !== null).at(-1);
+      const result = lines.map((l) => parseResult(l, accept)).filter((r): r is R => r !== null).at(-1);
       if (timedOut) return resolve({ status: 'failed', reason: `timed out after ${spec.timeoutSeconds} s (raise --timeout)`, wallSeconds: wall() });
       if (code === 0 && result) return resolve({ status: 'ok', result, wallSeconds: wall() });
       const last = stderrTail.filter((l) => l.trim()).slice(-3).join(' | ') || '(no output)';

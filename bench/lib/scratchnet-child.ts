@@ -5,7 +5,8 @@
  * unless --dense), optimizer and schedule, validation off. s/epoch is the epoch's seconds as the CLI
  * reports them (fit's steps; the Standardize fit and the data copy come before). The wasm thread
  * count comes from env SCRATCHNET_THREADS (set by the parent), so each variant gets a fresh backend
- * and worker pool. Prints one BENCH_RESULT line (see common.ts).
+ * and worker pool. Prints one BENCH_RESULT line (see common.ts). With `--latency N`, instead times
+ * one-image predictions for bench/latency.ts (see latencyMode).
  */
 import { useBackend } from '../../src/node/backend.js';
 import type { Kernels } from '../../src/core/kernels.js';
@@ -14,9 +15,11 @@ import { residentDataset, type Dataset, type DatasetSplit } from '../../src/data
 import { loadMnist } from '../../src/data/mnist.js';
 import type { Sequential } from '../../src/nn/model.js';
 import { scheduleFor } from '../../src/nn/schedules.js';
+import { Predictor } from '../../src/nn/predictor.js';
 import { evaluate, predict, type EvaluateResult } from '../../src/nn/train.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../../src/recipe.js';
 import { emitResult, log, skip, parseChildArgs, seconds, stats, stringFlag, WORKLOAD, type ChildResult } from './common.js';
+import { latencyFlags, timeCalls, type LatencyResult } from './latency.js';
 
 /** The first `n` rows of `ds`, as views (no copy). */
 function head(ds: Dataset, n: number): Dataset {
@@ -67,6 +70,8 @@ async function main(): Promise<void> {
   info.firstLayer = dense ? 'dense (--dense)' : 'sparse';
 
   const data = await loadMnist();
+  const latency = latencyFlags(argv);
+  if (latency.calls > 0) return latencyMode(k, info, data, dense, latency, stringFlag(argv, 'api', 'predictor'));
   // Inputs in the backend's memory, as the CLI does (numpy and tfjs also hold their arrays before timing).
   const train = residentDataset(head(data.train, opts.trainImages), k);
   const test = residentDataset(data.test, k);
@@ -125,6 +130,34 @@ async function main(): Promise<void> {
     info,
   };
   emitResult(result);
+  await (k as { dispose?: () => Promise<void> }).dispose?.();
+}
+
+/**
+ * `--latency N`: the CLI's model (runTraining's, trained on one batch: the weights do not change the
+ * work) on one test image per call, the next each time, from JS memory as a digit pad hands it over.
+ * `--api predictor` (default): `Predictor.run`, nothing allocated per call; `--api predict`: `predict(model, x)`.
+ */
+async function latencyMode(k: Kernels, info: Record<string, unknown>, data: DatasetSplit, dense: boolean, { calls, warmup }: { calls: number; warmup: number }, api: string): Promise<void> {
+  const { model } = await trainOnce(k, data, head(data.train, WORKLOAD.batchSize), dense);
+  const x = data.test.x.data;
+  // the images' views made before timing: the timed loop allocates only what the call does
+  const rows = Array.from({ length: data.test.x.rows }, (_, i) => x.subarray(i * 784, (i + 1) * 784));
+  let call: (i: number) => void;
+  if (api === 'predictor') {
+    const p = new Predictor(model);
+    call = (i) => p.run(rows[i]);
+  } else if (api === 'predict') {
+    call = (i) => predict(model, new Matrix(1, 784, rows[i]));
+  } else {
+    throw new Error(`--api: expected predictor or predict, found ${api}`);
+  }
+  const timed = await timeCalls(calls, warmup, data.test.x.rows, call);
+  info.api = api;
+  log(`${calls} calls after ${warmup} untimed, ${timed.gcDuringTimed} GC(s) during them`);
+  const what = api === 'predictor' ? 'Predictor.run(one image): probabilities and class' : 'predict(model, one image): probabilities and classes';
+  emitResult({ latency: { ...timed, call: what }, info } satisfies LatencyResult);
+  model.release();
   await (k as { dispose?: () => Promise<void> }).dispose?.();
 }
 

@@ -4,11 +4,13 @@
  * trained with `model.fit` (adam 1e-3, batch 128, one epoch, tfjs's own shuffle) on fused
  * softmax-cross-entropy from logits; data are scratchnet's MNIST arrays (same bytes, same scaling).
  * Prints one BENCH_RESULT line, or BENCH_SKIP + reason when the backend does not load.
+ * With `--latency N`, instead times one-image predictions for bench/latency.ts (see latencyMode).
  */
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { loadMnist } from '../../src/data/mnist.js';
 import { emitResult, log, skip, parseChildArgs, seconds, stats, stringFlag, WORKLOAD, type ChildResult } from './common.js';
+import { latencyFlags, timeCalls, type LatencyResult } from './latency.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -134,6 +136,8 @@ async function main(): Promise<void> {
   };
   const trainX = f32(data.train.x.data);
   const testX = f32(data.test.x.data);
+  const latency = latencyFlags(argv);
+  if (latency.calls > 0) return latencyMode(tf, info, testX, latency);
   const n = opts.trainImages;
   const xTrain = tf.tensor2d(trainX.subarray(0, n * 784), [n, 784]);
   const yTrain = tf.tidy(() => tf.oneHot(tf.tensor1d(data.train.y.subarray(0, n), 'int32'), 10).toFloat());
@@ -194,6 +198,25 @@ async function main(): Promise<void> {
     info,
   };
   emitResult(result);
+}
+
+/**
+ * `--latency N`: the same (untrained) model on one test image per call, the next each time, as a
+ * user would call it: a [1, 784] tensor from the JS array, `model.predict` and softmax inside
+ * `tf.tidy`, `dataSync()` to read the probabilities back.
+ */
+async function latencyMode(tf: Tf, info: Record<string, unknown>, testX: Float32Array, { calls, warmup }: { calls: number; warmup: number }): Promise<void> {
+  const model = buildModel(tf);
+  const rows = Array.from({ length: testX.length / 784 }, (_, i) => testX.subarray(i * 784, (i + 1) * 784));
+  const call = (i: number) => {
+    const p = tf.tidy(() => tf.softmax(model.predict(tf.tensor2d(rows[i], [1, 784])) as Tensor));
+    p.dataSync();
+    p.dispose();
+  };
+  const timed = await timeCalls(calls, warmup, rows.length, call);
+  info.tensorsLeft = tf.memory().numTensors;
+  log(`${calls} calls after ${warmup} untimed, ${timed.gcDuringTimed} GC(s) during them`);
+  emitResult({ latency: { ...timed, call: 'tf.tidy(softmax(model.predict(tensor2d(one image)))).dataSync()' }, info } satisfies LatencyResult);
 }
 
 main().catch((e: unknown) => {

@@ -62,6 +62,13 @@ export function predictClasses(model: Sequential, logits: Matrix, out: Int32Arra
   }
 }
 
+/** Writes the output activation of `logits` into `dst` (same shape): softmax, sigmoid, or a copy for a linear output. */
+export function applyOutput(model: Sequential, output: Loss['output'], logits: Matrix, dst: Matrix): void {
+  if (output === 'softmax') model.kernels.softmaxRows(logits, dst);
+  else if (output === 'sigmoid') model.kernels.activation('sigmoid', logits, dst, 0);
+  else dst.data.set(logits.view());
+}
+
 /**
  * Mean loss and accuracy (classes) or RMSE / MAE / R² (real-valued targets) of `model` on `data`, in
  * evaluation mode (dropout off). `data`: a Dataset, or `{ x, y }` / `{ x, targets }` with plain or typed arrays.
@@ -146,10 +153,7 @@ export function predict(model: Sequential, rows: InputRows, outputArg: Loss['out
     const logits = model.forward(batch, 'eval');
     predictClasses(model, logits, out);
     classes.set(out.subarray(0, b), start);
-    const dst = new Matrix(b, logits.cols, probabilities.data.subarray(start * logits.cols, (start + b) * logits.cols));
-    if (output === 'softmax') k.softmaxRows(logits, dst);
-    else if (output === 'sigmoid') k.activation('sigmoid', logits, dst, 0);
-    else dst.data.set(logits.view());
+    applyOutput(model, output, logits, new Matrix(b, logits.cols, probabilities.data.subarray(start * logits.cols, (start + b) * logits.cols)));
   }
   k.release(batch.data);
   return { probabilities, classes };
