@@ -14,6 +14,7 @@ import { runStudy } from '../src/experiments/runner.js';
 import { validateSpec } from '../src/experiments/spec.js';
 import { mean, sampleStd, variationStats } from '../src/experiments/stats.js';
 
+import { reportRow } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-study-regression-'));
 const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
 
@@ -65,14 +66,6 @@ const SPEC = {
   targetValAccuracy: { 'halves-test': 0.9 },
 };
 
-/** Cells of the row starting `| first |` under `### group` in the section of `dataset`. */
-function row(md: string, dataset: string, group: string, first: string): string[] {
-  const section = md.split(/^## /m).find((s) => s.startsWith(`${dataset} `))!;
-  const table = section.split(/^### /m).find((s) => s.startsWith(`${group}\n`))!;
-  const r = table.split('\n').find((l) => l.startsWith(`| ${first} |`));
-  assert.ok(r, `no row '${first}' under ${dataset}/${group}:\n${table}`);
-  return r.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, '').trim());
-}
 
 describe('study with regression datasets', () => {
   const out = join(dir, 'mixed.jsonl');
@@ -121,11 +114,11 @@ describe('study with regression datasets', () => {
     const signed = (v: number, d: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(d)}`;
 
     // columns: variation, change, seeds, R², Δ R², RMSE, Δ RMSE, MAE, best val R², s/epoch, cost ×
-    const base = row(markdown, 'tabular-test', 'activation', '**baseline**');
+    const base = reportRow(markdown, 'tabular-test', 'activation', '**baseline**');
     assert.equal(base[3], `${mean(fig('baseline', 'r2')).toFixed(4)} ± ${sampleStd(fig('baseline', 'r2')).toFixed(4)}`);
     assert.equal(base[4], '—');
     assert.equal(base[5], `${mean(fig('baseline', 'rmse')).toFixed(3)} ± ${sampleStd(fig('baseline', 'rmse')).toFixed(3)}`);
-    const tanh = row(markdown, 'tabular-test', 'activation', 'tanh');
+    const tanh = reportRow(markdown, 'tabular-test', 'activation', 'tanh');
     assert.equal(tanh[1], 'activation=tanh');
     const d = fig('tanh', 'r2').map((v, i) => v - fig('baseline', 'r2')[i]);
     assert.equal(tanh[4], `${signed(mean(d), 4)} ± ${sampleStd(d).toFixed(4)}`);
@@ -134,7 +127,7 @@ describe('study with regression datasets', () => {
     assert.match(tanh[9], /^\d/, 's/epoch');
 
     // the classification dataset of the same spec keeps its accuracy tables, confusion matrix and summary
-    assert.match(row(markdown, 'halves-test', 'activation', 'tanh')[3], /^\d+\.\d\d( ± \d+\.\d\d)?$/);
+    assert.match(reportRow(markdown, 'halves-test', 'activation', 'tanh')[3], /^\d+\.\d\d( ± \d+\.\d\d)?$/);
     assert.match(markdown, /\| mixed \| halves-test \| 6 \|/);
     assert.match(markdown, /\| mixed \| tabular-test \| 6 \| \d\.\d{4} \| \d+\.\d+ \| /);
     assert.match(markdown, /### Confusion matrix \(baseline, seed 1\)/);
