@@ -6,8 +6,8 @@ import { ConfigError, InterruptedError } from './errors.js';
 import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
 import { createLoss, LOSSES, REGRESSION_LOSSES, type LossName } from './nn/losses.js';
 import type { RegressionMetrics } from './nn/metrics.js';
-import { batchNorm, Standardize } from './nn/layers/index.js';
-import { mlp } from './nn/mlp.js';
+import { batchNorm } from './nn/layers/index.js';
+import { inputStandardize, mlp } from './nn/mlp.js';
 import type { Sequential } from './nn/model.js';
 import { createOptimizer, defaultLr, OPTIMIZER_NAMES, type OptimizerName } from './nn/optimizers/index.js';
 import { createSchedule, type ScheduleConfig } from './nn/schedules.js';
@@ -30,6 +30,8 @@ export interface TrainConfig {
   /** L2 penalty ½λ‖w‖² added by the trainer, reported as its own loss term. */
   l2: number;
   dropout: number;
+  /** Dropout rate on the raw inputs, before the standardisation (default 0: none). */
+  inputDropout?: number;
   epochs: number;
   batchSize: number;
   seed: number;
@@ -100,7 +102,7 @@ export interface RunResult {
 
 /** Every key a TrainConfig may hold (a typo in an experiment spec must not silently run the baseline). */
 const CONFIG_KEYS: readonly (keyof TrainConfig)[] = [
-  'dataset', 'layers', 'activation', 'optimizer', 'lr', 'momentum', 'weightDecay', 'l2', 'dropout', 'epochs', 'batchSize',
+  'dataset', 'layers', 'activation', 'optimizer', 'lr', 'momentum', 'weightDecay', 'l2', 'dropout', 'inputDropout', 'epochs', 'batchSize',
   'seed', 'valSplit', 'augment', 'schedule', 'earlyStopping', 'clipNorm', 'batchNorm', 'labelSmoothing', 'maxNorm',
   'standardize', 'loss', 'dataDir', 'dense',
 ];
@@ -122,6 +124,7 @@ export function checkConfig(c: TrainConfig): void {
   positiveInt(c.batchSize, 'batch size');
   if (!(c.valSplit >= 0 && c.valSplit < 1)) throw new ConfigError(`config: validation split must be in [0, 1), found ${c.valSplit}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new ConfigError(`config: dropout must be in [0, 1), found ${c.dropout}`);
+  if (c.inputDropout !== undefined && !(c.inputDropout >= 0 && c.inputDropout < 1)) throw new ConfigError(`config: input dropout must be in [0, 1), found ${c.inputDropout}`);
   if (!(c.l2 >= 0)) throw new ConfigError(`config: l2 must be ≥ 0, found ${c.l2}`);
   if (c.weightDecay !== undefined && !(c.weightDecay >= 0)) throw new ConfigError(`config: weight decay must be ≥ 0, found ${c.weightDecay}`);
   for (const h of c.layers) positiveInt(h, 'each hidden layer width');
@@ -215,13 +218,12 @@ export async function runTraining(
     rescaleOutputs: regression ? targetStats(train) : undefined,
     activation: config.activation,
     dropout: config.dropout,
+    inputDropout: config.inputDropout,
     normalization: config.batchNorm ? () => batchNorm() : undefined,
     standardize: config.standardize !== false,
   }).build({ inputWidth: data.train.x.cols, batchSize: config.batchSize, seed: config.seed, kernels, sparse: config.dense !== true });
-  if (model.layers[0] instanceof Standardize) {
-    // images share one scale across pixels; tabular features are standardised one by one
-    model.layers[0].fit(train.x, { perFeature: data.train.imageShape === undefined });
-  }
+  // images share one scale across pixels; tabular features are standardised one by one
+  inputStandardize(model)?.fit(train.x, { perFeature: data.train.imageShape === undefined });
   const optimizer = createOptimizer(
     config.optimizer,
     model.params(),

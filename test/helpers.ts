@@ -55,3 +55,12 @@ export class TrackingKernels extends JsKernels {
     assert.ok(this.live.delete(buf), 'released once, and only what was allocated');
   }
 }
+
+/** Cells of the report table row that starts with `| first |` in the section of `dataset`, under `### group`. */
+export function reportRow(md: string, dataset: string, group: string, first: string): string[] {
+  const section = md.split(/^## /m).find((s) => s.startsWith(`${dataset} `))!;
+  const table = section.split(/^### /m).find((s) => s.startsWith(`${group}\n`))!;
+  const r = table.split('\n').find((l) => l.startsWith(`| ${first} |`));
+  assert.ok(r, `no row '${first}' under ${dataset}/${group}:\n${table}`);
+  return r.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, '').trim());
+}

@@ -10,6 +10,7 @@ import { generateReport } from '../src/experiments/report.js';
 import type { ResultLine } from '../src/experiments/results.js';
 import { mean, sampleStd } from '../src/experiments/stats.js';
 
+import { reportRow } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-report-'));
 
 // A 4×4 "image" dataset for the gallery: test image i is filled with i / 20.
@@ -106,14 +107,6 @@ const shard2 = join(dir, 'shard2.jsonl');
 writeFileSync(results, lines.slice(0, 10).map((l) => JSON.stringify(l)).join('\n') + '\n');
 writeFileSync(shard2, [lines[0], ...lines.slice(10)].map((l) => JSON.stringify(l)).join('\n') + '\n{"id":"torn","da');
 
-/** Cells of the table row that starts with `| first |` in the section of `dataset`, under `### group`. */
-function row(md: string, dataset: string, group: string, first: string): string[] {
-  const section = md.split(/^## /m).find((s) => s.startsWith(`${dataset} `))!;
-  const table = section.split(/^### /m).find((s) => s.startsWith(`${group}\n`))!;
-  const r = table.split('\n').find((l) => l.startsWith(`| ${first} |`));
-  assert.ok(r, `no row '${first}' under ${dataset}/${group}:\n${table}`);
-  return r.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, '').trim());
-}
 
 describe('report', () => {
   const out = join(dir, 'docs', 'results.md');
@@ -128,16 +121,16 @@ describe('report', () => {
     assert.match(markdown, /\| Test CPU \| 4 \| 8 GiB \| linux\/x64 \| v20\.0\.0 \| 0\.1\.0 \| js \| 18 \|/);
 
     // columns: variation, change, seeds, test acc, Δ, best val, s/epoch, cost, epochs to target
-    const base = row(markdown, 'ds-a', 'optimizer', '**baseline**');
+    const base = reportRow(markdown, 'ds-a', 'optimizer', '**baseline**');
     assert.deepEqual(base.slice(2), ['3', '92.00 ± 2.00', '—', '93.00', '1.00', '1.00', '3.5 (2/3)']);
-    const sgd = row(markdown, 'ds-a', 'optimizer', 'sgd');
+    const sgd = reportRow(markdown, 'ds-a', 'optimizer', 'sgd');
     assert.equal(sgd[1], 'optimizer=sgd');
     assert.deepEqual(sgd.slice(2), ['3', '90.00 ± 1.73', '−2.00 ± 1.00', '91.00', '0.800', '0.80', '3.5 (2/3)']);
-    const dropout = row(markdown, 'ds-a', 'regularisation', 'dropout');
+    const dropout = reportRow(markdown, 'ds-a', 'regularisation', 'dropout');
     assert.equal(dropout[1], 'dropout=0.2');
     assert.deepEqual(dropout.slice(3, 5), ['94.00 ± 1.73', '+2.00 ± 1.00']);
     assert.equal(dropout[7], '1.20');
-    const img = row(markdown, 'report-img', 'regularisation', 'dropout');
+    const img = reportRow(markdown, 'report-img', 'regularisation', 'dropout');
     assert.deepEqual(img.slice(3, 5), ['80.00 ± 10.00', '+20.00 ± 0.00']);
     assert.equal(mean([0.5, 0.6, 0.7]).toFixed(6), '0.600000');
     assert.equal(sampleStd([0.88, 0.91, 0.91]).toFixed(5), '0.01732');

@@ -42,6 +42,7 @@ export function trainCommand(): Command {
     .option('--weight-decay <λ>', "optimizer weight decay (PyTorch's weight_decay; decoupled for adamw)", nonNegativeNumber)
     .option('--l2 <λ>', 'L2 penalty ½λ‖w‖² on weights, added to the loss', nonNegativeNumber, d.l2)
     .option('--dropout <p>', 'dropout rate after each hidden layer', fraction, d.dropout)
+    .option('--input-dropout <p>', 'dropout rate on the raw inputs, before the standardisation (Srivastava et al. 2014: 0.2 for pixels)', fraction)
     .option('--epochs <n>', 'epochs', positiveInt, d.epochs)
     .option('--batch-size <n>', 'mini-batch size', positiveInt, d.batchSize)
     .option('--seed <n>', 'seed of every random draw', integer, d.seed)

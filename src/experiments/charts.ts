@@ -3,15 +3,30 @@
  * no browser). Data rows are built in a fixed order, so the same results give the same SVG.
  */
 import type * as VegaLite from 'vega-lite';
+import type { ResultLine } from './results.js';
 import { ConfigError } from '../errors.js';
 import { BASELINE } from './grid.js';
-import { meanCurve, type VariationStats } from './stats.js';
+import { meanCurve, type Figure, type VariationStats } from './stats.js';
 
 type Spec = VegaLite.TopLevelSpec;
 
 const WIDTH = 420;
 const HEIGHT = 260;
 const label = (s: VariationStats) => (s.group === BASELINE ? BASELINE : `${s.group}/${s.variation}`);
+
+/** The test figure a chart shows: how to read it from the stats, its axis name, and the factor it is drawn at. */
+export interface ChartMetric {
+  figure: (s: VariationStats) => Figure;
+  /** Axis name, e.g. `test accuracy %`. */
+  title: string;
+  /** Unit of its differences, e.g. `points` ('' where it has none). */
+  deltaUnit: string;
+  /** Drawn values are figure × scale (100 for percentages). */
+  scale: number;
+}
+
+export const ACCURACY_METRIC: ChartMetric = { figure: (s) => s.accuracy, title: 'test accuracy %', deltaUnit: 'points', scale: 100 };
+export const R2_METRIC: ChartMetric = { figure: (s) => s.r2, title: 'test R²', deltaUnit: '', scale: 1 };
 
 /**
  * The report's charting stack, loaded on first use: `vega` and `vega-lite` are optional peer
@@ -50,15 +65,42 @@ export async function renderSvg(spec: Spec): Promise<string> {
  * `group`; the training accuracy where runs had no validation split.
  */
 export function learningCurvesSpec(stats: VariationStats[], group: string, title: string): Spec | null {
+  const hasVal = hasEpochFigure(stats, group, 'valAccuracy');
+  return curvesSpec(stats, group, title, {
+    pick: (e) => (hasVal ? e.valAccuracy : e.accuracy),
+    scale: 100,
+    yTitle: `${hasVal ? 'validation' : 'training'} accuracy % (mean over seeds)`,
+  });
+}
+
+/**
+ * Regression: validation RMSE (mean over seeds, the targets' units) against epoch for the baseline
+ * and the variations of `group`; the training data loss where runs had no validation split.
+ */
+export function lossCurvesSpec(stats: VariationStats[], group: string, title: string): Spec | null {
+  const hasVal = hasEpochFigure(stats, group, 'valRmse');
+  return curvesSpec(stats, group, title, {
+    pick: (e) => (hasVal ? e.valRmse : e.dataLoss),
+    scale: 1,
+    yTitle: hasVal ? 'validation RMSE (mean over seeds)' : 'training data loss (mean over seeds)',
+  });
+}
+
+type EpochFigure = ResultLine['history'][number];
+
+const hasEpochFigure = (stats: VariationStats[], group: string, key: 'valAccuracy' | 'valRmse') =>
+  stats.some((s) => (s.group === BASELINE || s.group === group) && s.runs.some((r) => r.history?.some((e) => typeof e[key] === 'number')));
+
+/** A per-epoch figure (mean over seeds) against epoch, one line for the baseline and each variation of `group`. */
+function curvesSpec(stats: VariationStats[], group: string, title: string, y: { pick: (e: EpochFigure) => number | undefined; scale: number; yTitle: string }): Spec | null {
   const chosen = stats.filter((s) => s.group === BASELINE || s.group === group);
-  const hasVal = chosen.some((s) => s.runs.some((r) => r.history?.some((e) => typeof e.valAccuracy === 'number')));
   // The baseline is named by its value of the component (e.g. `adam (baseline)`) where the config has it.
   const baseName = (s: VariationStats) => {
     const v = (s.runs[0].config as unknown as Record<string, unknown>)[group];
     return typeof v === 'string' ? `${v} (baseline)` : BASELINE;
   };
   const values = chosen.flatMap((s) =>
-    meanCurve(s.runs, (e) => (hasVal ? e.valAccuracy : e.accuracy)).map((p) => ({ variation: s.group === BASELINE ? baseName(s) : s.variation, epoch: p.epoch, accuracy: p.value * 100 })),
+    meanCurve(s.runs, y.pick).map((p) => ({ variation: s.group === BASELINE ? baseName(s) : s.variation, epoch: p.epoch, value: p.value * y.scale })),
   );
   if (values.length === 0) return null;
   const lastEpoch = Math.max(...values.map((v) => v.epoch));
@@ -71,7 +113,7 @@ export function learningCurvesSpec(stats: VariationStats[], group: string, title
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { values: epochTicks(lastEpoch), format: 'd' } },
-      y: { field: 'accuracy', type: 'quantitative', title: `${hasVal ? 'validation' : 'training'} accuracy % (mean over seeds)`, scale: { zero: false } },
+      y: { field: 'value', type: 'quantitative', title: y.yTitle, scale: { zero: false } },
       color: { field: 'variation', type: 'nominal', title: group, sort: null, legend: { labelLimit: 320 } },
     },
   };
@@ -89,21 +131,22 @@ function epochTicks(last: number): number[] {
 const LABELLED = 3;
 
 /**
- * Test accuracy against training seconds: one point per variation at its means over seeds, with a
- * ±1 std bar of accuracy; the baseline and the {@link LABELLED} most accurate variations are named,
+ * Test accuracy (or `metric`) against training seconds: one point per variation at its means over
+ * seeds, with a ±1 std bar; the baseline and the {@link LABELLED} best variations are named,
  * alternately above and below their point so that neighbours' names do not overlap.
  */
-export function timeAccuracySpec(stats: VariationStats[], title: string): Spec {
-  const finite = stats.filter((s) => Number.isFinite(s.testAccMean));
-  const best = [...finite].filter((s) => s.group !== BASELINE).sort((a, b) => b.testAccMean - a.testAccMean).slice(0, LABELLED);
+export function timeAccuracySpec(stats: VariationStats[], title: string, metric: ChartMetric = ACCURACY_METRIC): Spec {
+  const finite = stats.filter((s) => Number.isFinite(metric.figure(s).mean));
+  const best = [...finite].filter((s) => s.group !== BASELINE).sort((a, b) => metric.figure(b).mean - metric.figure(a).mean).slice(0, LABELLED);
   const named = new Set([...finite.filter((s) => s.group === BASELINE), ...best]);
   const values = finite.map((s) => {
-    const sd = Number.isFinite(s.testAccStd) ? s.testAccStd * 100 : 0;
-    return { run: label(s), group: s.group, seconds: s.trainSecondsMean, accuracy: s.testAccMean * 100, lo: s.testAccMean * 100 - sd, hi: s.testAccMean * 100 + sd, name: named.has(s) ? s.variation : '' };
+    const f = metric.figure(s);
+    const [m, sd] = [f.mean * metric.scale, Number.isFinite(f.std) ? f.std * metric.scale : 0];
+    return { run: label(s), group: s.group, seconds: s.trainSecondsMean, accuracy: m, lo: m - sd, hi: m + sd, name: named.has(s) ? s.variation : '' };
   });
   const labels = values.filter((v) => v.name !== '').sort((a, b) => a.seconds - b.seconds);
   const x = { field: 'seconds', type: 'quantitative' as const, title: 'training seconds (mean over seeds)', scale: { zero: false } };
-  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy % (mean ± std over seeds)', scale: { zero: false } };
+  const y = { field: 'accuracy', type: 'quantitative' as const, title: `${metric.title} (mean ± std over seeds)`, scale: { zero: false } };
   const text = (rows: typeof labels, dy: number) => ({
     data: { values: rows },
     mark: { type: 'text' as const, align: 'center' as const, dy, fontSize: 10 },
@@ -123,13 +166,14 @@ export function timeAccuracySpec(stats: VariationStats[], title: string): Spec {
   };
 }
 
-/** Δ test accuracy vs baseline (points, paired by seed) per variation, with ±1 std error bars. */
-export function effectsSpec(stats: VariationStats[], title: string): Spec | null {
+/** Δ test accuracy (or `metric`) vs baseline, paired by seed, per variation, with ±1 std error bars. */
+export function effectsSpec(stats: VariationStats[], title: string, metric: ChartMetric = ACCURACY_METRIC): Spec | null {
   const values = stats
-    .filter((s) => s.group !== BASELINE && Number.isFinite(s.deltaMean))
+    .filter((s) => s.group !== BASELINE && Number.isFinite(metric.figure(s).deltaMean))
     .map((s) => {
-      const sd = Number.isFinite(s.deltaStd) ? s.deltaStd * 100 : 0;
-      return { run: label(s), group: s.group, delta: s.deltaMean * 100, lo: s.deltaMean * 100 - sd, hi: s.deltaMean * 100 + sd };
+      const f = metric.figure(s);
+      const [d, sd] = [f.deltaMean * metric.scale, Number.isFinite(f.deltaStd) ? f.deltaStd * metric.scale : 0];
+      return { run: label(s), group: s.group, delta: d, lo: d - sd, hi: d + sd };
     });
   if (values.length === 0) return null;
   const yAxis = { field: 'run', type: 'nominal' as const, title: null, sort: values.map((v) => v.run), axis: { labelLimit: 260 } };
@@ -144,7 +188,7 @@ export function effectsSpec(stats: VariationStats[], title: string): Spec | null
         mark: 'bar',
         encoding: {
           y: yAxis,
-          x: { field: 'delta', type: 'quantitative', title: 'Δ test accuracy vs baseline (points, mean ± std over seeds)' },
+          x: { field: 'delta', type: 'quantitative', title: `Δ ${metric.title.replace(/ %$/, '')} vs baseline (${metric.deltaUnit ? `${metric.deltaUnit}, ` : ''}mean ± std over seeds)` },
           color: groupColor(stats),
         },
       },

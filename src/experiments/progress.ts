@@ -15,6 +15,15 @@ export function formatDuration(seconds: number): string {
 const perEpoch = (s: number) => (s < 1 ? `${(s * 1000).toFixed(1)} ms/epoch` : `${s.toFixed(2)} s/epoch`);
 const label = (r: PlannedRun) => `${r.dataset} · ${r.group === r.variation ? r.group : `${r.group}/${r.variation}`} · seed ${r.seed}`;
 
+/** A finished run's test figures (and best validation figure) in a few words. */
+function measured(r: ResultLine): string {
+  if (r.testRegression) {
+    const { r2, rmse } = r.testRegression;
+    return `test R² ${r2.toFixed(4)} RMSE ${rmse.toPrecision(4)}` + (typeof r.bestValR2 === 'number' ? `  best val R² ${r.bestValR2.toFixed(4)}` : '');
+  }
+  return `test ${(r.testAccuracy! * 100).toFixed(2)}%` + (r.bestValAccuracy === null ? '' : `  best val ${(r.bestValAccuracy * 100).toFixed(2)}%`);
+}
+
 /**
  * Progress of a study: runs done / left and an ETA from the mean duration of this process's runs.
  * One line per finished run; on a TTY also a live bar with the current run and its epoch.
@@ -42,7 +51,8 @@ export class StudyProgress {
   epochCallback(): Callback {
     return {
       onEpochEnd: (e: EpochLog) => {
-        const val = e.valAccuracy === undefined ? '' : ` val ${(e.valAccuracy * 100).toFixed(2)}%`;
+        const val =
+          e.valAccuracy !== undefined ? ` val ${(e.valAccuracy * 100).toFixed(2)}%` : e.valR2 !== undefined ? ` val R² ${e.valR2.toFixed(4)}` : '';
         this.bar?.update({ epoch: `epoch ${e.epoch}/${this.current?.config.epochs ?? '?'}${val}` });
       },
     };
@@ -57,10 +67,7 @@ export class StudyProgress {
     this.done++;
     this.seconds += r.wallSeconds;
     const eta = formatDuration((this.seconds / this.done) * (this.total - this.done));
-    const outcome =
-      r.status === 'ok'
-        ? `test ${(r.testAccuracy! * 100).toFixed(2)}%` + (r.bestValAccuracy === null ? '' : `  best val ${(r.bestValAccuracy * 100).toFixed(2)}%`)
-        : `diverged (${r.error ?? ''})`;
+    const outcome = r.status === 'ok' ? measured(r) : `diverged (${r.error ?? ''})`;
     const n = String(this.total).length;
     // cli-progress cannot print above its bar: stop it, write the run's line, start it again.
     this.bar?.stop();

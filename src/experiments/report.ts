@@ -8,12 +8,12 @@ import { readManifest, updateManifest } from './manifest.js';
 import { basename, dirname, extname, join } from 'node:path';
 import { DataError } from '../errors.js';
 import { asWriteError, guardWrite } from '../node/write-error.js';
-import { confusionSpec, effectsSpec, learningCurvesSpec, renderSvg, timeAccuracySpec } from './charts.js';
+import { confusionSpec, effectsSpec, learningCurvesSpec, lossCurvesSpec, R2_METRIC, renderSvg, timeAccuracySpec } from './charts.js';
 import { GALLERY_COLUMNS, writeGallery } from './gallery.js';
 import { BASELINE } from './grid.js';
-import { parseResults, type ResultLine } from './results.js';
+import { isRegressionResult, parseResults, type ResultLine } from './results.js';
 import { dedupe, variationStats, type VariationStats } from './stats.js';
-import { configChange, confusionTable, describeConfig, groupTable, markdownTable, pct, points } from './tables.js';
+import { configChange, confusionTable, decimals, describeConfig, groupTable, markdownTable, num, pct, points, regressionTable, signed } from './tables.js';
 
 export interface ReportOptions {
   /** results.jsonl files, merged (runs deduplicated by id). */
@@ -84,25 +84,40 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
   md.push(`Generated ${formatDate(date)}.`, '');
   md.push(...reproduce(results, inputs, out), '');
   md.push(...machines(results), '');
+  const anyRegression = results.some(isRegressionResult);
   md.push(
     `${results.length} runs from ${all.length} result lines${duplicates ? ` (${duplicates} duplicate lines counted once)` : ''}. ` +
       'Accuracies are on the official test set, in %, as mean ± sample standard deviation over seeds; ' +
       'timings are training steps only (no validation), after an untimed warm-up run per dataset; ' +
       'Δ is the difference to the baseline in percentage points, paired by seed; cost × is mean training time ' +
-      'relative to the baseline; epochs to target counts the first epoch whose validation accuracy reached the target.',
+      'relative to the baseline; epochs to target counts the first epoch whose validation accuracy reached the target.' +
+      (anyRegression
+        ? ' Regression datasets report the test set\'s R² (1 is perfect, 0 predicts the mean), RMSE and MAE in the ' +
+          "targets' units, as mean ± sample std over seeds, with Δ paired by seed in the same units."
+        : ''),
     '',
   );
   const summaries: string[][] = [];
+  const regressionSummaries: string[][] = [];
   const body: string[] = [];
   for (const key of keys) {
     const runs = sections.get(key)!;
     const [spec, dataset] = JSON.parse(key) as [string, string];
     const stats = variationStats(runs);
-    summaries.push(summaryRow(spec, dataset, stats));
+    if (runs.some(isRegressionResult)) regressionSummaries.push(regressionSummaryRow(spec, dataset, stats));
+    else summaries.push(summaryRow(spec, dataset, stats));
     body.push(...(await section(spec, dataset, runs, stats, { writeAsset, assetDir, assetLink, dataDir, warnings, files })));
   }
   md.push('## Summary', '');
-  md.push(markdownTable(['study', 'dataset', 'runs', 'baseline test acc % (mean)', 'best variation', 'its test acc % (mean)', 'Δ (points)'], summaries, ['l', 'l', 'r', 'r', 'l', 'r', 'r']), '');
+  if (summaries.length) {
+    md.push(markdownTable(['study', 'dataset', 'runs', 'baseline test acc % (mean)', 'best variation', 'its test acc % (mean)', 'Δ (points)'], summaries, ['l', 'l', 'r', 'r', 'l', 'r', 'r']), '');
+  }
+  if (regressionSummaries.length) {
+    md.push(
+      markdownTable(['study', 'dataset (regression)', 'runs', 'baseline test R² (mean)', 'baseline test RMSE (mean)', 'best variation', 'its test R² (mean)', 'Δ R²'], regressionSummaries, ['l', 'l', 'r', 'r', 'r', 'l', 'r', 'r']),
+      '',
+    );
+  }
   md.push(...body);
   const markdown = md.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
   guardWrite(out, 'report', () => {
@@ -151,17 +166,38 @@ function machines(results: ResultLine[]): string[] {
 
 function summaryRow(spec: string, dataset: string, stats: VariationStats[]): string[] {
   const base = stats.find((s) => s.group === BASELINE);
-  const best = stats.filter((s) => s.group !== BASELINE && Number.isFinite(s.testAccMean)).sort((a, b) => b.testAccMean - a.testAccMean || (a.variation < b.variation ? -1 : 1))[0];
-  const n = stats.reduce((s, v) => s + v.runs.length, 0);
+  const best = bestVariation(stats, (s) => s.accuracy.mean);
   return [
     spec,
     dataset,
-    String(n),
-    base ? pct(base.testAccMean) : '—',
+    String(runCount(stats)),
+    base ? pct(base.accuracy.mean) : '—',
     best ? `${best.group}/${best.variation}` : '—',
-    best ? pct(best.testAccMean) : '—',
-    best ? points(best.deltaMean) : '—',
+    best ? pct(best.accuracy.mean) : '—',
+    best ? points(best.accuracy.deltaMean) : '—',
   ];
+}
+
+function regressionSummaryRow(spec: string, dataset: string, stats: VariationStats[]): string[] {
+  const base = stats.find((s) => s.group === BASELINE);
+  const best = bestVariation(stats, (s) => s.r2.mean);
+  return [
+    spec,
+    dataset,
+    String(runCount(stats)),
+    num(base?.r2.mean ?? NaN, 4),
+    num(base?.rmse.mean ?? NaN, decimals([base?.rmse.mean ?? NaN])),
+    best ? `${best.group}/${best.variation}` : '—',
+    num(best?.r2.mean ?? NaN, 4),
+    signed(best?.r2.deltaMean ?? NaN, 4),
+  ];
+}
+
+const runCount = (stats: VariationStats[]) => stats.reduce((s, v) => s + v.runs.length, 0);
+
+/** The variation (not the baseline) with the highest `score`; ties by name. */
+function bestVariation(stats: VariationStats[], score: (s: VariationStats) => number): VariationStats | undefined {
+  return stats.filter((s) => s.group !== BASELINE && Number.isFinite(score(s))).sort((a, b) => score(b) - score(a) || (a.variation < b.variation ? -1 : 1))[0];
 }
 
 interface SectionContext {
@@ -190,13 +226,24 @@ async function section(spec: string, dataset: string, runs: ResultLine[], stats:
   }
 
   const groups = [...new Set(stats.filter((s) => s.group !== BASELINE).map((s) => s.group))].sort();
+  const regression = runs.some(isRegressionResult);
   for (const group of groups.length ? groups : [BASELINE]) {
-    md.push(`### ${group}`, '', groupTable(stats, group, target), '');
+    md.push(`### ${group}`, '', regression ? regressionTable(stats, group) : groupTable(stats, group, target), '');
   }
 
-  const curveSets = groups.includes(CURVES_GROUP) ? [CURVES_GROUP] : groups.length ? groups : [BASELINE];
   md.push('### Charts', '');
-  for (const g of curveSets) {
+  if (regression) {
+    // every group's loss curves: a regression study is small, and its groups are few
+    for (const g of groups.length ? groups : [BASELINE]) {
+      const curves = lossCurvesSpec(stats, g, `${dataset}: validation RMSE (${g})`);
+      if (curves) md.push(`![${dataset} loss curves, ${g}](${ctx.writeAsset(`${prefix}-loss-${slug(g)}.svg`, await renderSvg(curves))})`, '');
+    }
+    const effects = effectsSpec(stats, `${dataset}: effect of each component on test R²`, R2_METRIC);
+    if (effects) md.push(`![${dataset} effects](${ctx.writeAsset(`${prefix}-effects.svg`, await renderSvg(effects))})`, '');
+    md.push(`![${dataset} R² vs time](${ctx.writeAsset(`${prefix}-time-r2.svg`, await renderSvg(timeAccuracySpec(stats, `${dataset}: test R² vs training time`, R2_METRIC)))})`, '');
+    return md;
+  }
+  for (const g of groups.includes(CURVES_GROUP) ? [CURVES_GROUP] : groups.length ? groups : [BASELINE]) {
     const curves = learningCurvesSpec(stats, g, `${dataset}: learning curves (${g})`);
     if (curves) md.push(`![${dataset} learning curves, ${g}](${ctx.writeAsset(`${prefix}-curves-${slug(g)}.svg`, await renderSvg(curves))})`, '');
   }

@@ -19,7 +19,10 @@ const shape = (fields: Record<string, Check>): Check => (v) => isObject(v) && Ob
 
 // a diverged epoch's losses are NaN, stored as null
 const numOrNull = orNull(num);
-const epochLog = shape({ epoch: int, loss: numOrNull, dataLoss: numOrNull, l2Loss: numOrNull, accuracy: numOrNull, lr: numOrNull, valLoss: optional(numOrNull), valAccuracy: optional(numOrNull) });
+const epochLog = shape({
+  epoch: int, loss: numOrNull, dataLoss: numOrNull, l2Loss: numOrNull, accuracy: numOrNull, lr: numOrNull,
+  valLoss: optional(numOrNull), valAccuracy: optional(numOrNull), valRmse: optional(numOrNull), valR2: optional(numOrNull),
+});
 
 /** Every field of a result line and what it must hold (one table, read by {@link checkResultLine}). */
 const FIELDS: Record<keyof ResultLine, [Check, string]> = {
@@ -32,11 +35,14 @@ const FIELDS: Record<keyof ResultLine, [Check, string]> = {
   variation: [str, 'a string'],
   seed: [int, 'an integer'],
   config: [shape({ layers: arrayOf(int), epochs: int, batchSize: int }), 'a TrainConfig object'],
+  task: [optional((v) => v === 'classification' || v === 'regression'), '"classification" or "regression"'],
   status: [(v) => v === 'ok' || v === 'diverged', '"ok" or "diverged"'],
   error: [optional(str), 'a string'],
   testAccuracy: [orNull(num), 'a number or null'],
+  testRegression: [optional(orNull(shape({ r2: num, rmse: num, mae: num }))), 'an object {r2, rmse, mae} or null'],
   testLoss: [orNull((v) => typeof v === 'number'), 'a number or null'],
   bestValAccuracy: [orNull(num), 'a number or null'],
+  bestValR2: [optional(orNull(num)), 'a number or null'],
   bestValEpoch: [orNull(int), 'an integer or null'],
   trainSeconds: [num, 'a number'],
   wallSeconds: [num, 'a number'],
@@ -62,6 +68,11 @@ export function checkResultLine(v: unknown): string | null {
   const line = v as Record<string, unknown>;
   for (const [key, [check, expected]] of Object.entries(FIELDS)) {
     if (!check(line[key])) return `${key}: expected ${expected}, found ${brief(line[key], 40)}`;
+  }
+  // a finished run has the figures of its task
+  if (line.status === 'ok') {
+    if (line.task === 'regression' && !isObject(line.testRegression)) return `testRegression: expected an object {r2, rmse, mae} in a finished regression run, found ${brief(line.testRegression, 40)}`;
+    if (line.task !== 'regression' && typeof line.testAccuracy !== 'number') return `testAccuracy: expected a number in a finished classification run, found ${brief(line.testAccuracy, 40)}`;
   }
   return null;
 }

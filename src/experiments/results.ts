@@ -14,8 +14,18 @@ import { guardWrite } from '../node/write-error.js';
 import { canonicalJson } from './json.js';
 import { checkResultLine } from './result-schema.js';
 
-/** Version of the line layout below. */
-export const RESULT_SCHEMA = 1;
+/**
+ * Version of the line layout below. 2 added `task` and the regression figures (`testRegression`,
+ * `bestValR2`); a line of schema 1 has neither and is a classification run.
+ */
+export const RESULT_SCHEMA = 2;
+
+/** Test-set figures of a regression run, in the targets' units (R² unitless). */
+export interface RegressionFigures {
+  r2: number;
+  rmse: number;
+  mae: number;
+}
 
 export interface Machine {
   /** `os.cpus()[0].model`. */
@@ -41,7 +51,10 @@ export interface Misclassified {
   predicted: number;
 }
 
-/** One line of results.jsonl. Accuracies are fractions in [0, 1]; null where a run diverged. */
+/**
+ * One line of results.jsonl. Accuracies are fractions in [0, 1]; null where a run diverged, and
+ * always for regression runs, whose test figures are in `testRegression`.
+ */
 export interface ResultLine {
   schema: number;
   id: string;
@@ -54,11 +67,17 @@ export interface ResultLine {
   seed: number;
   /** The full TrainConfig of the run. */
   config: TrainConfig;
+  /** What the dataset's targets are; absent (schema 1): classification. */
+  task?: 'classification' | 'regression';
   status: 'ok' | 'diverged';
   error?: string;
   testAccuracy: number | null;
+  /** Regression runs: R², RMSE and MAE on the test set; null where the run diverged. */
+  testRegression?: RegressionFigures | null;
   testLoss: number | null;
   bestValAccuracy: number | null;
+  /** Regression runs: the best validation R² over the epochs (`bestValEpoch` is its epoch). */
+  bestValR2?: number | null;
   bestValEpoch: number | null;
   trainSeconds: number;
   wallSeconds: number;
@@ -79,6 +98,11 @@ export interface ResultLine {
   machine: Machine;
   versions: Versions;
   finishedAt: string;
+}
+
+/** Whether a line is a regression run (lines of schema 1 are all classification). */
+export function isRegressionResult(r: Pick<ResultLine, 'task'>): boolean {
+  return r.task === 'regression';
 }
 
 /** This process's machine description. */

@@ -7,13 +7,13 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { kernels as currentKernels } from '../core/backend.js';
 import type { Kernels } from '../core/kernels.js';
-import { subset, type DatasetSplit } from '../data/dataset.js';
+import { isRegression, subset, type DatasetSplit } from '../data/dataset.js';
 import { datasetEntry, datasetNames, loadDataset } from '../data/registry.js';
 import { ConfigError, DivergenceError, ScratchnetError } from '../errors.js';
 import type { EpochLog } from '../nn/callbacks.js';
 import { confusionMatrix } from '../nn/metrics.js';
 import { evaluate } from '../nn/train.js';
-import { checkConfig, runTraining } from '../recipe.js';
+import { checkConfig, runTraining, type RunResult } from '../recipe.js';
 import { BASELINE, expandGrid, selectShard, type GridFilter, type PlannedRun, type Shard } from './grid.js';
 import { StudyProgress } from './progress.js';
 import {
@@ -67,18 +67,28 @@ export interface StudySummary {
   results: ResultLine[];
 }
 
-/** A run's figures, from its per-epoch history. */
-export function summarizeHistory(history: EpochLog[], target: number | null) {
+/**
+ * A run's figures, from its per-epoch history: the best validation accuracy (R² for regression)
+ * and its epoch, the first epoch at the target accuracy, the training time.
+ */
+export function summarizeHistory(history: EpochLog[], target: number | null, regression = false) {
   let best: number | null = null;
   let bestEpoch: number | null = null;
   let toTarget: number | null = null;
   for (const e of history) {
-    if (e.valAccuracy === undefined || e.valAccuracy === null) continue;
-    if (best === null || e.valAccuracy > best) [best, bestEpoch] = [e.valAccuracy, e.epoch];
-    if (toTarget === null && target !== null && e.valAccuracy >= target) toTarget = e.epoch;
+    const v = regression ? e.valR2 : e.valAccuracy;
+    if (v === undefined || v === null || !Number.isFinite(v)) continue;
+    if (best === null || v > best) [best, bestEpoch] = [v, e.epoch];
+    if (toTarget === null && target !== null && !regression && v >= target) toTarget = e.epoch;
   }
   const trainSeconds = history.reduce((s, e) => s + e.seconds, 0);
-  return { bestValAccuracy: best, bestValEpoch: bestEpoch, epochsToTarget: toTarget, trainSeconds, secondsPerEpoch: history.length ? trainSeconds / history.length : 0 };
+  return {
+    ...(regression ? { bestValAccuracy: null, bestValR2: best } : { bestValAccuracy: best }),
+    bestValEpoch: bestEpoch,
+    epochsToTarget: toTarget,
+    trainSeconds,
+    secondsPerEpoch: history.length ? trainSeconds / history.length : 0,
+  };
 }
 
 const describe = (r: PlannedRun) => `${r.dataset} ${r.group}/${r.variation} seed ${r.seed}`;
@@ -214,7 +224,8 @@ interface TrainContext {
 
 /** Trains one run and measures it; a divergence is a result, not a failure. */
 async function trainOne(run: PlannedRun, data: DatasetSplit, ctx: TrainContext): Promise<Omit<ResultLine, 'machine' | 'versions'>> {
-  const target = ctx.spec.targetValAccuracy[run.dataset] ?? null;
+  const regression = isRegression(data.train);
+  const target = regression ? null : (ctx.spec.targetValAccuracy[run.dataset] ?? null);
   const seen: EpochLog[] = [];
   const record = { onEpochEnd: (e: EpochLog) => void seen.push(e) };
   const base = {
@@ -227,6 +238,7 @@ async function trainOne(run: PlannedRun, data: DatasetSplit, ctx: TrainContext):
     variation: run.variation,
     seed: run.seed,
     config: run.config,
+    task: regression ? ('regression' as const) : ('classification' as const),
     targetValAccuracy: target,
     classNames: data.train.classNames,
     ...(data.train.imageShape ? { imageShape: data.train.imageShape } : {}),
@@ -239,12 +251,13 @@ async function trainOne(run: PlannedRun, data: DatasetSplit, ctx: TrainContext):
     result = await runTraining(config, { callbacks: [record, ctx.progress.epochCallback()], kernels: ctx.kernels, data });
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
-    const s = summarizeHistory(seen, target);
+    const s = summarizeHistory(seen, target, regression);
     return {
       ...base,
       status: 'diverged',
       error: e.message,
       testAccuracy: null,
+      ...(regression ? { testRegression: null } : {}),
       testLoss: null,
       ...s,
       wallSeconds: (performance.now() - t0) / 1000,
@@ -256,30 +269,34 @@ async function trainOne(run: PlannedRun, data: DatasetSplit, ctx: TrainContext):
     };
   }
   const { model, history } = result;
-  const { predictions } = evaluate(model, data.test, { loss: result.loss });
-  const labels = data.test.y;
-  let misclassified: Misclassified[] | undefined;
-  if (run.group === BASELINE && run.seed === ctx.spec.seeds[0]) {
-    misclassified = [];
-    for (let i = 0; i < labels.length && misclassified.length < GALLERY_SIZE; i++) {
-      if (predictions[i] !== labels[i]) misclassified.push({ index: i, label: labels[i], predicted: predictions[i] });
-    }
-  }
   const line = {
     ...base,
     status: 'ok' as const,
-    testAccuracy: result.testAccuracy,
+    testAccuracy: regression ? null : result.testAccuracy,
+    ...(result.testRegression ? { testRegression: { r2: result.testRegression.r2, rmse: result.testRegression.rmse, mae: result.testRegression.mae } } : {}),
     testLoss: result.testLoss,
-    ...summarizeHistory(history, target),
+    ...summarizeHistory(history, target, regression),
     trainSeconds: result.trainSeconds,
     wallSeconds: (performance.now() - t0) / 1000,
     epochsRun: history.length,
     parameters: model.parameterCount,
     history,
-    confusion: confusionMatrix(predictions, labels, data.test.numClasses),
-    ...(misclassified ? { misclassified } : {}),
+    // classification: the confusion matrix, and the misclassified samples of the baseline's first seed
+    ...(regression ? { confusion: null } : classificationExtras(run, result, data, ctx.spec.seeds[0])),
     finishedAt: new Date().toISOString(),
   };
   model.release();
   return line;
+}
+
+/** The test set's confusion matrix and, for the baseline's first seed, its first misclassified samples. */
+function classificationExtras(run: PlannedRun, result: RunResult, data: DatasetSplit, firstSeed: number): { confusion: number[][]; misclassified?: Misclassified[] } {
+  const { predictions } = evaluate(result.model, data.test, { loss: result.loss });
+  const labels = data.test.y;
+  if (run.group !== BASELINE || run.seed !== firstSeed) return { confusion: confusionMatrix(predictions, labels, data.test.numClasses) };
+  const misclassified: Misclassified[] = [];
+  for (let i = 0; i < labels.length && misclassified.length < GALLERY_SIZE; i++) {
+    if (predictions[i] !== labels[i]) misclassified.push({ index: i, label: labels[i], predicted: predictions[i] });
+  }
+  return { confusion: confusionMatrix(predictions, labels, data.test.numClasses), misclassified };
 }

@@ -199,6 +199,7 @@ function checkPatch(raw: unknown, path: string, fail: Fail): ConfigPatch {
       case 'weightDecay':
       case 'l2':
       case 'dropout':
+      case 'inputDropout':
       case 'valSplit':
       case 'clipNorm':
         if (typeof v !== 'number' || !Number.isFinite(v)) fail(at, 'a number', v);

@@ -3,7 +3,7 @@
  * differences to the baseline paired by seed.
  */
 import { BASELINE } from './grid.js';
-import type { ResultLine } from './results.js';
+import { isRegressionResult, type ResultLine } from './results.js';
 
 export function mean(xs: number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -16,22 +16,35 @@ export function sampleStd(xs: number[]): number {
   return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
+/** One test figure of a variation over its seeds: mean ± sample std, and the difference to the baseline paired by seed. */
+export interface Figure {
+  mean: number;
+  std: number;
+  /** Mean of (variation − baseline) over the seeds both have; NaN for the baseline itself. */
+  deltaMean: number;
+  deltaStd: number;
+}
+
 /** Figures of one variation of one dataset, over its seeds. */
 export interface VariationStats {
   group: string;
   variation: string;
   seeds: number[];
   runs: ResultLine[];
+  /** Runs of a regression dataset (their figures are r2, rmse, mae; accuracy is NaN). */
+  regression: boolean;
   /** Runs that diverged (excluded from the means). */
   diverged: number;
-  testAccMean: number;
-  testAccStd: number;
-  bestValAccMean: number;
+  /** Test accuracy (fraction); NaN for regression. */
+  accuracy: Figure;
+  /** Regression test R², RMSE and MAE; NaN for classification. */
+  r2: Figure;
+  rmse: Figure;
+  mae: Figure;
+  /** Mean best validation accuracy, or R² for regression. */
+  bestValMean: number;
   secondsPerEpochMean: number;
   trainSecondsMean: number;
-  /** Mean of (variation − baseline) test accuracy over the seeds both have; NaN for the baseline. */
-  deltaMean: number;
-  deltaStd: number;
   /** trainSecondsMean / baseline's. */
   costRatio: number;
   /** Mean over the runs that reached the target, and how many did. */
@@ -63,30 +76,30 @@ export function variationStats(results: ResultLine[]): VariationStats[] {
     const key = `${r.group}\u0000${r.variation}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const base = groups.get(`${BASELINE}\u0000${BASELINE}`) ?? [];
-  const baseBySeed = new Map(base.filter(ok).map((r) => [r.seed, r.testAccuracy!]));
-  const baseSeconds = mean(base.filter(ok).map((r) => r.trainSeconds));
+  const base = (groups.get(`${BASELINE}\u0000${BASELINE}`) ?? []).filter(ok);
+  const baseSeconds = mean(base.map((r) => r.trainSeconds));
   const keys = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   return keys.map((key) => {
     const runs = groups.get(key)!;
     const good = runs.filter(ok);
-    const isBase = runs[0].group === BASELINE;
-    const deltas = good.filter((r) => baseBySeed.has(r.seed)).map((r) => r.testAccuracy! - baseBySeed.get(r.seed)!);
+    const figure = (pick: (r: ResultLine) => number | undefined) => figureOf(good, runs[0].group === BASELINE ? null : base, pick);
     const reached = good.map((r) => r.epochsToTarget).filter((e): e is number => e !== null && e !== undefined);
     const trainSecondsMean = mean(good.map((r) => r.trainSeconds));
+    const regression = isRegressionResult(runs[0]);
     return {
       group: runs[0].group,
       variation: runs[0].variation,
       seeds: runs.map((r) => r.seed),
       runs,
+      regression,
       diverged: runs.length - good.length,
-      testAccMean: mean(good.map((r) => r.testAccuracy!)),
-      testAccStd: sampleStd(good.map((r) => r.testAccuracy!)),
-      bestValAccMean: mean(good.map((r) => r.bestValAccuracy).filter((v): v is number => v !== null && v !== undefined)),
+      accuracy: figure((r) => r.testAccuracy ?? undefined),
+      r2: figure((r) => r.testRegression?.r2),
+      rmse: figure((r) => r.testRegression?.rmse),
+      mae: figure((r) => r.testRegression?.mae),
+      bestValMean: mean(good.map((r) => (regression ? r.bestValR2 : r.bestValAccuracy)).filter((v): v is number => typeof v === 'number')),
       secondsPerEpochMean: mean(good.map((r) => r.secondsPerEpoch)),
       trainSecondsMean,
-      deltaMean: isBase ? NaN : mean(deltas),
-      deltaStd: isBase ? NaN : sampleStd(deltas),
       costRatio: trainSecondsMean / baseSeconds,
       epochsToTargetMean: mean(reached),
       reachedTarget: reached.length,
@@ -94,7 +107,20 @@ export function variationStats(results: ResultLine[]): VariationStats[] {
   });
 }
 
-const ok = (r: ResultLine) => r.status !== 'diverged' && typeof r.testAccuracy === 'number';
+/** Mean ± std of a figure over `runs`, and its differences to `base` (null: this is the baseline) paired by seed. */
+function figureOf(runs: ResultLine[], base: ResultLine[] | null, pick: (r: ResultLine) => number | undefined): Figure {
+  const values = runs.map(pick).filter((v): v is number => typeof v === 'number');
+  const baseBySeed = new Map((base ?? []).map((r) => [r.seed, pick(r)]));
+  const deltas: number[] = [];
+  for (const r of runs) {
+    const [v, b] = [pick(r), baseBySeed.get(r.seed)];
+    if (typeof v === 'number' && typeof b === 'number') deltas.push(v - b);
+  }
+  return { mean: mean(values), std: sampleStd(values), deltaMean: base ? mean(deltas) : NaN, deltaStd: base ? sampleStd(deltas) : NaN };
+}
+
+/** A run that finished with the figures of its task. */
+const ok = (r: ResultLine) => r.status !== 'diverged' && (isRegressionResult(r) ? typeof r.testRegression === 'object' && r.testRegression !== null : typeof r.testAccuracy === 'number');
 const rank = (key: string) => (key.startsWith(`${BASELINE}\u0000`) ? 0 : 1);
 
 /** Mean of a per-epoch figure over runs, epoch by epoch (epochs some runs lack use the others). */

@@ -21,18 +21,30 @@ export interface MlpArgs {
   /** Start with a Standardize layer (fit it on the training data before training). */
   standardize?: boolean;
   /**
+   * Dropout rate on the raw inputs (default 0: none; Srivastava et al. 2014 drop 20% of the pixels).
+   * The layer comes first, before the Standardize layer: a dropped value is a zero of the raw input
+   * (a black pixel), and mostly-zero batches keep the sparse first layer (src/nn/sparse-input.ts).
+   */
+  inputDropout?: number;
+  /**
    * Regression: end with y = z·std + mean per output (a Standardize layer with μ' = −mean/std,
    * σ' = 1/std), so the net fits standardised targets while predicting in the data's units.
    */
   rescaleOutputs?: { mean: ArrayLike<number>; std: ArrayLike<number> };
 }
 
-/** The usual fully-connected classifier: [Dense → (norm) → act → (dropout)] × hidden, Dense → logits. */
-export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization, standardize = false, rescaleOutputs }: MlpArgs): Sequential {
+/**
+ * The usual fully-connected classifier: (input dropout) → (standardize) → [Dense → (norm) → act →
+ * (dropout)] × hidden, Dense → logits (→ rescale, regression).
+ */
+export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization, standardize = false, inputDropout = 0, rescaleOutputs }: MlpArgs): Sequential {
   const act = checkActivation(activation, 'mlp');
   for (const h of hidden) if (!Number.isInteger(h) || h <= 0) throw new ConfigError(`mlp: hidden layer widths must be positive integers, found ${h}`);
   const weightInit: InitKind = init ?? (act === 'sigmoid' || act === 'tanh' || act === 'linear' ? 'glorot_uniform' : 'he_uniform');
-  const layers: Layer[] = standardize ? [new Standardize()] : [];
+  const layers: Layer[] = [];
+  // named apart from the hidden dropouts, whose random streams (`dropout_1/dropout`, ...) stay the same
+  if (inputDropout !== 0) layers.push(new Dropout({ rate: inputDropout, name: 'input_dropout' }));
+  if (standardize) layers.push(new Standardize());
   for (const units of hidden) {
     layers.push(new Dense({ units, init: weightInit }));
     if (normalization) layers.push(normalization(units));
@@ -47,4 +59,10 @@ export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, n
     layers.push(new Standardize({ name: 'rescale', mean: Array.from(mean, (m, j) => -m / s[j]), std: s.map((v) => 1 / v) }));
   }
   return new Sequential(layers);
+}
+
+/** The Standardize layer of a model's inputs: its first layer, or the one after an input Dropout (see {@link mlp}). */
+export function inputStandardize(model: Sequential): Standardize | undefined {
+  const first = model.layers.find((l) => !(l instanceof Dropout));
+  return first instanceof Standardize ? first : undefined;
 }

@@ -1,5 +1,6 @@
 import type { Layer } from './layer.js';
 import { Dense } from './layers/dense.js';
+import { Dropout } from './layers/dropout.js';
 import { Standardize } from './layers/standardize.js';
 
 /**
@@ -11,8 +12,9 @@ export const SPARSE_BELOW = 0.4;
 
 /**
  * Planned once when a model is built, before its layers build: the first Dense layer (the first
- * layer, or the one after a leading Standardize) checks each batch's density and, below
- * {@link SPARSE_BELOW}, visits only the non-zero inputs in its forward product and weight gradient.
+ * layer, or the one after a leading Standardize; an input Dropout may come before both) checks
+ * each batch's density and, below {@link SPARSE_BELOW}, visits only the non-zero inputs in its
+ * forward product and weight gradient.
  *
  * A Standardize before it would turn the zeros into −μ/σ, so it is folded into the Dense layer:
  * Standardize passes x through and the Dense layer computes, with s = μ/σ and x̃ = x·diag(1/σ),
@@ -27,7 +29,8 @@ export function planSparseInput(layers: readonly Layer[], enabled = true): void 
     if (layer instanceof Standardize) layer.folded = false;
   }
   if (!enabled) return;
-  const [first, second] = layers;
+  // an input Dropout before them keeps zeros zero (and makes more): it does not change the plan
+  const [first, second] = layers.slice(layers.findIndex((l) => !(l instanceof Dropout)));
   if (first instanceof Dense) first.sparseInput = { below: SPARSE_BELOW, fold: null };
   if (first instanceof Standardize && second instanceof Dense) {
     first.folded = true;

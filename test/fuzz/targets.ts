@@ -13,7 +13,7 @@ import { checkResultLine } from '../../src/experiments/result-schema.js';
 import { parseResults } from '../../src/experiments/results.js';
 import { parseSpec } from '../../src/experiments/spec.js';
 import { dedupe, variationStats } from '../../src/experiments/stats.js';
-import { configChange, confusionTable, groupTable } from '../../src/experiments/tables.js';
+import { configChange, confusionTable, groupTable, regressionTable } from '../../src/experiments/tables.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { batchNorm, Dense, Activation, Dropout, Standardize } from '../../src/nn/layers/index.js';
 import { architectureOf, decodeModel, encodeModel } from '../../src/nn/io.js';
@@ -215,23 +215,26 @@ const spec: FuzzTarget<string> = {
 
 // ---- results lines --------------------------------------------------------------------------------
 
-/** A real line, shortened (3 epochs, 3 misclassified samples) so that cases stay cheap. */
-const resultSeed = (() => {
-  const line = JSON.parse(readFileSync(new URL('../../experiments/results/small.jsonl', import.meta.url), 'utf8').split('\n')[0]);
+/** Real lines (a classification and a regression run), shortened (3 epochs, 3 misclassified samples) so that cases stay cheap. */
+const resultSeeds = ['small.jsonl', 'regression.jsonl'].map((file) => {
+  const line = JSON.parse(readFileSync(new URL(`../../experiments/results/${file}`, import.meta.url), 'utf8').split('\n')[0]);
   return { ...line, history: line.history.slice(0, 3), misclassified: line.misclassified?.slice(0, 3) };
-})();
+});
 const results: FuzzTarget<string> = {
   name: 'results lines (parseResults, stats, tables)',
   arbitrary: fc.oneof(
-    fc.array(mutateJson(resultSeed), { minLength: 1, maxLength: 3 }).map((ls) => [JSON.stringify(resultSeed), ...ls.map((l) => JSON.stringify(l) ?? '')].join('\n')),
-    mutateText(JSON.stringify(resultSeed)),
+    ...resultSeeds.map((seed) => fc.array(mutateJson(seed), { minLength: 1, maxLength: 3 }).map((ls) => [JSON.stringify(seed), ...ls.map((l) => JSON.stringify(l) ?? '')].join('\n'))),
+    ...resultSeeds.map((seed) => mutateText(JSON.stringify(seed))),
   ),
   run(text) {
     const { results: lines, warnings } = parseResults(text, 'fuzz.jsonl');
     for (const l of lines) check(checkResultLine(l) === null, 'an accepted line fails the schema');
     const { results: kept } = dedupe(lines);
     const stats = variationStats(kept);
-    for (const g of new Set(stats.map((s) => s.group))) groupTable(stats, g, 0.9);
+    for (const g of new Set(stats.map((s) => s.group))) {
+      groupTable(stats, g, 0.9);
+      regressionTable(stats, g);
+    }
     for (const l of kept) {
       configChange(l.config, kept[0].config);
       if (l.confusion) confusionTable(l.confusion, l.classNames);

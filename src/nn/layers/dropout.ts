@@ -25,7 +25,7 @@ export class Dropout implements Layer {
   private makeRng!: () => Rng;
   private mask!: Float; // [batch·d]
   private y!: Matrix;
-  private dx!: Matrix;
+  private dx!: Matrix | null; // null when no layer before this one needs dL/dx (an input dropout)
   private lastMode: Mode = 'eval';
 
   constructor({ rate, name = 'dropout' }: DropoutArgs) {
@@ -39,7 +39,7 @@ export class Dropout implements Layer {
     this.makeRng = () => ctx.rng('dropout');
     this.rng = this.makeRng();
     this.y = ctx.buffer(inputWidth);
-    this.dx = ctx.buffer(inputWidth);
+    this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
     this.mask = ctx.buffer(inputWidth).data;
     return inputWidth;
   }
@@ -57,7 +57,7 @@ export class Dropout implements Layer {
   }
 
   backward(dy: Matrix): Matrix {
-    if (this.lastMode === 'eval' || this.rate === 0) return dy;
+    if (this.lastMode === 'eval' || this.rate === 0 || !this.dx) return dy;
     this.dx.setRows(dy.rows);
     this.k.mul(dy.data, this.mask, this.dx.data, dy.size);
     return this.dx;
