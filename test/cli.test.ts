@@ -63,7 +63,7 @@ describe('scratchnet CLI', () => {
 
   it('bad flags and bad inputs: one line, non-zero exit, no stack trace', () => {
     assertUserError(cli('train', '--dataset', 'nope'), /unknown dataset 'nope', expected one of .*mnist/);
-    assertUserError(cli('train', '--optimizer', 'adamx'), /'adamx' is invalid.*sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw/);
+    assertUserError(cli('train', '--optimizer', 'adamx'), /'adamx' is invalid.*adagrad, adam, adamw, momentum, nesterov, rmsprop, sgd/);
     assertUserError(cli('train', '--activation', 'swish'), /'swish' is invalid.*relu/);
     assertUserError(cli('train', '--lr', '0'), /--lr.*expected a number > 0, found '0'/);
     assertUserError(cli('train', '--lr', '-0.1'), /expected a number > 0/);

@@ -1,12 +1,8 @@
 import {
   checkGemmShapes,
   type ActivationKind,
-  type AdagradArgs,
-  type AdamArgs,
   type GemmOptions,
   type Kernels,
-  type RmspropArgs,
-  type SgdArgs,
   type SparseGemmOptions,
 } from '../kernels.js';
 import { ShapeError } from '../../errors.js';
@@ -16,7 +12,9 @@ import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import { firstNonFiniteBlocks } from '../finite.js';
+import { FusedUpdates } from '../fused.js';
 import { Jobs } from './jobs.js';
+import { registerFusedUpdates } from './optim-wasm.js';
 import { OP_GEMM, RANK1, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
@@ -36,11 +34,13 @@ const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
  * module's shared memory and are used in place; other Float32Arrays are copied into scratch and
  * back. **Float64 matrices** (gradient checks) are delegated to the TypeScript reference
  * ({@link JsKernels}), as is `argmaxRows` (it writes an Int32Array and is not a hot loop).
- * Large GEMMs (by output tiles) and Adam updates (by element ranges) are split over a {@link ThreadPool},
+ * Large GEMMs (by output tiles) and fused Adam updates (by element ranges) are split over a {@link ThreadPool},
  * so results are bit-identical for any thread count. The fast path allocates nothing per call.
  */
 export class WasmKernels implements Kernels {
   readonly name: string = 'wasm';
+  /** sgd, adagrad, rmsprop and adam (optim-wasm.ts). */
+  readonly fused = new FusedUpdates();
   private readonly js = new JsKernels();
   private readonly stage: Staging;
   private readonly jobs: Jobs;
@@ -58,6 +58,7 @@ export class WasmKernels implements Kernels {
   ) {
     this.jobs = new Jobs(ex, heap, pool, work);
     this.stage = new Staging(heap);
+    registerFusedUpdates(this.fused, ex, this.stage, this.jobs);
   }
 
   /** Threads big kernels use (the caller's included). */
@@ -333,74 +334,5 @@ export class WasmKernels implements Kernels {
     if (x instanceof Float64Array) return this.js.sumSquares(x, n);
     this.stage.begin();
     return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
-  }
-
-  sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || buf instanceof Float64Array) return this.js.sgdStep(p, g, buf, a);
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const pg = st.ptr(g, n, 1);
-    const pb = a.momentum !== 0 ? st.ptr(buf, n, 2) : 0;
-    this.ex.sgdStep(pp, pg, pb, n, a.lr, a.momentum, 1 - a.dampening, +a.nesterov, a.weightDecay, +a.firstStep);
-    st.flush(p, pp, n);
-    if (a.momentum !== 0) st.flush(buf, pb, n);
-  }
-
-  adagradStep(p: Float, g: Float, sum: Float, a: AdagradArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || sum instanceof Float64Array) return this.js.adagradStep(p, g, sum, a);
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const ps = st.ptr(sum, n, 2);
-    this.ex.adagradStep(pp, st.ptr(g, n, 1), ps, n, a.clr, a.eps, a.weightDecay);
-    st.flush(p, pp, n);
-    st.flush(sum, ps, n);
-  }
-
-  rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, a: RmspropArgs): void {
-    if (
-      p instanceof Float64Array || g instanceof Float64Array || sq instanceof Float64Array ||
-      buf instanceof Float64Array || gAvg instanceof Float64Array
-    ) {
-      return this.js.rmspropStep(p, g, sq, buf, gAvg, a);
-    }
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const ps = st.ptr(sq, n, 2);
-    const pb = a.momentum > 0 ? st.ptr(buf, n, 3) : 0;
-    const pa = a.centered ? st.ptr(gAvg, n, 4) : 0;
-    this.ex.rmspropStep(pp, st.ptr(g, n, 1), ps, pb, pa, n, a.lr, a.alpha, 1 - a.alpha, a.eps, a.weightDecay, a.momentum, +a.centered);
-    st.flush(p, pp, n);
-    st.flush(sq, ps, n);
-    if (a.momentum > 0) st.flush(buf, pb, n);
-    if (a.centered) st.flush(gAvg, pa, n);
-  }
-
-  /** Runs the element-wise job in args over `n` elements on `parts` threads. */
-  adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
-      return this.js.adamStep(p, g, m, v, a);
-    }
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const pm = st.ptr(m, n, 2), pv = st.ptr(v, n, 3);
-    // every derived constant in float64 from the exact hyperparameters, rounded once at the call (see assembly/optim.ts)
-    const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step)), bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
-    const decay = 1 - a.lr * a.weightDecay;
-    const pg = st.ptr(g, n, 1);
-    const r = this.jobs.args; // layout: ops.ts OP_ADAM
-    r[5] = a.beta1; r[6] = a.beta2; r[7] = 1 - a.beta1; r[8] = 1 - a.beta2; r[9] = a.weightDecay; r[10] = +a.decoupled;
-    r[11] = decay; r[12] = stepSize * bc2Sqrt; r[13] = a.eps * bc2Sqrt;
-    this.jobs.adam(pp, pg, pm, pv, n);
-    st.flush(p, pp, n);
-    st.flush(m, pm, n);
-    st.flush(v, pv, n);
   }
 }
