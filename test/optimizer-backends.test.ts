@@ -10,7 +10,7 @@ import { JsKernels } from '../src/core/kernels-js.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { Param } from '../src/nn/layer.js';
-import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
 
 const STEPS = 150;
 const U = 2 ** -24;
@@ -18,6 +18,7 @@ const U = 2 ** -24;
 const CASES: [OptimizerName, OptimizerOptions][] = [
   ['sgd', { lr: 0.05, weightDecay: 0.01 }],
   ['sgd', { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }],
+  ['momentum', { lr: 0.05, dampening: 0.1 }],
   ['nesterov', { lr: 0.05, momentum: 0.8, weightDecay: 0.01 }],
   ['adagrad', { lr: 0.1, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1, eps: 1e-10 }],
   ['rmsprop', { lr: 0.01, alpha: 0.99, eps: 1e-8 }],
@@ -52,6 +53,10 @@ function normRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe(`optimizers on ${kernels().name} agree with the TypeScript reference on every step (float32)`, () => {
+  it('every registered optimizer has a case here', () => {
+    for (const name of OPTIMIZER_NAMES) assert.ok(CASES.some(([n]) => n === name), `no case for '${name}'`);
+  });
+
   for (const [name, opts] of CASES) {
     it(`${name} ${JSON.stringify(opts)}`, () => {
       const k = kernels(), ref = new JsKernels();

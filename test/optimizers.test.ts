@@ -15,6 +15,7 @@ import {
   OPTIMIZER_NAMES,
   type Optimizer,
   type OptimizerName,
+  type OptimizerOptions,
   RMSprop,
   SGD,
   sgd,
@@ -241,13 +242,16 @@ describe('Adam and AdamW', () => {
 });
 
 describe('optimizer state', () => {
-  const makers: [string, (ps: Param[], kernels?: JsKernels) => Optimizer][] = [
-    ['sgd+nesterov', (ps, kk = k) => new SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true }, kk)],
-    ['adagrad', (ps, kk = k) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.1 }, kk)],
-    ['rmsprop centered+momentum', (ps, kk = k) => new RMSprop(ps, { lr: 0.01, momentum: 0.5, centered: true }, kk)],
-    ['adam', (ps, kk = k) => new Adam(ps, { lr: 0.1, weightDecay: 0.1 }, kk)],
-    ['adamw', (ps, kk = k) => new AdamW(ps, { lr: 0.1 }, kk)],
-  ];
+  // every registered optimizer, with the options that give it the most state
+  const options: Partial<Record<OptimizerName, OptimizerOptions>> = {
+    adagrad: { lrDecay: 0.1 },
+    rmsprop: { lr: 0.01, momentum: 0.5, centered: true },
+    adam: { weightDecay: 0.1 },
+  };
+  const makers = OPTIMIZER_NAMES.map((name): [string, (ps: Param[], kernels?: JsKernels) => Optimizer] => [
+    `${name} ${JSON.stringify(options[name] ?? {})}`,
+    (ps, kk = k) => createOptimizer(name, ps, { lr: 0.1, ...options[name] }, kk),
+  ]);
   const gradsA = [[0.5, -1], [2, 0.25], [-1, 1]];
   const gradsB = [[3, 0], [0.1, 0.2], [-2, 4]];
 
@@ -364,7 +368,7 @@ describe('per-parameter weight decay', () => {
   // λ·param.decay reaches the kernel: a bias (decay 0) steps exactly as with weightDecay 0,
   // a weight (decay 1) does not.
   const grads = [[0.5, -1], [2, 0.25], [-1, 1]];
-  for (const name of ['sgd', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'] as const) {
+  for (const name of OPTIMIZER_NAMES) {
     it(`${name}: biases are not decayed, weights are`, () => {
       const opts = name === 'rmsprop' ? { momentum: 0.5, centered: true } : {};
       const run2 = (weightDecay: number, decay: number) => {
