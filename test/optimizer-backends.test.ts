@@ -27,6 +27,8 @@ const CASES: [OptimizerName, OptimizerOptions][] = [
   ['adam', { lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05 }],
   ['adamw', { lr: 0.01, weightDecay: 0.05 }],
   ['adamw', { lr: 0.003, beta1: 0.5, beta2: 0.9999, eps: 1e-7, weightDecay: 0.1 }],
+  ['lion', { lr: 0.01, weightDecay: 0.1 }],
+  ['lion', { lr: 3e-4, beta1: 0.95, beta2: 0.98 }],
 ];
 
 /** A weight (decay 1, 1031 values: SIMD lanes and a tail) and a bias (decay 0, 7 values), float32, in `k`'s memory. */

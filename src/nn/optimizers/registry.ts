@@ -4,5 +4,6 @@
 export * from './adagrad.js';
 export * from './adam.js';
 export * from './adamw.js';
+export * from './lion.js';
 export * from './rmsprop.js';
 export * from './sgd.js';
