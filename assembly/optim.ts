@@ -1,5 +1,6 @@
-// Fused optimizer updates over n parameters, f32x4 with a scalar tail; the rules of torch.optim
-// (see src/core/optim-js.ts for the readable versions). Derived constants (1 − τ, 1 − α, 1 − β,
+// Fused optimizer updates over n parameters, f32x4 with a scalar tail. Each is the rule of the
+// same name in src/nn/optimizers/<name>.ts (the readable loop it is tested against), registered
+// by src/core/wasm/optim-wasm.ts. Derived constants (1 − τ, 1 − α, 1 − β,
 // bias corrections) are computed by the caller in float64 from the exact hyperparameters, as torch
 // computes them in Python, and arrive rounded once to f32: `1 − β₂` taken here from an f32 β₂
 // would be off by 1.3e-5 relative (β₂ = 0.999), and so would every v.
