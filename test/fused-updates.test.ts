@@ -9,7 +9,7 @@ import { JsKernels } from '../src/core/kernels-js.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { Param } from '../src/nn/layer.js';
-import { Adam, adamRule, adagradRule, rmspropRule, sgdRule } from '../src/nn/optimizers/index.js';
+import { Adam, adamRule, adagradRule, lionRule, rmspropRule, sgdRule } from '../src/nn/optimizers/index.js';
 import { createWasmKernels } from '../src/node/wasm.js';
 import { assertClose } from './helpers.js';
 
@@ -44,14 +44,18 @@ describe('an optimizer and its fused update', () => {
 const wasm = process.env.SCRATCHNET_BACKEND === 'wasm' ? await createWasmKernels({ threads: 2 }) : null;
 after(() => wasm?.dispose());
 
-/** A fused update against its rule's loop: the value range each slot starts in, the args of step t. */
+/**
+ * A fused update against its rule's loop: the value range each slot starts in, the args of step t;
+ * `exact`: the same bits as the loop (computed in f64 as the loop is), else within float32 rounding.
+ */
 interface Case {
   rule: UpdateRule<never, never>;
   slots: Record<string, [number, number]>;
   variants: ((t: number) => object)[];
+  exact?: boolean;
 }
-const fusedCase = <S, A>(rule: UpdateRule<S, A>, slots: Record<keyof S, [number, number]>, variants: ((t: number) => A)[]): Case =>
-  ({ rule, slots, variants }) as unknown as Case;
+const fusedCase = <S, A>(rule: UpdateRule<S, A>, slots: Record<keyof S, [number, number]>, variants: ((t: number) => A)[], exact = false): Case =>
+  ({ rule, slots, variants, exact }) as unknown as Case;
 
 const CASES: Case[] = [
   fusedCase(sgdRule, { momentumBuffer: [-1, 1] }, [
@@ -68,6 +72,10 @@ const CASES: Case[] = [
     (t) => ({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled: false, step: t }),
     (t) => ({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled: true, step: t }),
   ]),
+  fusedCase(lionRule, { expAvg: [-1, 1] }, [
+    () => ({ lr: 0.01, beta1: 0.9, beta2: 0.99, weightDecay: 0.1 }),
+    () => ({ lr: 3e-4, beta1: 0.5, beta2: 0.999, weightDecay: 0 }),
+  ], true),
 ];
 
 describe('wasm fused updates vs the loops of their rules', { skip: wasm ? false : 'run on the wasm backend' }, () => {
@@ -79,7 +87,7 @@ describe('wasm fused updates vs the loops of their rules', { skip: wasm ? false 
 
   for (const owned of [true, false]) {
     const where = owned ? 'wasm memory' : 'plain arrays';
-    for (const { rule, slots, variants } of CASES) {
+    for (const { rule, slots, variants, exact } of CASES) {
       test(`${rule.name}: three steps (${where})`, () => {
         const fused = k.fused.get(rule)!;
         const rng = new Rng(11, `${rule.name} ${where}`);
@@ -97,8 +105,9 @@ describe('wasm fused updates vs the loops of their rules', { skip: wasm ? false 
               assert.equal(fused(p, g, s as never, args(t) as never), true);
               rule.loop(pR, g, sR as never, args(t) as never);
             }
-            assertClose(p, pR, 1e-5, `${rule.name} #${j} p (n = ${n})`);
-            for (const name of Object.keys(s)) assertClose(s[name], sR[name], 1e-5, `${rule.name} #${j} ${name} (n = ${n})`);
+            const tol = exact ? 0 : 1e-5;
+            assertClose(p, pR, tol, `${rule.name} #${j} p (n = ${n})`);
+            for (const name of Object.keys(s)) assertClose(s[name], sR[name], tol, `${rule.name} #${j} ${name} (n = ${n})`);
             if (owned) for (const x of [p, g, ...Object.values(s)]) k.release(x);
           }
         }
@@ -109,6 +118,21 @@ describe('wasm fused updates vs the loops of their rules', { skip: wasm ? false 
       });
     }
   }
+
+  test("lion: zeros, signed zeros, NaN and huge values give the loop's bits", () => {
+    const lion = k.fused.get(lionRule)!;
+    const values = [0, -0, 1, -1, NaN, 3e38, -3e38, 1e-45, 0.5];
+    const n = values.length ** 2;
+    const [p, g, m] = [k.alloc(n), k.alloc(n), k.alloc(n)] as Float32Array[];
+    for (let i = 0; i < n; i++) [p[i], g[i], m[i]] = [values[i % values.length], values[Math.floor(i / values.length)], values[i % values.length]];
+    const [pR, mR] = [p.slice(), m.slice()];
+    const args = { lr: 0.01, beta1: 0.9, beta2: 0.99, weightDecay: 0.1 };
+    assert.equal(lion(p, g, { expAvg: m }, args), true);
+    lionRule.loop(pR, g, { expAvg: mR }, args);
+    assert.deepEqual(new Uint32Array(p.buffer, p.byteOffset, n), new Uint32Array(pR.buffer, pR.byteOffset, n));
+    assert.deepEqual(new Uint32Array(m.buffer, m.byteOffset, n), new Uint32Array(mR.buffer, mR.byteOffset, n));
+    for (const x of [p, g, m]) k.release(x);
+  });
 
   test('adam split over threads is bit-identical on 1 and 2 threads', () => {
     const adam = k.fused.get(adamRule)!;

@@ -39,7 +39,7 @@ const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
  */
 export class WasmKernels implements Kernels {
   readonly name: string = 'wasm';
-  /** sgd, adagrad, rmsprop and adam (optim-wasm.ts). */
+  /** sgd, adagrad, rmsprop, adam and lion (optim-wasm.ts). */
   readonly fused = new FusedUpdates();
   private readonly js = new JsKernels();
   private readonly stage: Staging;

@@ -58,6 +58,7 @@ export interface WasmExports {
     p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, c1: number, c2: number,
     weightDecay: number, decoupled: number, decay: number, step2: number, eps2: number,
   ): void;
+  lionStep(p: number, g: number, m: number, n: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, decay: number): void;
 }
 
 export const OP_GEMM = 1;

@@ -4,6 +4,7 @@
 // buffers are left to the loop (they return false); other Float32Arrays are staged in and out.
 import type { AdagradArgs, AdagradSlots } from '../../nn/optimizers/adagrad.js';
 import type { AdamArgs, AdamSlots } from '../../nn/optimizers/adam.js';
+import type { LionArgs, LionSlots } from '../../nn/optimizers/lion.js';
 import type { RmspropArgs, RmspropSlots } from '../../nn/optimizers/rmsprop.js';
 import type { SgdArgs, SgdSlots } from '../../nn/optimizers/sgd.js';
 import type { FusedUpdates } from '../fused.js';
@@ -14,7 +15,7 @@ import type { Staging } from './staging.js';
 
 const f64 = (x: Float): x is Float64Array => x instanceof Float64Array;
 
-/** Registers sgd, adagrad, rmsprop and adam in `fused`. Derived constants are computed here in float64 (see assembly/optim.ts). */
+/** Registers sgd, adagrad, rmsprop, adam and lion in `fused`. Derived constants are computed here in float64 (see assembly/optim.ts). */
 export function registerFusedUpdates(fused: FusedUpdates, ex: WasmExports, st: Staging, jobs: Jobs): void {
   fused.register<SgdSlots, SgdArgs>('sgd', (p, g, { momentumBuffer: buf }, a) => {
     if (f64(p) || f64(g) || f64(buf)) return false;
@@ -72,6 +73,19 @@ export function registerFusedUpdates(fused: FusedUpdates, ex: WasmExports, st: S
     st.flush(p, pp, n);
     st.flush(m, pm, n);
     st.flush(v, pv, n);
+    return true;
+  });
+
+  // in f64, rounded at the loop's stores: the loop's bits (assembly/optim.ts lionStep)
+  fused.register<LionSlots, LionArgs>('lion', (p, g, { expAvg: m }, a) => {
+    if (f64(p) || f64(g) || f64(m)) return false;
+    const n = p.length;
+    st.begin();
+    const pp = st.ptr(p, n, 0);
+    const pm = st.ptr(m, n, 2);
+    ex.lionStep(pp, st.ptr(g, n, 1), pm, n, a.lr, a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, 1 - a.lr * a.weightDecay);
+    st.flush(p, pp, n);
+    st.flush(m, pm, n);
     return true;
   });
 }
