@@ -15,7 +15,8 @@ import { firstNonFiniteBlocks } from '../finite.js';
 import { FusedUpdates } from '../fused.js';
 import { Jobs } from './jobs.js';
 import { registerFusedUpdates } from './optim-wasm.js';
-import { OP_GEMM, RANK1, type WasmExports } from './ops.js';
+import { GEMM, OP, OP_GEMM, SPARSE } from './job-args.js';
+import type { WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -132,23 +133,23 @@ export class WasmKernels implements Kernels {
     const n = transB ? b.rows : b.cols;
     const st = this.stage;
     st.begin();
-    const args = this.jobs.args; // layout: ops.ts OP_GEMM
-    args[0] = OP_GEMM;
-    args[1] = transA ? 1 : 0;
-    args[2] = transB ? 1 : 0;
-    args[3] = k;
-    args[4] = alpha;
-    args[5] = beta;
-    args[6] = st.ptr(A, a.size, 0);
-    args[7] = a.cols;
-    args[8] = st.ptr(B, b.size, 1);
-    args[9] = b.cols;
+    const args = this.jobs.args, G = GEMM;
+    args[OP] = OP_GEMM;
+    args[G.transA] = transA ? 1 : 0;
+    args[G.transB] = transB ? 1 : 0;
+    args[G.k] = k;
+    args[G.alpha] = alpha;
+    args[G.beta] = beta;
+    args[G.a] = st.ptr(A, a.size, 0);
+    args[G.lda] = a.cols;
+    args[G.b] = st.ptr(B, b.size, 1);
+    args[G.ldb] = b.cols;
     const pc = st.ptr(C, m * n, 2, beta !== 0);
-    args[10] = pc;
-    args[11] = n;
-    args[12] = bias ? st.ptr(bias, n, 3) : 0;
-    args[13] = opts.relu === true ? 1 : 0;
-    args[14] = mask ? st.ptr(mask, m * n, 4) : 0;
+    args[G.c] = pc;
+    args[G.ldc] = n;
+    args[G.bias] = bias ? st.ptr(bias, n, 3) : 0;
+    args[G.relu] = opts.relu === true ? 1 : 0;
+    args[G.mask] = mask ? st.ptr(mask, m * n, 4) : 0;
     this.jobs.gemm(m, n, k, !transB && b.cols <= B_IN_PLACE_MAX_LD);
     st.flush(C, pc, m * n);
   }
@@ -172,22 +173,22 @@ export class WasmKernels implements Kernels {
     if (k === 0 || m === 0 || n === 0) return this.js.sparseGemm(a, b, c, opts);
     const st = this.stage;
     st.begin();
-    const args = this.jobs.args; // layout: ops.ts OP_SPARSE
-    args[1] = transA ? 1 : 0;
-    args[2] = k;
-    args[3] = n;
-    args[4] = beta;
-    args[5] = st.ptr(A, a.size, 0);
-    args[6] = a.cols;
-    args[7] = st.ptr(B, b.size, 1);
-    args[8] = n;
+    const args = this.jobs.args, S = SPARSE; // the op: Jobs.sparse
+    args[S.transA] = transA ? 1 : 0;
+    args[S.k] = k;
+    args[S.n] = n;
+    args[S.beta] = beta;
+    args[S.a] = st.ptr(A, a.size, 0);
+    args[S.lda] = a.cols;
+    args[S.b] = st.ptr(B, b.size, 1);
+    args[S.ldb] = n;
     const pc = st.ptr(C, m * n, 2, beta !== 0);
-    args[9] = pc;
-    args[10] = bias ? st.ptr(bias, n, 3) : 0;
-    args[11] = opts.relu === true ? 1 : 0;
-    args[12] = scale ? st.ptr(scale, a.cols, 4) : 0;
-    args[RANK1] = u && v ? st.ptr(u, m, 5) : 0;
-    args[RANK1 + 1] = u && v ? st.ptr(v, n, 6) : 0;
+    args[S.c] = pc;
+    args[S.bias] = bias ? st.ptr(bias, n, 3) : 0;
+    args[S.relu] = opts.relu === true ? 1 : 0;
+    args[S.scale] = scale ? st.ptr(scale, a.cols, 4) : 0;
+    args[S.u] = u && v ? st.ptr(u, m, 5) : 0;
+    args[S.v] = u && v ? st.ptr(v, n, 6) : 0;
     this.jobs.sparse(m, n, k, transA);
     st.flush(C, pc, m * n);
   }

@@ -9,6 +9,7 @@ import type { RmspropArgs, RmspropSlots } from '../../nn/optimizers/rmsprop.js';
 import type { SgdArgs, SgdSlots } from '../../nn/optimizers/sgd.js';
 import type { FusedUpdates } from '../fused.js';
 import type { Float } from '../matrix.js';
+import { ADAM } from './job-args.js';
 import type { Jobs } from './jobs.js';
 import type { WasmExports } from './ops.js';
 import type { Staging } from './staging.js';
@@ -66,9 +67,10 @@ export function registerFusedUpdates(fused: FusedUpdates, ex: WasmExports, st: S
     const pm = st.ptr(m, n, 2), pv = st.ptr(v, n, 3);
     // every derived constant in float64 from the exact hyperparameters, rounded once at the call (see assembly/optim.ts)
     const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step)), bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
-    const r = jobs.args; // layout: ops.ts OP_ADAM
-    r[5] = a.beta1; r[6] = a.beta2; r[7] = 1 - a.beta1; r[8] = 1 - a.beta2; r[9] = a.weightDecay; r[10] = +a.decoupled;
-    r[11] = 1 - a.lr * a.weightDecay; r[12] = stepSize * bc2Sqrt; r[13] = a.eps * bc2Sqrt;
+    const r = jobs.args, A = ADAM;
+    r[A.beta1] = a.beta1; r[A.beta2] = a.beta2; r[A.c1] = 1 - a.beta1; r[A.c2] = 1 - a.beta2;
+    r[A.weightDecay] = a.weightDecay; r[A.decoupled] = +a.decoupled;
+    r[A.decay] = 1 - a.lr * a.weightDecay; r[A.step2] = stepSize * bc2Sqrt; r[A.eps2] = a.eps * bc2Sqrt;
     jobs.adam(pp, st.ptr(g, n, 1), pm, pv, n);
     st.flush(p, pp, n);
     st.flush(m, pm, n);
