@@ -21,7 +21,11 @@ export type OptimizerName = Factories['optimizerName'];
 export type OptimizerOptions = UnionToIntersection<Factories extends OptimizerFactory<string, infer O> ? O : never>;
 
 const FACTORIES = new Map<string, OptimizerFactory<string, object>>();
-for (const v of Object.values(registry)) if (isOptimizerFactory(v)) FACTORIES.set(v.optimizerName, v as OptimizerFactory<string, object>);
+for (const v of Object.values(registry)) {
+  if (!isOptimizerFactory(v)) continue;
+  if (FACTORIES.has(v.optimizerName)) throw new Error(`optimizer registry: two optimizers are named '${v.optimizerName}'`);
+  FACTORIES.set(v.optimizerName, v);
+}
 
 /** Names accepted by {@link createOptimizer}, `--optimizer` and experiment configs. */
 export const OPTIMIZER_NAMES = [...FACTORIES.keys()] as readonly OptimizerName[];
