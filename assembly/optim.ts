@@ -1,5 +1,6 @@
-// Fused optimizer updates over n parameters, f32x4 with a scalar tail; the rules of torch.optim
-// (see src/core/optim-js.ts for the readable versions). Derived constants (1 − τ, 1 − α, 1 − β,
+// Fused optimizer updates over n parameters, f32x4 with a scalar tail. Each is the rule of the
+// same name in src/nn/optimizers/<name>.ts (the readable loop it is tested against), registered
+// by src/core/wasm/optim-wasm.ts. Derived constants (1 − τ, 1 − α, 1 − β,
 // bias corrections) are computed by the caller in float64 from the exact hyperparameters, as torch
 // computes them in Python, and arrive rounded once to f32: `1 − β₂` taken here from an f32 β₂
 // would be off by 1.3e-5 relative (β₂ = 0.999), and so would every v.
@@ -125,5 +126,57 @@ export function adamStep(
     store<f32>(m + o, mv);
     store<f32>(v + o, vv);
     store<f32>(p + o, pv - (step2 * mv) / (Mathf.sqrt(vv) + eps2));
+  }
+}
+
+/** Lanes 0, 1 (low) or 2, 3 (high) of an f32x4, as f64x2. */
+@inline function low(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+@inline function high(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+/** Two f32x4 whose lanes 0, 1 hold results (demote_f64x2_zero), joined into one. */
+@inline function join(lo: v128, hi: v128): v128 {
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
+}
+
+/** Lion's θ for two lanes, in f64 (see {@link lionStep}); the result in lanes 0, 1 of an f32x4. */
+@inline function lionP(p: v128, g: v128, m: v128, lr: v128, beta1: v128, c1: v128, decay: v128): v128 {
+  const decayed = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(p, decay)));
+  const c = f64x2.add(f64x2.mul(beta1, m), f64x2.mul(c1, g));
+  // sign(c): ±1, and c itself for ±0 and NaN (as Math.sign)
+  const zero = f64x2.splat(0);
+  const sign = v128.bitselect(f64x2.splat(1), v128.bitselect(f64x2.splat(-1), c, f64x2.lt(c, zero)), f64x2.gt(c, zero));
+  return f32x4.demote_f64x2_zero(f64x2.sub(decayed, f64x2.mul(lr, sign)));
+}
+
+/**
+ * Lion (src/nn/optimizers/lion.ts), computed in f64 as its loop is and rounded to f32 at the same
+ * stores, so the result has the loop's bits: θ ← f32(θ·decay); c = β₁·m + c1·g;
+ * θ ← f32(θ − lr·sign(c)); m ← f32(β₂·m + c2·g). From the caller, in f64: decay = 1 − lr·λ,
+ * c1 = 1 − β₁, c2 = 1 − β₂. Four elements per iteration, as two f64x2 halves.
+ */
+export function lionStep(p: usize, g: usize, m: usize, n: i32, lr: f64, beta1: f64, beta2: f64, c1: f64, c2: f64, decay: f64): void {
+  const vlr = f64x2.splat(lr), vb1 = f64x2.splat(beta1), vb2 = f64x2.splat(beta2);
+  const vc1 = f64x2.splat(c1), vc2 = f64x2.splat(c2), vdecay = f64x2.splat(decay);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * 4;
+    const p4 = v128.load(p + o), g4 = v128.load(g + o), m4 = v128.load(m + o);
+    const gl = low(g4), gh = high(g4), ml = low(m4), mh = high(m4);
+    v128.store(p + o, join(lionP(low(p4), gl, ml, vlr, vb1, vc1, vdecay), lionP(high(p4), gh, mh, vlr, vb1, vc1, vdecay)));
+    const mLo = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vb2, ml), f64x2.mul(vc2, gl)));
+    const mHi = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vb2, mh), f64x2.mul(vc2, gh)));
+    v128.store(m + o, join(mLo, mHi));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i * 4;
+    const mv = <f64>load<f32>(m + o), gv = <f64>load<f32>(g + o);
+    const decayed = <f64><f32>(<f64>load<f32>(p + o) * decay);
+    const c = beta1 * mv + c1 * gv;
+    const sign: f64 = c > 0 ? 1 : c < 0 ? -1 : c;
+    store<f32>(p + o, <f32>(decayed - lr * sign));
+    store<f32>(m + o, <f32>(beta2 * mv + c2 * gv));
   }
 }

@@ -3,7 +3,7 @@
 // which whole-epoch medians cannot on a shared machine.
 //   npx tsx bench/steps.ts [--steps N] [--rounds R]
 import { parseArgs } from 'node:util';
-import { useBackend } from '../src/core/backend.js';
+import { useBackend } from '../src/node/backend.js';
 import { Matrix } from '../src/core/matrix.js';
 import { residentDataset } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnist.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { OPTIMIZER_NAMES } from '../src/nn/optimizers/index.js';
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_BACKEND: 'js' } });
@@ -24,6 +25,14 @@ describe('CLI manners', { skip: process.env.SCRATCHNET_BACKEND === 'wasm' && 'ba
     assert.equal(r.status, 0);
     assert.match(r.stdout, /datasets: list \(what is available here\), info NAME/, 'the summary names the subcommands by their names');
     assert.match(r.stdout, /^\s+info \[options\] <name>/m);
+  });
+
+  it('--optimizer offers every registered optimizer', () => {
+    const r = cli('train', '--help');
+    assert.equal(r.status, 0);
+    const choices = /--optimizer <name> optimizer \(choices: ((?:"\w+", )+)default/.exec(r.stdout.replace(/\s+/g, ' '));
+    assert.ok(choices, r.stdout);
+    assert.deepEqual(choices[1].slice(0, -2).split(', ').map((c) => c.slice(1, -1)), OPTIMIZER_NAMES);
   });
 
   it("a dataset's recipe is printed and used; an explicit flag wins", () => {

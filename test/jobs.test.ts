@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { splitElements } from '../src/core/wasm/gemm-split.js';
-import { ARGS_LENGTH, DONE, OP_FILL, SYNC_LENGTH, openJob, runPart, type WasmExports } from '../src/core/wasm/ops.js';
+import { ARGS_LENGTH, FILL, OP, OP_FILL } from '../src/core/wasm/job-args.js';
+import { DONE, SYNC_LENGTH, openJob, runPart, type WasmExports } from '../src/core/wasm/ops.js';
 
 /** A fill job over 1024 elements in 8 chunks of 128, whose kernel only records which chunks it ran. */
 function fillJob(): { ex: WasmExports; args: Float64Array; sync: Int32Array; ran: number[] } {
   const ran: number[] = [];
   const ex = { fill: (x: number) => ran.push(x / 4 / 128) } as unknown as WasmExports; // pointer → chunk index
   const args = new Float64Array(ARGS_LENGTH);
-  args[0] = OP_FILL;
-  args[1] = 0;
+  args[OP] = OP_FILL;
+  args[FILL.x] = 0;
   assert.equal(splitElements(1024, 8, args), 8);
   return { ex, args, sync: new Int32Array(SYNC_LENGTH), ran };
 }

@@ -10,7 +10,7 @@ import { JsKernels } from '../src/core/kernels-js.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { Param } from '../src/nn/layer.js';
-import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
 
 const STEPS = 150;
 const U = 2 ** -24;
@@ -18,6 +18,7 @@ const U = 2 ** -24;
 const CASES: [OptimizerName, OptimizerOptions][] = [
   ['sgd', { lr: 0.05, weightDecay: 0.01 }],
   ['sgd', { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }],
+  ['momentum', { lr: 0.05, dampening: 0.1 }],
   ['nesterov', { lr: 0.05, momentum: 0.8, weightDecay: 0.01 }],
   ['adagrad', { lr: 0.1, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1, eps: 1e-10 }],
   ['rmsprop', { lr: 0.01, alpha: 0.99, eps: 1e-8 }],
@@ -26,6 +27,8 @@ const CASES: [OptimizerName, OptimizerOptions][] = [
   ['adam', { lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05 }],
   ['adamw', { lr: 0.01, weightDecay: 0.05 }],
   ['adamw', { lr: 0.003, beta1: 0.5, beta2: 0.9999, eps: 1e-7, weightDecay: 0.1 }],
+  ['lion', { lr: 0.01, weightDecay: 0.1 }],
+  ['lion', { lr: 3e-4, beta1: 0.95, beta2: 0.98 }],
 ];
 
 /** A weight (decay 1, 1031 values: SIMD lanes and a tail) and a bias (decay 0, 7 values), float32, in `k`'s memory. */
@@ -52,6 +55,10 @@ function normRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe(`optimizers on ${kernels().name} agree with the TypeScript reference on every step (float32)`, () => {
+  it('every registered optimizer has a case here', () => {
+    for (const name of OPTIMIZER_NAMES) assert.ok(CASES.some(([n]) => n === name), `no case for '${name}'`);
+  });
+
   for (const [name, opts] of CASES) {
     it(`${name} ${JSON.stringify(opts)}`, () => {
       const k = kernels(), ref = new JsKernels();

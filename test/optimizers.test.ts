@@ -8,6 +8,7 @@ import {
   Adagrad,
   Adam,
   AdamW,
+  Lion,
   adam,
   createOptimizer,
   defaultLr,
@@ -15,6 +16,7 @@ import {
   OPTIMIZER_NAMES,
   type Optimizer,
   type OptimizerName,
+  type OptimizerOptions,
   RMSprop,
   SGD,
   sgd,
@@ -240,14 +242,51 @@ describe('Adam and AdamW', () => {
   });
 });
 
+describe('Lion', () => {
+  it('sign of the interpolated momentum, decoupled decay; m holds the β₂ average of g', () => {
+    // γ = 0.1, β₁ = 0.9, β₂ = 0.99, λ = 0.1: θ ← θ·0.99; c = 0.9·m + 0.1·g; θ ← θ − 0.1·sign(c); m ← 0.99·m + 0.01·g
+    // e0: g = 0.5, −1, 0.04
+    //   t=1: θ = 0.99;     c = 0.05            → +1  θ = 0.89;     m = 0.005
+    //   t=2: θ = 0.8811;   c = 0.0045 − 0.1    → −1  θ = 0.9811;   m = 0.00495 − 0.01 = −0.00505
+    //   t=3: θ = 0.971289; c = −0.004545 + 0.004 → −1 (g > 0, yet the momentum wins)  θ = 1.071289; m = −0.0045995
+    // e1: g = −1, 0.25, 0
+    //   t=1: θ = −1.98;    c = −0.1            → −1  θ = −1.88;    m = −0.01
+    //   t=2: θ = −1.8612;  c = −0.009 + 0.025  → +1  θ = −1.9612;  m = −0.0099 + 0.0025 = −0.0074
+    //   t=3: θ = −1.941588; c = −0.00666       → −1  θ = −1.841588; m = −0.007326
+    // e2: g = 0 always: c = 0, sign(0) = 0 (torch.sign), so θ only decays: 2 → 1.98 → 1.9602 → 1.940598
+    const w = param('w', [1, -2, 2], 1);
+    const b = param('b', [1, -2, 2], 0);
+    const opt = new Lion([w, b], { lr: 0.1, weightDecay: 0.1 }, k);
+    const g = [[0.5, -1, 0], [-1, 0.25, 0], [0.04, 0, 0]];
+    const got = run(opt, [w, b], g.map((x) => [x, x]));
+    close(got.map((s) => s[0]), [
+      [0.89, -1.88, 1.98],
+      [0.9811, -1.9612, 1.9602],
+      [1.071289, -1.841588, 1.9405979999999998],
+    ]);
+    // the bias (decay 0): the same signs, no decay
+    close(got.map((s) => s[1]), [[0.9, -1.9, 2], [1, -2, 2], [1.1, -1.9, 2]]);
+    close([Array.from(opt.state().get(w)!.slots.expAvg)], [[-0.0045995, -0.007326, 0]]);
+    assert.equal(opt.l2, 0);
+  });
+
+  it('defaults: lr 1e-4, β₁ 0.9, β₂ 0.99, no decay', () => {
+    assert.deepEqual(createOptimizer('lion', [param('w', [1])], {}, k).hyperparameters(), { lr: 1e-4, beta1: 0.9, beta2: 0.99, weightDecay: 0 });
+    assert.equal(defaultLr('lion'), 1e-4);
+  });
+});
+
 describe('optimizer state', () => {
-  const makers: [string, (ps: Param[], kernels?: JsKernels) => Optimizer][] = [
-    ['sgd+nesterov', (ps, kk = k) => new SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true }, kk)],
-    ['adagrad', (ps, kk = k) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.1 }, kk)],
-    ['rmsprop centered+momentum', (ps, kk = k) => new RMSprop(ps, { lr: 0.01, momentum: 0.5, centered: true }, kk)],
-    ['adam', (ps, kk = k) => new Adam(ps, { lr: 0.1, weightDecay: 0.1 }, kk)],
-    ['adamw', (ps, kk = k) => new AdamW(ps, { lr: 0.1 }, kk)],
-  ];
+  // every registered optimizer, with the options that give it the most state
+  const options: Partial<Record<OptimizerName, OptimizerOptions>> = {
+    adagrad: { lrDecay: 0.1 },
+    rmsprop: { lr: 0.01, momentum: 0.5, centered: true },
+    adam: { weightDecay: 0.1 },
+  };
+  const makers = OPTIMIZER_NAMES.map((name): [string, (ps: Param[], kernels?: JsKernels) => Optimizer] => [
+    `${name} ${JSON.stringify(options[name] ?? {})}`,
+    (ps, kk = k) => createOptimizer(name, ps, { lr: 0.1, ...options[name] }, kk),
+  ]);
   const gradsA = [[0.5, -1], [2, 0.25], [-1, 1]];
   const gradsB = [[3, 0], [0.1, 0.2], [-2, 4]];
 
@@ -364,7 +403,7 @@ describe('per-parameter weight decay', () => {
   // λ·param.decay reaches the kernel: a bias (decay 0) steps exactly as with weightDecay 0,
   // a weight (decay 1) does not.
   const grads = [[0.5, -1], [2, 0.25], [-1, 1]];
-  for (const name of ['sgd', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'] as const) {
+  for (const name of OPTIMIZER_NAMES) {
     it(`${name}: biases are not decayed, weights are`, () => {
       const opts = name === 'rmsprop' ? { momentum: 0.5, centered: true } : {};
       const run2 = (weightDecay: number, decay: number) => {
@@ -418,6 +457,9 @@ describe('validation', () => {
       () => new SGD(p(), { momentum: 0.9, dampening: 0.5, nesterov: true }, k),
       'SGD: nesterov requires momentum > 0 and dampening = 0, found momentum 0.9, dampening 0.5',
     ],
+    ['Lion beta2', () => new Lion(p(), { beta2: 1 }, k), 'Lion: beta2 must be in [0, 1), found 1'],
+    ['Lion weightDecay', () => createOptimizer('lion', p(), { weightDecay: -0.1 }, k), 'Lion: weightDecay must be >= 0, found -0.1'],
+    ['Lion takes no eps', () => createOptimizer('lion', p(), { eps: 1e-8 }, k), "optimizer 'lion': unknown option 'eps', expected one of lr, beta1, beta2, weightDecay"],
     ['RMSprop alpha', () => new RMSprop(p(), { alpha: 1 }, k), 'RMSprop: alpha must be in [0, 1), found 1'],
     ['RMSprop momentum', () => new RMSprop(p(), { momentum: -1 }, k), 'RMSprop: momentum must be >= 0, found -1'],
     ['Adagrad lrDecay', () => new Adagrad(p(), { lrDecay: -1 }, k), 'Adagrad: lrDecay must be >= 0, found -1'],
@@ -437,7 +479,7 @@ describe('validation', () => {
     [
       'unknown name',
       () => createOptimizer('adamax' as OptimizerName, p(), {}, k), // a name from a config file: checked at run time
-      "optimizer: unknown name 'adamax', expected one of sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw",
+      "optimizer: unknown name 'adamax', expected one of adagrad, adam, adamw, lion, momentum, nesterov, rmsprop, sgd",
     ],
     [
       'option the optimizer does not take',
@@ -455,7 +497,8 @@ describe('createOptimizer', () => {
   const p = () => [param('w', [1])];
 
   it('knows every name, with default learning rates', () => {
-    assert.deepEqual([...OPTIMIZER_NAMES], ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw']);
+    // the registry's names, in alphabetical order (registry.ts)
+    assert.deepEqual([...OPTIMIZER_NAMES], ['adagrad', 'adam', 'adamw', 'lion', 'momentum', 'nesterov', 'rmsprop', 'sgd']);
     for (const name of OPTIMIZER_NAMES) {
       const opt = createOptimizer(name, p(), {}, k);
       assert.equal(opt.lr, defaultLr(name), name);

@@ -3,7 +3,7 @@
  * losses and schedules are literal unions, so editors autocomplete them and a typo fails to compile.
  * Each `@ts-expect-error` line must be an error; if one compiles, tsc fails on the unused directive.
  */
-import { activation, createLoss, createOptimizer, dense, fit, sequential, type Dataset, type FitOptions } from '../src/index.js';
+import { activation, adam, createLoss, createOptimizer, dense, fit, sequential, type Dataset, type FitOptions } from '../src/index.js';
 
 declare const data: Dataset;
 const model = sequential([dense({ units: 8, activation: 'relu' }), dense({ units: 3 })]).build({ inputWidth: 4 });
@@ -36,3 +36,7 @@ void fit(model, data, { optimizer: 'adam', loss: 'categorical_cross_entropy' });
 // @ts-expect-error a misspelt schedule type
 void fit(model, data, { optimizer: 'adam', schedule: { type: 'cosin', tMax: 3 } });
 void ok;
+// the optimizer factories' own example (src/nn/optimizers/factory.ts)
+void fit(model, data, { optimizer: adam({ lr: 3e-4 }) });
+// @ts-expect-error an option Adam does not take
+adam({ momentum: 0.9 });

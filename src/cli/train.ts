@@ -39,7 +39,7 @@ export function trainCommand(): Command {
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default(d.optimizer))
     .option('--lr <rate>', "learning rate (default: the optimizer's own, adam 0.001, sgd 0.01)", positiveNumber)
     .option('--momentum <m>', 'momentum for momentum/nesterov/rmsprop', nonNegativeNumber)
-    .option('--weight-decay <λ>', "optimizer weight decay (PyTorch's weight_decay; decoupled for adamw)", nonNegativeNumber)
+    .option('--weight-decay <λ>', "optimizer weight decay (PyTorch's weight_decay: coupled L2, or decoupled where the optimizer's rule says so, as adamw)", nonNegativeNumber)
     .option('--l2 <λ>', 'L2 penalty ½λ‖w‖² on weights, added to the loss', nonNegativeNumber, d.l2)
     .option('--dropout <p>', 'dropout rate after each hidden layer', fraction, d.dropout)
     .option('--input-dropout <p>', 'dropout rate on the raw inputs, before the standardisation (Srivastava et al. 2014: 0.2 for pixels)', fraction)

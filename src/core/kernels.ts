@@ -1,4 +1,5 @@
 import { ShapeError } from '../errors.js';
+import type { FusedUpdates } from './fused.js';
 import type { DType, Float, Matrix } from './matrix.js';
 
 /**
@@ -43,43 +44,6 @@ export interface SparseGemmOptions {
   rank1?: { u: Float; v: Float };
 }
 
-/** SGD with momentum and Nesterov, as `torch.optim.SGD`. */
-export interface SgdArgs {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  nesterov: boolean;
-  weightDecay: number;
-  /** True on the first step: the momentum buffer is set to g instead of updated. */
-  firstStep: boolean;
-}
-/** `torch.optim.Adagrad`; `clr = lr / (1 + (t - 1)·lrDecay)` is computed by the caller. */
-export interface AdagradArgs {
-  clr: number;
-  eps: number;
-  weightDecay: number;
-}
-/** `torch.optim.RMSprop`. */
-export interface RmspropArgs {
-  lr: number;
-  alpha: number;
-  eps: number;
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
-}
-/** `torch.optim.Adam` (coupled L2, `decoupled = false`) and `torch.optim.AdamW` (`decoupled = true`). */
-export interface AdamArgs {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  decoupled: boolean;
-  /** 1-based step count t, for the bias corrections 1 - β^t. */
-  step: number;
-}
-
 /**
  * Every hot loop of scratchnet goes through this interface. `kernels-js.ts` is the readable
  * reference; faster backends (WebAssembly SIMD) implement the same contract and are tested against
@@ -91,6 +55,11 @@ export interface AdamArgs {
  */
 export interface Kernels {
   readonly name: string;
+  /**
+   * Optimizer updates this backend runs fused, by rule name (empty for the TypeScript reference:
+   * each optimizer then runs the plain loop of its own file).
+   */
+  readonly fused: FusedUpdates;
 
   /** A zero-filled buffer of `length` elements owned by this backend (lives as long as the backend). */
   alloc(length: number, dtype?: DType): Float;
@@ -175,14 +144,6 @@ export interface Kernels {
   /** Returns Σ x² over the first `n` elements. */
   sumSquares(x: Float, n: number): number;
 
-  /** One `torch.optim.SGD` step on one parameter; `buf` is the momentum buffer (unused if momentum = 0). */
-  sgdStep(p: Float, g: Float, buf: Float, args: SgdArgs): void;
-  /** One `torch.optim.Adagrad` step; `sum` is the running sum of squared gradients. */
-  adagradStep(p: Float, g: Float, sum: Float, args: AdagradArgs): void;
-  /** One `torch.optim.RMSprop` step; `sq` = square average, `buf` = momentum, `gAvg` = centered mean. */
-  rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, args: RmspropArgs): void;
-  /** One `torch.optim.Adam`/`AdamW` step; `m`, `v` = first and second moment estimates. */
-  adamStep(p: Float, g: Float, m: Float, v: Float, args: AdamArgs): void;
 }
 
 /**

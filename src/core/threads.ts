@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
-import { ARGS_LENGTH, DONE, MAX_PARTS, runBackground, runPart, SYNC_LENGTH, type WasmExports } from './wasm/ops.js';
+import { ARGS_LENGTH, MAX_PARTS } from './wasm/job-args.js';
+import { DONE, runBackground, runPart, SYNC_LENGTH, type WasmExports } from './wasm/ops.js';
 import type { PoolWorker, WasmPlatform, WorkerInit } from './wasm/platform.js';
 
 export type { WorkerInit } from './wasm/platform.js';
@@ -32,7 +33,7 @@ export function checkThreads(n: number, where = 'threads'): number {
  * `Atomics` (plus one `postMessage` at start), so a browser Worker can take the same role.
  */
 export class ThreadPool {
-  /** Job arguments, read by every thread (layout in wasm/ops.ts). */
+  /** Job arguments, read by every thread (layout in wasm/job-args.ts). */
   readonly args: Float64Array;
   /** Chunk tickets and the finished-chunk count of the open job (wasm/ops.ts). */
   readonly sync: Int32Array;
@@ -86,7 +87,7 @@ export class ThreadPool {
   }
 
   /**
-   * Gives worker 1 the background task (threads-worker.ts: the gather at ops.ts BG) and returns at
+   * Gives worker 1 the background task (threads-worker.ts: the gather in wasm/job-args.ts BACKGROUND) and returns at
    * once: the worker runs it before it takes part in further jobs, which this thread meanwhile runs
    * alone or with the other workers (every job's chunks go to whoever is free, so results do not
    * change). One task at a time: {@link waitBackground} before the next.

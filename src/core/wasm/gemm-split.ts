@@ -1,4 +1,4 @@
-import { CHUNK, MAX_CHUNKS } from './ops.js';
+import { CHUNK, MAX_CHUNKS, RECT } from './job-args.js';
 
 /** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns (the backend checks it against the module's `gemmRowTile()` when it loads). */
 export const MR = 6;
@@ -19,7 +19,7 @@ const CHUNK_MACS = 1 << 25;
 
 /**
  * Cuts C [m, n] into chunks of whole micro-tiles along one output dimension — never along k — and
- * writes them into `args` (layout in ops.ts): each C element is then computed by the same
+ * writes them into `args` (layout in job-args.ts): each C element is then computed by the same
  * instructions whichever thread takes its chunk, so results are bit-identical for any thread count.
  * It cuts the dimension whose split repacks less (columns: each chunk repacks A, m·k; rows: each
  * chunk repacks B, k·n — or nothing when `bInPlace`, B being read in place: see
@@ -49,15 +49,15 @@ export function splitGemm(
     const t1 = Math.floor(((c + 1) * tiles) / chunks);
     const o = CHUNK + 4 * c;
     if (byCols) {
-      args[o] = 0;
-      args[o + 1] = m;
-      args[o + 2] = t0 * NR;
-      args[o + 3] = Math.min(n, t1 * NR);
+      args[o + RECT.i0] = 0;
+      args[o + RECT.i1] = m;
+      args[o + RECT.j0] = t0 * NR;
+      args[o + RECT.j1] = Math.min(n, t1 * NR);
     } else {
-      args[o] = t0 * MR;
-      args[o + 1] = Math.min(m, t1 * MR);
-      args[o + 2] = 0;
-      args[o + 3] = n;
+      args[o + RECT.i0] = t0 * MR;
+      args[o + RECT.i1] = Math.min(m, t1 * MR);
+      args[o + RECT.j0] = 0;
+      args[o + RECT.j1] = n;
     }
   }
   return { chunks, owned: owned && chunks > 1 };
@@ -70,8 +70,8 @@ export const PARALLEL_MIN_ELEMS = 1 << 14;
 export function splitElements(n: number, chunks: number, args: Float64Array): number {
   const blocks = Math.ceil(n / 16);
   for (let c = 0; c < chunks; c++) {
-    args[CHUNK + 4 * c] = 16 * Math.floor((c * blocks) / chunks);
-    args[CHUNK + 4 * c + 1] = Math.min(n, 16 * Math.floor(((c + 1) * blocks) / chunks));
+    args[CHUNK + 4 * c + RECT.i0] = 16 * Math.floor((c * blocks) / chunks);
+    args[CHUNK + 4 * c + RECT.i1] = Math.min(n, 16 * Math.floor(((c + 1) * blocks) / chunks));
   }
   return chunks;
 }

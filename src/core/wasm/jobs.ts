@@ -1,7 +1,10 @@
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
-import { ARGS_LENGTH, BG, CHUNK, MAX_OWNED, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K, SYNC_LENGTH, WORK, openJob, resetPacked, runPart, type WasmExports } from './ops.js';
+import {
+  ADAM, ARGS_LENGTH, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K, RECT, SPARSE, WORK,
+} from './job-args.js';
+import { MAX_OWNED, SYNC_LENGTH, openJob, resetPacked, runPart, type WasmExports } from './ops.js';
 
 /** A sparse product packs B into bands (assembly/sparse.ts) when C has at least this many rows. */
 const SPARSE_PACK_MIN_ROWS = 8;
@@ -15,7 +18,7 @@ export const OWNED_PER_THREAD = 4;
 
 /**
  * How the WebAssembly kernels share work between threads: a job is written into the shared `args`
- * (layout in ops.ts), cut into chunks, and run by this thread and the pool's workers. GEMMs are cut
+ * (layout in job-args.ts), cut into chunks, and run by this thread and the pool's workers. GEMMs are cut
  * into output tiles or, for the first layer's product, into its two k-halves; Adam, fills and batch
  * gathers into element, column or row ranges. Large jobs are "owned" (ops.ts openJob): each thread
  * first runs a run of chunks of its own, the same data from job to job, then helps with the rest.
@@ -74,7 +77,7 @@ export class Jobs {
   }
 
   /**
-   * Runs the GEMM whose arguments are in args[0..14] (ops.ts OP_GEMM; C at args[10], n = args[11]):
+   * Runs the GEMM whose arguments are in args (job-args.ts GEMM):
    * on one thread, cut along k between 2 threads ({@link kSplits}), or cut into output tiles.
    */
   gemm(m: number, n: number, k: number, bInPlace: boolean): void {
@@ -82,12 +85,12 @@ export class Jobs {
     if (this.active === 2 && this.kSplits(m, n, k)) {
       // each thread computes one k-half of the whole C (and reads only its half of B's rows)
       const half = this.half.bytes(4 * m * n);
-      args[0] = OP_GEMM_K;
-      args[15] = half;
+      args[OP] = OP_GEMM_K;
+      args[GEMM.s] = half;
       // each half in OWNED_PER_THREAD row ranges: thread t owns those of half t
       const ranges = this.halfChunks(m, n);
       this.run(2 * ranges, 2, true);
-      this.ex.gemmReduce(args[10], n, half, args[12], args[13], args[14], 0, m, 0, n);
+      this.ex.gemmReduce(args[GEMM.c], n, half, args[GEMM.bias], args[GEMM.relu], args[GEMM.mask], 0, m, 0, n);
       return;
     }
     const { chunks, owned } = splitGemm(m, n, k, this.active, args, bInPlace, OWNED_PER_THREAD);
@@ -105,11 +108,11 @@ export class Jobs {
     for (let h = 0; h < 2; h++) {
       for (let r = 0; r < ranges; r++) {
         const o = CHUNK + 4 * (h * ranges + r);
-        args[o] = this.cuts[r];
-        args[o + 1] = this.cuts[r + 1];
+        args[o + RECT.i0] = this.cuts[r];
+        args[o + RECT.i1] = this.cuts[r + 1];
         if (cols !== undefined) {
-          args[o + 2] = 0;
-          args[o + 3] = cols;
+          args[o + RECT.j0] = 0;
+          args[o + RECT.j1] = cols;
         }
       }
     }
@@ -117,7 +120,7 @@ export class Jobs {
   }
 
   /**
-   * Runs the sparse product whose arguments are in args[0..12] (ops.ts OP_SPARSE; C at args[9]) for
+   * Runs the sparse product whose arguments are in args (job-args.ts SPARSE) for
    * the m rows of C, inner size k, n columns; `macs` is the dense product's size m·n·k. On 2 threads
    * a forward product whose k is two blocks is cut into its k-halves (as {@link gemm}: each thread
    * keeps its half of the weights); a transposed one (the weight gradient) into row halves cut at
@@ -130,25 +133,25 @@ export class Jobs {
     const kSplit = !transA && parts === 2 && kb < k && 2 * kb >= k;
     // B packed into bands pays off over many rows of C; for a few (one image's prediction) B is read in place
     const pack = m >= SPARSE_PACK_MIN_ROWS;
-    args[14] = pack ? this.bands.bytes(4 * k * this.ex.sparseBand() * Math.ceil(n / this.ex.sparseBand())) : 0;
+    args[SPARSE.packed] = pack ? this.bands.bytes(4 * k * this.ex.sparseBand() * Math.ceil(n / this.ex.sparseBand())) : 0;
     // B is packed inside the job by the first thread that needs it: each k-half by itself (ops.ts ensurePacked)
     resetPacked(this.sync);
     if (parts === 1) {
-      args[0] = OP_SPARSE;
-      args[CHUNK] = 0;
-      args[CHUNK + 1] = m;
+      args[OP] = OP_SPARSE;
+      args[CHUNK + RECT.i0] = 0;
+      args[CHUNK + RECT.i1] = m;
       return this.run(1, 1);
     }
     if (kSplit) {
       const half = this.half.bytes(4 * m * n);
-      args[0] = OP_SPARSE_K;
-      args[13] = half;
+      args[OP] = OP_SPARSE_K;
+      args[SPARSE.s] = half;
       const ranges = this.halfChunks(m);
       this.run(2 * ranges, 2, true);
-      this.ex.gemmReduce(args[9], n, half, args[10], args[11], 0, 0, m, 0, n);
+      this.ex.gemmReduce(args[SPARSE.c], n, half, args[SPARSE.bias], args[SPARSE.relu], 0, 0, m, 0, n);
       return;
     }
-    args[0] = OP_SPARSE;
+    args[OP] = OP_SPARSE;
     // thread t owns rows [cut t, cut t+1), each in OWNED_PER_THREAD ranges
     const mb = this.ex.kBlock(m);
     let chunks = 0;
@@ -157,8 +160,8 @@ export class Jobs {
       const r1 = parts === 2 && transA && mb < m ? (p === 0 ? mb : m) : Math.floor(((p + 1) * m) / parts);
       for (let q = 0; q < OWNED_PER_THREAD; q++) {
         const o = CHUNK + 4 * chunks++;
-        args[o] = r0 + Math.floor((q * (r1 - r0)) / OWNED_PER_THREAD);
-        args[o + 1] = r0 + Math.floor(((q + 1) * (r1 - r0)) / OWNED_PER_THREAD);
+        args[o + RECT.i0] = r0 + Math.floor((q * (r1 - r0)) / OWNED_PER_THREAD);
+        args[o + RECT.i1] = r0 + Math.floor(((q + 1) * (r1 - r0)) / OWNED_PER_THREAD);
       }
     }
     this.run(chunks, parts, true);
@@ -189,8 +192,8 @@ export class Jobs {
     // rows come from all over a large dataset: two cores fetch them faster than one
     const parts = count * cols >= PARALLEL_MIN_GATHER ? this.active : 1;
     if (parts === 1) return this.ex.gatherCols(src, cols, 0, cols, index, count, dst);
-    const r = this.args; // layout: ops.ts OP_GATHER
-    r[0] = OP_GATHER; r[1] = src; r[2] = cols; r[3] = index; r[4] = dst; r[5] = count;
+    const r = this.args;
+    r[OP] = OP_GATHER; r[GATHER.src] = src; r[GATHER.cols] = cols; r[GATHER.idx] = index; r[GATHER.dst] = dst; r[GATHER.count] = count;
     // thread t owns the columns of x that its half of a k-split product reads (cut at the k-block
     // boundary of the next GEMM), in row ranges
     const cuts = this.cuts;
@@ -200,11 +203,12 @@ export class Jobs {
     let c = 0;
     for (let p = 0; p < parts; p++) {
       for (let q = 0; q < per; q++, c++) {
+        // columns [i0, i1) of batch rows [j0, j1)
         const o = CHUNK + 4 * c;
-        r[o] = cuts[p];
-        r[o + 1] = cuts[p + 1];
-        r[o + 2] = Math.floor((q * count) / per);
-        r[o + 3] = Math.floor(((q + 1) * count) / per);
+        r[o + RECT.i0] = cuts[p];
+        r[o + RECT.i1] = cuts[p + 1];
+        r[o + RECT.j0] = Math.floor((q * count) / per);
+        r[o + RECT.j1] = Math.floor(((q + 1) * count) / per);
       }
     }
     this.run(c, parts, true);
@@ -221,8 +225,8 @@ export class Jobs {
       return this.gather(src, cols, rows, start, count, dst);
     }
     const index = this.stageRows(this.bgIndex, rows, start, count);
-    const r = this.args; // layout: ops.ts BG
-    r[BG] = src; r[BG + 1] = cols; r[BG + 2] = index; r[BG + 3] = count; r[BG + 4] = dst;
+    const r = this.args, B = BACKGROUND;
+    r[B.src] = src; r[B.cols] = cols; r[B.idx] = index; r[B.count] = count; r[B.dst] = dst;
     this.bgPending = true;
     this.pool.startBackground();
   }
@@ -246,20 +250,25 @@ export class Jobs {
   fill(x: number, n: number, value: number): void {
     const parts = n >= PARALLEL_MIN_ELEMS ? this.active : 1;
     if (parts === 1) return this.ex.fill(x, n, value);
-    const r = this.args; // layout: ops.ts OP_FILL
-    r[0] = OP_FILL; r[1] = x; r[2] = value;
+    const r = this.args;
+    r[OP] = OP_FILL; r[FILL.x] = x; r[FILL.value] = value;
     this.run(splitElements(n, this.ownedChunks(parts), r), parts, true);
   }
 
   /**
-   * Adam over n elements, its scalars already in args[5..13] (ops.ts OP_ADAM): owned ranges, so a
+   * Adam over n elements, its scalars already in args (job-args.ts ADAM, beta1 … eps2): owned ranges, so a
    * weight matrix's halves stay with the threads that computed their gradients.
    */
   adam(p: number, g: number, m: number, v: number, n: number): void {
     const r = this.args;
-    r[0] = OP_ADAM; r[1] = p; r[2] = g; r[3] = m; r[4] = v;
+    const A = ADAM;
+    r[OP] = OP_ADAM; r[A.p] = p; r[A.g] = g; r[A.m] = m; r[A.v] = v;
     const parts = n >= PARALLEL_MIN_ELEMS ? this.active : 1;
-    if (parts === 1) return void this.ex.adamStep(p, g, m, v, n, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13]);
+    if (parts === 1) {
+      return this.ex.adamStep(
+        p, g, m, v, n, r[A.beta1], r[A.beta2], r[A.c1], r[A.c2], r[A.weightDecay], r[A.decoupled], r[A.decay], r[A.step2], r[A.eps2],
+      );
+    }
     this.run(splitElements(n, this.ownedChunks(parts), r), parts, true);
   }
 

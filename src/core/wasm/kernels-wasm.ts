@@ -1,12 +1,8 @@
 import {
   checkGemmShapes,
   type ActivationKind,
-  type AdagradArgs,
-  type AdamArgs,
   type GemmOptions,
   type Kernels,
-  type RmspropArgs,
-  type SgdArgs,
   type SparseGemmOptions,
 } from '../kernels.js';
 import { ShapeError } from '../../errors.js';
@@ -16,8 +12,11 @@ import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import { firstNonFiniteBlocks } from '../finite.js';
+import { FusedUpdates } from '../fused.js';
 import { Jobs } from './jobs.js';
-import { OP_GEMM, RANK1, type WasmExports } from './ops.js';
+import { registerFusedUpdates } from './optim-wasm.js';
+import { GEMM, OP, OP_GEMM, SPARSE } from './job-args.js';
+import type { WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 
 const LOSS_SOFTMAX_CE = 0;
@@ -36,11 +35,13 @@ const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
  * module's shared memory and are used in place; other Float32Arrays are copied into scratch and
  * back. **Float64 matrices** (gradient checks) are delegated to the TypeScript reference
  * ({@link JsKernels}), as is `argmaxRows` (it writes an Int32Array and is not a hot loop).
- * Large GEMMs (by output tiles) and Adam updates (by element ranges) are split over a {@link ThreadPool},
+ * Large GEMMs (by output tiles) and fused Adam updates (by element ranges) are split over a {@link ThreadPool},
  * so results are bit-identical for any thread count. The fast path allocates nothing per call.
  */
 export class WasmKernels implements Kernels {
   readonly name: string = 'wasm';
+  /** sgd, adagrad, rmsprop, adam and lion (optim-wasm.ts). */
+  readonly fused = new FusedUpdates();
   private readonly js = new JsKernels();
   private readonly stage: Staging;
   private readonly jobs: Jobs;
@@ -58,6 +59,7 @@ export class WasmKernels implements Kernels {
   ) {
     this.jobs = new Jobs(ex, heap, pool, work);
     this.stage = new Staging(heap);
+    registerFusedUpdates(this.fused, ex, this.stage, this.jobs);
   }
 
   /** Threads big kernels use (the caller's included). */
@@ -131,23 +133,23 @@ export class WasmKernels implements Kernels {
     const n = transB ? b.rows : b.cols;
     const st = this.stage;
     st.begin();
-    const args = this.jobs.args; // layout: ops.ts OP_GEMM
-    args[0] = OP_GEMM;
-    args[1] = transA ? 1 : 0;
-    args[2] = transB ? 1 : 0;
-    args[3] = k;
-    args[4] = alpha;
-    args[5] = beta;
-    args[6] = st.ptr(A, a.size, 0);
-    args[7] = a.cols;
-    args[8] = st.ptr(B, b.size, 1);
-    args[9] = b.cols;
+    const args = this.jobs.args, G = GEMM;
+    args[OP] = OP_GEMM;
+    args[G.transA] = transA ? 1 : 0;
+    args[G.transB] = transB ? 1 : 0;
+    args[G.k] = k;
+    args[G.alpha] = alpha;
+    args[G.beta] = beta;
+    args[G.a] = st.ptr(A, a.size, 0);
+    args[G.lda] = a.cols;
+    args[G.b] = st.ptr(B, b.size, 1);
+    args[G.ldb] = b.cols;
     const pc = st.ptr(C, m * n, 2, beta !== 0);
-    args[10] = pc;
-    args[11] = n;
-    args[12] = bias ? st.ptr(bias, n, 3) : 0;
-    args[13] = opts.relu === true ? 1 : 0;
-    args[14] = mask ? st.ptr(mask, m * n, 4) : 0;
+    args[G.c] = pc;
+    args[G.ldc] = n;
+    args[G.bias] = bias ? st.ptr(bias, n, 3) : 0;
+    args[G.relu] = opts.relu === true ? 1 : 0;
+    args[G.mask] = mask ? st.ptr(mask, m * n, 4) : 0;
     this.jobs.gemm(m, n, k, !transB && b.cols <= B_IN_PLACE_MAX_LD);
     st.flush(C, pc, m * n);
   }
@@ -171,22 +173,22 @@ export class WasmKernels implements Kernels {
     if (k === 0 || m === 0 || n === 0) return this.js.sparseGemm(a, b, c, opts);
     const st = this.stage;
     st.begin();
-    const args = this.jobs.args; // layout: ops.ts OP_SPARSE
-    args[1] = transA ? 1 : 0;
-    args[2] = k;
-    args[3] = n;
-    args[4] = beta;
-    args[5] = st.ptr(A, a.size, 0);
-    args[6] = a.cols;
-    args[7] = st.ptr(B, b.size, 1);
-    args[8] = n;
+    const args = this.jobs.args, S = SPARSE; // the op: Jobs.sparse
+    args[S.transA] = transA ? 1 : 0;
+    args[S.k] = k;
+    args[S.n] = n;
+    args[S.beta] = beta;
+    args[S.a] = st.ptr(A, a.size, 0);
+    args[S.lda] = a.cols;
+    args[S.b] = st.ptr(B, b.size, 1);
+    args[S.ldb] = n;
     const pc = st.ptr(C, m * n, 2, beta !== 0);
-    args[9] = pc;
-    args[10] = bias ? st.ptr(bias, n, 3) : 0;
-    args[11] = opts.relu === true ? 1 : 0;
-    args[12] = scale ? st.ptr(scale, a.cols, 4) : 0;
-    args[RANK1] = u && v ? st.ptr(u, m, 5) : 0;
-    args[RANK1 + 1] = u && v ? st.ptr(v, n, 6) : 0;
+    args[S.c] = pc;
+    args[S.bias] = bias ? st.ptr(bias, n, 3) : 0;
+    args[S.relu] = opts.relu === true ? 1 : 0;
+    args[S.scale] = scale ? st.ptr(scale, a.cols, 4) : 0;
+    args[S.u] = u && v ? st.ptr(u, m, 5) : 0;
+    args[S.v] = u && v ? st.ptr(v, n, 6) : 0;
     this.jobs.sparse(m, n, k, transA);
     st.flush(C, pc, m * n);
   }
@@ -333,74 +335,5 @@ export class WasmKernels implements Kernels {
     if (x instanceof Float64Array) return this.js.sumSquares(x, n);
     this.stage.begin();
     return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
-  }
-
-  sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || buf instanceof Float64Array) return this.js.sgdStep(p, g, buf, a);
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const pg = st.ptr(g, n, 1);
-    const pb = a.momentum !== 0 ? st.ptr(buf, n, 2) : 0;
-    this.ex.sgdStep(pp, pg, pb, n, a.lr, a.momentum, 1 - a.dampening, +a.nesterov, a.weightDecay, +a.firstStep);
-    st.flush(p, pp, n);
-    if (a.momentum !== 0) st.flush(buf, pb, n);
-  }
-
-  adagradStep(p: Float, g: Float, sum: Float, a: AdagradArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || sum instanceof Float64Array) return this.js.adagradStep(p, g, sum, a);
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const ps = st.ptr(sum, n, 2);
-    this.ex.adagradStep(pp, st.ptr(g, n, 1), ps, n, a.clr, a.eps, a.weightDecay);
-    st.flush(p, pp, n);
-    st.flush(sum, ps, n);
-  }
-
-  rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, a: RmspropArgs): void {
-    if (
-      p instanceof Float64Array || g instanceof Float64Array || sq instanceof Float64Array ||
-      buf instanceof Float64Array || gAvg instanceof Float64Array
-    ) {
-      return this.js.rmspropStep(p, g, sq, buf, gAvg, a);
-    }
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const ps = st.ptr(sq, n, 2);
-    const pb = a.momentum > 0 ? st.ptr(buf, n, 3) : 0;
-    const pa = a.centered ? st.ptr(gAvg, n, 4) : 0;
-    this.ex.rmspropStep(pp, st.ptr(g, n, 1), ps, pb, pa, n, a.lr, a.alpha, 1 - a.alpha, a.eps, a.weightDecay, a.momentum, +a.centered);
-    st.flush(p, pp, n);
-    st.flush(sq, ps, n);
-    if (a.momentum > 0) st.flush(buf, pb, n);
-    if (a.centered) st.flush(gAvg, pa, n);
-  }
-
-  /** Runs the element-wise job in args over `n` elements on `parts` threads. */
-  adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
-      return this.js.adamStep(p, g, m, v, a);
-    }
-    const n = p.length;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(p, n, 0);
-    const pm = st.ptr(m, n, 2), pv = st.ptr(v, n, 3);
-    // every derived constant in float64 from the exact hyperparameters, rounded once at the call (see assembly/optim.ts)
-    const stepSize = a.lr / (1 - Math.pow(a.beta1, a.step)), bc2Sqrt = Math.sqrt(1 - Math.pow(a.beta2, a.step));
-    const decay = 1 - a.lr * a.weightDecay;
-    const pg = st.ptr(g, n, 1);
-    const r = this.jobs.args; // layout: ops.ts OP_ADAM
-    r[5] = a.beta1; r[6] = a.beta2; r[7] = 1 - a.beta1; r[8] = 1 - a.beta2; r[9] = a.weightDecay; r[10] = +a.decoupled;
-    r[11] = decay; r[12] = stepSize * bc2Sqrt; r[13] = a.eps * bc2Sqrt;
-    this.jobs.adam(pp, pg, pm, pv, n);
-    st.flush(p, pp, n);
-    st.flush(m, pm, n);
-    st.flush(v, pv, n);
   }
 }

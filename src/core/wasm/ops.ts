@@ -1,6 +1,11 @@
+import {
+  ADAM, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K,
+  MAX_CHUNKS, RECT, SPARSE, WORK,
+} from './job-args.js';
+
 /**
- * The exports of the AssemblyScript kernels (assembly/index.ts) and the layout of a job that the
- * main thread and the workers split between them. Pointers are byte offsets into the shared memory.
+ * The exports of the AssemblyScript kernels (assembly/index.ts), and how the main thread and the
+ * workers run the chunks of a job (its arguments: job-args.ts). Pointers are byte offsets into the shared memory.
  */
 export interface WasmExports {
   heapBase(): number;
@@ -58,49 +63,8 @@ export interface WasmExports {
     p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, c1: number, c2: number,
     weightDecay: number, decoupled: number, decay: number, step2: number, eps2: number,
   ): void;
+  lionStep(p: number, g: number, m: number, n: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, decay: number): void;
 }
-
-export const OP_GEMM = 1;
-/** Adam over element ranges: args [op, p, g, m, v, beta1, beta2, c1, c2, wd, decoupled, decay, step2, eps2] (assembly/optim.ts); chunk c: [i0, i1]. */
-export const OP_ADAM = 2;
-/** Batch gather: args [op, src, cols, idx, dst, count]; chunk c: columns [c0, c1] of rows [r0, r1]. */
-export const OP_GATHER = 3;
-/**
- * A GEMM whose k is two blocks, one per thread: args as OP_GEMM plus args[15] = S, the scratch for
- * the second half; the first half of the chunks computes k-half 0 over their rows, the second half
- * k-half 1 (assembly/gemm.ts gemmKHalf).
- */
-export const OP_GEMM_K = 4;
-/** Fill: args [op, x, value]; chunk c: elements [i0, i1]. */
-export const OP_FILL = 5;
-
-/**
- * A product with a sparse left operand (assembly/sparse.ts): args [op, transA, k, n, beta, a, lda,
- * b, ldb, c, bias, relu, scale, S, packed B (0: B read in place)] and the rank-1 term at RANK1; chunk c: rows [i0, i1] of C and, for OP_SPARSE_K, the
- * k-half (the first half of the chunks computes k-half 0, as OP_GEMM_K). B is packed into `packed B`
- * within the job ({@link ensurePacked}).
- */
-export const OP_SPARSE = 6;
-export const OP_SPARSE_K = 7;
-
-/**
- * Job layout in the shared `Float64Array` args: [op, transA, transB, k, alpha, beta, a, lda, b, ldb,
- * c, ldc, bias, relu, mask]; at WORK + t the GEMM scratch pointer of thread t; at CHUNK + 4c the output
- * rectangle [i0, i1, j0, j1] of chunk c.
- */
-export const WORK = 16;
-/** Most threads a pool can have. */
-export const MAX_PARTS = 64;
-export const CHUNK = WORK + MAX_PARTS;
-export const MAX_CHUNKS = 256;
-/**
- * A background batch gather, run by worker 1 alone while the main thread goes on with other jobs
- * (threads.ts startBackground): args [src, cols, idx, count, dst] from here, apart from the job's.
- */
-export const BG = CHUNK + 4 * MAX_CHUNKS;
-/** A sparse product's rank-1 term C += u·vᵀ: args [u, v] from here (v = 0: none). */
-export const RANK1 = BG + 8;
-export const ARGS_LENGTH = RANK1 + 2;
 
 /** Int32 slots of the shared sync block: the chunk ticket and the count of finished chunks. */
 export const NEXT = 0;
@@ -120,15 +84,15 @@ export function resetPacked(sync: Int32Array): void {
 }
 
 /**
- * Rows [p0, p1) of a sparse product's B packed into bands (args: ops.ts OP_SPARSE) before a chunk
+ * Rows [p0, p1) of a sparse product's B packed into bands (args: job-args.ts SPARSE) before a chunk
  * reads them: the first thread to arrive packs them, one that arrives meanwhile waits (packing is a
  * copy: whoever does it, the bands are the same). Nothing to do when B is read in place.
  */
 function ensurePacked(ex: WasmExports, args: Float64Array, sync: Int32Array, slot: number, p0: number, p1: number): void {
   const s = PACKED + slot;
-  if (args[14] === 0 || Atomics.load(sync, s) === 2) return;
+  if (args[SPARSE.packed] === 0 || Atomics.load(sync, s) === 2) return;
   if (Atomics.compareExchange(sync, s, 0, 1) === 0) {
-    ex.packBands(args[7], args[8], args[2], args[3], p0, p1, args[14]);
+    ex.packBands(args[SPARSE.b], args[SPARSE.ldb], args[SPARSE.k], args[SPARSE.n], p0, p1, args[SPARSE.packed]);
     Atomics.store(sync, s, 2);
     Atomics.notify(sync, s);
     return;
@@ -208,53 +172,60 @@ function take(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, 
 
 function runChunk(ex: WasmExports, args: Float64Array, sync: Int32Array, c: number, t: number, chunks: number): void {
   const o = CHUNK + 4 * c;
-  const op = args[0];
-  if (op === OP_GEMM) {
-    ex.gemm(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12],
-      args[13], args[14], args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
-    );
-  } else if (op === OP_GEMM_K) {
-    // the first half of the chunks computes the first k-half, the second half the second
-    ex.gemmKHalf(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[15], c < chunks / 2 ? 0 : 1,
-      args[o], args[o + 1], args[o + 2], args[o + 3], args[WORK + t],
-    );
-  } else if (op === OP_SPARSE) {
-    ensurePacked(ex, args, sync, 0, 0, args[2]);
-    ex.sparseGemm(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[10], args[11], args[12],
-      args[RANK1], args[RANK1 + 1],
-      args[o], args[o + 1], args[WORK + t],
-    );
-  } else if (op === OP_SPARSE_K) {
-    const kb = ex.kBlock(args[2]);
-    if (c < chunks / 2) ensurePacked(ex, args, sync, 0, 0, kb);
-    else ensurePacked(ex, args, sync, 1, kb, args[2]);
-    ex.sparseGemmKHalf(
-      args[1], args[2], args[3], args[4], args[5], args[6], args[14] || args[7], args[14] ? 0 : args[8], args[9], args[13], args[12],
-      args[RANK1], args[RANK1 + 1], c < chunks / 2 ? 0 : 1,
-      args[o], args[o + 1], args[WORK + t],
-    );
+  const i0 = args[o + RECT.i0], i1 = args[o + RECT.i1], j0 = args[o + RECT.j0], j1 = args[o + RECT.j1];
+  const work = args[WORK + t];
+  const op = args[OP];
+  if (op === OP_GEMM || op === OP_GEMM_K) {
+    const G = GEMM, transA = args[G.transA], transB = args[G.transB], k = args[G.k], alpha = args[G.alpha], beta = args[G.beta];
+    if (op === OP_GEMM) {
+      ex.gemm(
+        transA, transB, k, alpha, beta, args[G.a], args[G.lda], args[G.b], args[G.ldb], args[G.c], args[G.ldc],
+        args[G.bias], args[G.relu], args[G.mask], i0, i1, j0, j1, work,
+      );
+    } else {
+      // the first half of the chunks computes the first k-half, the second half the second
+      ex.gemmKHalf(
+        transA, transB, k, alpha, beta, args[G.a], args[G.lda], args[G.b], args[G.ldb], args[G.c], args[G.ldc],
+        args[G.s], c < chunks / 2 ? 0 : 1, i0, i1, j0, j1, work,
+      );
+    }
+  } else if (op === OP_SPARSE || op === OP_SPARSE_K) {
+    const S = SPARSE, k = args[S.k], packed = args[S.packed];
+    // packed B: bands, no row stride
+    const b = packed || args[S.b], ldb = packed ? 0 : args[S.ldb];
+    if (op === OP_SPARSE) {
+      ensurePacked(ex, args, sync, 0, 0, k);
+      ex.sparseGemm(
+        args[S.transA], k, args[S.n], args[S.beta], args[S.a], args[S.lda], b, ldb, args[S.c], args[S.bias], args[S.relu],
+        args[S.scale], args[S.u], args[S.v], i0, i1, work,
+      );
+    } else {
+      const kb = ex.kBlock(k), half = c < chunks / 2 ? 0 : 1;
+      if (half === 0) ensurePacked(ex, args, sync, 0, 0, kb);
+      else ensurePacked(ex, args, sync, 1, kb, k);
+      ex.sparseGemmKHalf(
+        args[S.transA], k, args[S.n], args[S.beta], args[S.a], args[S.lda], b, ldb, args[S.c], args[S.s], args[S.scale],
+        args[S.u], args[S.v], half, i0, i1, work,
+      );
+    }
   } else if (op === OP_GATHER) {
-    // columns [o, o+1) of rows [o+2, o+3) of the batch
-    const cols = args[2], r0 = args[o + 2];
-    ex.gatherCols(args[1], cols, args[o], args[o + 1], args[3] + 4 * r0, args[o + 3] - r0, args[4] + 4 * r0 * cols);
+    // columns [i0, i1) of batch rows [j0, j1)
+    const cols = args[GATHER.cols];
+    ex.gatherCols(args[GATHER.src], cols, i0, i1, args[GATHER.idx] + 4 * j0, j1 - j0, args[GATHER.dst] + 4 * j0 * cols);
   } else if (op === OP_FILL) {
-    const i0 = args[o];
-    ex.fill(args[1] + 4 * i0, args[o + 1] - i0, args[2]);
+    ex.fill(args[FILL.x] + 4 * i0, i1 - i0, args[FILL.value]);
   } else if (op === OP_ADAM) {
     // element-wise: each element's update is the same whichever chunk holds it
-    const i0 = args[o], b = 4 * i0;
+    const A = ADAM, b = 4 * i0;
     ex.adamStep(
-      args[1] + b, args[2] + b, args[3] + b, args[4] + b, args[o + 1] - i0,
-      args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13],
+      args[A.p] + b, args[A.g] + b, args[A.m] + b, args[A.v] + b, i1 - i0,
+      args[A.beta1], args[A.beta2], args[A.c1], args[A.c2], args[A.weightDecay], args[A.decoupled], args[A.decay], args[A.step2], args[A.eps2],
     );
   }
 }
 
-/** The background gather whose arguments are at {@link BG}: whole rows, in order. */
+/** The background gather whose arguments are at BACKGROUND: whole rows, in order. */
 export function runBackground(ex: WasmExports, args: Float64Array): void {
-  const cols = args[BG + 1];
-  ex.gatherCols(args[BG], cols, 0, cols, args[BG + 2], args[BG + 3], args[BG + 4]);
+  const B = BACKGROUND, cols = args[B.cols];
+  ex.gatherCols(args[B.src], cols, 0, cols, args[B.idx], args[B.count], args[B.dst]);
 }

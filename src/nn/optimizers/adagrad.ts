@@ -1,6 +1,8 @@
-import type { AdagradArgs, Kernels } from '../../core/kernels.js';
+import type { UpdateRule } from '../../core/fused.js';
+import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import type { Param } from '../layer.js';
+import { defineOptimizer } from './factory.js';
 import { BaseOptimizer, checkNonNegative, type ParamState } from './optimizer.js';
 
 export interface AdagradOptions {
@@ -16,9 +18,30 @@ export interface AdagradOptions {
   eps?: number;
 }
 
-type AdagradSlots = {
+export type AdagradSlots = {
   /** torch's `sum`: running Σ g² per element. */
   sum: Float;
+};
+
+/** The scalars of one parameter's step. */
+export interface AdagradArgs {
+  /** γ̃ = γ / (1 + (t − 1)·η). */
+  clr: number;
+  eps: number;
+  /** λ·param.decay. */
+  weightDecay: number;
+}
+
+/** The rule below as a loop over one parameter, in float64 arithmetic (a backend may run a fused 'adagrad'). */
+export const adagradRule: UpdateRule<AdagradSlots, AdagradArgs> = {
+  name: 'adagrad',
+  loop(p, g, { sum }, { clr, eps, weightDecay }) {
+    for (let i = 0; i < p.length; i++) {
+      const d = g[i] + weightDecay * p[i];
+      sum[i] += d * d;
+      p[i] -= (clr * d) / (Math.sqrt(sum[i]) + eps);
+    }
+  },
 };
 
 /**
@@ -37,7 +60,7 @@ type AdagradSlots = {
  * "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization" (JMLR 2011),
  * https://jmlr.org/papers/v12/duchi11a.html
  */
-export class Adagrad extends BaseOptimizer<AdagradSlots> {
+export class Adagrad extends BaseOptimizer<AdagradSlots, AdagradArgs> {
   readonly name = 'adagrad';
   readonly lrDecay: number;
   readonly weightDecay: number;
@@ -47,7 +70,7 @@ export class Adagrad extends BaseOptimizer<AdagradSlots> {
 
   constructor(params: readonly Param[], opts: AdagradOptions = {}, kernels?: Kernels) {
     const { lr = 0.01, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 } = opts;
-    super('Adagrad', params, lr, kernels);
+    super('Adagrad', params, lr, kernels, adagradRule);
     checkNonNegative('Adagrad', 'lrDecay', lrDecay);
     checkNonNegative('Adagrad', 'weightDecay', weightDecay);
     checkNonNegative('Adagrad', 'initialAccumulatorValue', initialAccumulatorValue);
@@ -69,11 +92,11 @@ export class Adagrad extends BaseOptimizer<AdagradSlots> {
     return { sum };
   }
 
-  protected update(p: Param, s: ParamState<AdagradSlots>): void {
+  protected argsFor(p: Param, s: ParamState<AdagradSlots>): AdagradArgs {
     const a = this.args;
     a.clr = this.lr / (1 + (s.step - 1) * this.lrDecay);
     a.weightDecay = this.weightDecay * p.decay;
-    this.kernels.adagradStep(p.value.data, p.grad.data, s.slots.sum, a);
+    return a;
   }
 
   hyperparameters(): Record<string, number | boolean | string> {
@@ -81,3 +104,10 @@ export class Adagrad extends BaseOptimizer<AdagradSlots> {
     return { lr, lrDecay, weightDecay, initialAccumulatorValue, eps };
   }
 }
+
+/** torch.optim.Adagrad (default lr 0.01). */
+export const adagrad = defineOptimizer('adagrad', {
+  lr: 0.01,
+  keys: ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'],
+  make: (p, o: AdagradOptions, k) => new Adagrad(p, o, k),
+});

@@ -1,6 +1,8 @@
-import type { AdamArgs, Kernels } from '../../core/kernels.js';
+import type { UpdateRule } from '../../core/fused.js';
+import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import type { Param } from '../layer.js';
+import { defineOptimizer } from './factory.js';
 import { BaseOptimizer, checkNonNegative, checkUnitInterval, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -22,6 +24,39 @@ export interface AdamOptions {
 /** torch's `exp_avg` m and `exp_avg_sq` v. */
 export type AdamSlots = { expAvg: Float; expAvgSq: Float };
 
+/** The scalars of one parameter's step: Adam's (coupled L2) or, with `decoupled`, AdamW's. */
+export interface AdamArgs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** λ·param.decay. */
+  weightDecay: number;
+  decoupled: boolean;
+  /** 1-based step count t, for the bias corrections 1 − βᵗ. */
+  step: number;
+}
+
+/**
+ * The rule below (and AdamW's) as a loop over one parameter, in float64 arithmetic (a backend may
+ * run a fused 'adam'): γ·m̂/(√v̂ + ε) = (γ/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε), as torch computes it.
+ */
+export const adamRule: UpdateRule<AdamSlots, AdamArgs> = {
+  name: 'adam',
+  loop(p, g, { expAvg: m, expAvgSq: v }, { lr, beta1, beta2, eps, weightDecay, decoupled, step }) {
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i];
+      if (decoupled) p[i] *= 1 - lr * weightDecay;
+      else d += weightDecay * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * d;
+      v[i] = beta2 * v[i] + (1 - beta2) * d * d;
+      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+    }
+  },
+};
+
 /**
  * Adam with coupled L2 weight decay, as `torch.optim.Adam` (amsgrad = false).
  *
@@ -37,7 +72,7 @@ export type AdamSlots = { expAvg: Float; expAvgSq: Float };
  * https://pytorch.org/docs/stable/generated/torch.optim.Adam.html — Kingma & Ba, "Adam: A Method
  * for Stochastic Optimization" (ICLR 2015), https://arxiv.org/abs/1412.6980
  */
-export class Adam extends BaseOptimizer<AdamSlots> {
+export class Adam extends BaseOptimizer<AdamSlots, AdamArgs> {
   readonly name: string = 'adam';
   readonly beta1: number;
   readonly beta2: number;
@@ -49,7 +84,7 @@ export class Adam extends BaseOptimizer<AdamSlots> {
   constructor(params: readonly Param[], opts: AdamOptions = {}, kernels?: Kernels, decoupled = false) {
     const where = decoupled ? 'AdamW' : 'Adam';
     const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = decoupled ? 0.01 : 0 } = opts;
-    super(where, params, lr, kernels);
+    super(where, params, lr, kernels, adamRule);
     checkUnitInterval(where, 'beta1', beta1);
     checkUnitInterval(where, 'beta2', beta2);
     checkNonNegative(where, 'eps', eps);
@@ -70,12 +105,12 @@ export class Adam extends BaseOptimizer<AdamSlots> {
     return { expAvg: this.alloc(p, n), expAvgSq: this.alloc(p, n) };
   }
 
-  protected update(p: Param, s: ParamState<AdamSlots>): void {
+  protected argsFor(p: Param, s: ParamState<AdamSlots>): AdamArgs {
     const a = this.args;
     a.lr = this.lr;
     a.weightDecay = this.weightDecay * p.decay;
     a.step = s.step;
-    this.kernels.adamStep(p.value.data, p.grad.data, s.slots.expAvg, s.slots.expAvgSq, a);
+    return a;
   }
 
   hyperparameters(): Record<string, number | boolean | string> {
@@ -83,3 +118,10 @@ export class Adam extends BaseOptimizer<AdamSlots> {
     return { lr, beta1, beta2, eps, weightDecay };
   }
 }
+
+/** torch.optim.Adam, coupled L2 (default lr 1e-3). */
+export const adam = defineOptimizer('adam', {
+  lr: 1e-3,
+  keys: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'],
+  make: (p, o: AdamOptions, k) => new Adam(p, o, k),
+});

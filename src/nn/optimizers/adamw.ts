@@ -1,6 +1,7 @@
 import type { Kernels } from '../../core/kernels.js';
 import type { Param } from '../layer.js';
-import { Adam, type AdamOptions } from './adam.js';
+import { adam, Adam, type AdamOptions } from './adam.js';
+import { defineOptimizer } from './factory.js';
 
 /**
  * Adam with decoupled weight decay, as `torch.optim.AdamW` (amsgrad = false).
@@ -27,3 +28,6 @@ export class AdamW extends Adam {
     super(params, opts, kernels, true);
   }
 }
+
+/** torch.optim.AdamW, decoupled weight decay 0.01 (default lr 1e-3). */
+export const adamw = defineOptimizer('adamw', { lr: 1e-3, keys: adam.keys, make: (p, o: AdamOptions, k) => new AdamW(p, o, k) });

@@ -1,4 +1,5 @@
 import { kernels as currentKernels } from '../../core/backend.js';
+import type { FusedUpdate, UpdateRule } from '../../core/fused.js';
 import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import { ConfigError, ShapeError } from '../../errors.js';
@@ -50,17 +51,25 @@ export interface Optimizer {
 /**
  * What every optimizer shares: the parameter list, the kernels, and per-parameter state keyed by
  * the Param object, allocated with `kernels.alloc` on a parameter's first step and reused after.
- * Subclasses say which buffers they need ({@link initSlots}) and how one parameter is updated
- * ({@link update}, one fused kernel call; it must not allocate).
+ * Subclasses say which buffers they need ({@link initSlots}), the scalars of one parameter's update
+ * ({@link argsFor}) and the update rule itself, a plain loop in their own file: `rule`, which runs
+ * unless the backend offers a fused version under the rule's name (`kernels.fused`).
  */
-export abstract class BaseOptimizer<S extends Record<string, Float>> implements Optimizer {
+export abstract class BaseOptimizer<S extends Record<string, Float>, A> implements Optimizer {
   abstract readonly name: string;
   lr: number;
   readonly params: readonly Param[];
   readonly kernels: Kernels;
   private readonly states = new Map<Param, ParamState<S>>();
+  private readonly fusedUpdate: FusedUpdate<S, A> | undefined;
 
-  protected constructor(where: string, params: readonly Param[], lr: number, kernels: Kernels | undefined) {
+  protected constructor(
+    where: string,
+    params: readonly Param[],
+    lr: number,
+    kernels: Kernels | undefined,
+    private readonly rule: UpdateRule<S, A>,
+  ) {
     checkPositive(where, 'lr', lr);
     const seen = new Set<Param>();
     for (const p of params) {
@@ -70,6 +79,7 @@ export abstract class BaseOptimizer<S extends Record<string, Float>> implements 
     this.lr = lr;
     this.params = [...params];
     this.kernels = kernels ?? currentKernels();
+    this.fusedUpdate = this.kernels.fused.get(rule);
   }
 
   /** Coupled L2 coefficient; see {@link l2Penalty}. */
@@ -77,8 +87,11 @@ export abstract class BaseOptimizer<S extends Record<string, Float>> implements 
 
   /** Allocates the state buffers of one parameter (`n` elements each, or 0 where unused). */
   protected abstract initSlots(p: Param, n: number): S;
-  /** One update of `p`; `s.step` is already incremented (1 on the first update). */
-  protected abstract update(p: Param, s: ParamState<S>): void;
+  /**
+   * The scalars of `p`'s update, written into one object kept for the purpose (no allocation per
+   * step); `s.step` is already incremented (1 on the first update).
+   */
+  protected abstract argsFor(p: Param, s: ParamState<S>): A;
   abstract hyperparameters(): Record<string, number | boolean | string>;
 
   step(): void {
@@ -91,7 +104,9 @@ export abstract class BaseOptimizer<S extends Record<string, Float>> implements 
         this.states.set(p, s);
       }
       s.step++;
-      this.update(p, s);
+      const args = this.argsFor(p, s);
+      const value = p.value.data, grad = p.grad.data;
+      if (this.fusedUpdate === undefined || !this.fusedUpdate(value, grad, s.slots, args)) this.rule.loop(value, grad, s.slots, args);
     }
   }
 

@@ -1,7 +1,9 @@
-import type { Kernels, RmspropArgs } from '../../core/kernels.js';
+import type { UpdateRule } from '../../core/fused.js';
+import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import type { Param } from '../layer.js';
-import { BaseOptimizer, checkBoolean, checkNonNegative, checkUnitInterval, type ParamState } from './optimizer.js';
+import { defineOptimizer } from './factory.js';
+import { BaseOptimizer, checkBoolean, checkNonNegative, checkUnitInterval } from './optimizer.js';
 
 export interface RmspropOptions {
   /** Learning rate γ (default 0.01, as torch). */
@@ -18,13 +20,48 @@ export interface RmspropOptions {
   centered?: boolean;
 }
 
-type RmspropSlots = {
+export type RmspropSlots = {
   /** torch's `square_avg` v. */
   squareAvg: Float;
   /** torch's `momentum_buffer` b (empty when momentum = 0). */
   momentumBuffer: Float;
   /** torch's `grad_avg` (empty unless centered). */
   gradAvg: Float;
+};
+
+/** The scalars of one parameter's step. */
+export interface RmspropArgs {
+  lr: number;
+  alpha: number;
+  eps: number;
+  /** λ·param.decay. */
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+}
+
+/** The rule below as a loop over one parameter, in float64 arithmetic (a backend may run a fused 'rmsprop'). */
+export const rmspropRule: UpdateRule<RmspropSlots, RmspropArgs> = {
+  name: 'rmsprop',
+  loop(p, g, { squareAvg: v, momentumBuffer: b, gradAvg }, { lr, alpha, eps, weightDecay, momentum, centered }) {
+    for (let i = 0; i < p.length; i++) {
+      const d = g[i] + weightDecay * p[i];
+      v[i] = alpha * v[i] + (1 - alpha) * d * d;
+      let avg: number;
+      if (centered) {
+        gradAvg[i] = alpha * gradAvg[i] + (1 - alpha) * d;
+        avg = Math.sqrt(v[i] - gradAvg[i] * gradAvg[i]) + eps;
+      } else {
+        avg = Math.sqrt(v[i]) + eps;
+      }
+      if (momentum > 0) {
+        b[i] = momentum * b[i] + d / avg;
+        p[i] -= lr * b[i];
+      } else {
+        p[i] -= (lr * d) / avg;
+      }
+    }
+  },
 };
 
 /**
@@ -44,7 +81,7 @@ type RmspropSlots = {
  * the centered form is Graves, "Generating Sequences With Recurrent Neural Networks" (2013),
  * https://arxiv.org/abs/1308.0850
  */
-export class RMSprop extends BaseOptimizer<RmspropSlots> {
+export class RMSprop extends BaseOptimizer<RmspropSlots, RmspropArgs> {
   readonly name = 'rmsprop';
   readonly alpha: number;
   readonly eps: number;
@@ -55,7 +92,7 @@ export class RMSprop extends BaseOptimizer<RmspropSlots> {
 
   constructor(params: readonly Param[], opts: RmspropOptions = {}, kernels?: Kernels) {
     const { lr = 0.01, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = opts;
-    super('RMSprop', params, lr, kernels);
+    super('RMSprop', params, lr, kernels, rmspropRule);
     checkUnitInterval('RMSprop', 'alpha', alpha);
     checkNonNegative('RMSprop', 'eps', eps);
     checkNonNegative('RMSprop', 'weightDecay', weightDecay);
@@ -81,12 +118,11 @@ export class RMSprop extends BaseOptimizer<RmspropSlots> {
     };
   }
 
-  protected update(p: Param, s: ParamState<RmspropSlots>): void {
+  protected argsFor(p: Param): RmspropArgs {
     const a = this.args;
     a.lr = this.lr;
     a.weightDecay = this.weightDecay * p.decay;
-    const { squareAvg, momentumBuffer, gradAvg } = s.slots;
-    this.kernels.rmspropStep(p.value.data, p.grad.data, squareAvg, momentumBuffer, gradAvg, a);
+    return a;
   }
 
   hyperparameters(): Record<string, number | boolean | string> {
@@ -94,3 +130,10 @@ export class RMSprop extends BaseOptimizer<RmspropSlots> {
     return { lr, alpha, eps, weightDecay, momentum, centered };
   }
 }
+
+/** torch.optim.RMSprop (default lr 0.01). */
+export const rmsprop = defineOptimizer('rmsprop', {
+  lr: 0.01,
+  keys: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'],
+  make: (p, o: RmspropOptions, k) => new RMSprop(p, o, k),
+});

@@ -1,7 +1,9 @@
-import type { Kernels, SgdArgs } from '../../core/kernels.js';
+import type { UpdateRule } from '../../core/fused.js';
+import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import { ConfigError } from '../../errors.js';
 import type { Param } from '../layer.js';
+import { defineOptimizer } from './factory.js';
 import { BaseOptimizer, checkBoolean, checkNonNegative, type ParamState } from './optimizer.js';
 
 export interface SgdOptions {
@@ -17,9 +19,36 @@ export interface SgdOptions {
   weightDecay?: number;
 }
 
-type SgdSlots = {
+export type SgdSlots = {
   /** torch's `momentum_buffer` b (empty when momentum = 0). */
   momentumBuffer: Float;
+};
+
+/** The scalars of one parameter's step. */
+export interface SgdArgs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  /** λ·param.decay. */
+  weightDecay: number;
+  /** True on the first step: the momentum buffer is set to g instead of updated. */
+  firstStep: boolean;
+}
+
+/** The rule below as a loop over one parameter, in float64 arithmetic (a backend may run a fused 'sgd'). */
+export const sgdRule: UpdateRule<SgdSlots, SgdArgs> = {
+  name: 'sgd',
+  loop(p, g, { momentumBuffer: b }, { lr, momentum, dampening, nesterov, weightDecay, firstStep }) {
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i] + weightDecay * p[i];
+      if (momentum !== 0) {
+        b[i] = firstStep ? d : momentum * b[i] + (1 - dampening) * d;
+        d = nesterov ? d + momentum * b[i] : b[i];
+      }
+      p[i] -= lr * d;
+    }
+  },
 };
 
 /**
@@ -38,7 +67,7 @@ type SgdSlots = {
  * "On the importance of initialization and momentum in deep learning" (ICML 2013),
  * http://proceedings.mlr.press/v28/sutskever13.html
  */
-export class SGD extends BaseOptimizer<SgdSlots> {
+export class SGD extends BaseOptimizer<SgdSlots, SgdArgs> {
   readonly name = 'sgd';
   readonly momentum: number;
   readonly dampening: number;
@@ -48,7 +77,7 @@ export class SGD extends BaseOptimizer<SgdSlots> {
 
   constructor(params: readonly Param[], opts: SgdOptions = {}, kernels?: Kernels) {
     const { lr = 0.01, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 } = opts;
-    super('SGD', params, lr, kernels);
+    super('SGD', params, lr, kernels, sgdRule);
     checkNonNegative('SGD', 'momentum', momentum);
     checkNonNegative('SGD', 'dampening', dampening);
     if (dampening > 1) throw new ConfigError(`SGD: dampening must be in [0, 1], found ${dampening}`);
@@ -74,12 +103,12 @@ export class SGD extends BaseOptimizer<SgdSlots> {
     return { momentumBuffer: this.alloc(p, this.momentum !== 0 ? n : 0) };
   }
 
-  protected update(p: Param, s: ParamState<SgdSlots>): void {
+  protected argsFor(p: Param, s: ParamState<SgdSlots>): SgdArgs {
     const a = this.args;
     a.lr = this.lr;
     a.weightDecay = this.weightDecay * p.decay;
     a.firstStep = s.step === 1;
-    this.kernels.sgdStep(p.value.data, p.grad.data, s.slots.momentumBuffer, a);
+    return a;
   }
 
   hyperparameters(): Record<string, number | boolean | string> {
@@ -87,3 +116,20 @@ export class SGD extends BaseOptimizer<SgdSlots> {
     return { lr, momentum, dampening, nesterov, weightDecay };
   }
 }
+
+const SGD_KEYS = ['lr', 'momentum', 'dampening', 'weightDecay'] as const;
+
+/** torch.optim.SGD, with momentum/nesterov if asked (default lr 0.01). */
+export const sgd = defineOptimizer('sgd', { lr: 0.01, keys: [...SGD_KEYS, 'nesterov'], make: (p, o: SgdOptions, k) => new SGD(p, o, k) });
+/** SGD with momentum 0.9 (default lr 0.01). */
+export const momentum = defineOptimizer('momentum', {
+  lr: 0.01,
+  keys: SGD_KEYS,
+  make: (p, o: SgdOptions, k) => new SGD(p, { ...o, momentum: o.momentum ?? 0.9, nesterov: false }, k),
+});
+/** SGD with Nesterov momentum 0.9 (default lr 0.01). */
+export const nesterov = defineOptimizer('nesterov', {
+  lr: 0.01,
+  keys: SGD_KEYS,
+  make: (p, o: SgdOptions, k) => new SGD(p, { ...o, momentum: o.momentum ?? 0.9, nesterov: true }, k),
+});
