@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { useBackend } from '../src/core/backend.js';
+import { useBackend } from '../src/node/backend.js';
 import { Matrix } from '../src/core/matrix.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnist.js';
