@@ -270,14 +270,14 @@ export class JsKernels implements Kernels {
     for (let i = 0; i < x.rows; i++) out[i] = rowLogSumExp(x.data, i * x.cols, x.cols);
   }
 
-  argmaxRows(x: Matrix, out: Int32Array): void {
+  argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
     const X = x.data;
     const cols = x.cols;
     for (let i = 0; i < x.rows; i++) {
       const o = i * cols;
       let best = 0;
       for (let j = 1; j < cols; j++) if (X[o + j] > X[o + best]) best = j;
-      out[i] = best;
+      out[offset + i] = best;
     }
   }
 
@@ -331,6 +331,36 @@ export class JsKernels implements Kernels {
     return loss;
   }
 
+  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
+    const P = pred.data;
+    const T = target.data;
+    let loss = 0;
+    for (let i = 0; i < pred.size; i++) {
+      const d = P[i] - T[i];
+      loss += Math.abs(d);
+      if (dpred) dpred.data[i] = d > 0 ? scale : d < 0 ? -scale : 0;
+    }
+    return loss;
+  }
+
+  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
+    const P = pred.data;
+    const T = target.data;
+    let loss = 0;
+    for (let i = 0; i < pred.size; i++) {
+      const d = P[i] - T[i];
+      const a = Math.abs(d);
+      if (a < delta) {
+        loss += 0.5 * d * d;
+        if (dpred) dpred.data[i] = d * scale;
+      } else {
+        loss += delta * (a - 0.5 * delta);
+        if (dpred) dpred.data[i] = (d > 0 ? delta : -delta) * scale;
+      }
+    }
+    return loss;
+  }
+
   mul(a: Float, b: Float, out: Float, n: number): void {
     for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
   }
@@ -343,6 +373,35 @@ export class JsKernels implements Kernels {
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i] * x[i];
     return s;
+  }
+
+  affine(x: Float, a: number, b: number, n: number): void {
+    for (let i = 0; i < n; i++) x[i] = a * x[i] + b;
+  }
+
+  renormCols(x: Matrix, c: number): number {
+    const X = x.data;
+    const { rows, cols } = x;
+    let scaled = 0;
+    for (let j = 0; j < cols; j++) {
+      let ss = 0;
+      for (let i = 0; i < rows; i++) ss += X[i * cols + j] * X[i * cols + j];
+      if (ss <= c * c) continue;
+      const s = c / Math.sqrt(ss);
+      for (let i = 0; i < rows; i++) X[i * cols + j] *= s;
+      scaled++;
+    }
+    return scaled;
+  }
+
+  countEqual(a: Int32Array, b: Int32Array, n: number): number {
+    let hits = 0;
+    for (let i = 0; i < n; i++) if (a[i] === b[i]) hits++;
+    return hits;
+  }
+
+  greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
+    for (let i = 0; i < n; i++) out[offset + i] = x[i] > threshold ? 1 : 0;
   }
 
   sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {

@@ -1,3 +1,4 @@
+import type { Kernels } from '../core/kernels.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { BatchIterator } from '../data/batches.js';
@@ -5,7 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
-import { applyMaxNorm } from './constraints.js';
+import { applyMaxNorm, maxNormWeights } from './constraints.js';
 import { createLoss, type Loss, type LossAlias, type LossName } from './losses.js';
 import { createOptimizer, type OptimizerName, type OptimizerOptions, type OptimizerSpec } from './optimizers/index.js';
 import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
@@ -176,6 +177,7 @@ async function fitWith(
     if (resume) checkResumable(parts, resume);
     loss.build(model.outputWidth, model.batchSize, k);
     const predicted = new Int32Array(model.batchSize);
+    const bounded = maxNorm === undefined ? [] : maxNormWeights(model);
     const params = model.params();
     const lastGood = model.getWeights();
     const steps = batches.numBatches;
@@ -220,7 +222,7 @@ async function fitWith(
         const logits = model.forward(x, 'train');
         // the next batch is copied on a worker thread (WebAssembly backend) while this one trains
         batches.prefetch();
-        if (smoothingClasses > 0) smoothLabels(batches.target, labelSmoothing, smoothingClasses);
+        if (smoothingClasses > 0) smoothLabels(k, batches.target, labelSmoothing, smoothingClasses);
         const value = loss.forward(logits, batches.target);
         if (!Number.isFinite(value)) {
           model.setWeights(lastGood);
@@ -235,12 +237,12 @@ async function fitWith(
         if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
         if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
         optimizer.step();
-        if (maxNorm !== undefined) applyMaxNorm(model, maxNorm);
+        if (maxNorm !== undefined) applyMaxNorm(model, maxNorm, bounded);
         globalStep++;
 
         if (classify) {
           predictClasses(model, logits, predicted);
-          for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
+          hits += k.countEqual(predicted, batches.labels, x.rows);
         }
         lossSum += value * x.rows;
         seen += x.rows;
@@ -323,21 +325,20 @@ function smoothingClassCount(loss: Loss, eps: number, outputWidth: number): numb
  * Label smoothing in place (Szegedy et al. 2016, https://arxiv.org/abs/1512.00567), over the live rows.
  * @remarks t ← (1−ε)·t + ε/K.   target: [batch, classes]
  */
-export function smoothLabels(target: Matrix, eps: number, classes: number = target.cols): void {
-  const t = target.data;
-  const a = 1 - eps;
-  const b = eps / classes;
-  for (let i = 0; i < target.size; i++) t[i] = a * t[i] + b;
+export function smoothLabels(k: Kernels, target: Matrix, eps: number, classes: number = target.cols): void {
+  k.affine(target.data, 1 - eps, eps / classes, target.size);
 }
 
-/** Scales all gradients so their global L2 norm is at most `maxNorm`; returns the norm before. */
+/**
+ * Scales all gradients so their global L2 norm is at most `maxNorm` (torch's `clip_grad_norm_`);
+ * returns the norm before.
+ * @remarks ‖g‖ = √Σ g²;  g ← g·maxNorm/(‖g‖ + 1e-6) when ‖g‖ > maxNorm.
+ */
 export function clipGradNorm(model: Sequential, maxNorm: number): number {
   const g = model.gradArena;
-  const norm = Math.sqrt(model.kernels.sumSquares(g, g.length));
-  if (norm > maxNorm) {
-    const s = maxNorm / (norm + 1e-6);
-    for (let i = 0; i < g.length; i++) g[i] *= s;
-  }
+  const k = model.kernels;
+  const norm = Math.sqrt(k.sumSquares(g, g.length));
+  if (norm > maxNorm) k.affine(g, maxNorm / (norm + 1e-6), 0, g.length);
   return norm;
 }
 

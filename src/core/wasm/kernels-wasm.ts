@@ -269,8 +269,8 @@ export class WasmKernels implements Kernels {
     st.flush(out, po, x.rows);
   }
 
-  argmaxRows(x: Matrix, out: Int32Array): void {
-    this.js.argmaxRows(x, out);
+  argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
+    this.js.argmaxRows(x, out, offset);
   }
 
   softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
@@ -308,6 +308,31 @@ export class WasmKernels implements Kernels {
     return loss;
   }
 
+  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
+    return this.regressionLoss(pred, target, dpred, scale, -1);
+  }
+
+  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
+    return this.regressionLoss(pred, target, dpred, scale, delta);
+  }
+
+  /** absoluteError (delta < 0) or huberError, staged as {@link fusedLoss}. */
+  private regressionLoss(p: Matrix, t: Matrix, g: Matrix | null, scale: number, delta: number): number {
+    const P = p.data, T = t.data, G = g?.data;
+    if (P instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
+      return delta < 0 ? this.js.absoluteError(p, t, g, scale) : this.js.huberError(p, t, g, scale, delta);
+    }
+    const n = p.size;
+    const st = this.stage;
+    st.begin();
+    const pp = st.ptr(P, n, 0);
+    const pt = st.ptr(T, n, 1);
+    const pg = G ? st.ptr(G, n, 2, false) : 0;
+    const loss = delta < 0 ? this.ex.absoluteError(pp, pt, pg, n, scale) : this.ex.huberError(pp, pt, pg, n, scale, delta);
+    if (G) st.flush(G, pg, n);
+    return loss;
+  }
+
   mul(a: Float, b: Float, out: Float, n: number): void {
     if (a instanceof Float64Array || b instanceof Float64Array || out instanceof Float64Array) return this.js.mul(a, b, out, n);
     const st = this.stage;
@@ -333,6 +358,35 @@ export class WasmKernels implements Kernels {
     if (x instanceof Float64Array) return this.js.sumSquares(x, n);
     this.stage.begin();
     return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
+  }
+
+  /** One thread: clipping scales the gradient arena once per step, a fraction of the step's time. */
+  affine(x: Float, a: number, b: number, n: number): void {
+    if (x instanceof Float64Array) return this.js.affine(x, a, b, n);
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(x, n, 0);
+    this.ex.affine(px, n, a, b);
+    st.flush(x, px, n);
+  }
+
+  renormCols(x: Matrix, c: number): number {
+    if (x.data instanceof Float64Array) return this.js.renormCols(x, c);
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(x.data, x.size, 0);
+    const scaled = this.ex.renormCols(px, x.rows, x.cols, c);
+    st.flush(x.data, px, x.size);
+    return scaled;
+  }
+
+  /** Int32 arrays of a batch's rows (not in the module's memory): the reference loop. */
+  countEqual(a: Int32Array, b: Int32Array, n: number): number {
+    return this.js.countEqual(a, b, n);
+  }
+
+  greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
+    this.js.greaterThan(x, threshold, out, n, offset);
   }
 
   sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
