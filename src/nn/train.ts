@@ -13,6 +13,7 @@ import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.
 import { checkData, evaluate, predictClasses } from './evaluate.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
+import { l2Penalty } from './optimizers/weight-decay.js';
 import { captureCheckpoint, checkResumable, restoreCheckpoint, type TrainingParts, type TrainingPosition } from './train-state.js';
 
 /** Rewrites a batch of inputs in place (image augmentation). Applied to training batches only. */
@@ -43,7 +44,12 @@ export interface FitOptions {
   /** Data to validate on after each epoch. */
   validation?: Dataset;
   callbacks?: Callback[];
-  /** Coupled L2 penalty ½·λ·Σ decay·‖w‖² added to the loss; its gradient λ·decay·w to the gradient. */
+  /**
+   * L2 penalty ½·λ·Σ decay·‖w‖² added to the loss: its gradient λ·decay·w is added to the gradient
+   * before clipping (as a term of the loss would be). The optimizer's coupled `weightDecay` adds the
+   * same gradient inside its update, after clipping (torch's `weight_decay`); the epoch logs report
+   * the penalty of both (`l2Loss`).
+   */
   l2?: number;
   /** Augmentation of training batches. */
   augment?: BatchTransform;
@@ -265,7 +271,9 @@ async function fitWith(
         }
       }
       const seconds = (performance.now() - t0) / 1000;
-      const l2Loss = l2 > 0 ? 0.5 * l2 * params.reduce((s, p) => s + p.decay * k.sumSquares(p.value.data, p.value.size), 0) : 0;
+      // both coupled L2 paths (fit's l2, the optimizer's weightDecay) minimise this term; AdamW's
+      // decoupled decay is not a loss term (its l2 is 0)
+      const l2Loss = l2Penalty(params, l2, k) + optimizer.l2Penalty();
       const log: EpochLog = {
         epoch,
         loss: lossSum / seen + l2Loss,
