@@ -114,7 +114,7 @@ export interface Kernels {
   gatherRowsBackground(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void;
   /** Waits for the last {@link gatherRowsBackground}, if it is still running. */
   finishGather(): void;
-  /** `x[0:n] = value` (`zeroGrad`, bias gradients written by `backward(dy, false)`). */
+  /** `x[0:n] = value` (`zeroGrad`). */
   fill(x: Float, value: number, n: number): void;
   /** Index of the first NaN or ±Infinity among the first `n` elements of `x`, or -1 if all are finite. */
   firstNonFinite(x: Float, n: number): number;

@@ -239,7 +239,8 @@ async function fitWith(
             step,
           );
         }
-        model.backward(loss.backward(), false); // writes the gradients: no zeroGrad pass needed
+        model.zeroGrad();
+        model.backward(loss.backward());
         if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
         if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
         optimizer.step();
