@@ -23,6 +23,8 @@ import { Staging } from './staging.js';
 const LOSS_SOFTMAX_CE = 0;
 const LOSS_SIGMOID_CE = 1;
 const LOSS_SQUARED = 2;
+const LOSS_ABSOLUTE = 3;
+const LOSS_HUBER = 4;
 
 /** Activation codes of assembly/elementwise.ts. */
 const KIND: Record<ActivationKind, number> = {
@@ -285,11 +287,13 @@ export class WasmKernels implements Kernels {
     return this.fusedLoss(LOSS_SQUARED, pred, target, dpred, scale);
   }
 
-  /** The three fused losses share their staging: z, t → loss (and the gradient into g). */
-  private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+  /** The fused losses share their staging: z, t → loss (and the gradient into g); `delta`: Huber's. */
+  private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number, delta = 0): number {
     const Z = z.data, T = t.data, G = g?.data;
     if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
       if (which === LOSS_SOFTMAX_CE) return this.js.softmaxCrossEntropy(z, t, g, scale);
+      if (which === LOSS_ABSOLUTE) return this.js.absoluteError(z, t, g, scale);
+      if (which === LOSS_HUBER) return this.js.huberError(z, t, g, scale, delta);
       return which === LOSS_SIGMOID_CE ? this.js.sigmoidCrossEntropy(z, t, g, scale) : this.js.squaredError(z, t, g, scale);
     }
     const n = z.size;
@@ -303,34 +307,21 @@ export class WasmKernels implements Kernels {
         ? this.ex.softmaxCrossEntropy(pz, pt, pg, z.rows, z.cols, scale)
         : which === LOSS_SIGMOID_CE
           ? this.ex.sigmoidCrossEntropy(pz, pt, pg, n, scale)
-          : this.ex.squaredError(pz, pt, pg, n, scale);
+          : which === LOSS_SQUARED
+            ? this.ex.squaredError(pz, pt, pg, n, scale)
+            : which === LOSS_ABSOLUTE
+              ? this.ex.absoluteError(pz, pt, pg, n, scale)
+              : this.ex.huberError(pz, pt, pg, n, scale, delta);
     if (G) st.flush(G, pg, n);
     return loss;
   }
 
   absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    return this.regressionLoss(pred, target, dpred, scale, -1);
+    return this.fusedLoss(LOSS_ABSOLUTE, pred, target, dpred, scale);
   }
 
   huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
-    return this.regressionLoss(pred, target, dpred, scale, delta);
-  }
-
-  /** absoluteError (delta < 0) or huberError, staged as {@link fusedLoss}. */
-  private regressionLoss(p: Matrix, t: Matrix, g: Matrix | null, scale: number, delta: number): number {
-    const P = p.data, T = t.data, G = g?.data;
-    if (P instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
-      return delta < 0 ? this.js.absoluteError(p, t, g, scale) : this.js.huberError(p, t, g, scale, delta);
-    }
-    const n = p.size;
-    const st = this.stage;
-    st.begin();
-    const pp = st.ptr(P, n, 0);
-    const pt = st.ptr(T, n, 1);
-    const pg = G ? st.ptr(G, n, 2, false) : 0;
-    const loss = delta < 0 ? this.ex.absoluteError(pp, pt, pg, n, scale) : this.ex.huberError(pp, pt, pg, n, scale, delta);
-    if (G) st.flush(G, pg, n);
-    return loss;
+    return this.fusedLoss(LOSS_HUBER, pred, target, dpred, scale, delta);
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {
