@@ -12,6 +12,7 @@ import {
 import type { DType, Float, Matrix } from './matrix.js';
 import { erfc } from './erf.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim-js.js';
+import { absoluteError, affine, countEqual, greaterThan, huberError, renormCols } from './training-js.js';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -332,33 +333,11 @@ export class JsKernels implements Kernels {
   }
 
   absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    const P = pred.data;
-    const T = target.data;
-    let loss = 0;
-    for (let i = 0; i < pred.size; i++) {
-      const d = P[i] - T[i];
-      loss += Math.abs(d);
-      if (dpred) dpred.data[i] = d > 0 ? scale : d < 0 ? -scale : 0;
-    }
-    return loss;
+    return absoluteError(pred, target, dpred, scale);
   }
 
   huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
-    const P = pred.data;
-    const T = target.data;
-    let loss = 0;
-    for (let i = 0; i < pred.size; i++) {
-      const d = P[i] - T[i];
-      const a = Math.abs(d);
-      if (a < delta) {
-        loss += 0.5 * d * d;
-        if (dpred) dpred.data[i] = d * scale;
-      } else {
-        loss += delta * (a - 0.5 * delta);
-        if (dpred) dpred.data[i] = (d > 0 ? delta : -delta) * scale;
-      }
-    }
-    return loss;
+    return huberError(pred, target, dpred, scale, delta);
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {
@@ -376,32 +355,19 @@ export class JsKernels implements Kernels {
   }
 
   affine(x: Float, a: number, b: number, n: number): void {
-    for (let i = 0; i < n; i++) x[i] = a * x[i] + b;
+    affine(x, a, b, n);
   }
 
   renormCols(x: Matrix, c: number): number {
-    const X = x.data;
-    const { rows, cols } = x;
-    let scaled = 0;
-    for (let j = 0; j < cols; j++) {
-      let ss = 0;
-      for (let i = 0; i < rows; i++) ss += X[i * cols + j] * X[i * cols + j];
-      if (ss <= c * c) continue;
-      const s = c / Math.sqrt(ss);
-      for (let i = 0; i < rows; i++) X[i * cols + j] *= s;
-      scaled++;
-    }
-    return scaled;
+    return renormCols(x, c);
   }
 
   countEqual(a: Int32Array, b: Int32Array, n: number): number {
-    let hits = 0;
-    for (let i = 0; i < n; i++) if (a[i] === b[i]) hits++;
-    return hits;
+    return countEqual(a, b, n);
   }
 
   greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
-    for (let i = 0; i < n; i++) out[offset + i] = x[i] > threshold ? 1 : 0;
+    greaterThan(x, threshold, out, n, offset);
   }
 
   sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
