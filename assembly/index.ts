@@ -6,6 +6,8 @@ export { gemm, gemmInPlaceMaxLd, gemmKHalf, gemmReduce, gemmRowTile, gemmWorkByt
 export * from './elementwise';
 export * from './rows';
 export * from './optim';
+export { affine, renormCols } from './norms';
+export { absoluteError, huberError } from './regression';
 export { affineCols, countNonZero, packBands, sparseBand, sparseGemm, sparseGemmKHalf } from './sparse';
 
 /** First byte after this module's static data; the TypeScript heap starts above it. */

@@ -31,7 +31,7 @@ function step(standardize: boolean, inputGrad: boolean) {
   loss.build(3, 4, k);
   k.shapes.length = 0;
   loss.forward(model.forward(x, 'train'), target);
-  model.backward(loss.backward(), false);
+  model.backward(loss.backward()); // a new model: its gradients are 0
   return { shapes: [...k.shapes], grads: model.params().map((p) => [...p.grad.data]) };
 }
 

@@ -75,7 +75,7 @@ describe('sparse input: the folded sparse model equals the plain dense one', () 
       const [sparse, dense] = [true, false].map((on) => {
         const model = fitted(new Sequential([...layers().slice(0, 3), new Dense({ units: 4 })]).build({ inputWidth: 50, batchSize: 40, seed: 1, kernels: k, sparse: on }), 3);
         const y = Float32Array.from(model.forward(x, 'train').view());
-        model.backward(new Matrix(rows, 4, dy.data), false);
+        model.backward(new Matrix(rows, 4, dy.data));
         return { y, grads: Float32Array.from(model.gradArena) };
       });
       for (const [what, a, b] of [['output', sparse.y, dense.y], ['gradient', sparse.grads, dense.grads]] as const) {

@@ -76,7 +76,8 @@ describe('PyTorch nn.Sequential weights in and out', () => {
     const t = Matrix.from(target);
     for (let s = 0; s < steps; s++) {
       loss.forward(model.forward(x, 'train'), t);
-      model.backward(loss.backward(), false);
+      opt.zeroGrad();
+      model.backward(loss.backward());
       opt.step();
     }
     assertClose(predict(model, x, 'linear').probabilities.view(), FIXTURE.sgd.outputs.flat(), 1e-5, 'outputs after SGD');

@@ -137,4 +137,30 @@ describe(`training (${kernels().name} backend)`, () => {
     assert.ok(Math.abs(decayed.h[2].loss - (decayed.h[2].dataLoss + decayed.h[2].l2Loss)) < 1e-9);
     assert.ok(decayed.norm < plain.norm, `‖w‖² ${decayed.norm} should be below ${plain.norm}`);
   });
+
+  it("one L2 term: the optimizer's coupled weight decay is the same gradient as fit's l2 and is reported alike; AdamW's decoupled decay is not", async () => {
+    const lambda = 0.05;
+    const run = async (optimizer: 'sgd' | 'adam' | 'adamw', weightDecay: number, l2: number) => {
+      const model = mlp({ hidden: [8], outputs: 3 }).build({ inputWidth: 8, batchSize: 30, seed: 4 });
+      const opt = createOptimizer(optimizer, model.params(), { lr: 0.05, weightDecay }, model.kernels);
+      const h = await fit(model, blobs(120, 8, 3, 5), { optimizer: opt, epochs: 2, l2 });
+      // ½·λ·Σ decay·‖w‖² of the final weights, by hand (decay 1 for weights, 0 for biases)
+      let s = 0;
+      for (const p of model.params()) for (const v of p.value.view()) s += p.decay * v * v;
+      return { log: h[1], half: 0.5 * s, weights: model.getWeights() };
+    };
+    const viaOptimizer = await run('sgd', lambda, 0);
+    const viaFit = await run('sgd', 0, lambda);
+    // no clipping: g + λ·w either way (rounded differently: fit adds it in float32 first)
+    const d = viaOptimizer.weights.reduce((m, v, i) => Math.max(m, Math.abs(v - viaFit.weights[i])), 0);
+    assert.ok(d < 1e-5, `weights differ by ${d}`);
+    for (const r of [viaOptimizer, viaFit]) {
+      assert.ok(Math.abs(r.log.l2Loss - lambda * r.half) < 1e-6 * r.log.l2Loss, `l2Loss ${r.log.l2Loss}, expected ${lambda * r.half}`);
+      assert.equal(r.log.loss, r.log.dataLoss + r.log.l2Loss);
+    }
+    const both = await run('adam', lambda, lambda);
+    assert.ok(Math.abs(both.log.l2Loss - 2 * lambda * both.half) < 1e-6 * both.log.l2Loss, 'both paths: both penalties');
+    const adamw = await run('adamw', lambda, 0);
+    assert.equal(adamw.log.l2Loss, 0, 'decoupled decay is not a loss term');
+  });
 });

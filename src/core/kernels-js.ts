@@ -3,6 +3,7 @@ import type { DType, Float, Matrix } from './matrix.js';
 import { erfc } from './erf.js';
 import { FusedUpdates } from './fused.js';
 import { gemm, sparseGemm } from './gemm-js.js';
+import { absoluteError, affine, countEqual, greaterThan, huberError, renormCols } from './training-js.js';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -182,14 +183,14 @@ export class JsKernels implements Kernels {
     for (let i = 0; i < x.rows; i++) out[i] = rowLogSumExp(x.data, i * x.cols, x.cols);
   }
 
-  argmaxRows(x: Matrix, out: Int32Array): void {
+  argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
     const X = x.data;
     const cols = x.cols;
     for (let i = 0; i < x.rows; i++) {
       const o = i * cols;
       let best = 0;
       for (let j = 1; j < cols; j++) if (X[o + j] > X[o + best]) best = j;
-      out[i] = best;
+      out[offset + i] = best;
     }
   }
 
@@ -243,6 +244,14 @@ export class JsKernels implements Kernels {
     return loss;
   }
 
+  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
+    return absoluteError(pred, target, dpred, scale);
+  }
+
+  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
+    return huberError(pred, target, dpred, scale, delta);
+  }
+
   mul(a: Float, b: Float, out: Float, n: number): void {
     for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
   }
@@ -256,6 +265,23 @@ export class JsKernels implements Kernels {
     for (let i = 0; i < n; i++) s += x[i] * x[i];
     return s;
   }
+
+  affine(x: Float, a: number, b: number, n: number): void {
+    affine(x, a, b, n);
+  }
+
+  renormCols(x: Matrix, c: number): number {
+    return renormCols(x, c);
+  }
+
+  countEqual(a: Int32Array, b: Int32Array, n: number): number {
+    return countEqual(a, b, n);
+  }
+
+  greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
+    greaterThan(x, threshold, out, n, offset);
+  }
+
 }
 
 export function sigmoid(z: number): number {

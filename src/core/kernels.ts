@@ -83,7 +83,7 @@ export interface Kernels {
   gatherRowsBackground(src: Matrix, rows: Int32Array, start: number, dst: Matrix): void;
   /** Waits for the last {@link gatherRowsBackground}, if it is still running. */
   finishGather(): void;
-  /** `x[0:n] = value` (`zeroGrad`, bias gradients written by `backward(dy, false)`). */
+  /** `x[0:n] = value` (`zeroGrad`). */
   fill(x: Float, value: number, n: number): void;
   /** Index of the first NaN or ±Infinity among the first `n` elements of `x`, or -1 if all are finite. */
   firstNonFinite(x: Float, n: number): number;
@@ -120,8 +120,8 @@ export interface Kernels {
   softmaxRows(x: Matrix, y: Matrix): void;
   /** out[i] = log Σ_j exp(x[i, j]) computed stably. out: [rows]. */
   logSumExpRows(x: Matrix, out: Float): void;
-  /** out[i] = index of the largest x[i, j] (first one on ties). */
-  argmaxRows(x: Matrix, out: Int32Array): void;
+  /** out[offset + i] = index of the largest x[i, j] (first one on ties); offset defaults to 0. */
+  argmaxRows(x: Matrix, out: Int32Array, offset?: number): void;
 
   /**
    * Softmax cross-entropy from logits with (possibly soft) targets `[batch, classes]`:
@@ -136,6 +136,13 @@ export interface Kernels {
   sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number;
   /** Returns Σ_ij (p - t)², and writes dpred = scale·2·(p - t) if given. */
   squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number;
+  /** Returns Σ_ij |p - t|, and writes dpred = scale·sign(p - t) (0 where p = t) if given. */
+  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number;
+  /**
+   * Huber: returns Σ_ij ℓ(p - t), ℓ(d) = ½d² for |d| < delta, else delta·(|d| - ½delta), and writes
+   * dpred = scale·ℓ'(d) (d, or delta·sign(d)) if given.
+   */
+  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number;
 
   /** out = a ⊙ b element-wise over the first `n` elements; out may alias a or b. */
   mul(a: Float, b: Float, out: Float, n: number): void;
@@ -143,6 +150,24 @@ export interface Kernels {
   axpy(alpha: number, x: Float, y: Float, n: number): void;
   /** Returns Σ x² over the first `n` elements. */
   sumSquares(x: Float, n: number): number;
+  /**
+   * x = a·x + b in place over the first `n` elements, each computed in float64 and rounded once
+   * (b = 0: scaling, as gradient clipping does).
+   */
+  affine(x: Float, a: number, b: number, n: number): void;
+  /**
+   * Rescales every column of x `[rows, cols]` whose L2 norm is above c onto the ball of radius c,
+   * x[:, j] ← x[:, j]·c/‖x[:, j]‖ (torch.renorm(x, 2, 1, c) without its 1e-7), in place; returns how
+   * many columns it rescaled. The column sums of squares are float64, in row order.
+   */
+  renormCols(x: Matrix, c: number): number;
+  /** Number of i < n with a[i] === b[i] (hits of predicted classes against labels). */
+  countEqual(a: Int32Array, b: Int32Array, n: number): number;
+  /**
+   * out[offset + i] = x[i] > threshold ? 1 : 0 for i < n (the class of a single sigmoid output:
+   * threshold 0 on the logit); offset defaults to 0.
+   */
+  greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset?: number): void;
 
 }
 

@@ -9,7 +9,10 @@ export interface EpochLog {
   loss: number;
   /** The data term alone (comparable across regularisation settings). */
   dataLoss: number;
-  /** ½·λ·Σ‖w‖² at the end of the epoch (0 without L2). */
+  /**
+   * ½·λ·Σ decay·‖w‖² at the end of the epoch, for fit's `l2` plus the optimizer's coupled
+   * `weightDecay` (0 without either; AdamW's decoupled decay is not a loss term and adds nothing).
+   */
   l2Loss: number;
   /** Training accuracy over the epoch's batches (in training mode: dropout on); NaN for regression. */
   accuracy: number;

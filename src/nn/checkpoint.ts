@@ -199,7 +199,10 @@ function finiteOnly(key: string, v: unknown): unknown {
   return v;
 }
 
-/** FNV-1a over the UTF-16 units of `text`, then the 32-bit words of each tensor, as 8 hex digits. */
+/**
+ * FNV-1a over the UTF-16 units of `text`, then the 32-bit words of each tensor, as 8 hex digits
+ * (integer hashing once per checkpoint, not arithmetic for the kernels).
+ */
 function checksum(text: string, data: Float32Array[]): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);

@@ -53,13 +53,10 @@ export function checkData(model: Sequential, ds: Dataset, loss: Loss, where: str
   return kind;
 }
 
-/** Writes the predicted class of each row of `logits` into `out`. */
-export function predictClasses(model: Sequential, logits: Matrix, out: Int32Array): void {
-  if (logits.cols === 1) {
-    for (let i = 0; i < logits.rows; i++) out[i] = logits.data[i] > 0 ? 1 : 0;
-  } else {
-    model.kernels.argmaxRows(logits, out);
-  }
+/** Writes the predicted class of each row of `logits` into `out[offset..]`: the argmax, or logit > 0 for one output. */
+export function predictClasses(model: Sequential, logits: Matrix, out: Int32Array, offset = 0): void {
+  if (logits.cols === 1) model.kernels.greaterThan(logits.data, 0, out, logits.rows, offset);
+  else model.kernels.argmaxRows(logits, out, offset);
 }
 
 /** Writes the output activation of `logits` into `dst` (same shape): softmax, sigmoid, or a copy for a linear output. */
@@ -102,23 +99,18 @@ export function evaluate(
     return { loss: lossSum / n, accuracy: NaN, predictions: new Int32Array(0), regression: regressionMetrics(outputs, data.targets!), outputs };
   }
   const predictions = new Int32Array(data.x.rows);
-  const out = new Int32Array(model.batchSize);
   let lossSum = 0;
   let row = 0;
-  let hits = 0;
   while (batches.next()) {
     const logits = model.forward(batches.x, 'eval');
     lossSum += loss.forward(logits, batches.target, false) * batches.x.rows;
-    predictClasses(model, logits, out);
-    for (let i = 0; i < batches.x.rows; i++, row++) {
-      predictions[row] = out[i];
-      if (out[i] === data.y[row]) hits++;
-    }
+    predictClasses(model, logits, predictions, row);
+    row += batches.x.rows;
   }
   batches.release();
   if (ownLoss) loss.release();
   const n = data.x.rows;
-  return { loss: lossSum / n, accuracy: hits / n, predictions };
+  return { loss: lossSum / n, accuracy: k.countEqual(predictions, data.y, n) / n, predictions };
 }
 
 export interface Prediction {
@@ -146,13 +138,11 @@ export function predict(model: Sequential, rows: InputRows, outputArg: Loss['out
   // no bigger than the input: a one-image prediction allocates (and zero-fills) one row, not a batch
   const batchRows = Math.max(1, Math.min(model.batchSize, n));
   const batch = new Matrix(batchRows, x.cols, k.alloc(batchRows * x.cols, model.dtype));
-  const out = new Int32Array(model.batchSize);
   for (let start = 0; start < n; start += model.batchSize) {
     const b = Math.min(model.batchSize, n - start);
     batch.setRows(b).data.set(x.data.subarray(start * x.cols, (start + b) * x.cols));
     const logits = model.forward(batch, 'eval');
-    predictClasses(model, logits, out);
-    classes.set(out.subarray(0, b), start);
+    predictClasses(model, logits, classes, start);
     applyOutput(model, output, logits, new Matrix(b, logits.cols, probabilities.data.subarray(start * logits.cols, (start + b) * logits.cols)));
   }
   k.release(batch.data);

@@ -38,6 +38,7 @@ export function gradcheck(
   target: Matrix | null,
   { h = 1e-6, maxChecks = Infinity, seed = 0, checkInput = false }: GradcheckOptions = {},
 ): GradcheckResult[] {
+  // plain loops here: a check runs off the training path, on float64 matrices
   const rng = new Rng(seed, 'gradcheck');
   const outWeights = Matrix.zeros(x.rows, model.outputWidth, 'float64');
   for (let i = 0; i < outWeights.size; i++) outWeights.data[i] = rng.range(-1, 1);

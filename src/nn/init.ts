@@ -33,6 +33,7 @@ export function initialize(w: Matrix, kind: InitKind, rng: Rng): void {
     case 'glorot_uniform':
     case 'he_uniform': {
       const limit = Math.sqrt(3 * variance);
+      // once per parameter at build, one draw after another from the seeded stream
       for (let i = 0; i < n; i++) d[i] = rng.range(-limit, limit);
       return;
     }

@@ -1,4 +1,7 @@
-/** Inputs and labelled data as users hold them (nested arrays, typed arrays) turned into Matrices and Datasets. */
+/**
+ * Inputs and labelled data as users hold them (nested arrays, typed arrays) turned into Matrices and
+ * Datasets: copied once per call, before any batch runs (plain loops: the sources are not the kernels' buffers).
+ */
 import { Matrix } from '../core/matrix.js';
 import type { Dataset } from '../data/dataset.js';
 import { ShapeError } from '../errors.js';

@@ -51,7 +51,7 @@ export interface BuildContext {
 /**
  * One step of a Sequential network. Forward and backward come in pairs: `forward` caches what
  * `backward` needs and writes into the layer's own output buffer; `backward` *adds* parameter
- * gradients into `param.grad` (or writes them, with `accumulate` false) and returns dL/dx (a
+ * gradients into `param.grad` (cleared once per step by {@link zeroGrads}) and returns dL/dx (a
  * buffer the layer owns).
  */
 export interface Layer {
@@ -63,11 +63,8 @@ export interface Layer {
   build(inputWidth: number, ctx: BuildContext): number;
   /** x: [batch, in] → y: [batch, out]. */
   forward(x: Matrix, mode: Mode): Matrix;
-  /**
-   * dy: [batch, out] → dx: [batch, in]; adds this batch's parameter gradients to `param.grad`, or
-   * with `accumulate` false (default true) writes them there, as an add onto zeroed gradients would.
-   */
-  backward(dy: Matrix, accumulate?: boolean): Matrix;
+  /** dy: [batch, out] → dx: [batch, in]; adds this batch's parameter gradients to `param.grad`. */
+  backward(dy: Matrix): Matrix;
   params(): Param[];
   /**
    * Non-trainable state saved in model files as extra tensors (e.g. running statistics); valid
@@ -78,4 +75,13 @@ export interface Layer {
   config(): Record<string, unknown>;
   /** Restarts the layer's random streams, so the next forward draws the same numbers again. */
   resetRandom?(): void;
+}
+
+/**
+ * Sets every gradient of `params` to 0: the one zeroing path of `Sequential.zeroGrad` and
+ * `Optimizer.zeroGrad`. Parameter by parameter: a threaded backend splits each one as it splits its
+ * gradient and update.
+ */
+export function zeroGrads(params: readonly Param[], kernels: Kernels): void {
+  for (let i = 0; i < params.length; i++) kernels.fill(params[i].grad.data, 0, params[i].grad.data.length);
 }

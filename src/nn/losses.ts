@@ -125,7 +125,6 @@ export class MeanSquaredError extends FusedLoss {
 /**
  * Mean absolute error over every element (as torch's L1Loss).
  * @remarks L = (1/(N·K)) Σ |p − t|;  ∂L/∂p = sign(p − t)/(N·K) (0 where p = t, as torch).
- * A plain loop: the outputs of a regression net are a few columns, not worth a kernel.
  */
 export class MeanAbsoluteError extends FusedLoss {
   readonly name = 'mae';
@@ -133,16 +132,8 @@ export class MeanAbsoluteError extends FusedLoss {
   protected count(p: Matrix): number {
     return p.size;
   }
-  protected compute(_k: Kernels, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
-    const P = p.data;
-    const T = t.data;
-    let sum = 0;
-    for (let i = 0; i < p.size; i++) {
-      const d = P[i] - T[i];
-      sum += Math.abs(d);
-      if (g) g.data[i] = d > 0 ? scale : d < 0 ? -scale : 0;
-    }
-    return sum;
+  protected compute(k: Kernels, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    return k.absoluteError(p, t, g, scale);
   }
 }
 
@@ -166,23 +157,8 @@ export class HuberLoss extends FusedLoss {
   protected count(p: Matrix): number {
     return p.size;
   }
-  protected compute(_k: Kernels, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
-    const P = p.data;
-    const T = t.data;
-    const delta = this.delta;
-    let sum = 0;
-    for (let i = 0; i < p.size; i++) {
-      const d = P[i] - T[i];
-      const a = Math.abs(d);
-      if (a < delta) {
-        sum += 0.5 * d * d;
-        if (g) g.data[i] = d * scale;
-      } else {
-        sum += delta * (a - 0.5 * delta);
-        if (g) g.data[i] = (d > 0 ? delta : -delta) * scale;
-      }
-    }
-    return sum;
+  protected compute(k: Kernels, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+    return k.huberError(p, t, g, scale, this.delta);
   }
 }
 

@@ -1,3 +1,5 @@
+// Summaries of finished predictions (one call per evaluation or report, over any ArrayLike the
+// caller holds): plain loops, not per-step work, so not in the kernels.
 import { ShapeError } from '../errors.js';
 
 /** Fraction of `predicted[i] === labels[i]` over the first n entries. */

@@ -5,7 +5,7 @@ import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { fuseRelu } from './fusion.js';
 import { planSparseInput } from './sparse-input.js';
-import type { BuildContext, Layer, Mode, Param } from './layer.js';
+import { zeroGrads, type BuildContext, type Layer, type Mode, type Param } from './layer.js';
 import { inputGradNeeded, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
 
 export { MAX_MODEL_BYTES, MAX_WIDTH, type ModelPlan, type PlannedTensor, type PlanOptions } from './plan.js';
@@ -233,14 +233,13 @@ export class Sequential {
   }
 
   /**
-   * dy: dL/doutput [batch, outputWidth]; adds every parameter's gradient — or, with `accumulate`
-   * false, writes it: `zeroGrad()` then `backward(dy)` without the pass that zeroes the gradients.
-   * Returns dL/dx [batch, in] when built with `inputGrad`, otherwise whatever the first layer
-   * returns (not the input gradient).
+   * dy: dL/doutput [batch, outputWidth]; adds every parameter's gradient (call {@link zeroGrad}
+   * first). Returns dL/dx [batch, in] when built with `inputGrad`, otherwise whatever the first
+   * layer returns (not the input gradient).
    */
-  backward(dy: Matrix, accumulate = true): Matrix {
+  backward(dy: Matrix): Matrix {
     let d = dy;
-    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d, accumulate);
+    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d);
     return d;
   }
 
@@ -257,9 +256,9 @@ export class Sequential {
     for (const layer of this.layers) layer.resetRandom?.();
   }
 
+  /** Sets every gradient to 0 (gradients add up during backward). */
   zeroGrad(): void {
-    // parameter by parameter: a threaded backend splits each one as it splits its gradient and update
-    for (const p of this.parameters) this.kernels.fill(p.grad.data, 0, p.grad.data.length);
+    zeroGrads(this.parameters, this.kernels);
   }
 
   params(): Param[] {

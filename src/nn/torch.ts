@@ -76,7 +76,7 @@ export function formatTorchArch(modules: TorchModule[]): string {
     .join(', ');
 }
 
-/** W `[rows, cols]` → Wᵀ `[cols, rows]` (row-major). */
+/** W `[rows, cols]` → Wᵀ `[cols, rows]` (row-major); this file's loops run once per conversion, not per step. */
 function transpose(data: ArrayLike<number>, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j];

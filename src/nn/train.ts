@@ -1,3 +1,4 @@
+import type { Kernels } from '../core/kernels.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { BatchIterator } from '../data/batches.js';
@@ -5,13 +6,14 @@ import type { Dataset } from '../data/dataset.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
-import { applyMaxNorm } from './constraints.js';
+import { applyMaxNorm, maxNormWeights } from './constraints.js';
 import { createLoss, type Loss, type LossAlias, type LossName } from './losses.js';
 import { createOptimizer, type OptimizerName, type OptimizerOptions, type OptimizerSpec } from './optimizers/index.js';
 import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
 import { checkData, evaluate, predictClasses } from './evaluate.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
+import { l2Penalty } from './optimizers/weight-decay.js';
 import { captureCheckpoint, checkResumable, restoreCheckpoint, type TrainingParts, type TrainingPosition } from './train-state.js';
 
 /** Rewrites a batch of inputs in place (image augmentation). Applied to training batches only. */
@@ -42,7 +44,12 @@ export interface FitOptions {
   /** Data to validate on after each epoch. */
   validation?: Dataset;
   callbacks?: Callback[];
-  /** Coupled L2 penalty ½·λ·Σ decay·‖w‖² added to the loss; its gradient λ·decay·w to the gradient. */
+  /**
+   * L2 penalty ½·λ·Σ decay·‖w‖² added to the loss: its gradient λ·decay·w is added to the gradient
+   * before clipping (as a term of the loss would be). The optimizer's coupled `weightDecay` adds the
+   * same gradient inside its update, after clipping (torch's `weight_decay`); the epoch logs report
+   * the penalty of both (`l2Loss`).
+   */
   l2?: number;
   /** Augmentation of training batches. */
   augment?: BatchTransform;
@@ -176,6 +183,7 @@ async function fitWith(
     if (resume) checkResumable(parts, resume);
     loss.build(model.outputWidth, model.batchSize, k);
     const predicted = new Int32Array(model.batchSize);
+    const bounded = maxNorm === undefined ? [] : maxNormWeights(model);
     const params = model.params();
     const lastGood = model.getWeights();
     const steps = batches.numBatches;
@@ -220,7 +228,7 @@ async function fitWith(
         const logits = model.forward(x, 'train');
         // the next batch is copied on a worker thread (WebAssembly backend) while this one trains
         batches.prefetch();
-        if (smoothingClasses > 0) smoothLabels(batches.target, labelSmoothing, smoothingClasses);
+        if (smoothingClasses > 0) smoothLabels(k, batches.target, labelSmoothing, smoothingClasses);
         const value = loss.forward(logits, batches.target);
         if (!Number.isFinite(value)) {
           model.setWeights(lastGood);
@@ -231,16 +239,17 @@ async function fitWith(
             step,
           );
         }
-        model.backward(loss.backward(), false); // writes the gradients: no zeroGrad pass needed
+        model.zeroGrad();
+        model.backward(loss.backward());
         if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
         if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
         optimizer.step();
-        if (maxNorm !== undefined) applyMaxNorm(model, maxNorm);
+        if (maxNorm !== undefined) applyMaxNorm(model, maxNorm, bounded);
         globalStep++;
 
         if (classify) {
           predictClasses(model, logits, predicted);
-          for (let i = 0; i < x.rows; i++) if (predicted[i] === batches.labels[i]) hits++;
+          hits += k.countEqual(predicted, batches.labels, x.rows);
         }
         lossSum += value * x.rows;
         seen += x.rows;
@@ -263,7 +272,9 @@ async function fitWith(
         }
       }
       const seconds = (performance.now() - t0) / 1000;
-      const l2Loss = l2 > 0 ? 0.5 * l2 * params.reduce((s, p) => s + p.decay * k.sumSquares(p.value.data, p.value.size), 0) : 0;
+      // both coupled L2 paths (fit's l2, the optimizer's weightDecay) minimise this term; AdamW's
+      // decoupled decay is not a loss term (its l2 is 0)
+      const l2Loss = l2Penalty(params, l2, k) + optimizer.l2Penalty();
       const log: EpochLog = {
         epoch,
         loss: lossSum / seen + l2Loss,
@@ -323,21 +334,20 @@ function smoothingClassCount(loss: Loss, eps: number, outputWidth: number): numb
  * Label smoothing in place (Szegedy et al. 2016, https://arxiv.org/abs/1512.00567), over the live rows.
  * @remarks t ← (1−ε)·t + ε/K.   target: [batch, classes]
  */
-export function smoothLabels(target: Matrix, eps: number, classes: number = target.cols): void {
-  const t = target.data;
-  const a = 1 - eps;
-  const b = eps / classes;
-  for (let i = 0; i < target.size; i++) t[i] = a * t[i] + b;
+export function smoothLabels(k: Kernels, target: Matrix, eps: number, classes: number = target.cols): void {
+  k.affine(target.data, 1 - eps, eps / classes, target.size);
 }
 
-/** Scales all gradients so their global L2 norm is at most `maxNorm`; returns the norm before. */
+/**
+ * Scales all gradients so their global L2 norm is at most `maxNorm` (torch's `clip_grad_norm_`);
+ * returns the norm before.
+ * @remarks ‖g‖ = √Σ g²;  g ← g·maxNorm/(‖g‖ + 1e-6) when ‖g‖ > maxNorm.
+ */
 export function clipGradNorm(model: Sequential, maxNorm: number): number {
   const g = model.gradArena;
-  const norm = Math.sqrt(model.kernels.sumSquares(g, g.length));
-  if (norm > maxNorm) {
-    const s = maxNorm / (norm + 1e-6);
-    for (let i = 0; i < g.length; i++) g[i] *= s;
-  }
+  const k = model.kernels;
+  const norm = Math.sqrt(k.sumSquares(g, g.length));
+  if (norm > maxNorm) k.affine(g, maxNorm / (norm + 1e-6), 0, g.length);
   return norm;
 }
 

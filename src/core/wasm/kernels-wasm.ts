@@ -22,6 +22,8 @@ import { Staging } from './staging.js';
 const LOSS_SOFTMAX_CE = 0;
 const LOSS_SIGMOID_CE = 1;
 const LOSS_SQUARED = 2;
+const LOSS_ABSOLUTE = 3;
+const LOSS_HUBER = 4;
 
 /** Activation codes of assembly/elementwise.ts. */
 const KIND: Record<ActivationKind, number> = {
@@ -271,8 +273,8 @@ export class WasmKernels implements Kernels {
     st.flush(out, po, x.rows);
   }
 
-  argmaxRows(x: Matrix, out: Int32Array): void {
-    this.js.argmaxRows(x, out);
+  argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
+    this.js.argmaxRows(x, out, offset);
   }
 
   softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
@@ -287,11 +289,13 @@ export class WasmKernels implements Kernels {
     return this.fusedLoss(LOSS_SQUARED, pred, target, dpred, scale);
   }
 
-  /** The three fused losses share their staging: z, t → loss (and the gradient into g). */
-  private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
+  /** The fused losses share their staging: z, t → loss (and the gradient into g); `delta`: Huber's. */
+  private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number, delta = 0): number {
     const Z = z.data, T = t.data, G = g?.data;
     if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
       if (which === LOSS_SOFTMAX_CE) return this.js.softmaxCrossEntropy(z, t, g, scale);
+      if (which === LOSS_ABSOLUTE) return this.js.absoluteError(z, t, g, scale);
+      if (which === LOSS_HUBER) return this.js.huberError(z, t, g, scale, delta);
       return which === LOSS_SIGMOID_CE ? this.js.sigmoidCrossEntropy(z, t, g, scale) : this.js.squaredError(z, t, g, scale);
     }
     const n = z.size;
@@ -305,9 +309,21 @@ export class WasmKernels implements Kernels {
         ? this.ex.softmaxCrossEntropy(pz, pt, pg, z.rows, z.cols, scale)
         : which === LOSS_SIGMOID_CE
           ? this.ex.sigmoidCrossEntropy(pz, pt, pg, n, scale)
-          : this.ex.squaredError(pz, pt, pg, n, scale);
+          : which === LOSS_SQUARED
+            ? this.ex.squaredError(pz, pt, pg, n, scale)
+            : which === LOSS_ABSOLUTE
+              ? this.ex.absoluteError(pz, pt, pg, n, scale)
+              : this.ex.huberError(pz, pt, pg, n, scale, delta);
     if (G) st.flush(G, pg, n);
     return loss;
+  }
+
+  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
+    return this.fusedLoss(LOSS_ABSOLUTE, pred, target, dpred, scale);
+  }
+
+  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
+    return this.fusedLoss(LOSS_HUBER, pred, target, dpred, scale, delta);
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {
@@ -336,4 +352,34 @@ export class WasmKernels implements Kernels {
     this.stage.begin();
     return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
   }
+
+  /** One thread: clipping scales the gradient arena once per step, a fraction of the step's time. */
+  affine(x: Float, a: number, b: number, n: number): void {
+    if (x instanceof Float64Array) return this.js.affine(x, a, b, n);
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(x, n, 0);
+    this.ex.affine(px, n, a, b);
+    st.flush(x, px, n);
+  }
+
+  renormCols(x: Matrix, c: number): number {
+    if (x.data instanceof Float64Array) return this.js.renormCols(x, c);
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(x.data, x.size, 0);
+    const scaled = this.ex.renormCols(px, x.rows, x.cols, c);
+    st.flush(x.data, px, x.size);
+    return scaled;
+  }
+
+  /** Int32 arrays of a batch's rows (not in the module's memory): the reference loop. */
+  countEqual(a: Int32Array, b: Int32Array, n: number): number {
+    return this.js.countEqual(a, b, n);
+  }
+
+  greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
+    this.js.greaterThan(x, threshold, out, n, offset);
+  }
+
 }

@@ -50,6 +50,10 @@ export interface WasmExports {
   softmaxCrossEntropy(z: number, t: number, dz: number, rows: number, cols: number, scale: number): number;
   sigmoidCrossEntropy(z: number, t: number, dz: number, n: number, scale: number): number;
   squaredError(p: number, t: number, dp: number, n: number, scale: number): number;
+  absoluteError(p: number, t: number, dp: number, n: number, scale: number): number;
+  huberError(p: number, t: number, dp: number, n: number, scale: number, delta: number): number;
+  affine(x: number, n: number, a: number, b: number): void;
+  renormCols(x: number, rows: number, cols: number, c: number): number;
   sgdStep(
     p: number, g: number, buf: number, n: number,
     lr: number, momentum: number, damp: number, nesterov: number, weightDecay: number, firstStep: number,

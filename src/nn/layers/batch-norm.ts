@@ -126,7 +126,7 @@ export class BatchNorm implements Layer {
     }
   }
 
-  backward(dy: Matrix, accumulate = true): Matrix {
+  backward(dy: Matrix): Matrix {
     const n = dy.rows;
     const d = this.features;
     const dys = dy.data;
@@ -143,8 +143,8 @@ export class BatchNorm implements Layer {
     const dg = this.gamma.grad.data;
     const db = this.beta.grad.data;
     for (let j = 0; j < d; j++) {
-      dg[j] = accumulate ? dg[j] + sumDyXhat[j] : sumDyXhat[j];
-      db[j] = accumulate ? db[j] + sumDy[j] : sumDy[j];
+      dg[j] += sumDyXhat[j];
+      db[j] += sumDy[j];
     }
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
     const dx = this.dx.setRows(n).data;

@@ -32,7 +32,7 @@ export interface DenseArgs {
  * Fully-connected layer.
  * @remarks
  * forward:  y = x·W + b            x: [batch, in], W: [in, out], b: [out], y: [batch, out]
- * backward: dW += xᵀ·dy,  db += Σ_rows dy,  dx = dy·Wᵀ   (dW =, db = when not accumulating)
+ * backward: dW += xᵀ·dy,  db += Σ_rows dy,  dx = dy·Wᵀ
  * With {@link sparseInput}, x·W and xᵀ·dy skip x's zeros on mostly-zero batches, and a folded
  * standardisation x′ = x·diag(scale) + 1·shiftᵀ enters as
  *   y = x̃·W + (b + shiftᵀ·W),  dW += x̃ᵀ·dy + shift·(Σ_rows dy)ᵀ,   x̃ = x·diag(scale)
@@ -149,36 +149,27 @@ export class Dense implements Layer {
     return this.y;
   }
 
-  backward(dy: Matrix, accumulate = true): Matrix {
-    if (this.bias) {
-      const db = this.bias.grad.data;
-      if (!accumulate) this.k.fill(db, 0, db.length);
-      this.k.sumRowsInto(dy, db);
-    }
+  backward(dy: Matrix): Matrix {
+    if (this.bias) this.k.sumRowsInto(dy, this.bias.grad.data);
     const fold = this.foldNow ? this.sparseInput!.fold : null;
     // a folded standardisation adds shift·(Σ_rows dy)ᵀ to dW: the constant row shiftᵀ of every input
-    let g: Matrix | null = null;
+    const g = this.colSum!;
     if (fold) {
-      g = this.bias && !accumulate ? this.bias.grad : this.colSum!;
-      if (g === this.colSum) {
-        this.k.fill(g.data, 0, g.size);
-        this.k.sumRowsInto(dy, g.data);
-      }
+      this.k.fill(g.data, 0, g.size);
+      this.k.sumRowsInto(dy, g.data);
     }
     if (this.sparseInput && this.sparseNow) {
       const o = this.sparseWeightGradOpts;
-      o.beta = accumulate ? 1 : 0;
       o.colScale = fold?.scale.data;
       if (fold) {
         this.rank1.u = fold.shift.data;
-        this.rank1.v = g!.data;
+        this.rank1.v = g.data;
       }
       o.rank1 = fold ? this.rank1 : undefined;
       this.k.sparseGemm(this.x, dy, this.weight.grad, o);
     } else {
-      this.weightGradOpts.beta = accumulate ? 1 : 0;
       this.k.gemm(this.xIn, dy, this.weight.grad, this.weightGradOpts);
-      if (fold) this.k.gemm(fold.shift, g!, this.weight.grad, this.foldGradOpts);
+      if (fold) this.k.gemm(fold.shift, g, this.weight.grad, this.foldGradOpts);
     }
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
     this.dx.setRows(dy.rows);

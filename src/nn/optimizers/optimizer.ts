@@ -3,7 +3,7 @@ import type { FusedUpdate, UpdateRule } from '../../core/fused.js';
 import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import { ConfigError, ShapeError } from '../../errors.js';
-import type { Param } from '../layer.js';
+import { zeroGrads, type Param } from '../layer.js';
 import { l2Penalty } from './weight-decay.js';
 
 /** What an optimizer keeps for one parameter. */
@@ -111,7 +111,7 @@ export abstract class BaseOptimizer<S extends Record<string, Float>, A> implemen
   }
 
   zeroGrad(): void {
-    for (let i = 0; i < this.params.length; i++) this.params[i].grad.data.fill(0);
+    zeroGrads(this.params, this.kernels);
   }
 
   state(): ReadonlyMap<Param, ParamState<S>> {
