@@ -104,6 +104,42 @@ describe('regression', () => {
     });
   }
 
+  it('a model that rescales its outputs is trained on standardised targets: the loss compares (ŷ − y)/σ', async () => {
+    // targets in the thousands: ŷ = σz + μ with σ = 500
+    const data = linear(64, 3);
+    for (let i = 0; i < data.targets!.rows; i++) data.targets!.data[i] = 500 * data.targets!.data[i] + 3000;
+    const build = () => mlp({ hidden: [8], outputs: 1, standardize: true, rescaleOutputs: { mean: [8000], std: [500] } }).build({ inputWidth: 3, batchSize: 64, seed: 2, dtype: 'float64' });
+    const model = build();
+    for (const loss of [new MeanSquaredError(), new MeanAbsoluteError(), new HuberLoss()]) {
+      const r = evaluate(model, data, { loss });
+      const y = data.targets!.data;
+      const d = Array.from(r.outputs!.view(), (v, i) => (v - y[i]) / 500);
+      const expected = loss.name === 'mse' ? d.map((v) => v * v) : loss.name === 'mae' ? d.map(Math.abs) : d.map((v) => (Math.abs(v) <= 1 ? 0.5 * v * v : Math.abs(v) - 0.5));
+      assertClose([r.loss], [expected.reduce((s, v) => s + v, 0) / d.length], 1e-6, `${loss.name} on standardised residuals (the layer keeps 1/σ in float32)`);
+      // dL/dŷ = f'((ŷ − y)/σ)/σ: central differences of the loss in ŷ
+      loss.build(1, 64, model.kernels);
+      const yhat = new Matrix(64, 1, Float64Array.from(r.outputs!.view()));
+      loss.forward(yhat, data.targets!);
+      const g = Array.from(loss.backward().view());
+      for (const i of [0, 17, 63]) {
+        const h = 1e-3;
+        const at = (dv: number) => {
+          const p2 = new Matrix(64, 1, Float64Array.from(yhat.view()));
+          p2.data[i] += dv;
+          return loss.forward(p2, data.targets!, false);
+        };
+        assertClose([g[i]], [(at(h) - at(-h)) / (2 * h)], 1e-6, `${loss.name} gradient row ${i}`);
+      }
+      loss.release();
+    }
+    // SGD at lr 0.05 trains (on the targets' units the gradients were σ² = 250,000 times larger and it diverged)
+    const sgd = createOptimizer('sgd', model.params(), { lr: 0.05 }, model.kernels);
+    const history = await fit(model, data, { loss: 'mse', optimizer: sgd, epochs: 60 });
+    assert.ok(Number.isFinite(history.at(-1)!.loss) && history.at(-1)!.loss < history[0].loss, `loss ${history[0].loss} → ${history.at(-1)!.loss}`);
+    sgd.release();
+    model.release();
+  });
+
   it('a classification loss or accuracy monitor on real-valued targets is a clear error', async () => {
     const train = linear(32, 1);
     const model = mlp({ hidden: [4], outputs: 1 }).build({ inputWidth: 3, batchSize: 8, seed: 1 });

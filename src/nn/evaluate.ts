@@ -6,6 +6,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { toDataset, toMatrix, type DataArg, type InputRows } from './inputs.js';
 import { createLoss, REGRESSION_LOSSES, type Loss, type LossAlias, type LossName } from './losses.js';
 import { regressionMetrics, type RegressionMetrics } from './metrics.js';
+import { Standardize } from './layers/standardize.js';
 import type { Sequential } from './model.js';
 
 export interface EvaluateResult {
@@ -38,6 +39,20 @@ export function targetKind(loss: Loss, outputWidth: number, numClasses: number, 
   return 'one-hot';
 }
 
+/**
+ * The residual weights of a regression model whose last layer rescales its outputs (a Standardize
+ * layer, as `mlp({ rescaleOutputs })` puts there: ŷ = (z − μ')/σ'): σ' per output, so that the loss
+ * compares (ŷ − y)·σ' = z − z(y), i.e. the network learns standardised targets whatever their units.
+ * Null without such a layer.
+ */
+export function residualWeights(model: Sequential): number[] | null {
+  const last = model.layers.at(-1);
+  if (!(last instanceof Standardize)) return null;
+  const std = last.buffers().find((b) => b.name === `${last.name}.std`);
+  return std ? Array.from(std.value.data.subarray(0, model.outputWidth)) : null;
+}
+
+/** Checks a dataset against the model and the loss, and gives a regression loss the model's {@link residualWeights}. */
 export function checkData(model: Sequential, ds: Dataset, loss: Loss, where: string): TargetKind {
   validateDataset(ds, where, model.kernels);
   if (ds.x.cols !== model.inputWidth) {
@@ -47,6 +62,7 @@ export function checkData(model: Sequential, ds: Dataset, loss: Loss, where: str
   if (kind === 'real' && model.outputWidth !== ds.targets!.cols) {
     throw new ShapeError(`${model.layers.at(-1)!.name}: output width mismatch for ${where}: the model has ${model.outputWidth} outputs, the data has ${ds.targets!.cols} target columns`);
   }
+  if (kind === 'real') loss.setResidualWeights(residualWeights(model));
   if (kind === 'one-hot' && model.outputWidth !== ds.numClasses) {
     throw new ShapeError(`${model.layers.at(-1)!.name}: output width mismatch for ${where}: the model has ${model.outputWidth} outputs, the data has ${ds.numClasses} classes`);
   }

@@ -1,6 +1,6 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, ShapeError } from '../errors.js';
 import type { Kernels } from '../core/kernels.js';
-import { expectShape, Matrix } from '../core/matrix.js';
+import { expectShape, Matrix, type Float } from '../core/matrix.js';
 
 /** How `predict` turns the network's raw outputs into predictions. */
 export type OutputActivation = 'softmax' | 'sigmoid' | 'linear';
@@ -21,6 +21,12 @@ export interface Loss {
   backward(): Matrix;
   /** Gives the gradient buffer back to the kernels; `build()` plans it again. */
   release(): void;
+  /**
+   * Regression on standardised targets: with w = 1/σ of each target column, the loss compares the
+   * residuals (ŷ − y)·w, i.e. z − (y − μ)/σ for a model whose last layer maps z to ŷ = σz + μ (see
+   * {@link residualWeights}); `null` compares ŷ − y. Only losses of real-valued targets take it.
+   */
+  setResidualWeights(w: ArrayLike<number> | null): void;
 }
 
 export type LossName = 'softmax_cross_entropy' | 'sigmoid_cross_entropy' | 'mse' | 'mae' | 'huber';
@@ -33,6 +39,14 @@ abstract class FusedLoss implements Loss {
   abstract readonly output: OutputActivation;
   protected k?: Kernels;
   protected grad?: Matrix; // [batch, width]
+  private w?: number[]; // residual weights, see setResidualWeights
+  private scaled?: { w: Float; p: Matrix; t: Matrix }; // w [width] in the kernels' memory; ŷ·w and y·w [batch, width]
+
+  setResidualWeights(w: ArrayLike<number> | null): void {
+    if (w && this.output !== 'linear') throw new ConfigError(`${this.name}: residual weights need a loss of real-valued targets`);
+    this.releaseScaled();
+    this.w = w ? Array.from(w) : undefined;
+  }
 
   build(width: number, batchSize: number, kernels: Kernels): void {
     const g = this.grad;
@@ -45,6 +59,27 @@ abstract class FusedLoss implements Loss {
   release(): void {
     if (this.grad) this.k?.release(this.grad.data);
     this.grad = undefined;
+    this.releaseScaled();
+  }
+
+  private releaseScaled(): void {
+    if (this.scaled) for (const b of [this.scaled.w, this.scaled.p.data, this.scaled.t.data]) this.k?.release(b);
+    this.scaled = undefined;
+  }
+
+  /** w, ŷ·w and y·w in buffers planned once (re-planned only for a wider batch or another dtype). */
+  private scale(k: Kernels, w: number[], p: Matrix, t: Matrix): { w: Float; p: Matrix; t: Matrix } {
+    if (w.length !== p.cols) throw new ShapeError(`${this.name}: ${w.length} residual weights for ${p.cols} outputs`);
+    let s = this.scaled;
+    if (!s || s.p.dtype !== p.dtype || s.p.capacity < p.rows) {
+      this.releaseScaled();
+      const buf = () => new Matrix(p.rows, p.cols, k.alloc(p.size, p.dtype));
+      s = this.scaled = { w: k.alloc(w.length, p.dtype), p: buf(), t: buf() };
+      s.w.set(w);
+    }
+    k.affineCols(p, s.w, null, s.p.setRows(p.rows));
+    k.affineCols(t, s.w, null, s.t.setRows(p.rows));
+    return s;
   }
 
   forward(logits: Matrix, target: Matrix, withGrad = true): number {
@@ -60,7 +95,12 @@ abstract class FusedLoss implements Loss {
       grad = this.grad!.setRows(logits.rows);
     }
     const n = this.count(logits);
-    return this.compute(this.k, logits, target, grad, 1 / n) / n;
+    if (!this.w) return this.compute(this.k, logits, target, grad, 1 / n) / n;
+    // L(ŷ) = f(ŷ·w, y·w)  ⇒  dL/dŷ = f'·w
+    const s = this.scale(this.k, this.w, logits, target);
+    const sum = this.compute(this.k, s.p, s.t, grad, 1 / n);
+    if (grad) this.k.affineCols(grad, s.w, null, grad);
+    return sum / n;
   }
 
   backward(): Matrix {
