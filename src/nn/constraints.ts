@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { Float } from '../core/matrix.js';
 import { Dense } from './layers/dense.js';
 import type { Sequential } from './model.js';
+import { markParamsWritten } from './param-writes.js';
 
 /**
  * Max-norm constraint (Srivastava et al. 2014, §5.1, https://jmlr.org/papers/v15/srivastava14a.html),
@@ -15,6 +16,7 @@ export function applyMaxNorm(model: Sequential, c: number): number {
   if (!(c > 0 && Number.isFinite(c))) throw new ConfigError(`maxNorm: the norm bound must be > 0, found ${c}`);
   const dense = model.layers.filter((l): l is Dense => l instanceof Dense);
   let clipped = 0;
+  markParamsWritten();
   for (let l = 0; l < dense.length - 1; l++) {
     const w = dense[l].params()[0].value; // [in, out]
     clipped += maxNormColumns(w.data, w.rows, w.cols, c);

@@ -33,6 +33,8 @@ export class Standardize implements Layer {
   shift!: Matrix;
   /** Set when the model is built (src/nn/sparse-input.ts): the next Dense layer computes y. */
   folded = false;
+  /** Changes whenever {@link refresh} finds a different scale or shift (the folded Dense layer's cache key). */
+  version = 0;
   private readonly init: StandardizeArgs;
 
   constructor(args: StandardizeArgs = {}) {
@@ -97,13 +99,21 @@ export class Standardize implements Layer {
     }
   }
 
-  /** Writes 1/σ into {@link scale} and −μ/σ into {@link shift} (each rounded to the model's precision). */
+  /**
+   * Writes 1/σ into {@link scale} and −μ/σ into {@link shift} (each rounded to the model's precision),
+   * and bumps {@link version} when they change: μ and σ may have been fitted, set or loaded (in place,
+   * by a model file or a torch import) since the last forward.
+   */
   refresh(): void {
     const M = this.mean.data, S = this.std.data, scale = this.scale.data, shift = this.shift.data;
+    let changed = false;
     for (let j = 0; j < M.length; j++) {
+      const a = scale[j], b = shift[j];
       scale[j] = 1 / S[j];
       shift[j] = -M[j] / S[j];
+      changed ||= !Object.is(a, scale[j]) || !Object.is(b, shift[j]);
     }
+    if (changed) this.version++;
   }
 
   forward(x: Matrix, _mode: Mode): Matrix {

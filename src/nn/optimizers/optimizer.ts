@@ -3,6 +3,7 @@ import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import { ConfigError, ShapeError } from '../../errors.js';
 import type { Param } from '../layer.js';
+import { markParamsWritten } from '../param-writes.js';
 import { l2Penalty } from './weight-decay.js';
 
 /** What an optimizer keeps for one parameter. */
@@ -82,6 +83,7 @@ export abstract class BaseOptimizer<S extends Record<string, Float>> implements 
   abstract hyperparameters(): Record<string, number | boolean | string>;
 
   step(): void {
+    markParamsWritten();
     const ps = this.params;
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i];
