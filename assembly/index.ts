@@ -6,6 +6,7 @@ export { gemm, gemmInPlaceMaxLd, gemmKHalf, gemmReduce, gemmRowTile, gemmWorkByt
 export * from './elementwise';
 export * from './rows';
 export * from './optim';
+export { gemv } from './gemv';
 export { affineCols, countNonZero, packBands, sparseBand, sparseGemm, sparseGemmKHalf } from './sparse';
 
 /** First byte after this module's static data; the TypeScript heap starts above it. */
