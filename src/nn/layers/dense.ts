@@ -113,7 +113,8 @@ export class Dense implements Layer {
   }
 
   forward(x: Matrix, mode: Mode): Matrix {
-    expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
+    // the message is built only on a mismatch: a template string per call is garbage on the one-image path
+    if (x.cols !== this.inFeatures) expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
     this.x = x;
     this.xIn = x;
     this.y.setRows(x.rows);
