@@ -97,7 +97,10 @@ describe(`folded first layer, few rows (${kernels().name} backend)`, () => {
       m.setWeights(w);
     }],
     ['Standardize.fit', (m, x) => (m.layers[0] as Standardize).fit(x, { perFeature: false })],
-    ['the std buffer written in place (as a model file load does)', (m) => (m.layers[0] as Standardize).buffers()[1].value.data.fill(0.25)],
+    ['the std buffer written in place and marked (as a model file load does)', (m) => {
+      (m.layers[0] as Standardize).buffers()[1].value.data.fill(0.25);
+      markParamsWritten();
+    }],
     ['max-norm', (m) => assert.ok(applyMaxNorm(m, 0.05) > 0)],
   ];
   for (const [what, change] of paths) {
