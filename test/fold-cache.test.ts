@@ -59,6 +59,26 @@ describe(`folded first layer, few rows (${kernels().name} backend)`, () => {
     }
   });
 
+  test('one image: after the first call, one sparse product and the two small GEMMs, nothing else', () => {
+    const k = kernels();
+    const x = images(8, 5);
+    const p = new Predictor(model(k, x, true));
+    p.run(rowsOf(x, 0, 1)); // computes b̃
+    const calls: string[] = [];
+    const spied = ['gemm', 'sparseGemm', 'affineCols'] as const;
+    const saved = spied.map((name) => k[name]);
+    spied.forEach((name, i) => {
+      const f = saved[i] as (...args: unknown[]) => void;
+      (k as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), f.apply(k, args));
+    });
+    try {
+      for (let c = 1; c < 4; c++) p.run(rowsOf(x, c, 1));
+    } finally {
+      spied.forEach((name, i) => ((k as unknown as Record<string, unknown>)[name] = saved[i]));
+    }
+    assert.deepEqual(calls, Array.from({ length: 3 }, () => ['sparseGemm', 'gemm', 'gemm']).flat());
+  });
+
   test('the cached b̃ is reused until a write is marked (proof that it is cached)', () => {
     const k = kernels();
     const x = images(8, 2);
