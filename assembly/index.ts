@@ -8,6 +8,7 @@ export * from './rows';
 export * from './optim';
 export { affine, renormCols } from './norms';
 export { absoluteError, huberError } from './regression';
+export { gemv } from './gemv';
 export { affineCols, countNonZero, packBands, sparseBand, sparseGemm, sparseGemmKHalf } from './sparse';
 
 /** First byte after this module's static data; the TypeScript heap starts above it. */

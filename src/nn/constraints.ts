@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { Dense } from './layers/dense.js';
 import type { Sequential } from './model.js';
+import { markParamsWritten } from './param-writes.js';
 
 /** The weights a max-norm constraint bounds: W [in, out] of every Dense layer but the last. */
 export function maxNormWeights(model: Sequential): Matrix[] {
@@ -21,6 +22,7 @@ export function maxNormWeights(model: Sequential): Matrix[] {
 export function applyMaxNorm(model: Sequential, c: number, weights: readonly Matrix[] = maxNormWeights(model)): number {
   if (!(c > 0 && Number.isFinite(c))) throw new ConfigError(`maxNorm: the norm bound must be > 0, found ${c}`);
   let clipped = 0;
+  markParamsWritten();
   for (const w of weights) clipped += model.kernels.renormCols(w, c);
   return clipped;
 }

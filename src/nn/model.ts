@@ -5,6 +5,7 @@ import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { fuseRelu } from './fusion.js';
 import { planSparseInput } from './sparse-input.js';
+import { markParamsWritten } from './param-writes.js';
 import { zeroGrads, type BuildContext, type Layer, type Mode, type Param } from './layer.js';
 import { inputGradNeeded, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
 
@@ -268,6 +269,7 @@ export class Sequential {
   /**
    * Every parameter by name (`dense_1.weight` `[in, out]`, `dense_1.bias` `[1, out]`, ...), as views
    * into the arena: the model's `state_dict`, in scratchnet's layout (see src/nn/torch.ts for torch's).
+   * Whoever writes through them calls `markParamsWritten()` (src/nn/param-writes.ts) afterwards.
    */
   namedParameters(): Map<string, Matrix> {
     this.assertBuilt('namedParameters');
@@ -284,6 +286,7 @@ export class Sequential {
     this.assertBuilt('loadStateDict');
     const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
     const byName = new Map(this.parameters.map((p) => [p.name, p]));
+    markParamsWritten();
     for (const [name, v] of entries) {
       const p = byName.get(name);
       if (!p) {
@@ -353,6 +356,7 @@ export class Sequential {
     if (w.length !== this.weightCount) {
       throw new ShapeError(`Sequential.setWeights: expected ${this.weightCount} values, found ${w.length}`);
     }
+    markParamsWritten();
     this.paramArena.set(w.subarray(0, this.paramArena.length));
     let offset = this.paramArena.length;
     for (const b of this.stateBuffers()) {

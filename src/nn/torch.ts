@@ -15,6 +15,7 @@ import type { Layer } from './layer.js';
 import { Activation, Dense, Dropout, Standardize } from './layers/index.js';
 import type { ActivationKind } from '../core/kernels.js';
 import { Sequential } from './model.js';
+import { markParamsWritten } from './param-writes.js';
 
 /** One module of a torch Sequential. */
 export type TorchModule =
@@ -115,6 +116,7 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
   if (!first || first.type !== 'linear') throw new ConfigError('torch arch: needs at least one Linear');
   const model = new Sequential(layers).build({ inputWidth: first.inFeatures, batchSize, kernels });
   const used = new Set<string>();
+  markParamsWritten();
   for (const { layer, key, m } of sources) {
     const [w, b] = layer.params();
     const weight = tensors.get(`${key}.weight`);

@@ -128,7 +128,8 @@ export class Jobs {
    */
   sparse(m: number, n: number, k: number, transA: boolean): void {
     const args = this.args;
-    const parts = m * n * k < PARALLEL_MIN_MACS ? 1 : this.active;
+    // a few rows (one image) stay on this thread: waking another costs more than their share of the work
+    const parts = m * n * k < PARALLEL_MIN_MACS || m < SPARSE_PACK_MIN_ROWS ? 1 : this.active;
     const kb = this.ex.kBlock(k);
     const kSplit = !transA && parts === 2 && kb < k && 2 * kb >= k;
     // B packed into bands pays off over many rows of C; for a few (one image's prediction) B is read in place

@@ -10,6 +10,7 @@ import { JsKernels } from '../kernels-js.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
+import { smallGemm } from './gemv.js';
 import type { WasmHeap } from './heap.js';
 import { firstNonFiniteBlocks } from '../finite.js';
 import { FusedUpdates } from '../fused.js';
@@ -130,6 +131,7 @@ export class WasmKernels implements Kernels {
     const alpha = opts.alpha ?? 1;
     const beta = opts.beta ?? 0;
     checkGemmShapes(a, b, c, transA, transB, bias, mask);
+    if (smallGemm(this.ex, this.stage, a, b, c, opts)) return; // 1–5 rows (gemv.ts)
     const m = transA ? a.cols : a.rows;
     const k = transA ? a.rows : a.cols;
     const n = transB ? b.rows : b.cols;

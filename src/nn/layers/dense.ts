@@ -3,9 +3,14 @@ import type { GemmOptions, Kernels, SparseGemmOptions } from '../../core/kernels
 import { expectShape, type Float, type Matrix } from '../../core/matrix.js';
 import { checkInit, initialize, type InitKind } from '../init.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
+import { paramWrites } from '../param-writes.js';
 import type { Standardize } from './standardize.js';
 
-/** Below this many rows a folded standardisation is computed as x′ = x·diag(scale) + shift instead (src/nn/sparse-input.ts). */
+/**
+ * In training, below this many rows a folded standardisation is computed as x′ = x·diag(scale) + shift
+ * instead (src/nn/sparse-input.ts): each step's new weights would need b̃'s [1, in]·[in, out] product
+ * again. In evaluation b̃ is cached until the weights or the standardisation change, and folded always.
+ */
 const FOLD_MIN_ROWS = 8;
 
 /** A first layer's sparse input (src/nn/sparse-input.ts). */
@@ -63,6 +68,8 @@ export class Dense implements Layer {
   private sparseNow = false;
   private foldNow = false;
   private foldBias: Matrix | null = null; // [1, out]: b + shiftᵀ·W
+  /** What foldBias was computed from (paramWrites(), the Standardize's version); -1: not computed. */
+  private foldKey = { writes: -1, std: -1 };
   private colSum: Matrix | null = null; // [1, out]: Σ_rows dy of this batch
   private xs: Matrix | null = null; // [batch, in]: x̃ for a dense batch of a folded layer
   private xIn!: Matrix; // what the dense products read: x, or x̃ when folded
@@ -99,13 +106,15 @@ export class Dense implements Layer {
     this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
     const fold = this.sparseInput?.fold;
     this.foldBias = fold ? ctx.buffer(this.units, 1) : null;
+    this.foldKey.writes = -1;
     this.colSum = fold ? ctx.buffer(this.units, 1) : null;
     this.xs = fold ? ctx.buffer(inputWidth) : null;
     return this.units;
   }
 
-  forward(x: Matrix, _mode: Mode): Matrix {
-    expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
+  forward(x: Matrix, mode: Mode): Matrix {
+    // the message is built only on a mismatch: a template string per call is garbage on the one-image path
+    if (x.cols !== this.inFeatures) expectShape(x, -1, this.inFeatures, `${this.name} (input)`);
     this.x = x;
     this.xIn = x;
     this.y.setRows(x.rows);
@@ -119,16 +128,22 @@ export class Dense implements Layer {
     }
     const fold = sparse.fold;
     this.sparseNow = this.k.countNonZero(x.data, x.size) <= sparse.below * x.size;
-    // a few rows (one image's prediction) do not pay for b̃'s [1, in]·[in, out] product: standardise them
-    this.foldNow = fold !== null && x.rows >= FOLD_MIN_ROWS;
+    // a few training rows do not pay for b̃'s [1, in]·[in, out] product: standardise them
+    this.foldNow = fold !== null && (x.rows >= FOLD_MIN_ROWS || mode === 'eval');
     if (fold && !this.foldNow) {
       this.sparseNow = false;
       this.xIn = this.xs!.setRows(x.rows);
       this.k.affineCols(x, fold.scale.data, fold.shift.data, this.xIn);
     } else if (fold) {
-      // b̃ = b + shiftᵀ·W   [1, out]
-      this.foldBiasOpts.bias = bias;
-      this.k.gemm(fold.shift, this.weight.value, this.foldBias!, this.foldBiasOpts);
+      // b̃ = b + shiftᵀ·W   [1, out]: in evaluation, once per set of weights and standardisation
+      const key = this.foldKey;
+      if (mode === 'train' || key.writes !== paramWrites() || key.std !== fold.version) {
+        this.foldBiasOpts.bias = bias;
+        this.k.gemm(fold.shift, this.weight.value, this.foldBias!, this.foldBiasOpts);
+        // training recomputes it at every forward: gradient checks write the weights in place between them
+        key.writes = mode === 'train' ? -1 : paramWrites();
+        key.std = fold.version;
+      }
       bias = this.foldBias!.data;
       if (!this.sparseNow) {
         this.xIn = this.xs!.setRows(x.rows);

@@ -2,6 +2,7 @@ import { ConfigError, ShapeError } from '../../errors.js';
 import type { Kernels } from '../../core/kernels.js';
 import { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
+import { markParamsWritten, paramWrites } from '../param-writes.js';
 
 export interface StandardizeArgs {
   /** Per-feature means [in] (or one value for all features); set later with {@link Standardize.fit}. */
@@ -27,12 +28,16 @@ export class Standardize implements Layer {
   private y!: Matrix; // [batch, in]
   private dx: Matrix | null = null; // [batch, in]
   private k!: Kernels;
-  /** 1/σ: [1, in], refreshed from σ at each forward (fit, set or loaded weights may change σ). */
+  /** 1/σ: [1, in], refreshed from σ by a forward after a write (fit, set or loaded weights may change σ). */
   scale!: Matrix;
   /** −μ/σ: [1, in], so that y = x·scale + shift. */
   shift!: Matrix;
   /** Set when the model is built (src/nn/sparse-input.ts): the next Dense layer computes y. */
   folded = false;
+  /** Changes whenever {@link refresh} finds a different scale or shift (the folded Dense layer's cache key). */
+  version = 0;
+  /** paramWrites() when scale and shift were last computed (-1: not since the last build). */
+  private refreshedAt = -1;
   private readonly init: StandardizeArgs;
 
   constructor(args: StandardizeArgs = {}) {
@@ -45,6 +50,7 @@ export class Standardize implements Layer {
     this.std = new Matrix(1, inputWidth, new Float32Array(inputWidth).fill(1));
     if (this.init.mean && this.init.std) this.set(this.init.mean, this.init.std);
     this.k = ctx.kernels;
+    this.refreshedAt = -1;
     this.scale = ctx.buffer(inputWidth, 1);
     this.shift = ctx.buffer(inputWidth, 1);
     if (!this.folded) this.y = ctx.buffer(inputWidth);
@@ -95,19 +101,31 @@ export class Standardize implements Layer {
       this.mean.data[j] = m;
       this.std.data[j] = s > 1e-12 ? s : 1;
     }
+    markParamsWritten();
   }
 
-  /** Writes 1/σ into {@link scale} and −μ/σ into {@link shift} (each rounded to the model's precision). */
+  /**
+   * Writes 1/σ into {@link scale} and −μ/σ into {@link shift} (each rounded to the model's precision),
+   * and bumps {@link version} when they change: μ and σ may have been fitted, set or loaded (in place,
+   * by a model file, a torch import or setWeights) since the last forward.
+   */
   refresh(): void {
+    this.refreshedAt = paramWrites();
     const M = this.mean.data, S = this.std.data, scale = this.scale.data, shift = this.shift.data;
+    let changed = false;
     for (let j = 0; j < M.length; j++) {
+      const a = scale[j], b = shift[j];
       scale[j] = 1 / S[j];
       shift[j] = -M[j] / S[j];
+      changed ||= !Object.is(a, scale[j]) || !Object.is(b, shift[j]);
     }
+    if (changed) this.version++;
   }
 
-  forward(x: Matrix, _mode: Mode): Matrix {
-    this.refresh();
+  forward(x: Matrix, mode: Mode): Matrix {
+    // 1568 divisions are a quarter of one image's prediction: in evaluation, only after a write
+    // (every writer of μ and σ marks one, src/nn/param-writes.ts); training refreshes at every batch
+    if (mode === 'train' || this.refreshedAt !== paramWrites()) this.refresh();
     if (this.folded) return x;
     this.k.affineCols(x, this.scale.data, this.shift.data, this.y.setRows(x.rows));
     return this.y;

@@ -4,6 +4,7 @@ import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import { ConfigError, ShapeError } from '../../errors.js';
 import { zeroGrads, type Param } from '../layer.js';
+import { markParamsWritten } from '../param-writes.js';
 import { l2Penalty } from './weight-decay.js';
 
 /** What an optimizer keeps for one parameter. */
@@ -95,6 +96,7 @@ export abstract class BaseOptimizer<S extends Record<string, Float>, A> implemen
   abstract hyperparameters(): Record<string, number | boolean | string>;
 
   step(): void {
+    markParamsWritten();
     const ps = this.params;
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i];
