@@ -4,6 +4,7 @@
 
 export { gemm, gemmInPlaceMaxLd, gemmKHalf, gemmReduce, gemmRowTile, gemmWorkBytes, kBlock } from './gemm';
 export * from './elementwise';
+export { activation, activationBackward } from './activations';
 export * from './rows';
 export * from './optim';
 export { affineCols, countNonZero, packBands, sparseBand, sparseGemm, sparseGemmKHalf } from './sparse';

@@ -8,7 +8,8 @@
 export { ConfigError, DataError, DivergenceError, InterruptedError, ModelFileError, ScratchnetError, ShapeError } from './errors.js';
 
 export { configureBackends, kernels, registerBackend, setKernels, useBackend, type BackendLoader, type BackendName } from './core/backend.js';
-export type { ActivationKind, Kernels } from './core/kernels.js';
+export type { Kernels } from './core/kernels.js';
+export { ACTIVATION_TABLE, activationDef, activationKindOf, type ActivationDef, type ActivationKind } from './core/activations.js';
 export { JsKernels } from './core/kernels-js.js';
 export { Matrix, type DType, type Float } from './core/matrix.js';
 export { Rng } from './core/random.js';

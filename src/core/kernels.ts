@@ -1,11 +1,8 @@
 import { ShapeError } from '../errors.js';
+import type { ActivationKind } from './activations.js';
 import type { DType, Float, Matrix } from './matrix.js';
 
-/**
- * Element-wise activations a kernel can apply. `alpha` is LeakyReLU's slope or ELU's α. `gelu` is the
- * exact x·Φ(x) (torch's default), `gelu_tanh` its tanh approximation (torch's `approximate='tanh'`).
- */
-export type ActivationKind = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'gelu' | 'gelu_tanh';
+export type { ActivationKind } from './activations.js';
 
 export interface GemmOptions {
   /** Use Aᵀ instead of A. */
@@ -137,7 +134,7 @@ export interface Kernels {
    */
   affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void;
 
-  /** y = f(x) element-wise; y may alias x. */
+  /** y = f(x) element-wise, f a row of ACTIVATION_TABLE (src/core/activations.ts); `alpha` its parameter. y may alias x. */
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void;
   /**
    * dx = dy ⊙ f'(x), given the pre-activation x and the output y = f(x) (kernels use whichever is

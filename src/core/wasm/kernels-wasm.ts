@@ -11,6 +11,7 @@ import {
 } from '../kernels.js';
 import { ShapeError } from '../../errors.js';
 import { JsKernels } from '../kernels-js.js';
+import { activationBackward, activationDef, activationForward } from '../activations.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
@@ -24,10 +25,6 @@ const LOSS_SOFTMAX_CE = 0;
 const LOSS_SIGMOID_CE = 1;
 const LOSS_SQUARED = 2;
 
-/** Activation codes of assembly/elementwise.ts. */
-const KIND: Record<ActivationKind, number> = {
-  linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6, gelu_tanh: 7,
-};
 const NO_OPTS: GemmOptions = Object.freeze({});
 const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
 
@@ -214,11 +211,14 @@ export class WasmKernels implements Kernels {
     const X = x.data, Y = y.data;
     if (X instanceof Float64Array || Y instanceof Float64Array) return this.js.activation(kind, x, y, alpha);
     const n = x.size;
+    const def = activationDef(kind);
+    // a row without a SIMD kernel: its TypeScript reference, on the arrays as they are (wasm views or not)
+    if (def.wasm === undefined) return activationForward(def, X, Y, n, alpha);
     const st = this.stage;
     st.begin();
     const px = st.ptr(X, n, 0);
     const py = st.ptr(Y, n, 1, false);
-    this.ex.activation(KIND[kind], px, py, n, alpha);
+    this.ex.activation(def.wasm, px, py, n, alpha);
     st.flush(Y, py, n);
   }
 
@@ -228,13 +228,15 @@ export class WasmKernels implements Kernels {
       return this.js.activationBackward(kind, x, y, dy, dx, alpha);
     }
     const n = x.size;
+    const def = activationDef(kind);
+    if (def.wasm === undefined) return activationBackward(def, X, Y, D, O, n, alpha);
     const st = this.stage;
     st.begin();
     const px = st.ptr(X, n, 0);
     const py = st.ptr(Y, n, 1);
     const pd = st.ptr(D, n, 2);
     const po = st.ptr(O, n, 3, false);
-    this.ex.activationBackward(KIND[kind], px, py, pd, po, n, alpha);
+    this.ex.activationBackward(def.wasm, px, py, pd, po, n, alpha);
     st.flush(O, po, n);
   }
 
