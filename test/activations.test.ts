@@ -83,3 +83,13 @@ describe('activation dispatch on the WebAssembly backend', { skip: wasm ? false 
     }
   });
 });
+
+describe('silu (one table row)', () => {
+  it("x·σ(x), alias swish, torch's SiLU()", () => {
+    const y = Matrix.zeros(1, 3, 'float64');
+    new JsKernels().activation('silu', Matrix.from([[-2, 0, 1]], 'float64'), y, 0);
+    assert.deepEqual(Array.from(y.data), [-2 / (1 + Math.exp(2)), 0, 1 / (1 + Math.exp(-1))]);
+    assert.equal(checkActivation('swish', 'test'), 'silu');
+    assert.deepEqual(parseTorchArch('nn.SiLU()'), [{ type: 'activation', kind: 'silu' }]);
+  });
+});

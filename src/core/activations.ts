@@ -113,6 +113,17 @@ export const ACTIVATION_TABLE = {
     torch: { module: 'GELU', kwargs: { approximate: 'tanh' } },
     wasm: 7,
   },
+  silu: {
+    doc: 'SiLU (swish) x·σ(x); silu′ = σ(x)·(1 + x·(1 − σ(x)))',
+    aliases: ['swish'],
+    forward: (x) => x * sigmoid(x),
+    backward: (x, _y, dy) => {
+      const s = sigmoid(x);
+      return dy * s * (1 + x * (1 - s));
+    },
+    init: 'he_uniform',
+    torch: { module: 'SiLU' },
+  },
 } as const satisfies Record<string, ActivationDef>;
 
 /** Element-wise activations a kernel can apply: the rows of {@link ACTIVATION_TABLE}. */
