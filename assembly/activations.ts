@@ -4,8 +4,9 @@
 // evaluated in f64 (erfc has no f32 routine here) and rounded once. An unknown code traps.
 import { erfc64 } from './erf';
 import { sigmoidf } from './elementwise';
+import { expf4 } from './simd-math';
 
-const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, LEAKY = 4, ELU = 5, GELU = 6, GELU_TANH = 7;
+const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, LEAKY = 4, ELU = 5, GELU = 6, GELU_TANH = 7, SILU = 8;
 
 const GELU_C: f32 = 0.7978845608028654; // √(2/π)
 const GELU_K: f32 = 0.044715;
@@ -61,6 +62,9 @@ export function activation(kind: i32, x: usize, y: usize, n: i32, alpha: f32): v
         store<f32>(y + o, <f32>0.5 * v * (<f32>1 + Mathf.tanh(GELU_C * (v + GELU_K * v * v * v))));
       }
       return;
+    case SILU:
+      siluForward(x, y, n);
+      return;
     default:
       unreachable();
   }
@@ -114,6 +118,9 @@ export function activationBackward(kind: i32, x: usize, y: usize, dy: usize, dx:
         store<f32>(dx + o, load<f32>(dy + o) * (<f32>0.5 * (<f32>1 + t) + <f32>0.5 * v * dt));
       }
       return;
+    case SILU:
+      siluBackward(x, dy, dx, n);
+      return;
     default:
       unreachable();
   }
@@ -158,4 +165,40 @@ function simpleBackward(kind: i32, x: usize, y: usize, dy: usize, dx: usize, n: 
     else unreachable();
     store<f32>(dx + o, r);
   }
+}
+
+/** SiLU y = x·σ(x) = x / (1 + e^{−x}), four lanes at a time (the tail through a zero-padded vector). */
+function siluForward(x: usize, y: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * 4;
+    const v = v128.load(x + o);
+    v128.store(y + o, f32x4.div(v, f32x4.add(one, expf4(f32x4.neg(v)))));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i * 4;
+    const v = load<f32>(x + o);
+    store<f32>(y + o, f32x4.extract_lane(f32x4.div(f32x4.splat(v), f32x4.add(one, expf4(f32x4.splat(-v)))), 0));
+  }
+}
+
+/** dx = dy·σ(x)·(1 + x·(1 − σ(x))); dx may alias dy. */
+function siluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(dx + o, siluGrad(v128.load(x + o), v128.load(dy + o), one));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(dx + o, f32x4.extract_lane(siluGrad(f32x4.splat(load<f32>(x + o)), f32x4.splat(load<f32>(dy + o)), one), 0));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function siluGrad(v: v128, d: v128, one: v128): v128 {
+  const s = f32x4.div(one, f32x4.add(one, expf4(f32x4.neg(v))));
+  return f32x4.mul(f32x4.mul(d, s), f32x4.add(one, f32x4.mul(v, f32x4.sub(one, s))));
 }

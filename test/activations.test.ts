@@ -93,3 +93,26 @@ describe('silu (one table row)', () => {
     assert.deepEqual(parseTorchArch('nn.SiLU()'), [{ type: 'activation', kind: 'silu' }]);
   });
 });
+
+describe('silu SIMD kernel vs its TypeScript reference', { skip: wasm ? false : 'no WebAssembly SIMD here' }, () => {
+  it('forward and backward within a few float32 ulp, from −100 to 100 (clamped exp), odd lengths', () => {
+    const js = new JsKernels();
+    const rng = new Rng(11, 'silu');
+    for (const n of [1, 7, 1001]) {
+      const x = new Matrix(1, n, wasm!.alloc(n));
+      for (let i = 0; i < n; i++) x.data[i] = i % 5 === 0 ? rng.range(-100, 100) : rng.range(-10, 10);
+      x.data[0] = n > 1 ? -100 : 0;
+      const dy = new Matrix(1, n, wasm!.alloc(n));
+      for (let i = 0; i < n; i++) dy.data[i] = rng.range(-1, 1);
+      const [y, yr, dx, dxr] = [0, 1, 2, 3].map(() => Matrix.zeros(1, n, 'float32'));
+      wasm!.activation('silu', x, y, 0);
+      js.activation('silu', x, yr, 0);
+      wasm!.activationBackward('silu', x, y, dy, dx, 0);
+      js.activationBackward('silu', x, yr, dy, dxr, 0);
+      for (let i = 0; i < n; i++) {
+        assert.ok(Math.abs(y.data[i] - yr.data[i]) <= 4e-7 * Math.abs(yr.data[i]) + 1e-30, `y[${i}] at x=${x.data[i]}: ${y.data[i]} vs ${yr.data[i]}`);
+        assert.ok(Math.abs(dx.data[i] - dxr.data[i]) <= 1e-6 * Math.abs(dy.data[i]) + 1e-30, `dx[${i}] at x=${x.data[i]}: ${dx.data[i]} vs ${dxr.data[i]}`);
+      }
+    }
+  });
+});

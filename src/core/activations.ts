@@ -123,6 +123,7 @@ export const ACTIVATION_TABLE = {
     },
     init: 'he_uniform',
     torch: { module: 'SiLU' },
+    wasm: 8,
   },
 } as const satisfies Record<string, ActivationDef>;
 
