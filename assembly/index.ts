@@ -6,6 +6,7 @@ export { gemm, gemmInPlaceMaxLd, gemmKHalf, gemmReduce, gemmRowTile, gemmWorkByt
 export * from './elementwise';
 export { activation, activationBackward } from './activations';
 export * from './rows';
+export { affinePairCols, centerScaleCols, colDot, colMeanVar } from './columns';
 export * from './optim';
 export { affineCols, countNonZero, packBands, sparseBand, sparseGemm, sparseGemmKHalf } from './sparse';
 

@@ -12,6 +12,7 @@ import {
 import type { DType, Float, Matrix } from './matrix.js';
 import { activationBackward, activationDef, activationForward, sigmoid } from './activations.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim-js.js';
+import { affinePairCols, centerScaleCols, colDot, colMeanVar, softmaxRowsBackward } from './columns-js.js';
 
 /**
  * The reference kernels: plain TypeScript written to be read. They are the ground truth that
@@ -19,6 +20,11 @@ import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim-js.js';
  */
 export class JsKernels implements Kernels {
   readonly name: string = 'js';
+
+  /** Both precisions: these. */
+  forDtype(_dtype: DType): Kernels {
+    return this;
+  }
 
   alloc(length: number, dtype: DType = 'float32'): Float {
     return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
@@ -160,6 +166,26 @@ export class JsKernels implements Kernels {
       const j = i % cols;
       Y[i] = shift ? round(X[i] * scale[j]) + shift[j] : X[i] * scale[j];
     }
+  }
+
+  colMeanVar(x: Matrix, mean: Float, variance: Float): void {
+    colMeanVar(x, mean, variance);
+  }
+
+  colDot(a: Matrix, b: Matrix, out: Float): void {
+    colDot(a, b, out);
+  }
+
+  centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void {
+    centerScaleCols(x, center, scale, y);
+  }
+
+  affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void {
+    affinePairCols(x, a, z, b, c, y);
+  }
+
+  softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
+    softmaxRowsBackward(y, dy, dx);
   }
 
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {

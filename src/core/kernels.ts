@@ -89,6 +89,12 @@ export interface AdamArgs {
 export interface Kernels {
   readonly name: string;
 
+  /**
+   * The kernels for matrices of `dtype`: this backend, or the TypeScript reference where it has none
+   * (WebAssembly is float32 only). A model takes them when it is built, so every kernel it calls gets
+   * buffers of one precision; kernels given another precision throw.
+   */
+  forDtype(dtype: DType): Kernels;
   /** A zero-filled buffer of `length` elements owned by this backend (lives as long as the backend). */
   alloc(length: number, dtype?: DType): Float;
   /** Returns a buffer from {@link alloc} for reuse; using it afterwards is an error. */
@@ -134,6 +140,15 @@ export interface Kernels {
    */
   affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void;
 
+  /** Per-column mean and biased variance of x: [rows, cols] (two passes, sums in float64). mean, variance: [cols]. */
+  colMeanVar(x: Matrix, mean: Float, variance: Float): void;
+  /** out[j] = Σ_i a[i, j]·b[i, j] (sums in float64). a, b: [rows, cols]; out: [cols]. */
+  colDot(a: Matrix, b: Matrix, out: Float): void;
+  /** `y[i, j] = (x[i, j] − center[j])·scale[j]` (no cancellation when |center| ≫ the spread). center, scale: [cols]; y may alias x. */
+  centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void;
+  /** `y[i, j] = x[i, j]·a[j] + z[i, j]·b[j] + c[j]`. x, z, y: [rows, cols]; a, b, c: [cols]; y may alias x or z. */
+  affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void;
+
   /** y = f(x) element-wise, f a row of ACTIVATION_TABLE (src/core/activations.ts); `alpha` its parameter. y may alias x. */
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void;
   /**
@@ -146,6 +161,8 @@ export interface Kernels {
   sumRowsInto(x: Matrix, out: Float): void;
   /** Row-wise softmax: y[i, :] = exp(x[i, :] - lse_i); y may alias x. */
   softmaxRows(x: Matrix, y: Matrix): void;
+  /** Softmax's backward from its output y: dx[i, :] = y[i, :] ⊙ (dy[i, :] − Σ_j dy[i, j]·y[i, j]); dx may alias dy. */
+  softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void;
   /** out[i] = log Σ_j exp(x[i, j]) computed stably. out: [rows]. */
   logSumExpRows(x: Matrix, out: Float): void;
   /** out[i] = index of the largest x[i, j] (first one on ties). */

@@ -60,7 +60,7 @@ abstract class FusedLoss implements Loss {
       grad = this.grad!.setRows(logits.rows);
     }
     const n = this.count(logits);
-    return this.compute(this.k, logits, target, grad, 1 / n) / n;
+    return this.compute(this.k.forDtype(logits.dtype), logits, target, grad, 1 / n) / n;
   }
 
   backward(): Matrix {

@@ -72,6 +72,11 @@ export class WasmKernels implements Kernels {
     await this.jobs.dispose();
   }
 
+  /** float32 here; float64 on the TypeScript reference. */
+  forDtype(dtype: DType): Kernels {
+    return dtype === 'float64' ? this.js : this;
+  }
+
   alloc(length: number, dtype: DType = 'float32'): Float {
     return dtype === 'float64' ? new Float64Array(length) : this.heap.alloc(length);
   }
@@ -115,9 +120,6 @@ export class WasmKernels implements Kernels {
 
   gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = NO_OPTS): void {
     const A = a.data, B = b.data, C = c.data, bias = opts.bias, mask = opts.mask;
-    if (A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array || mask instanceof Float64Array) {
-      return this.js.gemm(a, b, c, opts);
-    }
     const transA = opts.transA === true;
     const transB = opts.transB === true;
     const alpha = opts.alpha ?? 1;
@@ -152,12 +154,6 @@ export class WasmKernels implements Kernels {
   /** Split over threads by rows of C or k-halves (Jobs.sparse); the same bits as {@link gemm} on Ã. */
   sparseGemm(a: Matrix, b: Matrix, c: Matrix, opts: SparseGemmOptions = NO_SPARSE_OPTS): void {
     const A = a.data, B = b.data, C = c.data, bias = opts.bias, scale = opts.colScale, u = opts.rank1?.u, v = opts.rank1?.v;
-    if (
-      A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array ||
-      scale instanceof Float64Array || u instanceof Float64Array || v instanceof Float64Array
-    ) {
-      return this.js.sparseGemm(a, b, c, opts);
-    }
     const transA = opts.transA === true;
     const beta = opts.beta ?? 0;
     checkGemmShapes(a, b, c, transA, false, bias);
@@ -195,9 +191,6 @@ export class WasmKernels implements Kernels {
 
   affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void {
     const X = x.data, Y = y.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array || scale instanceof Float64Array || shift instanceof Float64Array) {
-      return this.js.affineCols(x, scale, shift, y);
-    }
     const n = x.size;
     const st = this.stage;
     st.begin();
@@ -207,9 +200,58 @@ export class WasmKernels implements Kernels {
     st.flush(Y, py, n);
   }
 
+  colMeanVar(x: Matrix, mean: Float, variance: Float): void {
+    const st = this.stage;
+    st.begin();
+    const pm = st.ptr(mean, x.cols, 1, false);
+    const pv = st.ptr(variance, x.cols, 2, false);
+    this.ex.colMeanVar(st.ptr(x.data, x.size, 0), x.rows, x.cols, pm, pv);
+    st.flush(mean, pm, x.cols);
+    st.flush(variance, pv, x.cols);
+  }
+
+  colDot(a: Matrix, b: Matrix, out: Float): void {
+    const st = this.stage;
+    st.begin();
+    const po = st.ptr(out, a.cols, 2, false);
+    this.ex.colDot(st.ptr(a.data, a.size, 0), st.ptr(b.data, a.size, 1), a.rows, a.cols, po);
+    st.flush(out, po, a.cols);
+  }
+
+  centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void {
+    const n = x.size, cols = x.cols;
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(x.data, n, 0);
+    const py = st.ptr(y.data, n, 1, false);
+    this.ex.centerScaleCols(px, st.ptr(center, cols, 2), st.ptr(scale, cols, 3), py, x.rows, cols);
+    st.flush(y.data, py, n);
+  }
+
+  affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void {
+    const n = x.size, cols = x.cols;
+    const st = this.stage;
+    st.begin();
+    const px = st.ptr(x.data, n, 0);
+    const pz = st.ptr(z.data, n, 1);
+    const py = st.ptr(y.data, n, 2, false);
+    this.ex.affinePairCols(px, st.ptr(a, cols, 3), pz, st.ptr(b, cols, 4), st.ptr(c, cols, 5), py, x.rows, cols);
+    st.flush(y.data, py, n);
+  }
+
+  softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
+    const n = y.size;
+    const st = this.stage;
+    st.begin();
+    const py = st.ptr(y.data, n, 0);
+    const pd = st.ptr(dy.data, n, 1);
+    const po = st.ptr(dx.data, n, 2, false);
+    this.ex.softmaxRowsBackward(py, pd, po, y.rows, y.cols);
+    st.flush(dx.data, po, n);
+  }
+
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {
     const X = x.data, Y = y.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array) return this.js.activation(kind, x, y, alpha);
     const n = x.size;
     const def = activationDef(kind);
     // a row without a SIMD kernel: its TypeScript reference, on the arrays as they are (wasm views or not)
@@ -224,9 +266,6 @@ export class WasmKernels implements Kernels {
 
   activationBackward(kind: ActivationKind, x: Matrix, y: Matrix, dy: Matrix, dx: Matrix, alpha: number): void {
     const X = x.data, Y = y.data, D = dy.data, O = dx.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array || D instanceof Float64Array || O instanceof Float64Array) {
-      return this.js.activationBackward(kind, x, y, dy, dx, alpha);
-    }
     const n = x.size;
     const def = activationDef(kind);
     if (def.wasm === undefined) return activationBackward(def, X, Y, D, O, n, alpha);
@@ -242,7 +281,6 @@ export class WasmKernels implements Kernels {
 
   sumRowsInto(x: Matrix, out: Float): void {
     const X = x.data;
-    if (X instanceof Float64Array || out instanceof Float64Array) return this.js.sumRowsInto(x, out);
     const st = this.stage;
     st.begin();
     const po = st.ptr(out, x.cols, 1);
@@ -252,7 +290,6 @@ export class WasmKernels implements Kernels {
 
   softmaxRows(x: Matrix, y: Matrix): void {
     const X = x.data, Y = y.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array) return this.js.softmaxRows(x, y);
     const st = this.stage;
     st.begin();
     const px = st.ptr(X, x.size, 0);
@@ -263,7 +300,6 @@ export class WasmKernels implements Kernels {
 
   logSumExpRows(x: Matrix, out: Float): void {
     const X = x.data;
-    if (X instanceof Float64Array || out instanceof Float64Array) return this.js.logSumExpRows(x, out);
     const st = this.stage;
     st.begin();
     const po = st.ptr(out, x.rows, 1, false);
@@ -290,10 +326,6 @@ export class WasmKernels implements Kernels {
   /** The three fused losses share their staging: z, t → loss (and the gradient into g). */
   private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
     const Z = z.data, T = t.data, G = g?.data;
-    if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
-      if (which === LOSS_SOFTMAX_CE) return this.js.softmaxCrossEntropy(z, t, g, scale);
-      return which === LOSS_SIGMOID_CE ? this.js.sigmoidCrossEntropy(z, t, g, scale) : this.js.squaredError(z, t, g, scale);
-    }
     const n = z.size;
     const st = this.stage;
     st.begin();
@@ -311,7 +343,6 @@ export class WasmKernels implements Kernels {
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {
-    if (a instanceof Float64Array || b instanceof Float64Array || out instanceof Float64Array) return this.js.mul(a, b, out, n);
     const st = this.stage;
     st.begin();
     const pa = st.ptr(a, n, 0);
@@ -322,7 +353,6 @@ export class WasmKernels implements Kernels {
   }
 
   axpy(alpha: number, x: Float, y: Float, n: number): void {
-    if (x instanceof Float64Array || y instanceof Float64Array) return this.js.axpy(alpha, x, y, n);
     const st = this.stage;
     st.begin();
     const px = st.ptr(x, n, 0);
@@ -332,13 +362,11 @@ export class WasmKernels implements Kernels {
   }
 
   sumSquares(x: Float, n: number): number {
-    if (x instanceof Float64Array) return this.js.sumSquares(x, n);
     this.stage.begin();
     return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
   }
 
   sgdStep(p: Float, g: Float, buf: Float, a: SgdArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || buf instanceof Float64Array) return this.js.sgdStep(p, g, buf, a);
     const n = p.length;
     const st = this.stage;
     st.begin();
@@ -351,7 +379,6 @@ export class WasmKernels implements Kernels {
   }
 
   adagradStep(p: Float, g: Float, sum: Float, a: AdagradArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || sum instanceof Float64Array) return this.js.adagradStep(p, g, sum, a);
     const n = p.length;
     const st = this.stage;
     st.begin();
@@ -363,12 +390,6 @@ export class WasmKernels implements Kernels {
   }
 
   rmspropStep(p: Float, g: Float, sq: Float, buf: Float, gAvg: Float, a: RmspropArgs): void {
-    if (
-      p instanceof Float64Array || g instanceof Float64Array || sq instanceof Float64Array ||
-      buf instanceof Float64Array || gAvg instanceof Float64Array
-    ) {
-      return this.js.rmspropStep(p, g, sq, buf, gAvg, a);
-    }
     const n = p.length;
     const st = this.stage;
     st.begin();
@@ -385,9 +406,6 @@ export class WasmKernels implements Kernels {
 
   /** Runs the element-wise job in args over `n` elements on `parts` threads. */
   adamStep(p: Float, g: Float, m: Float, v: Float, a: AdamArgs): void {
-    if (p instanceof Float64Array || g instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
-      return this.js.adamStep(p, g, m, v, a);
-    }
     const n = p.length;
     const st = this.stage;
     st.begin();

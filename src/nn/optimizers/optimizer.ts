@@ -69,7 +69,7 @@ export abstract class BaseOptimizer<S extends Record<string, Float>> implements 
     }
     this.lr = lr;
     this.params = [...params];
-    this.kernels = kernels ?? currentKernels();
+    this.kernels = (kernels ?? currentKernels()).forDtype(params[0]?.value.dtype ?? 'float32'); // float64 parameters: the TypeScript kernels
   }
 
   /** Coupled L2 coefficient; see {@link l2Penalty}. */
