@@ -33,7 +33,7 @@ export { decodeSafetensors, encodeSafetensors, type NamedTensor, type Safetensor
 export { initialize, type InitKind } from './nn/init.js';
 
 export { BatchIterator } from './data/batches.js';
-export { isRegression, oneHot, regressionDataset, residentDataset, splitValidation, standardize, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
+export { isRegression, oneHot, regressionDataset, residentDataset, splitValidation, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
 export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, type ClustersOptions, type SyntheticOptions } from './data/synthetic.js';
 export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';
