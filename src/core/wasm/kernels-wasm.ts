@@ -20,6 +20,7 @@ import { firstNonFiniteBlocks } from '../finite.js';
 import { Jobs } from './jobs.js';
 import { OP_GEMM, RANK1, type WasmExports } from './ops.js';
 import { Staging } from './staging.js';
+import * as columns from './columns-wasm.js';
 
 const LOSS_SOFTMAX_CE = 0;
 const LOSS_SIGMOID_CE = 1;
@@ -201,53 +202,23 @@ export class WasmKernels implements Kernels {
   }
 
   colMeanVar(x: Matrix, mean: Float, variance: Float): void {
-    const st = this.stage;
-    st.begin();
-    const pm = st.ptr(mean, x.cols, 1, false);
-    const pv = st.ptr(variance, x.cols, 2, false);
-    this.ex.colMeanVar(st.ptr(x.data, x.size, 0), x.rows, x.cols, pm, pv);
-    st.flush(mean, pm, x.cols);
-    st.flush(variance, pv, x.cols);
+    columns.colMeanVar(this.ex, this.stage, x, mean, variance);
   }
 
   colDot(a: Matrix, b: Matrix, out: Float): void {
-    const st = this.stage;
-    st.begin();
-    const po = st.ptr(out, a.cols, 2, false);
-    this.ex.colDot(st.ptr(a.data, a.size, 0), st.ptr(b.data, a.size, 1), a.rows, a.cols, po);
-    st.flush(out, po, a.cols);
+    columns.colDot(this.ex, this.stage, a, b, out);
   }
 
   centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void {
-    const n = x.size, cols = x.cols;
-    const st = this.stage;
-    st.begin();
-    const px = st.ptr(x.data, n, 0);
-    const py = st.ptr(y.data, n, 1, false);
-    this.ex.centerScaleCols(px, st.ptr(center, cols, 2), st.ptr(scale, cols, 3), py, x.rows, cols);
-    st.flush(y.data, py, n);
+    columns.centerScaleCols(this.ex, this.stage, x, center, scale, y);
   }
 
   affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void {
-    const n = x.size, cols = x.cols;
-    const st = this.stage;
-    st.begin();
-    const px = st.ptr(x.data, n, 0);
-    const pz = st.ptr(z.data, n, 1);
-    const py = st.ptr(y.data, n, 2, false);
-    this.ex.affinePairCols(px, st.ptr(a, cols, 3), pz, st.ptr(b, cols, 4), st.ptr(c, cols, 5), py, x.rows, cols);
-    st.flush(y.data, py, n);
+    columns.affinePairCols(this.ex, this.stage, x, a, z, b, c, y);
   }
 
   softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
-    const n = y.size;
-    const st = this.stage;
-    st.begin();
-    const py = st.ptr(y.data, n, 0);
-    const pd = st.ptr(dy.data, n, 1);
-    const po = st.ptr(dx.data, n, 2, false);
-    this.ex.softmaxRowsBackward(py, pd, po, y.rows, y.cols);
-    st.flush(dx.data, po, n);
+    columns.softmaxRowsBackward(this.ex, this.stage, y, dy, dx);
   }
 
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {
