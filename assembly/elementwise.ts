@@ -1,21 +1,5 @@
-// Element-wise kernels over n floats: activations forward/backward, mul, axpy, Σx², column sums.
-// Cheap ones are f32x4 with a scalar tail; transcendental ones are scalar f32 (Mathf), except the
-// exact GELU, evaluated in f64 (erfc has no f32 routine here) and rounded once.
-import { erfc64 } from './erf';
-
-const GELU_C: f32 = 0.7978845608028654; // √(2/π)
-const GELU_K: f32 = 0.044715;
-const GELU_3K: f32 = 3 * 0.044715;
-const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
-
-// Activation codes, matching KIND in src/core/wasm/kernels-wasm.ts.
-const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, LEAKY = 4, ELU = 5, GELU = 6, GELU_TANH = 7;
-
-/** Φ(x) = ½·erfc(−x/√2), the standard normal CDF. */
-// @ts-ignore: decorator
-@inline function normalCdf(x: f64): f64 {
-  return 0.5 * erfc64(-x * Math.SQRT1_2);
-}
+// Element-wise kernels over n floats: mul, axpy, Σx², fill, gathers, column sums (activations:
+// activations.ts). f32x4 with a scalar tail.
 
 // @ts-ignore: decorator
 @inline export function sigmoidf(z: f32): f32 {
@@ -23,102 +7,6 @@ const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, LEAKY = 4, ELU = 5, GELU = 6,
   if (z >= 0) return 1 / (1 + Mathf.exp(-z));
   const e = Mathf.exp(z);
   return e / (1 + e);
-}
-
-/** y = f(x) over n elements; y may alias x. */
-export function activation(kind: i32, x: usize, y: usize, n: i32, alpha: f32): void {
-  const zero = f32x4.splat(0);
-  const va = f32x4.splat(alpha);
-  const n4 = n & ~3;
-  if (kind == LINEAR) {
-    if (x != y) memory.copy(y, x, <usize>n * 4);
-  } else if (kind == RELU || kind == LEAKY) {
-    const leaky = kind == LEAKY;
-    for (let i = 0; i < n4; i += 4) {
-      const o = <usize>i * 4;
-      const v = v128.load(x + o);
-      const pos = f32x4.gt(v, zero);
-      v128.store(y + o, leaky ? v128.bitselect(v, f32x4.mul(va, v), pos) : v128.and(v, pos));
-    }
-    for (let i = n4; i < n; i++) {
-      const v = load<f32>(x + <usize>i * 4);
-      store<f32>(y + <usize>i * 4, v > 0 ? v : leaky ? alpha * v : 0);
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = load<f32>(x + <usize>i * 4);
-      let r: f32;
-      if (kind == SIGMOID) r = sigmoidf(v);
-      else if (kind == TANH) r = Mathf.tanh(v);
-      else if (kind == ELU) r = v > 0 ? v : alpha * Mathf.expm1(v);
-      else if (kind == GELU) r = <f32>(<f64>v * normalCdf(v));
-      else r = <f32>0.5 * v * (<f32>1 + Mathf.tanh(GELU_C * (v + GELU_K * v * v * v)));
-      store<f32>(y + <usize>i * 4, r);
-    }
-  }
-}
-
-/** dx = dy ⊙ f'(x) given x and y = f(x); dx may alias dy. */
-export function activationBackward(kind: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
-  const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
-  const va = f32x4.splat(alpha);
-  const n4 = n & ~3;
-  if (kind == LINEAR) {
-    if (dx != dy) memory.copy(dx, dy, <usize>n * 4);
-    return;
-  }
-  if (kind == GELU) {
-    // Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i * 4;
-      const v = <f64>load<f32>(x + o);
-      const d = normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-      store<f32>(dx + o, <f32>(<f64>load<f32>(dy + o) * d));
-    }
-    return;
-  }
-  if (kind == GELU_TANH) {
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i * 4;
-      const v = load<f32>(x + o);
-      const t = Mathf.tanh(GELU_C * (v + GELU_K * v * v * v));
-      const dt = (<f32>1 - t * t) * GELU_C * (<f32>1 + GELU_3K * v * v);
-      store<f32>(dx + o, load<f32>(dy + o) * (<f32>0.5 * (<f32>1 + t) + <f32>0.5 * v * dt));
-    }
-    return;
-  }
-  for (let i = 0; i < n4; i += 4) {
-    const o = <usize>i * 4;
-    const d = v128.load(dy + o);
-    let r: v128;
-    if (kind == SIGMOID) {
-      const s = v128.load(y + o);
-      r = f32x4.mul(f32x4.mul(d, s), f32x4.sub(one, s));
-    } else if (kind == TANH) {
-      const t = v128.load(y + o);
-      r = f32x4.mul(d, f32x4.sub(one, f32x4.mul(t, t)));
-    } else {
-      const pos = f32x4.gt(v128.load(x + o), zero);
-      if (kind == RELU) r = v128.and(d, pos);
-      else if (kind == LEAKY) r = v128.bitselect(d, f32x4.mul(va, d), pos);
-      else r = v128.bitselect(d, f32x4.mul(d, f32x4.add(v128.load(y + o), va)), pos); // ELU
-    }
-    v128.store(dx + o, r);
-  }
-  for (let i = n4; i < n; i++) {
-    const o = <usize>i * 4;
-    const d = load<f32>(dy + o);
-    const v = load<f32>(x + o);
-    const s = load<f32>(y + o);
-    let r: f32;
-    if (kind == SIGMOID) r = d * s * (1 - s);
-    else if (kind == TANH) r = d * (1 - s * s);
-    else if (kind == RELU) r = v > 0 ? d : 0;
-    else if (kind == LEAKY) r = v > 0 ? d : alpha * d;
-    else r = v > 0 ? d : d * (s + alpha);
-    store<f32>(dx + o, r);
-  }
 }
 
 /** out = a ⊙ b over n elements; out may alias a or b. */

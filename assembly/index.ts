@@ -4,7 +4,9 @@
 
 export { gemm, gemmInPlaceMaxLd, gemmKHalf, gemmReduce, gemmRowTile, gemmWorkBytes, kBlock } from './gemm';
 export * from './elementwise';
+export { activation, activationBackward } from './activations';
 export * from './rows';
+export { affinePairCols, centerScaleCols, colDot, colMeanVar } from './columns';
 export * from './optim';
 export { affine, renormCols } from './norms';
 export { absoluteError, huberError } from './regression';

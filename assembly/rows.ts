@@ -75,3 +75,20 @@ export function squaredError(pr: usize, t: usize, dp: usize, n: i32, scale: f32)
   }
   return loss;
 }
+
+/** dx[i, :] = y[i, :] ⊙ (dy[i, :] − Σ_j dy[i, j]·y[i, j]) (the dot in f64). y, dy, dx: [rows, cols]; dx may alias dy. */
+export function softmaxRowsBackward(y: usize, dy: usize, dx: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const o = <usize>(i * cols) * 4;
+    let dot: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const p = o + <usize>j * 4;
+      dot += <f64>(load<f32>(dy + p) * load<f32>(y + p));
+    }
+    const d = <f32>dot;
+    for (let j = 0; j < cols; j++) {
+      const p = o + <usize>j * 4;
+      store<f32>(dx + p, load<f32>(y + p) * (load<f32>(dy + p) - d));
+    }
+  }
+}

@@ -48,6 +48,7 @@ ACTIVATIONS = {
     'elu': lambda z: F.elu(z, 1.0),
     'gelu': lambda z: F.gelu(z),
     'gelu_tanh': lambda z: F.gelu(z, approximate='tanh'),
+    'silu': F.silu,
 }
 
 # scratchnet loss name -> (torch loss on logits, target maker)

@@ -8,7 +8,8 @@
 export { ConfigError, DataError, DivergenceError, InterruptedError, ModelFileError, ScratchnetError, ShapeError } from './errors.js';
 
 export { configureBackends, kernels, registerBackend, setKernels, useBackend, type BackendLoader, type BackendName } from './core/backend.js';
-export type { ActivationKind, Kernels } from './core/kernels.js';
+export type { Kernels } from './core/kernels.js';
+export { ACTIVATION_TABLE, activationDef, activationKindOf, type ActivationDef, type ActivationKind } from './core/activations.js';
 export { JsKernels } from './core/kernels-js.js';
 export { Matrix, type DType, type Float } from './core/matrix.js';
 export { Rng } from './core/random.js';
@@ -34,7 +35,7 @@ export { decodeSafetensors, encodeSafetensors, type NamedTensor, type Safetensor
 export { initialize, type InitKind } from './nn/init.js';
 
 export { BatchIterator } from './data/batches.js';
-export { isRegression, oneHot, regressionDataset, residentDataset, splitValidation, standardize, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
+export { isRegression, oneHot, regressionDataset, residentDataset, splitValidation, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
 export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, type ClustersOptions, type SyntheticOptions } from './data/synthetic.js';
 export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';

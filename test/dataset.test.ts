@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { kernels } from '../src/core/backend.js';
-import { oneHot, residentDataset, splitValidation, standardize, subset, validateDataset, type Dataset } from '../src/data/dataset.js';
+import { oneHot, residentDataset, splitValidation, subset, validateDataset, type Dataset } from '../src/data/dataset.js';
+import { Standardize } from '../src/nn/layers/standardize.js';
+import { Sequential } from '../src/nn/model.js';
 import { ConfigError, DataError, ShapeError } from '../src/errors.js';
 
 /** n rows, 3 features; row i = [i, 10 i, -i], label = i % k. */
@@ -155,26 +157,41 @@ describe('splitValidation', () => {
   });
 });
 
-describe('standardize', () => {
-  it('fits on train only and applies to all', () => {
-    const train = toy(5); // column 0: 0..4 → mean 2, std sqrt(2)
-    const test = toy(2);
-    const s = standardize(train, test);
-    assert.deepEqual(Array.from(s.mean), [2, 20, -2]);
-    assert.ok(Math.abs(s.std[0] - Math.SQRT2) < 1e-12);
-    let m = 0;
-    let v = 0;
-    for (let r = 0; r < 5; r++) m += train.x.get(r, 1) / 5;
-    for (let r = 0; r < 5; r++) v += (train.x.get(r, 1) - m) ** 2 / 5;
-    assert.ok(Math.abs(m) < 1e-6 && Math.abs(v - 1) < 1e-6);
-    assert.ok(Math.abs(test.x.get(1, 0) - (1 - 2) / Math.SQRT2) < 1e-6);
+describe('standardisation: the Standardize layer (the one standardiser)', () => {
+  const fitted = (train: Dataset, perFeature = true) => {
+    const model = new Sequential([new Standardize()]).build({ inputWidth: 3, batchSize: 8 });
+    const layer = model.layers[0] as Standardize;
+    layer.fit(train.x, { perFeature });
+    const [mean, std] = layer.buffers().map((b) => Array.from(b.value.data));
+    return { model, mean, std };
+  };
+
+  it('fits on train only and applies to other data', () => {
+    const { model, mean, std } = fitted(toy(5)); // column 0: 0..4 → mean 2, std √2
+    assert.deepEqual(mean, [2, 20, -2]);
+    assert.ok(Math.abs(std[0] - Math.SQRT2) < 1e-6);
+    const y = model.forward(toy(2).x, 'eval');
+    assert.ok(Math.abs(y.get(1, 0) - (1 - 2) / Math.SQRT2) < 1e-6);
+    const t = model.forward(toy(5).x, 'eval');
+    let m = 0, v = 0;
+    for (let r = 0; r < 5; r++) m += t.get(r, 1) / 5;
+    for (let r = 0; r < 5; r++) v += (t.get(r, 1) - m) ** 2 / 5;
+    assert.ok(Math.abs(m) < 1e-6 && Math.abs(v - 1) < 1e-5);
+  });
+
+  it('pools every value into one mean and std when not per feature', () => {
+    const { mean, std } = fitted(toy(4), false);
+    const all = [0, 0, 0, 1, 10, -1, 2, 20, -2, 3, 30, -3];
+    const m = all.reduce((a, b) => a + b) / 12;
+    const s = Math.sqrt(all.reduce((a, b) => a + (b - m) ** 2, 0) / 12);
+    assert.ok(mean.every((v) => Math.abs(v - m) < 1e-5) && std.every((v) => Math.abs(v - s) < 1e-5), `${mean} ${std}`);
   });
 
   it('leaves a constant feature centred, not NaN', () => {
     const ds = toy(4);
     for (let r = 0; r < 4; r++) ds.x.set(r, 2, 5);
-    const s = standardize(ds);
-    assert.equal(s.std[2], 1);
-    assert.equal(ds.x.get(3, 2), 0);
+    const { model, std } = fitted(ds);
+    assert.equal(std[2], 1);
+    assert.equal(model.forward(ds.x, 'eval').get(3, 2), 0);
   });
 });

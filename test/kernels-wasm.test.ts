@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { ActivationKind, GemmOptions, Kernels } from '../src/core/kernels.js';
 import { JsKernels } from '../src/core/kernels-js.js';
+import { ShapeError } from '../src/errors.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { WasmKernels } from '../src/core/wasm/index.js';
@@ -167,17 +168,17 @@ describe('wasm gemm vs reference', { skip }, () => {
     }
   });
 
-  test('float64 matrices are delegated to the reference (exact)', () => {
+  test('float64 is the TypeScript reference, chosen when a model is built; a float64 matrix given to wasm kernels throws', () => {
     const k = need(wasm);
+    assert.ok(k.forDtype('float64') instanceof JsKernels);
+    assert.equal(k.forDtype('float32'), k);
     const rng = new Rng(5);
     const a = f64(rand(null, 7, 9, rng));
     const b = f64(rand(null, 9, 5, rng));
-    const c1 = Matrix.zeros(7, 5, 'float64');
-    const c2 = Matrix.zeros(7, 5, 'float64');
-    k.gemm(a, b, c1);
-    js.gemm(a, b, c2);
-    assert.deepEqual(c1.data, c2.data);
-    assert.ok(k.alloc(3, 'float64') instanceof Float64Array);
+    assert.throws(() => k.gemm(a, b, Matrix.zeros(7, 5, 'float64')), (e) => e instanceof ShapeError && /Float64Array/.test(e.message));
+    const model = mlp({ hidden: [3], outputs: 2 }).build({ inputWidth: 4, kernels: k, dtype: 'float64' });
+    assert.ok(model.kernels instanceof JsKernels && model.paramArena instanceof Float64Array);
+    assert.equal(mlp({ hidden: [3], outputs: 2 }).build({ inputWidth: 4, kernels: k }).kernels, k);
   });
 });
 

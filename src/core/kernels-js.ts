@@ -1,12 +1,10 @@
 import type { ActivationKind, GemmOptions, Kernels, SparseGemmOptions } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
-import { erfc } from './erf.js';
+import { activationBackward, activationDef, activationForward, sigmoid } from './activations.js';
+import { affinePairCols, centerScaleCols, colDot, colMeanVar, softmaxRowsBackward } from './columns-js.js';
 import { FusedUpdates } from './fused.js';
 import { gemm, sparseGemm } from './gemm-js.js';
 import { absoluteError, affine, countEqual, greaterThan, huberError, renormCols } from './training-js.js';
-
-const GELU_C = Math.sqrt(2 / Math.PI);
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
  * The reference kernels: plain TypeScript written to be read. They are the ground truth that
@@ -16,6 +14,11 @@ export class JsKernels implements Kernels {
   readonly name: string = 'js';
   /** None: every optimizer runs its own loop. */
   readonly fused = new FusedUpdates();
+
+  /** Both precisions: these. */
+  forDtype(_dtype: DType): Kernels {
+    return this;
+  }
 
   alloc(length: number, dtype: DType = 'float32'): Float {
     return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
@@ -78,85 +81,32 @@ export class JsKernels implements Kernels {
     }
   }
 
+  colMeanVar(x: Matrix, mean: Float, variance: Float): void {
+    colMeanVar(x, mean, variance);
+  }
+
+  colDot(a: Matrix, b: Matrix, out: Float): void {
+    colDot(a, b, out);
+  }
+
+  centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void {
+    centerScaleCols(x, center, scale, y);
+  }
+
+  affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void {
+    affinePairCols(x, a, z, b, c, y);
+  }
+
+  softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
+    softmaxRowsBackward(y, dy, dx);
+  }
+
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {
-    const X = x.data;
-    const Y = y.data;
-    const n = x.size;
-    switch (kind) {
-      case 'linear':
-        if (X !== Y) for (let i = 0; i < n; i++) Y[i] = X[i];
-        return;
-      case 'sigmoid':
-        for (let i = 0; i < n; i++) Y[i] = sigmoid(X[i]);
-        return;
-      case 'tanh':
-        for (let i = 0; i < n; i++) Y[i] = Math.tanh(X[i]);
-        return;
-      case 'relu':
-        for (let i = 0; i < n; i++) Y[i] = X[i] > 0 ? X[i] : 0;
-        return;
-      case 'leaky_relu':
-        for (let i = 0; i < n; i++) Y[i] = X[i] > 0 ? X[i] : alpha * X[i];
-        return;
-      case 'elu':
-        for (let i = 0; i < n; i++) Y[i] = X[i] > 0 ? X[i] : alpha * Math.expm1(X[i]);
-        return;
-      case 'gelu':
-        // x·Φ(x), Φ(x) = ½·(1 + erf(x/√2)) = ½·erfc(−x/√2) (no cancellation for x ≪ 0)
-        for (let i = 0; i < n; i++) Y[i] = X[i] * normalCdf(X[i]);
-        return;
-      case 'gelu_tanh':
-        // tanh approximation: 0.5·x·(1 + tanh(c·(x + 0.044715·x³))), c = √(2/π)
-        for (let i = 0; i < n; i++) {
-          const v = X[i];
-          Y[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
-        }
-        return;
-    }
+    activationForward(activationDef(kind), x.data, y.data, x.size, alpha);
   }
 
   activationBackward(kind: ActivationKind, x: Matrix, y: Matrix, dy: Matrix, dx: Matrix, alpha: number): void {
-    const X = x.data;
-    const Y = y.data;
-    const D = dy.data;
-    const O = dx.data;
-    const n = x.size;
-    switch (kind) {
-      case 'linear':
-        if (D !== O) for (let i = 0; i < n; i++) O[i] = D[i];
-        return;
-      case 'sigmoid':
-        for (let i = 0; i < n; i++) O[i] = D[i] * Y[i] * (1 - Y[i]);
-        return;
-      case 'tanh':
-        for (let i = 0; i < n; i++) O[i] = D[i] * (1 - Y[i] * Y[i]);
-        return;
-      case 'relu':
-        for (let i = 0; i < n; i++) O[i] = X[i] > 0 ? D[i] : 0;
-        return;
-      case 'leaky_relu':
-        for (let i = 0; i < n; i++) O[i] = X[i] > 0 ? D[i] : alpha * D[i];
-        return;
-      case 'elu':
-        // d/dx α(eˣ - 1) = αeˣ = y + α for x ≤ 0
-        for (let i = 0; i < n; i++) O[i] = X[i] > 0 ? D[i] : D[i] * (Y[i] + alpha);
-        return;
-      case 'gelu':
-        // d/dx x·Φ(x) = Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
-        for (let i = 0; i < n; i++) {
-          const v = X[i];
-          O[i] = D[i] * (normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
-        }
-        return;
-      case 'gelu_tanh':
-        for (let i = 0; i < n; i++) {
-          const v = X[i];
-          const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
-          const dt = (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
-          O[i] = D[i] * (0.5 * (1 + t) + 0.5 * v * dt);
-        }
-        return;
-    }
+    activationBackward(activationDef(kind), x.data, y.data, dy.data, dx.data, x.size, alpha);
   }
 
   sumRowsInto(x: Matrix, out: Float): void {
@@ -282,18 +232,6 @@ export class JsKernels implements Kernels {
     greaterThan(x, threshold, out, n, offset);
   }
 
-}
-
-export function sigmoid(z: number): number {
-  // branch keeps exp's argument ≤ 0, so no overflow for large |z|
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
-
-/** Φ(x), the standard normal CDF: ½·erfc(−x/√2). */
-export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x * Math.SQRT1_2);
 }
 
 /** log Σ_j exp(x[o + j]) for j < n, shifted by the max so it stays finite for logits of ±1e4. */

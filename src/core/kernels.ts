@@ -1,12 +1,9 @@
 import { ShapeError } from '../errors.js';
 import type { FusedUpdates } from './fused.js';
+import type { ActivationKind } from './activations.js';
 import type { DType, Float, Matrix } from './matrix.js';
 
-/**
- * Element-wise activations a kernel can apply. `alpha` is LeakyReLU's slope or ELU's α. `gelu` is the
- * exact x·Φ(x) (torch's default), `gelu_tanh` its tanh approximation (torch's `approximate='tanh'`).
- */
-export type ActivationKind = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'gelu' | 'gelu_tanh';
+export type { ActivationKind } from './activations.js';
 
 export interface GemmOptions {
   /** Use Aᵀ instead of A. */
@@ -61,6 +58,12 @@ export interface Kernels {
    */
   readonly fused: FusedUpdates;
 
+  /**
+   * The kernels for matrices of `dtype`: this backend, or the TypeScript reference where it has none
+   * (WebAssembly is float32 only). A model takes them when it is built, so every kernel it calls gets
+   * buffers of one precision; kernels given another precision throw.
+   */
+  forDtype(dtype: DType): Kernels;
   /** A zero-filled buffer of `length` elements owned by this backend (lives as long as the backend). */
   alloc(length: number, dtype?: DType): Float;
   /** Returns a buffer from {@link alloc} for reuse; using it afterwards is an error. */
@@ -106,7 +109,16 @@ export interface Kernels {
    */
   affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void;
 
-  /** y = f(x) element-wise; y may alias x. */
+  /** Per-column mean and biased variance of x: [rows, cols] (two passes, sums in float64). mean, variance: [cols]. */
+  colMeanVar(x: Matrix, mean: Float, variance: Float): void;
+  /** out[j] = Σ_i a[i, j]·b[i, j] (sums in float64). a, b: [rows, cols]; out: [cols]. */
+  colDot(a: Matrix, b: Matrix, out: Float): void;
+  /** `y[i, j] = (x[i, j] − center[j])·scale[j]` (no cancellation when |center| ≫ the spread). center, scale: [cols]; y may alias x. */
+  centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void;
+  /** `y[i, j] = x[i, j]·a[j] + z[i, j]·b[j] + c[j]`. x, z, y: [rows, cols]; a, b, c: [cols]; y may alias x or z. */
+  affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void;
+
+  /** y = f(x) element-wise, f a row of ACTIVATION_TABLE (src/core/activations.ts); `alpha` its parameter. y may alias x. */
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void;
   /**
    * dx = dy ⊙ f'(x), given the pre-activation x and the output y = f(x) (kernels use whichever is
@@ -118,6 +130,8 @@ export interface Kernels {
   sumRowsInto(x: Matrix, out: Float): void;
   /** Row-wise softmax: y[i, :] = exp(x[i, :] - lse_i); y may alias x. */
   softmaxRows(x: Matrix, y: Matrix): void;
+  /** Softmax's backward from its output y: dx[i, :] = y[i, :] ⊙ (dy[i, :] − Σ_j dy[i, j]·y[i, j]); dx may alias dy. */
+  softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void;
   /** out[i] = log Σ_j exp(x[i, j]) computed stably. out: [rows]. */
   logSumExpRows(x: Matrix, out: Float): void;
   /** out[offset + i] = index of the largest x[i, j] (first one on ties); offset defaults to 0. */

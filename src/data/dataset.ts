@@ -1,6 +1,6 @@
 /**
  * The in-memory dataset every part of scratchnet consumes, and its preprocessing helpers
- * (one-hot targets, validation, validation splits, subsets, standardization).
+ * (one-hot targets, validation, validation splits, subsets; standardisation is the model's Standardize layer).
  */
 import { firstNonFiniteBlocks } from '../core/finite.js';
 import type { Kernels } from '../core/kernels.js';
@@ -224,47 +224,4 @@ export function splitValidation(
     );
   }
   return { train: subset(ds, trainIdx, `${ds.name} (train)`), val: subset(ds, valIdx, `${ds.name} (val)`) };
-}
-
-/** Per-feature statistics fitted by {@link standardize}: `mean`, `std` `[features]`. */
-export interface Standardizer {
-  mean: Float64Array;
-  std: Float64Array;
-}
-
-/**
- * Fits per-feature mean and standard deviation on `train` and applies `x ← (x − mean) / std`
- * in place to `train` and every dataset in `others` (no test-set statistics leak into training).
- * Features with std 0 are only centred (std taken as 1).
- * @returns the fitted statistics, to apply to new inputs at prediction time
- */
-export function standardize(train: Dataset, ...others: Dataset[]): Standardizer {
-  const { rows, cols, data } = train.x;
-  const mean = new Float64Array(cols);
-  const std = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += data[r * cols + c];
-  for (let c = 0; c < cols; c++) mean[c] /= Math.max(rows, 1);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const d = data[r * cols + c] - mean[c];
-      std[c] += d * d;
-    }
-  }
-  for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c] / Math.max(rows, 1)) || 1;
-  for (const ds of [train, ...others]) {
-    if (ds.x.cols !== cols) {
-      throw new ShapeError(`standardize: ${ds.name} has ${ds.x.cols} features, expected ${cols} (as ${train.name})`);
-    }
-    applyStandardizer({ mean, std }, ds.x);
-  }
-  return { mean, std };
-}
-
-/** Applies fitted statistics in place: `x[r, c] ← (x[r, c] − mean[c]) / std[c]`; `x`: `[n, features]`. */
-export function applyStandardizer(s: Standardizer, x: Matrix): void {
-  const { rows, cols, data } = x;
-  if (s.mean.length !== cols) throw new ShapeError(`standardize: expected ${s.mean.length} features, found ${cols}`);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) data[r * cols + c] = (data[r * cols + c] - s.mean[c]) / s.std[c];
-  }
 }

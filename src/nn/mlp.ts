@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { ActivationKind } from '../core/kernels.js';
+import { activationDef, type ActivationName } from '../core/activations.js';
 import type { InitKind } from './init.js';
 import type { Layer } from './layer.js';
 import { Activation, checkActivation, Dense, Dropout, Standardize } from './layers/index.js';
@@ -11,10 +11,10 @@ export interface MlpArgs {
   /** Output width (classes, or 1 for a sigmoid binary output). */
   outputs: number;
   /** Hidden activation (default relu). */
-  activation?: ActivationKind | string;
+  activation?: ActivationName | string;
   /** Dropout rate after each hidden activation (default 0: none). */
   dropout?: number;
-  /** Weight init (default: he_uniform for relu-like, glorot_uniform for sigmoid/tanh). */
+  /** Weight init (default: the activation's row, he_uniform for ReLU-like, glorot_uniform for sigmoid/tanh). */
   init?: InitKind;
   /** Inserted after each hidden Dense (batch norm, registered by its module). */
   normalization?: (units: number) => Layer;
@@ -40,7 +40,7 @@ export interface MlpArgs {
 export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization, standardize = false, inputDropout = 0, rescaleOutputs }: MlpArgs): Sequential {
   const act = checkActivation(activation, 'mlp');
   for (const h of hidden) if (!Number.isInteger(h) || h <= 0) throw new ConfigError(`mlp: hidden layer widths must be positive integers, found ${h}`);
-  const weightInit: InitKind = init ?? (act === 'sigmoid' || act === 'tanh' || act === 'linear' ? 'glorot_uniform' : 'he_uniform');
+  const weightInit: InitKind = init ?? activationDef(act).init;
   const layers: Layer[] = [];
   // named apart from the hidden dropouts, whose random streams (`dropout_1/dropout`, ...) stay the same
   if (inputDropout !== 0) layers.push(new Dropout({ rate: inputDropout, name: 'input_dropout' }));

@@ -18,7 +18,7 @@ export interface BuildOptions {
   batchSize?: number;
   /** Seed of the initialisation and dropout streams (default 0). */
   seed?: number;
-  /** Backend (default: the current one, see `useBackend`). */
+  /** Backend (default: the current one, see `useBackend`); a float64 model takes its `forDtype('float64')` (the TypeScript kernels). */
   kernels?: Kernels;
   /** float32 for training, float64 for gradient checks (default float32). */
   dtype?: DType;
@@ -102,8 +102,9 @@ export class Sequential {
    * checked against {@link MAX_MODEL_BYTES} first.
    * @throws ConfigError on a bad width or batch size, or a model too large to allocate
    */
-  build({ inputWidth, batchSize = 128, seed = 0, kernels = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true, sparse = true }: BuildOptions): this {
+  build({ inputWidth, batchSize = 128, seed = 0, kernels: backend = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true, sparse = true }: BuildOptions): this {
     if (this.built) this.release();
+    const kernels = backend.forDtype(dtype); // float64 models (gradient checks) run on the TypeScript kernels
     planSparseInput(this.layers, sparse);
     const plan = this.plan({ inputWidth, batchSize, dtype, inputGrad, kernels });
     if (plan.bytes > MAX_MODEL_BYTES) {

@@ -6,14 +6,14 @@
  * the index being the module's position in the Sequential; scratchnet's Dense keeps W as `[in, out]`
  * (y = x·W + b). The architecture is a string as torch prints it:
  * `Linear(10, 64), ReLU(), Linear(64, 1)` (also `nn.` prefixes, `GELU(approximate='tanh')`,
- * `LeakyReLU(0.2)`, `Dropout(0.5)`, `Identity()`).
+ * `LeakyReLU(0.2)`, `Dropout(0.5)`, `Identity()`; the activations' module names: src/core/activations.ts).
  */
 import type { Kernels } from '../core/kernels.js';
 import { ConfigError, ModelFileError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
 import type { Layer } from './layer.js';
 import { Activation, Dense, Dropout, Standardize } from './layers/index.js';
-import type { ActivationKind } from '../core/kernels.js';
+import { ACTIVATIONS, activationDef, type ActivationKind } from '../core/activations.js';
 import { Sequential } from './model.js';
 import { markParamsWritten } from './param-writes.js';
 
@@ -24,9 +24,18 @@ export type TorchModule =
   | { type: 'dropout'; p: number }
   | { type: 'identity' };
 
-const ACTIVATION_NAMES: Record<string, ActivationKind> = {
-  relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', gelu: 'gelu', leakyrelu: 'leaky_relu', elu: 'elu',
-};
+/** The activation whose torch module is `name` (any case) and whose keyword arguments all hold, the most specific one. */
+function torchActivation(name: string, kw: (key: string) => string | undefined): ActivationKind | undefined {
+  let found: ActivationKind | undefined;
+  let specific = -1;
+  for (const kind of ACTIVATIONS) {
+    const t = activationDef(kind).torch;
+    if (kind === 'linear' || t.module.toLowerCase() !== name.toLowerCase()) continue;
+    const kwargs = Object.entries(t.kwargs ?? {});
+    if (kwargs.every(([key, v]) => kw(key) === v) && kwargs.length > specific) [found, specific] = [kind, kwargs.length];
+  }
+  return found;
+}
 
 /** Parses `Linear(10, 64), ReLU(), Linear(64, 1)` (or torch's printed Sequential) into modules. */
 export function parseTorchArch(spec: string): TorchModule[] {
@@ -51,28 +60,28 @@ export function parseTorchArch(spec: string): TorchModule[] {
     }
     if (lower === 'dropout') return { type: 'dropout', p: Number(kw('p') ?? positional[0] ?? 0.5) };
     if (lower === 'identity') return { type: 'identity' };
-    const kind = ACTIVATION_NAMES[lower];
-    if (!kind) throw new ConfigError(`torch arch: unsupported module '${name}', expected Linear, ReLU, Tanh, Sigmoid, GELU, LeakyReLU, ELU, Dropout or Identity`);
-    if (kind === 'gelu') return { type: 'activation', kind: kw('approximate') === 'tanh' ? 'gelu_tanh' : 'gelu' };
-    const alpha = kw(kind === 'leaky_relu' ? 'negative_slope' : 'alpha') ?? positional[0];
+    const kind = torchActivation(name, kw);
+    if (!kind) {
+      const modules = [...new Set(ACTIVATIONS.filter((k) => k !== 'linear').map((k) => activationDef(k).torch.module))];
+      throw new ConfigError(`torch arch: unsupported module '${name}', expected Linear, ${modules.join(', ')}, Dropout or Identity`);
+    }
+    const alphaArg = activationDef(kind).torch.alphaArg;
+    const alpha = alphaArg === undefined ? undefined : (kw(alphaArg) ?? positional[0]);
     return { type: 'activation', kind, ...(alpha === undefined ? {} : { alpha: Number(alpha) }) };
   });
 }
 
 /** Modules as torch prints them: `Linear(10, 64), ReLU(), Linear(64, 1)`. */
 export function formatTorchArch(modules: TorchModule[]): string {
-  const torchName: Record<ActivationKind, string> = {
-    relu: 'ReLU()', tanh: 'Tanh()', sigmoid: 'Sigmoid()', gelu: 'GELU()', gelu_tanh: "GELU(approximate='tanh')",
-    leaky_relu: 'LeakyReLU', elu: 'ELU', linear: 'Identity()',
-  };
   return modules
     .map((m) => {
       if (m.type === 'linear') return `Linear(${m.inFeatures}, ${m.outFeatures}${m.bias ? '' : ', bias=False'})`;
       if (m.type === 'dropout') return `Dropout(${m.p})`;
       if (m.type === 'identity') return 'Identity()';
-      if (m.kind === 'leaky_relu') return `LeakyReLU(${m.alpha ?? 0.01})`;
-      if (m.kind === 'elu') return `ELU(${m.alpha ?? 1})`;
-      return torchName[m.kind];
+      const def = activationDef(m.kind);
+      const t = def.torch;
+      const args = t.alphaArg ? [String(m.alpha ?? def.alpha)] : Object.entries(t.kwargs ?? {}).map(([k, v]) => `${k}='${v}'`);
+      return `${t.module}(${args.join(', ')})`;
     })
     .join(', ');
 }
@@ -191,7 +200,7 @@ export function toTorchStateDict(model: Sequential): { bytes: Uint8Array; arch: 
       linears.push({ ...lastLinear, index: modules.length }); // always with a bias: folding may need one
       modules.push({ type: 'linear', inFeatures: inF, outFeatures: outF, bias: true });
     } else if (layer instanceof Activation) {
-      modules.push(layer.kind === 'linear' ? { type: 'identity' } : { type: 'activation', kind: layer.kind, ...(layer.kind === 'leaky_relu' || layer.kind === 'elu' ? { alpha: layer.alpha } : {}) });
+      modules.push(layer.kind === 'linear' ? { type: 'identity' } : { type: 'activation', kind: layer.kind, ...(activationDef(layer.kind).torch.alphaArg ? { alpha: layer.alpha } : {}) });
     } else if (layer instanceof Dropout) {
       modules.push({ type: 'dropout', p: layer.rate });
     } else {

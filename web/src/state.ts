@@ -3,6 +3,7 @@
  * network from the same seed, so it replays the same run bit for bit (the kernels give the same
  * bits on any thread count). Also the equivalent `scratchnet train` command.
  */
+import * as sn from 'scratchnet';
 import type { HiddenSpec, RunConfig } from './protocol';
 
 export const DATASETS = ['spirals', 'moons', 'circle', 'xor', 'clusters', 'custom'] as const;
@@ -159,7 +160,10 @@ export function fromQuery(query: string): PlaygroundState {
 export const DEFAULT_NOISE: Record<Exclude<DatasetName, 'custom'>, number> = { spirals: 0.05, moons: 0.1, circle: 0.05, xor: 0.05, clusters: 0.15 };
 
 /** The weight init `scratchnet train` (mlp) gives hidden layers of this activation. */
-const cliInit = (activation: string) => (['sigmoid', 'tanh', 'linear'].includes(activation) ? 'glorot_uniform' : 'he_uniform');
+const cliInit = (activation: string) => {
+  const kind = sn.activationKindOf(activation);
+  return kind ? sn.activationDef(kind).init : 'he_uniform';
+};
 
 /**
  * The `scratchnet train` command of the same set-up, and what keeps it from being the same run.

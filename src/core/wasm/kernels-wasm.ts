@@ -7,6 +7,7 @@ import {
 } from '../kernels.js';
 import { ShapeError } from '../../errors.js';
 import { JsKernels } from '../kernels-js.js';
+import { activationBackward, activationDef, activationForward } from '../activations.js';
 import type { DType, Float, Matrix } from '../matrix.js';
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
@@ -19,6 +20,7 @@ import { registerFusedUpdates } from './optim-wasm.js';
 import { GEMM, OP, OP_GEMM, SPARSE } from './job-args.js';
 import type { WasmExports } from './ops.js';
 import { Staging } from './staging.js';
+import * as columns from './columns-wasm.js';
 
 const LOSS_SOFTMAX_CE = 0;
 const LOSS_SIGMOID_CE = 1;
@@ -26,10 +28,6 @@ const LOSS_SQUARED = 2;
 const LOSS_ABSOLUTE = 3;
 const LOSS_HUBER = 4;
 
-/** Activation codes of assembly/elementwise.ts. */
-const KIND: Record<ActivationKind, number> = {
-  linear: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, elu: 5, gelu: 6, gelu_tanh: 7,
-};
 const NO_OPTS: GemmOptions = Object.freeze({});
 const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
 
@@ -80,6 +78,11 @@ export class WasmKernels implements Kernels {
     await this.jobs.dispose();
   }
 
+  /** float32 here; float64 on the TypeScript reference. */
+  forDtype(dtype: DType): Kernels {
+    return dtype === 'float64' ? this.js : this;
+  }
+
   alloc(length: number, dtype: DType = 'float32'): Float {
     return dtype === 'float64' ? new Float64Array(length) : this.heap.alloc(length);
   }
@@ -123,9 +126,6 @@ export class WasmKernels implements Kernels {
 
   gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = NO_OPTS): void {
     const A = a.data, B = b.data, C = c.data, bias = opts.bias, mask = opts.mask;
-    if (A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array || mask instanceof Float64Array) {
-      return this.js.gemm(a, b, c, opts);
-    }
     const transA = opts.transA === true;
     const transB = opts.transB === true;
     const alpha = opts.alpha ?? 1;
@@ -161,12 +161,6 @@ export class WasmKernels implements Kernels {
   /** Split over threads by rows of C or k-halves (Jobs.sparse); the same bits as {@link gemm} on Ã. */
   sparseGemm(a: Matrix, b: Matrix, c: Matrix, opts: SparseGemmOptions = NO_SPARSE_OPTS): void {
     const A = a.data, B = b.data, C = c.data, bias = opts.bias, scale = opts.colScale, u = opts.rank1?.u, v = opts.rank1?.v;
-    if (
-      A instanceof Float64Array || B instanceof Float64Array || C instanceof Float64Array || bias instanceof Float64Array ||
-      scale instanceof Float64Array || u instanceof Float64Array || v instanceof Float64Array
-    ) {
-      return this.js.sparseGemm(a, b, c, opts);
-    }
     const transA = opts.transA === true;
     const beta = opts.beta ?? 0;
     checkGemmShapes(a, b, c, transA, false, bias);
@@ -204,9 +198,6 @@ export class WasmKernels implements Kernels {
 
   affineCols(x: Matrix, scale: Float, shift: Float | null, y: Matrix): void {
     const X = x.data, Y = y.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array || scale instanceof Float64Array || shift instanceof Float64Array) {
-      return this.js.affineCols(x, scale, shift, y);
-    }
     const n = x.size;
     const st = this.stage;
     st.begin();
@@ -216,37 +207,57 @@ export class WasmKernels implements Kernels {
     st.flush(Y, py, n);
   }
 
+  colMeanVar(x: Matrix, mean: Float, variance: Float): void {
+    columns.colMeanVar(this.ex, this.stage, x, mean, variance);
+  }
+
+  colDot(a: Matrix, b: Matrix, out: Float): void {
+    columns.colDot(this.ex, this.stage, a, b, out);
+  }
+
+  centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void {
+    columns.centerScaleCols(this.ex, this.stage, x, center, scale, y);
+  }
+
+  affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void {
+    columns.affinePairCols(this.ex, this.stage, x, a, z, b, c, y);
+  }
+
+  softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
+    columns.softmaxRowsBackward(this.ex, this.stage, y, dy, dx);
+  }
+
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {
     const X = x.data, Y = y.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array) return this.js.activation(kind, x, y, alpha);
     const n = x.size;
+    const def = activationDef(kind);
+    // a row without a SIMD kernel: its TypeScript reference, on the arrays as they are (wasm views or not)
+    if (def.wasm === undefined) return activationForward(def, X, Y, n, alpha);
     const st = this.stage;
     st.begin();
     const px = st.ptr(X, n, 0);
     const py = st.ptr(Y, n, 1, false);
-    this.ex.activation(KIND[kind], px, py, n, alpha);
+    this.ex.activation(def.wasm, px, py, n, alpha);
     st.flush(Y, py, n);
   }
 
   activationBackward(kind: ActivationKind, x: Matrix, y: Matrix, dy: Matrix, dx: Matrix, alpha: number): void {
     const X = x.data, Y = y.data, D = dy.data, O = dx.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array || D instanceof Float64Array || O instanceof Float64Array) {
-      return this.js.activationBackward(kind, x, y, dy, dx, alpha);
-    }
     const n = x.size;
+    const def = activationDef(kind);
+    if (def.wasm === undefined) return activationBackward(def, X, Y, D, O, n, alpha);
     const st = this.stage;
     st.begin();
     const px = st.ptr(X, n, 0);
     const py = st.ptr(Y, n, 1);
     const pd = st.ptr(D, n, 2);
     const po = st.ptr(O, n, 3, false);
-    this.ex.activationBackward(KIND[kind], px, py, pd, po, n, alpha);
+    this.ex.activationBackward(def.wasm, px, py, pd, po, n, alpha);
     st.flush(O, po, n);
   }
 
   sumRowsInto(x: Matrix, out: Float): void {
     const X = x.data;
-    if (X instanceof Float64Array || out instanceof Float64Array) return this.js.sumRowsInto(x, out);
     const st = this.stage;
     st.begin();
     const po = st.ptr(out, x.cols, 1);
@@ -256,7 +267,6 @@ export class WasmKernels implements Kernels {
 
   softmaxRows(x: Matrix, y: Matrix): void {
     const X = x.data, Y = y.data;
-    if (X instanceof Float64Array || Y instanceof Float64Array) return this.js.softmaxRows(x, y);
     const st = this.stage;
     st.begin();
     const px = st.ptr(X, x.size, 0);
@@ -267,7 +277,6 @@ export class WasmKernels implements Kernels {
 
   logSumExpRows(x: Matrix, out: Float): void {
     const X = x.data;
-    if (X instanceof Float64Array || out instanceof Float64Array) return this.js.logSumExpRows(x, out);
     const st = this.stage;
     st.begin();
     const po = st.ptr(out, x.rows, 1, false);
@@ -294,12 +303,6 @@ export class WasmKernels implements Kernels {
   /** The fused losses share their staging: z, t → loss (and the gradient into g); `delta`: Huber's. */
   private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number, delta = 0): number {
     const Z = z.data, T = t.data, G = g?.data;
-    if (Z instanceof Float64Array || T instanceof Float64Array || G instanceof Float64Array) {
-      if (which === LOSS_SOFTMAX_CE) return this.js.softmaxCrossEntropy(z, t, g, scale);
-      if (which === LOSS_ABSOLUTE) return this.js.absoluteError(z, t, g, scale);
-      if (which === LOSS_HUBER) return this.js.huberError(z, t, g, scale, delta);
-      return which === LOSS_SIGMOID_CE ? this.js.sigmoidCrossEntropy(z, t, g, scale) : this.js.squaredError(z, t, g, scale);
-    }
     const n = z.size;
     const st = this.stage;
     st.begin();
@@ -329,7 +332,6 @@ export class WasmKernels implements Kernels {
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {
-    if (a instanceof Float64Array || b instanceof Float64Array || out instanceof Float64Array) return this.js.mul(a, b, out, n);
     const st = this.stage;
     st.begin();
     const pa = st.ptr(a, n, 0);
@@ -340,7 +342,6 @@ export class WasmKernels implements Kernels {
   }
 
   axpy(alpha: number, x: Float, y: Float, n: number): void {
-    if (x instanceof Float64Array || y instanceof Float64Array) return this.js.axpy(alpha, x, y, n);
     const st = this.stage;
     st.begin();
     const px = st.ptr(x, n, 0);
@@ -350,14 +351,12 @@ export class WasmKernels implements Kernels {
   }
 
   sumSquares(x: Float, n: number): number {
-    if (x instanceof Float64Array) return this.js.sumSquares(x, n);
     this.stage.begin();
     return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
   }
 
   /** One thread: clipping scales the gradient arena once per step, a fraction of the step's time. */
   affine(x: Float, a: number, b: number, n: number): void {
-    if (x instanceof Float64Array) return this.js.affine(x, a, b, n);
     const st = this.stage;
     st.begin();
     const px = st.ptr(x, n, 0);
@@ -366,7 +365,6 @@ export class WasmKernels implements Kernels {
   }
 
   renormCols(x: Matrix, c: number): number {
-    if (x.data instanceof Float64Array) return this.js.renormCols(x, c);
     const st = this.stage;
     st.begin();
     const px = st.ptr(x.data, x.size, 0);

@@ -45,6 +45,11 @@ export interface WasmExports {
   countNonZero(x: number, n: number): number;
   affineCols(x: number, scale: number, shift: number, y: number, rows: number, cols: number): void;
   sumRowsInto(x: number, rows: number, cols: number, out: number): void;
+  colMeanVar(x: number, rows: number, cols: number, mean: number, variance: number): void;
+  colDot(a: number, b: number, rows: number, cols: number, out: number): void;
+  centerScaleCols(x: number, center: number, scale: number, y: number, rows: number, cols: number): void;
+  affinePairCols(x: number, a: number, z: number, b: number, c: number, y: number, rows: number, cols: number): void;
+  softmaxRowsBackward(y: number, dy: number, dx: number, rows: number, cols: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
   logSumExpRows(x: number, rows: number, cols: number, out: number): void;
   softmaxCrossEntropy(z: number, t: number, dz: number, rows: number, cols: number, scale: number): number;

@@ -1,32 +1,24 @@
 import { ConfigError } from '../../errors.js';
-import type { ActivationKind, Kernels } from '../../core/kernels.js';
+import { ACTIVATIONS, activationDef, activationKindOf, type ActivationKind, type ActivationName } from '../../core/activations.js';
+import type { Kernels } from '../../core/kernels.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
 
-export const ACTIVATIONS: readonly ActivationKind[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu', 'gelu_tanh'];
+export { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 
 /** torch's `nn.GELU(approximate=...)`: 'none' is the exact x·Φ(x), 'tanh' the approximation. */
 export type GeluApproximate = 'none' | 'tanh';
 
-const ALIASES: Record<string, ActivationKind> = { leakyrelu: 'leaky_relu', 'leaky-relu': 'leaky_relu', 'gelu-tanh': 'gelu_tanh' };
-
-/** Every name `activation()` and `dense({ activation })` take: the kinds and their spelled-out aliases (a typo fails to compile). */
-export type ActivationName = ActivationKind | 'leakyrelu' | 'leaky-relu' | 'gelu-tanh';
-
-/** Default α: LeakyReLU's negative slope (0.01, as torch) and ELU's scale (1.0). */
-const DEFAULT_ALPHA: Partial<Record<ActivationKind, number>> = { leaky_relu: 0.01, elu: 1 };
-
+/** The kind `kind` names (a kind of ACTIVATION_TABLE or one of its aliases). */
 export function checkActivation(kind: string, where: string): ActivationKind {
-  const k = ALIASES[kind] ?? kind;
-  if (!(ACTIVATIONS as readonly string[]).includes(k)) {
-    throw new ConfigError(`${where}: unknown activation '${kind}', expected one of ${ACTIVATIONS.join(', ')}, softmax`);
-  }
-  return k as ActivationKind;
+  const k = activationKindOf(kind);
+  if (k === undefined) throw new ConfigError(`${where}: unknown activation '${kind}', expected one of ${ACTIVATIONS.join(', ')}, softmax`);
+  return k;
 }
 
 export interface ActivationArgs {
   kind: ActivationName;
-  /** LeakyReLU slope or ELU α. */
+  /** The row's parameter (LeakyReLU slope, ELU α); default: the row's. */
   alpha?: number;
   /**
    * GELU only, torch's name and values: `'tanh'` makes `gelu` the tanh approximation (the same as
@@ -37,12 +29,10 @@ export interface ActivationArgs {
 }
 
 /**
- * Element-wise activation y = f(x).
+ * Element-wise activation y = f(x), f a row of ACTIVATION_TABLE (src/core/activations.ts: each row's
+ * equations and derivative).
  * @remarks
- * sigmoid σ(x) = 1/(1+e^{-x}), σ' = y(1-y);  tanh' = 1-y²;  relu' = [x>0];
- * leaky_relu: x>0 ? x : αx;  elu: x>0 ? x : α(eˣ-1), elu' = y+α for x≤0;
- * gelu (exact, as torch's default): xΦ(x) = ½x(1+erf(x/√2)), gelu' = Φ(x) + xφ(x), φ(x) = e^{-x²/2}/√(2π);
- * gelu_tanh (torch's approximate='tanh'): ½x(1+tanh(√(2/π)(x+0.044715x³))).   backward: dx = dy ⊙ f'(x).
+ * forward: y = f(x);  backward: dx = dy ⊙ f'(x).
  */
 export class Activation implements Layer {
   readonly type = 'activation';
@@ -62,7 +52,7 @@ export class Activation implements Layer {
 
   constructor({ kind, alpha, approximate, name }: ActivationArgs) {
     this.kind = withApproximate(checkActivation(kind, name ?? 'activation'), approximate, name ?? 'activation');
-    this.alpha = alpha ?? DEFAULT_ALPHA[this.kind] ?? 0;
+    this.alpha = alpha ?? activationDef(this.kind).alpha ?? 0;
     this.name = name ?? this.kind;
   }
 

@@ -1,4 +1,5 @@
 import { ConfigError, ShapeError } from '../../errors.js';
+import type { Kernels } from '../../core/kernels.js';
 import { expectShape, Matrix, type Float } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
 
@@ -29,6 +30,7 @@ export class BatchNorm implements Layer {
   name: string;
   readonly momentum: number;
   readonly eps: number;
+  private k!: Kernels;
   private gamma!: Param; // [1, d]
   private beta!: Param; // [1, d]
   private runningMean!: Matrix; // [1, d]
@@ -36,10 +38,15 @@ export class BatchNorm implements Layer {
   private xhat!: Matrix; // [batch, d], cached for backward
   private y!: Matrix; // [batch, d]
   private dx: Matrix | null = null; // [batch, d]
-  private mean!: Float64Array; // [d], batch mean (train) or running mean (eval)
-  private invStd!: Float64Array; // [d], 1/σ of the last forward
-  private sumDy!: Float64Array; // [d]
-  private sumDyXhat!: Float64Array; // [d]
+  // [d] vectors in the kernels' memory:
+  private mean!: Float; // batch mean (train) or running mean (eval)
+  private variance!: Float; // biased batch variance
+  private invStd!: Float; // 1/σ of the last forward
+  private sumDy!: Float; // Σ_i dy
+  private sumDyXhat!: Float; // Σ_i dy·x̂
+  private coefDy!: Float; // backward: dx = dy·coefDy + x̂·coefXhat + coefOne
+  private coefXhat!: Float;
+  private coefOne!: Float;
   private lastMode: Mode = 'eval';
   features = 0;
 
@@ -54,6 +61,7 @@ export class BatchNorm implements Layer {
   build(inputWidth: number, ctx: BuildContext): number {
     const d = inputWidth;
     this.features = d;
+    this.k = ctx.kernels;
     this.gamma = ctx.param(`${this.name}.gamma`, 1, d, 0, (g) => g.data.fill(1));
     this.beta = ctx.param(`${this.name}.beta`, 1, d, 0, (b) => b.data.fill(0));
     this.runningMean = Matrix.zeros(1, d, ctx.dtype);
@@ -62,10 +70,8 @@ export class BatchNorm implements Layer {
     this.xhat = ctx.buffer(d);
     this.y = ctx.buffer(d);
     this.dx = ctx.needsInputGrad ? ctx.buffer(d) : null;
-    this.mean = new Float64Array(d);
-    this.invStd = new Float64Array(d);
-    this.sumDy = new Float64Array(d);
-    this.sumDyXhat = new Float64Array(d);
+    [this.mean, this.variance, this.invStd, this.sumDy, this.sumDyXhat, this.coefDy, this.coefXhat, this.coefOne] =
+      Array.from({ length: 8 }, () => ctx.buffer(d, 1).data);
     return d;
   }
 
@@ -76,7 +82,7 @@ export class BatchNorm implements Layer {
     const { mean, invStd } = this;
     if (mode === 'train') {
       if (n < 2) throw new ShapeError(`${this.name}: training mode needs more than 1 row per batch, found ${n} (as torch's BatchNorm1d)`);
-      this.batchStatistics(x.data, n);
+      this.batchStatistics(x, n);
     } else {
       const rm = this.runningMean.data;
       const rv = this.runningVar.data;
@@ -86,83 +92,55 @@ export class BatchNorm implements Layer {
       }
     }
     this.lastMode = mode;
-    const xs = x.data;
-    const xh = this.xhat.setRows(n).data;
-    const y = this.y.setRows(n).data;
-    const g = this.gamma.value.data;
-    const b = this.beta.value.data;
-    for (let i = 0, o = 0; i < n; i++, o += d) {
-      for (let j = 0; j < d; j++) {
-        const v = (xs[o + j] - mean[j]) * invStd[j];
-        xh[o + j] = v;
-        y[o + j] = g[j] * v + b[j];
-      }
-    }
+    // x̂ = (x − μ)/σ;  y = γ·x̂ + β
+    this.k.centerScaleCols(x, mean, invStd, this.xhat.setRows(n));
+    this.k.affineCols(this.xhat, this.gamma.value.data, this.beta.value.data, this.y.setRows(n));
     return this.y;
   }
 
   /** Batch mean and 1/σ into `mean`, `invStd`; updates the running statistics. */
-  private batchStatistics(xs: Float, n: number): void {
-    const d = this.features;
-    const { mean, invStd } = this;
-    const v = invStd; // holds Σ (x − μ)² until turned into 1/σ
-    mean.fill(0);
-    v.fill(0);
-    for (let o = 0; o < n * d; o += d) for (let j = 0; j < d; j++) mean[j] += xs[o + j];
-    for (let j = 0; j < d; j++) mean[j] /= n;
-    for (let o = 0; o < n * d; o += d) {
-      for (let j = 0; j < d; j++) {
-        const c = xs[o + j] - mean[j];
-        v[j] += c * c;
-      }
-    }
+  private batchStatistics(x: Matrix, n: number): void {
+    const { mean, variance, invStd } = this;
+    this.k.colMeanVar(x, mean, variance);
     const m = this.momentum;
     const rm = this.runningMean.data;
     const rv = this.runningVar.data;
-    for (let j = 0; j < d; j++) {
+    for (let j = 0; j < this.features; j++) {
       rm[j] = (1 - m) * rm[j] + m * mean[j];
-      rv[j] = (1 - m) * rv[j] + (m * v[j]) / (n - 1);
-      invStd[j] = 1 / Math.sqrt(v[j] / n + this.eps);
+      rv[j] = (1 - m) * rv[j] + (m * variance[j] * n) / (n - 1);
+      invStd[j] = 1 / Math.sqrt(variance[j] + this.eps);
     }
   }
 
   backward(dy: Matrix): Matrix {
     const n = dy.rows;
     const d = this.features;
-    const dys = dy.data;
-    const xh = this.xhat.data;
+    const k = this.k;
     const { sumDy, sumDyXhat, invStd } = this;
-    sumDy.fill(0);
-    sumDyXhat.fill(0);
-    for (let o = 0; o < n * d; o += d) {
-      for (let j = 0; j < d; j++) {
-        sumDy[j] += dys[o + j];
-        sumDyXhat[j] += dys[o + j] * xh[o + j];
-      }
-    }
+    const xhat = this.xhat;
+    k.fill(sumDy, 0, d);
+    k.sumRowsInto(dy, sumDy);
+    k.colDot(dy, xhat, sumDyXhat);
+    // dγ += Σ dy·x̂,  dβ += Σ dy
     const dg = this.gamma.grad.data;
     const db = this.beta.grad.data;
-    for (let j = 0; j < d; j++) {
-      dg[j] += sumDyXhat[j];
-      db[j] += sumDy[j];
-    }
+    k.axpy(1, sumDyXhat, dg, d);
+    k.axpy(1, sumDy, db, d);
     if (!this.dx) return dy; // first layer: nobody needs dL/dx
-    const dx = this.dx.setRows(n).data;
+    const dx = this.dx.setRows(n);
     const g = this.gamma.value.data;
+    const { coefDy, coefXhat, coefOne } = this;
+    for (let j = 0; j < d; j++) coefDy[j] = g[j] * invStd[j];
     if (this.lastMode === 'eval') {
-      for (let o = 0; o < n * d; o += d) for (let j = 0; j < d; j++) dx[o + j] = g[j] * invStd[j] * dys[o + j];
+      k.affineCols(dy, coefDy, null, dx); // dx = (γ/σ)·dy
       return this.dx;
     }
-    // dx = (γ/σ)/N · (N·dy − Σdy − x̂·Σ(dy·x̂)) = (γ/σ)·(dy − (Σdy + x̂·Σ(dy·x̂))/N)
+    // dx = (γ/σ)/N · (N·dy − Σdy − x̂·Σ(dy·x̂)) = dy·(γ/σ) + x̂·(−(γ/σ)·Σ(dy·x̂)/N) + (−(γ/σ)·Σdy/N)
     for (let j = 0; j < d; j++) {
-      sumDy[j] /= n;
-      sumDyXhat[j] /= n;
+      coefXhat[j] = (-coefDy[j] * sumDyXhat[j]) / n;
+      coefOne[j] = (-coefDy[j] * sumDy[j]) / n;
     }
-    for (let o = 0; o < n * d; o += d) {
-      for (let j = 0; j < d; j++) {
-        dx[o + j] = g[j] * invStd[j] * (dys[o + j] - sumDy[j] - xh[o + j] * sumDyXhat[j]);
-      }
-    }
+    k.affinePairCols(dy, coefDy, xhat, coefXhat, coefOne, dx);
     return this.dx;
   }
 

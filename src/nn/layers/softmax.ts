@@ -35,16 +35,7 @@ export class Softmax implements Layer {
   }
 
   backward(dy: Matrix): Matrix {
-    const { rows, cols } = dy;
-    const Y = this.y.data;
-    const D = dy.data;
-    const O = this.dx.setRows(rows).data;
-    for (let i = 0; i < rows; i++) {
-      const o = i * cols;
-      let dot = 0;
-      for (let j = 0; j < cols; j++) dot += D[o + j] * Y[o + j];
-      for (let j = 0; j < cols; j++) O[o + j] = Y[o + j] * (D[o + j] - dot);
-    }
+    this.k.softmaxRowsBackward(this.y, dy, this.dx.setRows(dy.rows));
     return this.dx;
   }
 

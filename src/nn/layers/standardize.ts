@@ -1,8 +1,11 @@
 import { ConfigError, ShapeError } from '../../errors.js';
 import type { Kernels } from '../../core/kernels.js';
+import { JsKernels } from '../../core/kernels-js.js';
 import { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
 import { markParamsWritten, paramWrites } from '../param-writes.js';
+
+const FIT_KERNELS = new JsKernels();
 
 export interface StandardizeArgs {
   /** Per-feature means [in] (or one value for all features); set later with {@link Standardize.fit}. */
@@ -66,30 +69,18 @@ export class Standardize implements Layer {
     const { rows, cols } = x;
     if (cols !== this.mean.cols) throw new ShapeError(`${this.name}: expected ${this.mean.cols} features, found ${cols}`);
     if (rows === 0) throw new ConfigError(`${this.name}: cannot fit on an empty dataset`);
-    const sum = new Float64Array(cols);
-    const sq = new Float64Array(cols);
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0, o = i * cols; j < cols; j++) {
-        const v = x.data[o + j];
-        sum[j] += v;
-        sq[j] += v * v;
-      }
-    }
     const mean = new Float64Array(cols);
-    const std = new Float64Array(cols);
+    const variance = new Float64Array(cols);
+    // once per run, over data outside the kernels' memory: the reference kernel, in float64
+    FIT_KERNELS.colMeanVar(x, mean, variance);
     if (perFeature) {
-      for (let j = 0; j < cols; j++) {
-        mean[j] = sum[j] / rows;
-        std[j] = Math.sqrt(Math.max(sq[j] / rows - mean[j] * mean[j], 0));
-      }
+      this.set(mean, variance.map(Math.sqrt));
     } else {
-      const n = rows * cols;
-      const m = sum.reduce((a, b) => a + b, 0) / n;
-      const s = Math.sqrt(Math.max(sq.reduce((a, b) => a + b, 0) / n - m * m, 0));
-      mean.fill(m);
-      std.fill(s);
+      // pooled over equal-sized columns: m = mean of the means, σ² = mean of (σ²_j + (μ_j − m)²)
+      const m = mean.reduce((a, b) => a + b, 0) / cols;
+      const v = variance.reduce((a, vj, j) => a + vj + (mean[j] - m) ** 2, 0) / cols;
+      this.set([m], [Math.sqrt(v)]);
     }
-    this.set(mean, std);
   }
 
   private set(mean: ArrayLike<number>, std: ArrayLike<number>): void {

@@ -79,7 +79,7 @@ export abstract class BaseOptimizer<S extends Record<string, Float>, A> implemen
     }
     this.lr = lr;
     this.params = [...params];
-    this.kernels = kernels ?? currentKernels();
+    this.kernels = (kernels ?? currentKernels()).forDtype(params[0]?.value.dtype ?? 'float32'); // float64 parameters: the TypeScript kernels
     this.fusedUpdate = this.kernels.fused.get(rule);
   }
 

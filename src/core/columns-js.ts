@@ -1,0 +1,68 @@
+import type { Float, Matrix } from './matrix.js';
+
+// The reference loops of the column statistics, column-wise affine maps and softmax's backward
+// (Kernels.colMeanVar, colDot, centerScaleCols, affinePairCols, softmaxRowsBackward): sums in float64 (JS numbers)
+// down each column in row order, as the WebAssembly kernels (assembly/columns.ts) sum them.
+
+/** mean[j] = (1/N)·Σ_i x_ij;  variance[j] = (1/N)·Σ_i (x_ij − mean_j)²  (biased; two passes). x: [N, cols]. */
+export function colMeanVar(x: Matrix, mean: Float, variance: Float): void {
+  const { rows, cols, data: X } = x;
+  for (let j = 0; j < cols; j++) {
+    let s = 0;
+    for (let i = 0; i < rows; i++) s += X[i * cols + j];
+    const m = s / rows;
+    let q = 0;
+    for (let i = 0; i < rows; i++) {
+      const d = X[i * cols + j] - m;
+      q += d * d;
+    }
+    mean[j] = m;
+    variance[j] = q / rows;
+  }
+}
+
+/** out[j] = Σ_i a_ij·b_ij.  a, b: [N, cols]; out: [cols]. */
+export function colDot(a: Matrix, b: Matrix, out: Float): void {
+  const { rows, cols, data: A } = a;
+  const B = b.data;
+  const round = A instanceof Float32Array ? Math.fround : (v: number) => v;
+  for (let j = 0; j < cols; j++) {
+    let s = 0;
+    for (let i = 0; i < rows; i++) s += round(A[i * cols + j] * B[i * cols + j]);
+    out[j] = s;
+  }
+}
+
+/** y_ij = (x_ij − center_j)·scale_j.  x, y: [N, cols]; center, scale: [cols]; y may alias x. */
+export function centerScaleCols(x: Matrix, center: Float, scale: Float, y: Matrix): void {
+  const { cols, data: X } = x;
+  const Y = y.data;
+  for (let i = 0; i < x.size; i++) {
+    const j = i % cols;
+    Y[i] = (X[i] - center[j]) * scale[j];
+  }
+}
+
+/** y_ij = x_ij·a_j + z_ij·b_j + c_j.  x, z, y: [N, cols]; a, b, c: [cols]; y may alias x or z. */
+export function affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Float, y: Matrix): void {
+  const { cols, data: X } = x;
+  const Z = z.data;
+  const Y = y.data;
+  for (let i = 0; i < x.size; i++) {
+    const j = i % cols;
+    Y[i] = X[i] * a[j] + Z[i] * b[j] + c[j];
+  }
+}
+
+/** dx_ij = y_ij·(dy_ij − Σ_k dy_ik·y_ik): softmax's backward from its output.  y, dy, dx: [N, cols]; dx may alias dy. */
+export function softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
+  const { rows, cols, data: Y } = y;
+  const D = dy.data;
+  const O = dx.data;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    let dot = 0;
+    for (let j = 0; j < cols; j++) dot += D[o + j] * Y[o + j];
+    for (let j = 0; j < cols; j++) O[o + j] = Y[o + j] * (D[o + j] - dot);
+  }
+}
