@@ -34,7 +34,7 @@ const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options]
   --save FILE          also write the --json object to FILE
   --quiet              do not echo the contenders' progress lines
   --scaling            instead: the scaling sweep vs numpy (bench/scaling.ts: hidden width, batch size,
-                       depth; a table and bench/scaling.svg)
+                       depth; a table, bench/scaling.svg and bench/scaling.json)
   -h, --help
 
 Contender ids: scratchnet-wasm, scratchnet-wasm-dense, scratchnet-wasm-1t, scratchnet-js, scratchnet-cli, tfjs-wasm,
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     return;
   }
   if (flags.scaling) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/scaling.ts'), '--python', flags.python!], { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/scaling.ts'), '--python', flags.python!, '--save', join(ROOT, 'bench/scaling.json')], { cwd: ROOT, stdio: 'inherit' });
     process.exitCode = r.status ?? 1;
     return;
   }

@@ -1,13 +1,14 @@
 // How scratchnet's training speed scales against numpy from scratch (bench/numpy_mlp.py) with the
-// hidden width (one layer, 64 → 4096), the batch size (1 → 1024) and the depth (1 → 8 layers of
+// hidden width (two layers, 64 → 4096), the batch size (1 → 1024) and the depth (1 → 8 layers of
 // 256), on MNIST: training images per second of each, a table and an SVG chart.
-//   npx tsx bench/scaling.ts [--steps N] [--svg FILE] [--python CMD]
+//   npx tsx bench/scaling.ts [--steps N] [--svg FILE] [--save FILE.json] [--python CMD]
 // scratchnet: the CLI's model and training (runTraining: Standardize first layer, sparse; wasm, all
 // threads), timed over N steps after a warm-up of N/2 steps on a throwaway model; numpy: its script
 // with --hidden/--batch-size, the same N steps extrapolated, after its own warm-up.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,16 +17,22 @@ import { Matrix } from '../src/core/matrix.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { DEFAULT_CONFIG, runTraining } from '../src/recipe.js';
+import { renderSvg, type Spec } from '../src/experiments/charts.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values: flags } = parseArgs({
-  options: { steps: { type: 'string', default: '60' }, svg: { type: 'string', default: 'bench/scaling.svg' }, python: { type: 'string', default: 'python3' } },
+  options: {
+    steps: { type: 'string', default: '60' },
+    svg: { type: 'string', default: 'bench/scaling.svg' },
+    save: { type: 'string' },
+    python: { type: 'string', default: 'python3' },
+  },
 });
 const steps = Number(flags.steps);
 
 interface Case { sweep: 'width' | 'batch' | 'depth'; x: number; hidden: number[]; batch: number }
 const cases: Case[] = [
-  ...[64, 256, 1024, 4096].map((w): Case => ({ sweep: 'width', x: w, hidden: [w], batch: 128 })),
+  ...[64, 256, 1024, 4096].map((w): Case => ({ sweep: 'width', x: w, hidden: [w, w], batch: 128 })),
   ...[1, 16, 128, 1024].map((b): Case => ({ sweep: 'batch', x: b, hidden: [256, 128], batch: b })),
   ...[1, 2, 4, 8].map((d): Case => ({ sweep: 'depth', x: d, hidden: Array<number>(d).fill(256), batch: 128 })),
 ];
@@ -76,28 +83,35 @@ for (const c of cases) {
 }
 await (k as { dispose?: () => Promise<void> }).dispose?.();
 
-/** Three panels (width, batch, depth), log₂ x, log₁₀ images/s: scratchnet and numpy lines. */
-function svg(): string {
-  const W = 300, H = 220, M = { l: 50, r: 10, t: 24, b: 34 };
-  const all = rows.flatMap((r) => [r.sn, r.np]);
-  const y0 = Math.floor(Math.log10(Math.min(...all))), y1 = Math.ceil(Math.log10(Math.max(...all)));
-  const parts: string[] = [];
-  (['width', 'batch', 'depth'] as const).forEach((sweep, p) => {
-    const rs = rows.filter((r) => r.c.sweep === sweep);
-    const xs = rs.map((r) => Math.log2(r.c.x));
-    const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-    const px = (x: number) => p * W + M.l + ((Math.log2(x) - x0) / (x1 - x0 || 1)) * (W - M.l - M.r);
-    const py = (v: number) => M.t + (1 - (Math.log10(v) - y0) / (y1 - y0 || 1)) * (H - M.t - M.b);
-    parts.push(`<text x="${p * W + W / 2}" y="14" text-anchor="middle">${sweep === 'width' ? 'hidden width (1 layer)' : sweep === 'batch' ? 'batch size (256,128)' : 'depth (layers of 256)'}</text>`);
-    parts.push(`<line x1="${p * W + M.l}" y1="${H - M.b}" x2="${p * W + W - M.r}" y2="${H - M.b}" stroke="#888"/><line x1="${p * W + M.l}" y1="${M.t}" x2="${p * W + M.l}" y2="${H - M.b}" stroke="#888"/>`);
-    for (const r of rs) parts.push(`<text x="${px(r.c.x)}" y="${H - M.b + 14}" text-anchor="middle">${r.c.x}</text>`);
-    for (let e = y0; e <= y1; e++) parts.push(`<text x="${p * W + M.l - 4}" y="${py(10 ** e) + 4}" text-anchor="end">1e${e}</text>`);
-    for (const [key, color] of [['sn', '#d62728'], ['np', '#1f77b4']] as const) {
-      parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${rs.map((r) => `${px(r.c.x).toFixed(1)},${py(r[key]).toFixed(1)}`).join(' ')}"/>`);
-    }
-  });
-  parts.push(`<text x="10" y="${H - 4}" fill="#d62728">scratchnet (wasm, sparse first layer)</text><text x="300" y="${H - 4}" fill="#1f77b4">numpy from scratch</text><text x="560" y="${H - 4}">training images/s, log scale</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * W}" height="${H}" font-family="sans-serif" font-size="11">\n${parts.join('\n')}\n</svg>\n`;
+const PANELS = { width: 'hidden width (two layers of it, batch 128)', batch: 'batch size (256,128)', depth: 'depth (layers of 256, batch 128)' } as const;
+
+/** Three panels (width, batch, depth), log₂ x, log₁₀ images/s: scratchnet and numpy, drawn with the report's Vega-Lite. */
+async function chart(): Promise<string> {
+  const values = rows.flatMap(({ c, sn, np }) => [
+    { panel: PANELS[c.sweep], x: c.x, contender: 'scratchnet (wasm, sparse first layer)', imagesPerSecond: sn },
+    { panel: PANELS[c.sweep], x: c.x, contender: 'numpy from scratch (OpenBLAS)', imagesPerSecond: np },
+  ]);
+  return renderSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values },
+    facet: { column: { field: 'panel', type: 'nominal', sort: Object.values(PANELS), title: null } },
+    spec: {
+      width: 220,
+      height: 180,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: [1, 2, 4, 8, 16, 64, 128, 256, 1024, 4096] }, title: null },
+        y: { field: 'imagesPerSecond', type: 'quantitative', scale: { type: 'log' }, title: 'training images/s (log)' },
+        color: { field: 'contender', type: 'nominal', legend: { orient: 'bottom', title: null } },
+      },
+    },
+    resolve: { scale: { x: 'independent' } },
+  } as Spec);
 }
-writeFileSync(flags.svg!, svg());
+writeFileSync(flags.svg!, await chart());
 console.log(`chart: ${flags.svg}`);
+if (flags.save) {
+  const table = rows.map(({ c, sn, np }) => ({ sweep: c.sweep, x: c.x, hidden: c.hidden, batch: c.batch, scratchnetImagesPerSecond: sn, numpyImagesPerSecond: np, ratio: sn / np }));
+  writeFileSync(flags.save, `${JSON.stringify({ date: new Date().toISOString(), steps, loadAverage: loadavg(), rows: table }, null, 2)}\n`);
+  console.log(`table: ${flags.save}`);
+}

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 import { BASELINE } from './grid.js';
 import { meanCurve, type Figure, type VariationStats } from './stats.js';
 
-type Spec = VegaLite.TopLevelSpec;
+export type Spec = VegaLite.TopLevelSpec;
 
 const WIDTH = 420;
 const HEIGHT = 260;
