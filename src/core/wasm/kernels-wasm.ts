@@ -43,6 +43,8 @@ export class WasmKernels implements Kernels {
   private readonly js = new JsKernels();
   private readonly stage: Staging;
   private readonly jobs: Jobs;
+  /** xoshiro's four words for {@link dropoutMask} (training-wasm.ts): 16 bytes of the module's memory. */
+  private readonly rngWords: number;
 
   /**
    * @param work  GEMM scratch pointer of each thread, `[pool size]`.
@@ -57,6 +59,7 @@ export class WasmKernels implements Kernels {
   ) {
     this.jobs = new Jobs(ex, heap, pool, work);
     this.stage = new Staging(heap);
+    this.rngWords = heap.allocBytes(16);
     registerFusedUpdates(this.fused, ex, this.stage, this.jobs);
   }
 
@@ -328,5 +331,9 @@ export class WasmKernels implements Kernels {
 
   greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
     this.js.greaterThan(x, threshold, out, n, offset);
+  }
+
+  dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void {
+    training.dropoutMask(this.ex, this.heap, this.stage, this.rngWords, state, keep, scale, out, n);
   }
 }
