@@ -10,6 +10,7 @@ export { affinePairCols, centerScaleCols, colDot, colMeanVar } from './columns';
 export * from './optim';
 export { affine, renormCols } from './norms';
 export { absoluteError, huberError } from './regression';
+export { dropoutMask } from './dropout';
 export { gemv } from './gemv';
 export { affineCols, countNonZero, packBands, sparseBand, sparseGemm, sparseGemmKHalf } from './sparse';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { kernels as currentKernels } from '../src/core/backend.js';
 import type { Kernels } from '../src/core/kernels.js';
-import { Matrix } from '../src/core/matrix.js';
+import { Matrix, type DType } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { WasmKernels } from '../src/core/wasm/index.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
@@ -48,8 +48,10 @@ function counting(k: Kernels): { kernels: Kernels; calls: () => number } {
     get(target, prop) {
       const v = Reflect.get(target, prop, target);
       if (typeof v !== 'function') return v;
-      if (prop === 'forDtype') return () => kernels; // the model asks for its dtype's kernels when built: keep counting
-      return prop === 'sparseGemm' ? (...a: unknown[]) => (n++, v.apply(target, a)) : v.bind(target);
+      if (prop === 'sparseGemm') return (...a: unknown[]) => (n++, v.apply(target, a));
+      // a model builds on kernels.forDtype(dtype): the spy again where that is the kernels themselves
+      if (prop === 'forDtype') return (dtype: DType) => (target.forDtype(dtype) === target ? kernels : target.forDtype(dtype));
+      return v.bind(target);
     },
   });
   return { kernels, calls: () => n };

@@ -4,7 +4,7 @@ import { activationBackward, activationDef, activationForward, sigmoid } from '.
 import { affinePairCols, centerScaleCols, colDot, colMeanVar, softmaxRowsBackward } from './columns-js.js';
 import { FusedUpdates } from './fused.js';
 import { gemm, sparseGemm } from './gemm-js.js';
-import { absoluteError, affine, countEqual, greaterThan, huberError, renormCols } from './training-js.js';
+import { absoluteError, affine, countEqual, dropoutMask, greaterThan, huberError, renormCols } from './training-js.js';
 
 /**
  * The reference kernels: plain TypeScript written to be read. They are the ground truth that
@@ -230,6 +230,10 @@ export class JsKernels implements Kernels {
 
   greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
     greaterThan(x, threshold, out, n, offset);
+  }
+
+  dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void {
+    dropoutMask(state, keep, scale, out, n);
   }
 
 }

@@ -182,6 +182,12 @@ export interface Kernels {
    * threshold 0 on the logit); offset defaults to 0.
    */
   greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset?: number): void;
+  /**
+   * Inverted dropout's mask: `out[i] = u_i < keep ? scale : 0` for i < n, where u_i = next()/2³² are
+   * the next n draws of xoshiro128** from `state` (s0..s3 of an Rng, `Rng.writeWords`), which is
+   * advanced by n draws: exactly n calls of Rng.uniform, on every backend.
+   */
+  dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void;
 
 }
 

@@ -17,10 +17,8 @@ export interface RngState {
  * SplitMix32 from a 32-bit hash of (seed, stream name).
  */
 export class Rng {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
+  /** xoshiro's state s0..s3. */
+  private readonly s = new Uint32Array(4);
   private spare = NaN; // second normal of the last Box–Muller pair
 
   constructor(readonly seed: number, readonly streamName = '') {
@@ -33,11 +31,8 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    for (let i = 0; i < 4; i++) this.s[i] = next();
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
   }
 
   /** An independent stream derived from this generator's seed and a name. */
@@ -47,7 +42,7 @@ export class Rng {
 
   /** A copy of the state: {@link setState} with it makes this generator repeat every later draw. */
   getState(): RngState {
-    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: Number.isNaN(this.spare) ? null : this.spare };
+    return { s: [this.s[0], this.s[1], this.s[2], this.s[3]], spare: Number.isNaN(this.spare) ? null : this.spare };
   }
 
   /** Puts back a state from {@link getState} (of this stream or another). */
@@ -56,21 +51,26 @@ export class Rng {
       throw new ConfigError(`Rng '${this.streamName}': invalid state ${JSON.stringify(s)}, expected four 32-bit unsigned integers, not all 0`);
     }
     if (spare !== null && typeof spare !== 'number') throw new ConfigError(`Rng '${this.streamName}': invalid spare normal ${JSON.stringify(spare)}`);
-    [this.s0, this.s1, this.s2, this.s3] = s;
+    this.s.set(s);
     this.spare = spare ?? NaN;
+  }
+
+  /**
+   * Copies xoshiro's four words into `out` `[4]` (no allocation): a kernel that draws from this stream
+   * (Kernels.dropoutMask) takes them, advances them, and {@link readWords} puts them back.
+   */
+  writeWords(out: Uint32Array): void {
+    out.set(this.s);
+  }
+
+  /** Takes back the four words from {@link writeWords}, advanced by a kernel; the spare normal is kept. */
+  readWords(words: Uint32Array): void {
+    this.s.set(words);
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    return xoshiroNext(this.s);
   }
 
   /** Uniform in [0, 1) with 32 random bits. */
@@ -119,6 +119,23 @@ export class Rng {
       a[j] = t;
     }
   }
+}
+
+/**
+ * One step of xoshiro128** on the state `s` `[4]` (updated): the generator of {@link Rng}, and of the
+ * reference kernels that draw from an Rng's words (assembly/dropout.ts is the same step in WebAssembly).
+ */
+export function xoshiroNext(s: Uint32Array): number {
+  const s1 = s[1];
+  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+  const t = s1 << 9;
+  s[2] ^= s[0];
+  s[3] ^= s1;
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 11);
+  return result;
 }
 
 function rotl(x: number, k: number): number {

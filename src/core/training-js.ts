@@ -1,8 +1,9 @@
 // The reference kernels of the training loop's own steps, one element at a time in float64 (what
-// JsKernels runs, and what assembly/norms.ts and assembly/regression.ts are tested against, bit for
+// JsKernels runs, and what assembly/norms.ts, regression.ts and dropout.ts are tested against, bit for
 // bit): gradient clipping and label smoothing (affine), max-norm (renormCols), the regression losses
-// beside squared error, and the hit counts of accuracy.
+// beside squared error, the hit counts of accuracy, and dropout's mask.
 import type { Float, Matrix } from './matrix.js';
+import { xoshiroNext } from './random.js';
 
 /** x = a·x + b over the first n elements. */
 export function affine(x: Float, a: number, b: number, n: number): void {
@@ -67,4 +68,9 @@ export function countEqual(a: Int32Array, b: Int32Array, n: number): number {
 /** out[offset + i] = x[i] > threshold ? 1 : 0 for i < n. */
 export function greaterThan(x: Float, threshold: number, out: Int32Array, n: number, offset = 0): void {
   for (let i = 0; i < n; i++) out[offset + i] = x[i] > threshold ? 1 : 0;
+}
+
+/** out[i] = u_i < keep ? scale : 0 for i < n, u_i = the next xoshiro128** draw from `state` `[4]` (updated) / 2³². */
+export function dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = xoshiroNext(state) / 4294967296 < keep ? scale : 0;
 }

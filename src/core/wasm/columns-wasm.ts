@@ -2,8 +2,16 @@ import type { Float, Matrix } from '../matrix.js';
 import type { WasmExports } from './ops.js';
 import type { Staging } from './staging.js';
 
-// WasmKernels' column statistics, column-wise affine maps and softmax's backward (assembly/columns.ts,
-// rows.ts): each stages its arrays (wasm views in place, others copied) and calls the export.
+// WasmKernels' column statistics and column-wise affine maps (assembly/columns.ts, and the column sums
+// of elementwise.ts): each stages its arrays (wasm views in place, others copied) and calls the export.
+
+/** out[j] += Σ_i x[i, j] (bias gradients). */
+export function sumRowsInto(ex: WasmExports, st: Staging, x: Matrix, out: Float): void {
+  st.begin();
+  const po = st.ptr(out, x.cols, 1);
+  ex.sumRowsInto(st.ptr(x.data, x.size, 0), x.rows, x.cols, po);
+  st.flush(out, po, x.cols);
+}
 
 export function colMeanVar(ex: WasmExports, st: Staging, x: Matrix, mean: Float, variance: Float): void {
   st.begin();
@@ -38,14 +46,4 @@ export function affinePairCols(ex: WasmExports, st: Staging, x: Matrix, a: Float
   const py = st.ptr(y.data, n, 2, false);
   ex.affinePairCols(px, st.ptr(a, cols, 3), pz, st.ptr(b, cols, 4), st.ptr(c, cols, 5), py, x.rows, cols);
   st.flush(y.data, py, n);
-}
-
-export function softmaxRowsBackward(ex: WasmExports, st: Staging, y: Matrix, dy: Matrix, dx: Matrix): void {
-  const n = y.size;
-  st.begin();
-  const py = st.ptr(y.data, n, 0);
-  const pd = st.ptr(dy.data, n, 1);
-  const po = st.ptr(dx.data, n, 2, false);
-  ex.softmaxRowsBackward(py, pd, po, y.rows, y.cols);
-  st.flush(dx.data, po, n);
 }

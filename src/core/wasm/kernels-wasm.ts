@@ -21,12 +21,9 @@ import { GEMM, OP, OP_GEMM, SPARSE } from './job-args.js';
 import type { WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 import * as columns from './columns-wasm.js';
-
-const LOSS_SOFTMAX_CE = 0;
-const LOSS_SIGMOID_CE = 1;
-const LOSS_SQUARED = 2;
-const LOSS_ABSOLUTE = 3;
-const LOSS_HUBER = 4;
+import * as losses from './losses-wasm.js';
+import * as rowwise from './rows-wasm.js';
+import * as training from './training-wasm.js';
 
 const NO_OPTS: GemmOptions = Object.freeze({});
 const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
@@ -46,6 +43,8 @@ export class WasmKernels implements Kernels {
   private readonly js = new JsKernels();
   private readonly stage: Staging;
   private readonly jobs: Jobs;
+  /** xoshiro's four words for {@link dropoutMask} (training-wasm.ts): 16 bytes of the module's memory. */
+  private readonly rngWords: number;
 
   /**
    * @param work  GEMM scratch pointer of each thread, `[pool size]`.
@@ -60,6 +59,7 @@ export class WasmKernels implements Kernels {
   ) {
     this.jobs = new Jobs(ex, heap, pool, work);
     this.stage = new Staging(heap);
+    this.rngWords = heap.allocBytes(16);
     registerFusedUpdates(this.fused, ex, this.stage, this.jobs);
   }
 
@@ -224,7 +224,7 @@ export class WasmKernels implements Kernels {
   }
 
   softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
-    columns.softmaxRowsBackward(this.ex, this.stage, y, dy, dx);
+    rowwise.softmaxRowsBackward(this.ex, this.stage, y, dy, dx);
   }
 
   activation(kind: ActivationKind, x: Matrix, y: Matrix, alpha: number): void {
@@ -257,31 +257,15 @@ export class WasmKernels implements Kernels {
   }
 
   sumRowsInto(x: Matrix, out: Float): void {
-    const X = x.data;
-    const st = this.stage;
-    st.begin();
-    const po = st.ptr(out, x.cols, 1);
-    this.ex.sumRowsInto(st.ptr(X, x.size, 0), x.rows, x.cols, po);
-    st.flush(out, po, x.cols);
+    columns.sumRowsInto(this.ex, this.stage, x, out);
   }
 
   softmaxRows(x: Matrix, y: Matrix): void {
-    const X = x.data, Y = y.data;
-    const st = this.stage;
-    st.begin();
-    const px = st.ptr(X, x.size, 0);
-    const py = st.ptr(Y, x.size, 1, false);
-    this.ex.softmaxRows(px, py, x.rows, x.cols);
-    st.flush(Y, py, x.size);
+    rowwise.softmaxRows(this.ex, this.stage, x, y);
   }
 
   logSumExpRows(x: Matrix, out: Float): void {
-    const X = x.data;
-    const st = this.stage;
-    st.begin();
-    const po = st.ptr(out, x.rows, 1, false);
-    this.ex.logSumExpRows(st.ptr(X, x.size, 0), x.rows, x.cols, po);
-    st.flush(out, po, x.rows);
+    rowwise.logSumExpRows(this.ex, this.stage, x, out);
   }
 
   argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
@@ -289,46 +273,23 @@ export class WasmKernels implements Kernels {
   }
 
   softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    return this.fusedLoss(LOSS_SOFTMAX_CE, logits, target, dlogits, scale);
+    return losses.softmaxCrossEntropy(this.ex, this.stage, logits, target, dlogits, scale);
   }
 
   sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    return this.fusedLoss(LOSS_SIGMOID_CE, logits, target, dlogits, scale);
+    return losses.sigmoidCrossEntropy(this.ex, this.stage, logits, target, dlogits, scale);
   }
 
   squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    return this.fusedLoss(LOSS_SQUARED, pred, target, dpred, scale);
-  }
-
-  /** The fused losses share their staging: z, t → loss (and the gradient into g); `delta`: Huber's. */
-  private fusedLoss(which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number, delta = 0): number {
-    const Z = z.data, T = t.data, G = g?.data;
-    const n = z.size;
-    const st = this.stage;
-    st.begin();
-    const pz = st.ptr(Z, n, 0);
-    const pt = st.ptr(T, n, 1);
-    const pg = G ? st.ptr(G, n, 2, false) : 0;
-    const loss =
-      which === LOSS_SOFTMAX_CE
-        ? this.ex.softmaxCrossEntropy(pz, pt, pg, z.rows, z.cols, scale)
-        : which === LOSS_SIGMOID_CE
-          ? this.ex.sigmoidCrossEntropy(pz, pt, pg, n, scale)
-          : which === LOSS_SQUARED
-            ? this.ex.squaredError(pz, pt, pg, n, scale)
-            : which === LOSS_ABSOLUTE
-              ? this.ex.absoluteError(pz, pt, pg, n, scale)
-              : this.ex.huberError(pz, pt, pg, n, scale, delta);
-    if (G) st.flush(G, pg, n);
-    return loss;
+    return losses.squaredError(this.ex, this.stage, pred, target, dpred, scale);
   }
 
   absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    return this.fusedLoss(LOSS_ABSOLUTE, pred, target, dpred, scale);
+    return losses.absoluteError(this.ex, this.stage, pred, target, dpred, scale);
   }
 
   huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
-    return this.fusedLoss(LOSS_HUBER, pred, target, dpred, scale, delta);
+    return losses.huberError(this.ex, this.stage, pred, target, dpred, scale, delta);
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {
@@ -355,22 +316,12 @@ export class WasmKernels implements Kernels {
     return this.ex.sumSquares(this.stage.ptr(x, n, 0), n);
   }
 
-  /** One thread: clipping scales the gradient arena once per step, a fraction of the step's time. */
   affine(x: Float, a: number, b: number, n: number): void {
-    const st = this.stage;
-    st.begin();
-    const px = st.ptr(x, n, 0);
-    this.ex.affine(px, n, a, b);
-    st.flush(x, px, n);
+    training.affine(this.ex, this.stage, x, a, b, n);
   }
 
   renormCols(x: Matrix, c: number): number {
-    const st = this.stage;
-    st.begin();
-    const px = st.ptr(x.data, x.size, 0);
-    const scaled = this.ex.renormCols(px, x.rows, x.cols, c);
-    st.flush(x.data, px, x.size);
-    return scaled;
+    return training.renormCols(this.ex, this.stage, x, c);
   }
 
   /** Int32 arrays of a batch's rows (not in the module's memory): the reference loop. */
@@ -382,4 +333,7 @@ export class WasmKernels implements Kernels {
     this.js.greaterThan(x, threshold, out, n, offset);
   }
 
+  dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void {
+    training.dropoutMask(this.ex, this.heap, this.stage, this.rngWords, state, keep, scale, out, n);
+  }
 }

@@ -59,6 +59,7 @@ export interface WasmExports {
   huberError(p: number, t: number, dp: number, n: number, scale: number, delta: number): number;
   affine(x: number, n: number, a: number, b: number): void;
   renormCols(x: number, rows: number, cols: number, c: number): number;
+  dropoutMask(state: number, keep: number, scale: number, out: number, n: number): void;
   sgdStep(
     p: number, g: number, buf: number, n: number,
     lr: number, momentum: number, damp: number, nesterov: number, weightDecay: number, firstStep: number,

@@ -24,6 +24,7 @@ export class Dropout implements Layer {
   private rng!: Rng;
   private makeRng!: () => Rng;
   private mask!: Float; // [batch·d]
+  private readonly words = new Uint32Array(4); // the rng's state, through Kernels.dropoutMask
   private y!: Matrix;
   private dx!: Matrix | null; // null when no layer before this one needs dL/dx (an input dropout)
   private lastMode: Mode = 'eval';
@@ -50,7 +51,9 @@ export class Dropout implements Layer {
     const n = x.size;
     const keep = 1 - this.rate;
     const scale = 1 / keep;
-    for (let i = 0; i < n; i++) this.mask[i] = this.rng.uniform() < keep ? scale : 0;
+    this.rng.writeWords(this.words);
+    this.k.dropoutMask(this.words, keep, scale, this.mask, n);
+    this.rng.readWords(this.words);
     this.y.setRows(x.rows);
     this.k.mul(x.data, this.mask, this.y.data, n);
     return this.y;
