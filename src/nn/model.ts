@@ -7,6 +7,7 @@ import { fuseRelu } from './fusion.js';
 import { planSparseInput } from './sparse-input.js';
 import { markParamsWritten } from './param-writes.js';
 import { zeroGrads, type BuildContext, type Layer, type Mode, type Param } from './layer.js';
+import { copyWeights, loadStateDict, summaryTable } from './weights.js';
 import { inputGradNeeded, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
 
 export { MAX_MODEL_BYTES, MAX_WIDTH, type ModelPlan, type PlannedTensor, type PlanOptions } from './plan.js';
@@ -277,36 +278,12 @@ export class Sequential {
     return new Map(this.parameters.map((p) => [p.name, p.value]));
   }
 
-  /**
-   * Copies values into parameters by name ({@link namedParameters}' names and shapes; a value may be
-   * a Matrix or a flat array). With `strict` (default true) every parameter must be given and no
-   * other name; otherwise missing names keep their values.
-   * @throws ShapeError naming the parameter whose size differs; ConfigError for a missing or unknown name
-   */
-  loadStateDict(values: Map<string, Matrix | ArrayLike<number>> | Record<string, Matrix | ArrayLike<number>>, { strict = true }: { strict?: boolean } = {}): void {
+  /** Copies values into parameters by name ({@link namedParameters}' names and shapes; src/nn/weights.ts); `strict` (default true): all of them, no other. */
+  loadStateDict(values: Map<string, Matrix | ArrayLike<number>> | Record<string, Matrix | ArrayLike<number>>, opts: { strict?: boolean } = {}): void {
     this.assertBuilt('loadStateDict');
-    const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
-    const byName = new Map(this.parameters.map((p) => [p.name, p]));
-    markParamsWritten();
-    for (const [name, v] of entries) {
-      const p = byName.get(name);
-      if (!p) {
-        if (strict) throw new ConfigError(`Sequential.loadStateDict: unknown parameter '${name}', expected one of ${[...byName.keys()].join(', ')}`);
-        continue;
-      }
-      const data = v instanceof Matrix ? v.view() : v;
-      if (v instanceof Matrix && (v.rows !== p.value.rows || v.cols !== p.value.cols)) {
-        throw new ShapeError(`Sequential.loadStateDict: '${name}' must be [${p.value.rows}, ${p.value.cols}], found [${v.rows}, ${v.cols}]`);
-      }
-      if (data.length !== p.value.size) throw new ShapeError(`Sequential.loadStateDict: '${name}' needs ${p.value.size} values, found ${data.length}`);
-      p.value.data.set(data);
-    }
-    if (strict) {
-      const given = new Set(entries.map(([n]) => n));
-      const missing = [...byName.keys()].filter((n) => !given.has(n));
-      if (missing.length > 0) throw new ConfigError(`Sequential.loadStateDict: missing parameters ${missing.join(', ')} (pass { strict: false } to keep their values)`);
-    }
+    loadStateDict(this.parameters, values, opts);
   }
+
 
   /**
    * Sets each parameter's weight-decay multiplier (the optimizer's `weightDecay` and fit's `l2` are
@@ -340,47 +317,22 @@ export class Sequential {
 
   /** A copy of every parameter value (arena layout) followed by the non-trainable state. */
   getWeights(out: Float32Array = new Float32Array(this.weightCount)): Float32Array {
-    if (out.length !== this.weightCount) {
-      throw new ShapeError(`Sequential.getWeights: expected an output of ${this.weightCount} values, found ${out.length}`);
-    }
-    out.set(this.paramArena);
-    let offset = this.paramArena.length;
-    for (const b of this.stateBuffers()) {
-      out.set(b, offset);
-      offset += b.length;
-    }
-    return out;
+    return copyWeights(this.paramArena, this.stateBuffers(), out, 'get');
   }
 
   /** Puts back values from {@link getWeights}. */
   setWeights(w: Float32Array): void {
-    if (w.length !== this.weightCount) {
-      throw new ShapeError(`Sequential.setWeights: expected ${this.weightCount} values, found ${w.length}`);
-    }
     markParamsWritten();
-    this.paramArena.set(w.subarray(0, this.paramArena.length));
-    let offset = this.paramArena.length;
-    for (const b of this.stateBuffers()) {
-      b.set(w.subarray(offset, offset + b.length));
-      offset += b.length;
-    }
+    copyWeights(this.paramArena, this.stateBuffers(), w, 'set');
   }
+
 
   /** A table of layers with output shapes and parameter counts. */
   summary(): string {
     this.assertBuilt('summary');
-    const rows: string[][] = [['layer', 'type', 'output', 'params']];
-    let width = this.inputWidth;
-    for (const layer of this.layers) {
-      const n = layer.params().reduce((s, p) => s + p.value.size, 0);
-      const out = layer.params()[0]?.value.cols ?? width;
-      width = layer.type === 'dense' ? out : width;
-      rows.push([layer.name, layer.type, `[batch, ${width}]`, String(n)]);
-    }
-    rows.push(['total', '', '', String(this.parameterCount)]);
-    const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    return rows.map((r) => r.map((s, c) => s.padEnd(w[c])).join('  ').trimEnd()).join('\n');
+    return summaryTable(this.layers, this.inputWidth, this.parameterCount);
   }
+
 
   /** Gives the buffers back to the backend (the model must be built again before use). */
   release(): void {
