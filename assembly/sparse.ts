@@ -30,28 +30,49 @@ const G: i32 = 32;
 }
 
 /**
- * Writes the non-zeros of A's row `row` (columns [p0, p1)) or, if transA, of A's column `row`
- * (rows [p0, p1)) into `list`: count entries of (index i32, value·scale f32). Returns count.
- * Branch-free: every value is written at the end of the list, which grows only past a non-zero one.
+ * Writes the non-zeros of A's row `row`, columns [p0, p1), into `list`: count entries of
+ * (column i32, value·scale[column] f32). Returns count. Branch-free per value: every value is
+ * written at the end of the list, which grows only past a non-zero one.
  */
-function collect(transA: bool, a: usize, lda: i32, row: i32, p0: i32, p1: i32, scale: usize, list: usize): i32 {
+function collectRow(a: usize, lda: i32, row: i32, p0: i32, p1: i32, scale: usize, list: usize): i32 {
   let n = 0;
-  if (!transA) {
-    const src = a + <usize>row * lda * 4;
-    let p = p0;
-    for (; p + 4 <= p1; p += 4) {
-      const v = v128.load(src + <usize>p * 4);
-      // most groups of four pixels are all zero
-      if (!v128.any_true(f32x4.ne(v, f32x4.splat(0)))) continue;
-      for (let q = p; q < p + 4; q++) n = put1(list, n, q, load<f32>(src + <usize>q * 4), scale ? load<f32>(scale + <usize>q * 4) : 1, scale != 0);
-    }
-    for (; p < p1; p++) n = put1(list, n, p, load<f32>(src + <usize>p * 4), scale ? load<f32>(scale + <usize>p * 4) : 1, scale != 0);
-  } else {
-    const s: f32 = scale ? load<f32>(scale + <usize>row * 4) : 1;
-    const scaled = scale != 0;
-    for (let i = p0; i < p1; i++) n = put1(list, n, i, load<f32>(a + (<usize>i * lda + row) * 4), s, scaled);
+  const src = a + <usize>row * lda * 4;
+  let p = p0;
+  for (; p + 4 <= p1; p += 4) {
+    const v = v128.load(src + <usize>p * 4);
+    // most groups of four pixels are all zero
+    if (!v128.any_true(f32x4.ne(v, f32x4.splat(0)))) continue;
+    for (let q = p; q < p + 4; q++) n = put1(list, n, q, load<f32>(src + <usize>q * 4), scale ? load<f32>(scale + <usize>q * 4) : 1, scale != 0);
   }
+  for (; p < p1; p++) n = put1(list, n, p, load<f32>(src + <usize>p * 4), scale ? load<f32>(scale + <usize>p * 4) : 1, scale != 0);
   return n;
+}
+
+/**
+ * The lists of A's columns [c0, c1) (the rows of C with transA), rows [p0, p1) of A: column c's
+ * count at counts[c − c0], its entries (row i32, value·scale[c] f32) at lists + (c − c0)·listBytes.
+ * A is read row by row (a column walk would touch a cache line per value), four columns at a time,
+ * skipping all-zero groups; each list still runs down A's rows in order.
+ */
+function collectColumns(a: usize, lda: i32, c0: i32, c1: i32, p0: i32, p1: i32, scale: usize, counts: usize, lists: usize, listBytes: usize): void {
+  for (let c = c0; c < c1; c++) store<i32>(counts + <usize>(c - c0) * 4, 0);
+  const scaled = scale != 0;
+  for (let i = p0; i < p1; i++) {
+    const src = a + <usize>i * lda * 4;
+    let c = c0;
+    for (; c + 4 <= c1; c += 4) {
+      if (!v128.any_true(f32x4.ne(v128.load(src + <usize>c * 4), f32x4.splat(0)))) continue;
+      for (let q = c; q < c + 4; q++) putColumn(counts, lists, listBytes, q - c0, i, load<f32>(src + <usize>q * 4), scaled ? load<f32>(scale + <usize>q * 4) : 1, scaled);
+    }
+    for (; c < c1; c++) putColumn(counts, lists, listBytes, c - c0, i, load<f32>(src + <usize>c * 4), scaled ? load<f32>(scale + <usize>c * 4) : 1, scaled);
+  }
+}
+
+/** {@link put1} onto the list of column r of a group (its count at counts[r]). */
+// @ts-ignore: decorator
+@inline function putColumn(counts: usize, lists: usize, listBytes: usize, r: i32, index: i32, x: f32, s: f32, scaled: bool): void {
+  const cp = counts + <usize>r * 4;
+  store<i32>(cp, put1(lists + <usize>r * listBytes, load<i32>(cp), index, x, s, scaled));
 }
 
 /** Writes entry (index, x·s) at list[n]; returns n + 1 if x ≠ 0, else n. */
@@ -163,9 +184,12 @@ function sparseRange(
     const g1 = min(g0 + G, i1);
     for (let pc = p0; pc < p1; pc += kb) {
       const pe = min(pc + kb, k);
-      for (let i = g0; i < g1; i++) {
-        const r = <usize>(i - g0);
-        store<i32>(work + r * 4, collect(transA, a, lda, i, pc, pe, scale, lists + r * listBytes));
+      if (transA) collectColumns(a, lda, g0, g1, pc, pe, scale, work, lists, listBytes);
+      else {
+        for (let i = g0; i < g1; i++) {
+          const r = <usize>(i - g0);
+          store<i32>(work + r * 4, collectRow(a, lda, i, pc, pe, scale, lists + r * listBytes));
+        }
       }
       const last = pe >= k;
       for (let j = 0; j < n; j += JB) {
