@@ -1,26 +1,30 @@
 // Products with a sparse left operand (the first Dense layer's input: ~81% of MNIST pixels are 0):
 //   forward       C = Ã·B (+ bias, ReLU)     Ã = A·diag(scale): [m, k],  B: [k, n]
 //   weight grad   C = beta·C + Ãᵀ·B          Ã: [batch, k],  B (dY): [batch, n],  C (dW): [k, n]
-// B is first packed into bands of 16 columns (packBands). For a group of rows of C, each row's
-// non-zero entries of A (its row, or column with transA) are collected with their scaled values
-// into a list in the thread's scratch; then, band by band, 4 f32x4 accumulators run down each
-// row's list: one splat of the value and 4 loads of the band per entry.
+// B is first packed into bands of 16 columns (packBands). Rows of C go in pairs (2j, 2j + 1): for
+// a group of pairs, each pair's list holds the entries of A (rows, or columns with transA) where
+// either row is non-zero — B's row offset and the two scaled values — collected into the thread's
+// scratch; then, band by band, 8 f32x4 accumulators run down each pair's list: two splats and 4
+// loads of the band per entry, shared by both rows. One row alone ran 4 accumulators, a chain of
+// multiply-adds as long as the list; a pair keeps both FMA pipes busy, and its list is shorter
+// than two (MNIST: random images' union 1.3× shorter, neighbouring pixels' 1.7×).
 //
 // The k-blocks, their order and the stores are those of assembly/gemm.ts (kBlock; first block
 // `C = t` or `beta·C + t`, later blocks `C = C + t`, the last adding bias then ReLU), and every
 // element's sum runs over its terms in the same order with the same multiply-add: skipping a term
-// x·b with x = 0 leaves an accumulator unchanged, so without `scale` the result has the bits of
-// gemm's (unless B holds Inf or NaN, which 0·b would have spread). Threads split rows of C or, as
-// gemmKHalf, the two k-halves (gemmReduce finishes C): the same bits on any thread count.
+// x·b with x = 0 (or adding it, for the partner's sake) leaves an accumulator unchanged, so without
+// `scale` the result has the bits of gemm's (unless B holds Inf or NaN, which 0·b would have spread).
+// Threads split rows of C or, as gemmKHalf, the two k-halves (gemmReduce finishes C); pairs are
+// fixed by the row index, not by a thread's range: the same bits on any thread count.
 
 import { kBlock } from './gemm';
 
 /**
  * Columns of C one pass of the accumulators covers: a band of B [kBlock, 16] (25 KiB for 392 rows)
- * stays in L1; 32 columns (8 accumulators) ran ~30% slower at MNIST's density.
+ * stays in L1. More accumulators than a pair's 8 do not fit V8's x64 registers (they spill).
  */
 const JB: i32 = 16;
-/** Rows whose lists are collected together (their lists take up to G·kBlock(k)·8 bytes of scratch). */
+/** Rows whose pair lists are collected together (G/2 lists: up to 6·G·kBlock(k) bytes of scratch). Even. */
 const G: i32 = 32;
 
 // @ts-ignore: decorator
@@ -29,59 +33,86 @@ const G: i32 = 32;
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+/** Bytes of a pair list's entry: B's row offset (i32: row·rowBytes), then the two rows' values (f32). */
+const ENTRY: usize = 12;
+
 /**
- * Writes the non-zeros of A's row `row`, columns [p0, p1), into `list`: count entries of
- * (column i32, value·scale[column] f32). Returns count. Branch-free per value: every value is
- * written at the end of the list, which grows only past a non-zero one.
+ * Writes the entry (offset, x0·s0, x1·s1) at list[n]; returns n + 1 if x0 or x1 is non-zero (NaN
+ * counts), else n. Branch-free: every entry is written at the end of the list, which grows only past a kept one.
  */
-function collectRow(a: usize, lda: i32, row: i32, p0: i32, p1: i32, scale: usize, list: usize): i32 {
+// @ts-ignore: decorator
+@inline function putPair(list: usize, n: i32, offset: i32, x0: f32, x1: f32, s0: f32, s1: f32, scaled: bool): i32 {
+  const e = list + <usize>n * ENTRY;
+  store<i32>(e, offset);
+  store<f32>(e, scaled ? x0 * s0 : x0, 4);
+  store<f32>(e, scaled ? x1 * s1 : x1, 8);
+  return n + (<i32>(x0 != 0) | <i32>(x1 != 0));
+}
+
+/**
+ * The pair list of A's rows r and r + 1 (r + 1 only if `two`; else its values are 0), columns
+ * [p0, p1): an entry for every column where either row is non-zero, in column order. Returns count.
+ */
+function collectRowPair(a: usize, lda: i32, r: i32, two: bool, p0: i32, p1: i32, scale: usize, list: usize, rowBytes: i32): i32 {
   let n = 0;
-  const src = a + <usize>row * lda * 4;
+  const s0 = a + <usize>r * lda * 4;
+  const s1 = s0 + <usize>lda * 4;
+  const scaled = scale != 0;
+  const zero = f32x4.splat(0);
   let p = p0;
   for (; p + 4 <= p1; p += 4) {
-    const v = v128.load(src + <usize>p * 4);
-    // most groups of four pixels are all zero
-    if (!v128.any_true(f32x4.ne(v, f32x4.splat(0)))) continue;
-    for (let q = p; q < p + 4; q++) n = put1(list, n, q, load<f32>(src + <usize>q * 4), scale ? load<f32>(scale + <usize>q * 4) : 1, scale != 0);
+    const o = <usize>p * 4;
+    const nz0 = f32x4.ne(v128.load(s0 + o), zero);
+    // most groups of four pixels are all zero in both images
+    if (!v128.any_true(two ? v128.or(nz0, f32x4.ne(v128.load(s1 + o), zero)) : nz0)) continue;
+    for (let q = p; q < p + 4; q++) {
+      const qo = <usize>q * 4;
+      const s: f32 = scaled ? load<f32>(scale + qo) : 1;
+      n = putPair(list, n, q * rowBytes, load<f32>(s0 + qo), two ? load<f32>(s1 + qo) : 0, s, s, scaled);
+    }
   }
-  for (; p < p1; p++) n = put1(list, n, p, load<f32>(src + <usize>p * 4), scale ? load<f32>(scale + <usize>p * 4) : 1, scale != 0);
+  for (; p < p1; p++) {
+    const qo = <usize>p * 4;
+    const s: f32 = scaled ? load<f32>(scale + qo) : 1;
+    n = putPair(list, n, p * rowBytes, load<f32>(s0 + qo), two ? load<f32>(s1 + qo) : 0, s, s, scaled);
+  }
   return n;
 }
 
 /**
- * The lists of A's columns [c0, c1) (the rows of C with transA), rows [p0, p1) of A: column c's
- * count at counts[c − c0], its entries (row i32, value·scale[c] f32) at lists + (c − c0)·listBytes.
- * A is read row by row (a column walk would touch a cache line per value), four columns at a time,
- * skipping all-zero groups; each list still runs down A's rows in order.
+ * With transA, the pair lists of A's columns [c0, c1) (c0 even: pairs (c0, c0 + 1), …; an odd c1
+ * leaves the last column without a partner), rows [p0, p1) of A: pair q's count at counts[q], its
+ * entries at lists + q·listBytes. A is read row by row (a column walk would touch a cache line per
+ * value), four columns a vector, skipping all-zero groups; each list still runs down A's rows in order.
  */
-function collectColumns(a: usize, lda: i32, c0: i32, c1: i32, p0: i32, p1: i32, scale: usize, counts: usize, lists: usize, listBytes: usize): void {
-  for (let c = c0; c < c1; c++) store<i32>(counts + <usize>(c - c0) * 4, 0);
+function collectColumnPairs(
+  a: usize, lda: i32, c0: i32, c1: i32, p0: i32, p1: i32, scale: usize, counts: usize, lists: usize, listBytes: usize, rowBytes: i32,
+): void {
+  for (let c = c0; c < c1; c += 2) store<i32>(counts + <usize>((c - c0) >> 1) * 4, 0);
   const scaled = scale != 0;
   for (let i = p0; i < p1; i++) {
     const src = a + <usize>i * lda * 4;
+    const off = i * rowBytes;
     let c = c0;
     for (; c + 4 <= c1; c += 4) {
       if (!v128.any_true(f32x4.ne(v128.load(src + <usize>c * 4), f32x4.splat(0)))) continue;
-      for (let q = c; q < c + 4; q++) putColumn(counts, lists, listBytes, q - c0, i, load<f32>(src + <usize>q * 4), scaled ? load<f32>(scale + <usize>q * 4) : 1, scaled);
+      putColumnPair(counts, lists, listBytes, (c - c0) >> 1, off, src, c, true, scale, scaled);
+      putColumnPair(counts, lists, listBytes, ((c - c0) >> 1) + 1, off, src, c + 2, true, scale, scaled);
     }
-    for (; c < c1; c++) putColumn(counts, lists, listBytes, c - c0, i, load<f32>(src + <usize>c * 4), scaled ? load<f32>(scale + <usize>c * 4) : 1, scaled);
+    for (; c < c1; c += 2) putColumnPair(counts, lists, listBytes, (c - c0) >> 1, off, src, c, c + 1 < c1, scale, scaled);
   }
 }
 
-/** {@link put1} onto the list of column r of a group (its count at counts[r]). */
+/** {@link putPair} of columns c and c + 1 (if `two`) of A's row at src onto pair list q (its count at counts[q]). */
 // @ts-ignore: decorator
-@inline function putColumn(counts: usize, lists: usize, listBytes: usize, r: i32, index: i32, x: f32, s: f32, scaled: bool): void {
-  const cp = counts + <usize>r * 4;
-  store<i32>(cp, put1(lists + <usize>r * listBytes, load<i32>(cp), index, x, s, scaled));
-}
-
-/** Writes entry (index, x·s) at list[n]; returns n + 1 if x ≠ 0, else n. */
-// @ts-ignore: decorator
-@inline function put1(list: usize, n: i32, index: i32, x: f32, s: f32, scaled: bool): i32 {
-  const e = list + <usize>n * 8;
-  store<i32>(e, index);
-  store<f32>(e, scaled ? x * s : x, 4);
-  return n + <i32>(x != 0);
+@inline function putColumnPair(
+  counts: usize, lists: usize, listBytes: usize, q: i32, off: i32, src: usize, c: i32, two: bool, scale: usize, scaled: bool,
+): void {
+  const cp = counts + <usize>q * 4;
+  const co = <usize>c * 4;
+  const s0: f32 = scaled ? load<f32>(scale + co) : 1;
+  const s1: f32 = scaled && two ? load<f32>(scale + co + 4) : 1;
+  store<i32>(cp, putPair(lists + <usize>q * listBytes, load<i32>(cp), off, load<f32>(src + co), two ? load<f32>(src + co + 4) : 0, s0, s1, scaled));
 }
 
 /** Stores t into C as gemm's storeFullTile does (alpha = 1: alpha·t = t). */
@@ -95,69 +126,111 @@ function collectColumns(a: usize, lda: i32, c0: i32, c1: i32, p0: i32, p1: i32, 
   v128.store(cp, v);
 }
 
+/** Stores lane 0 of t into C as gemm's storeEdgeTile does. */
+// @ts-ignore: decorator
+@inline function put1(t: v128, o: usize, beta: f32, first: bool, bp: usize, relu: bool): void {
+  let v = f32x4.extract_lane(t, 0);
+  if (!first) v = load<f32>(o) + v;
+  else if (beta != 0) v = beta * load<f32>(o) + v;
+  if (bp) v = v + load<f32>(bp);
+  if (relu && !(v > 0)) v = 0;
+  store<f32>(o, v);
+}
+
 /**
- * C[row, j0:j1] (j1 − j0 ≤ JB) from one k-block's list of `count` entries and B's band of columns
- * [j0, j0 + JB), rows `rowBytes` apart (packed: JB floats): JB columns at a time, or 4, then 1.
+ * Two rows of C, columns [j0, j1) (j1 − j0 ≤ JB), from one k-block's pair list of `count` entries
+ * and B's band of columns [j0, j0 + JB), rows `rowBytes` apart (packed: JB floats apart): JB columns
+ * at a time (eight accumulators, B's four vectors loaded once for both rows), or 4, then 1. Row 0 is
+ * stored at c0 and row 1 at c1 unless that pointer is 0. ur0, ur1, v: the rank-1 term u[row]·v[j]
+ * (v = 0: none), added after the list's terms.
  */
-function rowBlock(
-  list: usize, count: i32, band: usize, rowBytes: usize, cp: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool,
-  ur: f32, v: usize,
+function rowPair(
+  list: usize, count: i32, band: usize, c0: usize, c1: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool,
+  ur0: f32, ur1: f32, v: usize,
 ): void {
   let j = j0;
   for (; j + JB <= j1; j += JB) {
-    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
     for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * 8;
-      const a = v128.load32_splat(e, 4);
-      const br = bj + <usize>load<i32>(e) * rowBytes;
-      c0 = madd(a, v128.load(br), c0);
-      c1 = madd(a, v128.load(br, 16), c1);
-      c2 = madd(a, v128.load(br, 32), c2);
-      c3 = madd(a, v128.load(br, 48), c3);
+      const e = list + <usize>q * ENTRY;
+      const br = bj + <usize>load<u32>(e);
+      const x0 = v128.load32_splat(e, 4), x1 = v128.load32_splat(e, 8);
+      const w0 = v128.load(br), w1 = v128.load(br, 16), w2 = v128.load(br, 32), w3 = v128.load(br, 48);
+      a0 = madd(x0, w0, a0);
+      a1 = madd(x0, w1, a1);
+      a2 = madd(x0, w2, a2);
+      a3 = madd(x0, w3, a3);
+      b0 = madd(x1, w0, b0);
+      b1 = madd(x1, w1, b1);
+      b2 = madd(x1, w2, b2);
+      b3 = madd(x1, w3, b3);
     }
     if (v) {
-      // the rank-1 term u[row]·v[j], after the list's terms
-      const a = f32x4.splat(ur);
       const vj = v + <usize>j * 4;
-      c0 = madd(a, v128.load(vj), c0);
-      c1 = madd(a, v128.load(vj, 16), c1);
-      c2 = madd(a, v128.load(vj, 32), c2);
-      c3 = madd(a, v128.load(vj, 48), c3);
+      const w0 = v128.load(vj), w1 = v128.load(vj, 16), w2 = v128.load(vj, 32), w3 = v128.load(vj, 48);
+      const x0 = f32x4.splat(ur0), x1 = f32x4.splat(ur1);
+      a0 = madd(x0, w0, a0);
+      a1 = madd(x0, w1, a1);
+      a2 = madd(x0, w2, a2);
+      a3 = madd(x0, w3, a3);
+      b0 = madd(x1, w0, b0);
+      b1 = madd(x1, w1, b1);
+      b2 = madd(x1, w2, b2);
+      b3 = madd(x1, w3, b3);
     }
-    const cj = cp + <usize>j * 4;
-    const bpj: usize = bias ? bias + <usize>j * 4 : 0;
-    put(c0, cj, beta, first, bpj, relu);
-    put(c1, cj + 16, beta, first, bpj ? bpj + 16 : 0, relu);
-    put(c2, cj + 32, beta, first, bpj ? bpj + 32 : 0, relu);
-    put(c3, cj + 48, beta, first, bpj ? bpj + 48 : 0, relu);
+    const bp: usize = bias ? bias + <usize>j * 4 : 0;
+    const jo = <usize>j * 4;
+    if (c0) {
+      put(a0, c0 + jo, beta, first, bp, relu);
+      put(a1, c0 + jo + 16, beta, first, bp ? bp + 16 : 0, relu);
+      put(a2, c0 + jo + 32, beta, first, bp ? bp + 32 : 0, relu);
+      put(a3, c0 + jo + 48, beta, first, bp ? bp + 48 : 0, relu);
+    }
+    if (c1) {
+      put(b0, c1 + jo, beta, first, bp, relu);
+      put(b1, c1 + jo + 16, beta, first, bp ? bp + 16 : 0, relu);
+      put(b2, c1 + jo + 32, beta, first, bp ? bp + 32 : 0, relu);
+      put(b3, c1 + jo + 48, beta, first, bp ? bp + 48 : 0, relu);
+    }
   }
   for (; j + 4 <= j1; j += 4) {
-    let c0 = f32x4.splat(0);
+    let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
     for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * 8;
-      c0 = madd(v128.load32_splat(e, 4), v128.load(bj + <usize>load<i32>(e) * rowBytes), c0);
+      const e = list + <usize>q * ENTRY;
+      const w = v128.load(bj + <usize>load<u32>(e));
+      a0 = madd(v128.load32_splat(e, 4), w, a0);
+      b0 = madd(v128.load32_splat(e, 8), w, b0);
     }
-    if (v) c0 = madd(f32x4.splat(ur), v128.load(v + <usize>j * 4), c0);
-    put(c0, cp + <usize>j * 4, beta, first, bias ? bias + <usize>j * 4 : 0, relu);
+    if (v) {
+      const w = v128.load(v + <usize>j * 4);
+      a0 = madd(f32x4.splat(ur0), w, a0);
+      b0 = madd(f32x4.splat(ur1), w, b0);
+    }
+    const bp: usize = bias ? bias + <usize>j * 4 : 0;
+    if (c0) put(a0, c0 + <usize>j * 4, beta, first, bp, relu);
+    if (c1) put(b0, c1 + <usize>j * 4, beta, first, bp, relu);
   }
-  // last columns one at a time, through the same f32x4 multiply-add (fused or not alike); stored as storeEdgeTile does
+  // last columns one at a time, through the same f32x4 multiply-add (fused or not alike)
   for (; j < j1; j++) {
-    let c0 = f32x4.splat(0);
+    let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
     for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * 8;
-      c0 = madd(v128.load32_splat(e, 4), v128.load32_splat(bj + <usize>load<i32>(e) * rowBytes), c0);
+      const e = list + <usize>q * ENTRY;
+      const w = v128.load32_splat(bj + <usize>load<u32>(e));
+      a0 = madd(v128.load32_splat(e, 4), w, a0);
+      b0 = madd(v128.load32_splat(e, 8), w, b0);
     }
-    if (v) c0 = madd(f32x4.splat(ur), v128.load32_splat(v + <usize>j * 4), c0);
-    const o = cp + <usize>j * 4;
-    let v = f32x4.extract_lane(c0, 0);
-    if (!first) v = load<f32>(o) + v;
-    else if (beta != 0) v = beta * load<f32>(o) + v;
-    if (bias) v = v + load<f32>(bias + <usize>j * 4);
-    if (relu && !(v > 0)) v = 0;
-    store<f32>(o, v);
+    if (v) {
+      const w = v128.load32_splat(v + <usize>j * 4);
+      a0 = madd(f32x4.splat(ur0), w, a0);
+      b0 = madd(f32x4.splat(ur1), w, b0);
+    }
+    const bp: usize = bias ? bias + <usize>j * 4 : 0;
+    if (c0) put1(a0, c0 + <usize>j * 4, beta, first, bp, relu);
+    if (c1) put1(b0, c1 + <usize>j * 4, beta, first, bp, relu);
   }
 }
 
@@ -167,40 +240,44 @@ function rowBlock(
  * (A is [k, m] if transA, row stride lda); B: [k, n] packed by {@link packBands} (ldb = 0) or in
  * place with row stride ldb (a few rows of C: packing would cost more than it saves); C: [m, n], row stride n.
  * scale: [columns of A] or 0; bias: [n] or 0; u [m], v [n] (or v = 0): C += u·vᵀ, in the last block
- * after the list's terms, before bias. work: the thread's GEMM scratch (≥ 4·G + 8·G·kBlock(k) bytes).
- * Rows go in groups of G: their lists are collected first, then each band of JB columns runs over
- * every row of the group, so that band of B stays in cache from row to row (packed: B's rows
- * ldb ≥ 256 floats apart would map a band's lines onto a few sets of L1).
+ * after the list's terms, before bias. work: the thread's GEMM scratch (≥ 2·G + 6·G·kBlock(k) bytes).
+ * Rows go in pairs (2j, 2j + 1) — fixed by m, not by the thread's range, so every row's terms are the
+ * same on any thread count — and pairs in groups of G rows: their lists are collected first, then
+ * each band of JB columns runs over every pair of the group, so that band of B stays in cache from
+ * pair to pair (packed: B's rows ldb ≥ 256 floats apart would map a band's lines onto a few sets of L1).
  */
 function sparseRange(
-  transA: bool, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
+  transA: bool, m: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
   bias: usize, relu: bool, scale: usize, u: usize, v: usize, i0: i32, i1: i32, p0: i32, p1: i32, work: usize,
 ): void {
   const kb = kBlock(k);
   const rowBytes: usize = ldb ? <usize>ldb * 4 : <usize>JB * 4;
-  const lists = work + <usize>G * 4;
-  const listBytes = <usize>kb * 8;
-  for (let g0 = i0; g0 < i1; g0 += G) {
+  const lists = work + <usize>G * 2;
+  const listBytes = <usize>kb * ENTRY;
+  for (let g0 = i0 & ~1; g0 < i1; g0 += G) {
     const g1 = min(g0 + G, i1);
+    // the rows whose values the group's lists hold: the last row's partner too, if C has it
+    const gEnd = min(g1 + (g1 & 1), m);
     for (let pc = p0; pc < p1; pc += kb) {
       const pe = min(pc + kb, k);
-      if (transA) collectColumns(a, lda, g0, g1, pc, pe, scale, work, lists, listBytes);
+      if (transA) collectColumnPairs(a, lda, g0, gEnd, pc, pe, scale, work, lists, listBytes, <i32>rowBytes);
       else {
-        for (let i = g0; i < g1; i++) {
-          const r = <usize>(i - g0);
-          store<i32>(work + r * 4, collectRow(a, lda, i, pc, pe, scale, lists + r * listBytes));
+        for (let r = g0; r < gEnd; r += 2) {
+          const q = <usize>((r - g0) >> 1);
+          store<i32>(work + q * 4, collectRowPair(a, lda, r, r + 1 < gEnd, pc, pe, scale, lists + q * listBytes, <i32>rowBytes));
         }
       }
       const last = pe >= k;
+      const vl: usize = last ? v : 0;
       for (let j = 0; j < n; j += JB) {
         const j1 = min(j + JB, n);
         const band = ldb ? b + <usize>j * 4 : b + <usize>(j * k) * 4;
-        for (let i = g0; i < g1; i++) {
-          const r = <usize>(i - g0);
-          const vl: usize = last ? v : 0;
-          rowBlock(
-            lists + r * listBytes, load<i32>(work + r * 4), band, rowBytes, c + <usize>i * n * 4, j, j1, beta, pc == p0, last ? bias : 0, last && relu,
-            vl ? load<f32>(u + <usize>i * 4) : 0, vl,
+        for (let r = g0; r < g1; r += 2) {
+          const q = <usize>((r - g0) >> 1);
+          const cr = c + <usize>r * n * 4;
+          rowPair(
+            lists + q * listBytes, load<i32>(work + q * 4), band, r >= i0 ? cr : 0, r + 1 < g1 ? cr + <usize>n * 4 : 0, j, j1, beta, pc == p0,
+            last ? bias : 0, last && relu, vl ? load<f32>(u + <usize>r * 4) : 0, vl && r + 1 < m ? load<f32>(u + <usize>r * 4 + 4) : 0, vl,
           );
         }
       }
@@ -208,12 +285,12 @@ function sparseRange(
   }
 }
 
-/** Rows [i0, i1) of the product, all of k (see {@link sparseRange}). Needs k ≥ 1. */
+/** Rows [i0, i1) of the product, all of k (see {@link sparseRange}); m: rows of C. Needs k ≥ 1. */
 export function sparseGemm(
-  transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
+  transA: i32, m: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
   bias: usize, relu: i32, scale: usize, u: usize, v: usize, i0: i32, i1: i32, work: usize,
 ): void {
-  sparseRange(transA != 0, k, n, beta, a, lda, b, ldb, c, bias, relu != 0, scale, u, v, i0, i1, 0, k, work);
+  sparseRange(transA != 0, m, k, n, beta, a, lda, b, ldb, c, bias, relu != 0, scale, u, v, i0, i1, 0, k, work);
 }
 
 /**
@@ -222,12 +299,12 @@ export function sparseGemm(
  * S, bias and ReLU.
  */
 export function sparseGemmKHalf(
-  transA: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, s: usize,
+  transA: i32, m: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, s: usize,
   scale: usize, u: usize, v: usize, half: i32, i0: i32, i1: i32, work: usize,
 ): void {
   const kb = kBlock(k);
-  if (half == 0) sparseRange(transA != 0, k, n, beta, a, lda, b, ldb, c, 0, false, scale, 0, 0, i0, i1, 0, kb, work);
-  else sparseRange(transA != 0, k, n, 0, a, lda, b, ldb, s, 0, false, scale, u, v, i0, i1, kb, k, work);
+  if (half == 0) sparseRange(transA != 0, m, k, n, beta, a, lda, b, ldb, c, 0, false, scale, 0, 0, i0, i1, 0, kb, work);
+  else sparseRange(transA != 0, m, k, n, 0, a, lda, b, ldb, s, 0, false, scale, u, v, i0, i1, kb, k, work);
 }
 
 /**

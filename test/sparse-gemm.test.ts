@@ -24,7 +24,11 @@ function sparse(k: Kernels, rows: number, cols: number, density: number, rng: Rn
 
 const bits = (m: Matrix) => new Uint32Array(m.data.buffer, m.data.byteOffset, m.size);
 
-/** [m, k, n, density]: the MNIST first layer, all zeros, no zeros, one row, odd widths, a k of three blocks. */
+/**
+ * [m, k, n, density]: the MNIST first layer, all zeros, no zeros, one row, odd widths, a k of three
+ * blocks, and k = 790: the weight gradient's 2-thread split at kBlock(790) = 395 hands threads
+ * ranges of rows of C that start on odd rows (rows pair up as (2j, 2j + 1) whatever the ranges).
+ */
 const CASES: [number, number, number, number][] = [
   [128, 784, 256, 0.19],
   [128, 784, 256, 0],
@@ -34,6 +38,7 @@ const CASES: [number, number, number, number][] = [
   [37, 61, 45, 0.3],
   [20, 1100, 10, 0.5],
   [7, 3, 3, 0.6],
+  [96, 790, 40, 0.2],
 ];
 
 /** The dense product on Ã = A·diag(scale), by the same kernels. */

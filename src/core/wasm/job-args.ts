@@ -71,6 +71,8 @@ export const SPARSE = {
   packed: 14,
   u: BG + 8,
   v: BG + 9,
+  /** Rows of C (rows pair up as (2j, 2j + 1) whatever the chunks: assembly/sparse.ts). */
+  m: BG + 10,
 } as const;
 
-export const ARGS_LENGTH = BG + 10;
+export const ARGS_LENGTH = BG + 11;

@@ -173,6 +173,7 @@ export class WasmKernels implements Kernels {
     st.begin();
     const args = this.jobs.args, S = SPARSE; // the op: Jobs.sparse
     args[S.transA] = transA ? 1 : 0;
+    args[S.m] = m;
     args[S.k] = k;
     args[S.n] = n;
     args[S.beta] = beta;

@@ -35,11 +35,11 @@ export interface WasmExports {
   packBands(b: number, ldb: number, k: number, n: number, p0: number, p1: number, dst: number): void;
   sparseBand(): number;
   sparseGemm(
-    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number,
+    transA: number, m: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number,
     bias: number, relu: number, scale: number, u: number, v: number, i0: number, i1: number, work: number,
   ): void;
   sparseGemmKHalf(
-    transA: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number, s: number,
+    transA: number, m: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number, s: number,
     scale: number, u: number, v: number, half: number, i0: number, i1: number, work: number,
   ): void;
   countNonZero(x: number, n: number): number;
@@ -206,7 +206,7 @@ function runChunk(ex: WasmExports, args: Float64Array, sync: Int32Array, c: numb
     if (op === OP_SPARSE) {
       ensurePacked(ex, args, sync, 0, 0, k);
       ex.sparseGemm(
-        args[S.transA], k, args[S.n], args[S.beta], args[S.a], args[S.lda], b, ldb, args[S.c], args[S.bias], args[S.relu],
+        args[S.transA], args[S.m], k, args[S.n], args[S.beta], args[S.a], args[S.lda], b, ldb, args[S.c], args[S.bias], args[S.relu],
         args[S.scale], args[S.u], args[S.v], i0, i1, work,
       );
     } else {
@@ -214,7 +214,7 @@ function runChunk(ex: WasmExports, args: Float64Array, sync: Int32Array, c: numb
       if (half === 0) ensurePacked(ex, args, sync, 0, 0, kb);
       else ensurePacked(ex, args, sync, 1, kb, k);
       ex.sparseGemmKHalf(
-        args[S.transA], k, args[S.n], args[S.beta], args[S.a], args[S.lda], b, ldb, args[S.c], args[S.s], args[S.scale],
+        args[S.transA], args[S.m], k, args[S.n], args[S.beta], args[S.a], args[S.lda], b, ldb, args[S.c], args[S.s], args[S.scale],
         args[S.u], args[S.v], half, i0, i1, work,
       );
     }
