@@ -4,20 +4,35 @@ import type { Float, Matrix } from './matrix.js';
 // (Kernels.colMeanVar, colDot, centerScaleCols, affinePairCols, softmaxRowsBackward): sums in float64 (JS numbers)
 // down each column in row order, as the WebAssembly kernels (assembly/columns.ts) sum them.
 
-/** mean[j] = (1/N)·Σ_i x_ij;  variance[j] = (1/N)·Σ_i (x_ij − mean_j)²  (biased; two passes). x: [N, cols]. */
+/** Column sums in float64, reused from call to call (no garbage per batch-norm step). */
+let sums = new Float64Array(0);
+
+/**
+ * mean[j] = (1/N)·Σ_i x_ij;  variance[j] = (1/N)·Σ_i (x_ij − mean_j)²  (biased; two passes). x: [N, cols].
+ * Each pass sweeps x row by row — a column walk would stride the whole matrix once per column
+ * (Standardize.fit on MNIST's 60,000×784: ~0.6 s) — and every column still sums in row order.
+ */
 export function colMeanVar(x: Matrix, mean: Float, variance: Float): void {
   const { rows, cols, data: X } = x;
-  for (let j = 0; j < cols; j++) {
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += X[i * cols + j];
-    const m = s / rows;
-    let q = 0;
-    for (let i = 0; i < rows; i++) {
-      const d = X[i * cols + j] - m;
-      q += d * d;
+  if (sums.length < 2 * cols) sums = new Float64Array(2 * cols);
+  const s = sums.subarray(0, cols), q = sums.subarray(cols, 2 * cols);
+  s.fill(0);
+  q.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) s[j] += X[o + j];
+  }
+  for (let j = 0; j < cols; j++) s[j] /= rows;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const d = X[o + j] - s[j];
+      q[j] += d * d;
     }
-    mean[j] = m;
-    variance[j] = q / rows;
+  }
+  for (let j = 0; j < cols; j++) {
+    mean[j] = s[j];
+    variance[j] = q[j] / rows;
   }
 }
 
