@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { useBackend } from '../src/node/backend.js';
 import type { UpdateRule } from '../src/core/fused.js';
 import type { Kernels } from '../src/core/kernels.js';
+import type { BatchLog, Callback } from '../src/nn/callbacks.js';
 import { Matrix } from '../src/core/matrix.js';
 import { residentDataset } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnist.js';
@@ -30,6 +31,8 @@ const train = residentDataset({ ...data.train, x: new Matrix(rows, 784, data.tra
 /** Durations (ms) of the calls, by key, for the thread count being run. */
 let times = new Map<string, number[]>();
 let depth = 0;
+/** ms spent in timed calls so far (for each step's time outside the kernels). */
+let inKernels = 0;
 const shape = (m: unknown) => (m instanceof Matrix ? `${m.rows}x${m.cols}` : ArrayBuffer.isView(m) ? `[${(m as Float32Array).length}]` : '');
 
 /** A call's key: the kernel, its operands' shapes and its flags (transA/transB/relu/bias). */
@@ -54,6 +57,7 @@ function timed(key: (args: unknown[]) => string, f: (...a: unknown[]) => unknown
     } finally {
       const d = performance.now() - t;
       depth--;
+      inKernels += d;
       const k = key(args);
       const xs = times.get(k);
       if (xs) xs.push(d);
@@ -81,14 +85,30 @@ const kernels: Kernels = new Proxy(k0, {
   },
 });
 
+const STEP = 'step (wall)', OUTSIDE = 'step outside the kernels';
+/** Each step's wall time and its part outside the timed calls (layers' JS, the loop, waits), as two more keys. */
+class StepTimes implements Callback {
+  private last = 0;
+  private kernelsAt = 0;
+  onBatchEnd(b: BatchLog): void {
+    if (b.step === 1) this.last = 0;
+    const d = b.seconds * 1000 - this.last;
+    times.get(STEP)!.push(d);
+    times.get(OUTSIDE)!.push(d - (inKernels - this.kernelsAt));
+    this.last = b.seconds * 1000;
+    this.kernelsAt = inKernels;
+  }
+}
+
 const config = { ...DEFAULT_CONFIG, layers: [256, 128], epochs: 1, valSplit: 0, schedule: scheduleFor('cosine', 1) };
 const pooled = new Map<number, Map<string, number[]>>(counts.map((n) => [n, new Map()]));
 const stepsRun = Math.ceil(rows / 128);
 for (let r = 0; r < Number(flags.rounds); r++) {
   for (const n of counts) {
     pool.setThreads(n);
-    times = new Map();
-    const { model } = await runTraining(config, { kernels, data: { ...data, train, test } });
+    times = new Map([[STEP, []], [OUTSIDE, []]]);
+    inKernels = 0;
+    const { model } = await runTraining(config, { kernels, data: { ...data, train, test }, callbacks: [new StepTimes()] });
     model.release();
     // the first round warms the JIT up
     if (r === 0) continue;
@@ -99,7 +119,7 @@ for (let r = 0; r < Number(flags.rounds); r++) {
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))] * 1000;
 const rounds = Number(flags.rounds) - 1;
-const keys = [...pooled.get(counts[0])!.keys()];
+const keys = [...pooled.get(counts[0])!.keys()].filter((k) => k !== STEP && k !== OUTSIDE);
 const perStep = (n: number, key: string) => {
   const xs = pooled.get(n)!.get(key) ?? [];
   return { calls: xs.length / (rounds * stepsRun), p25: xs.length ? pct(xs, 0.25) : NaN, med: xs.length ? pct(xs, 0.5) : NaN };
@@ -119,4 +139,7 @@ for (const key of keys) {
   console.log(key.slice(0, 43).padEnd(44) + calls.toFixed(2).padStart(10) + cells.join(''));
 }
 console.log('sum of medians'.padEnd(54) + totals.map((t) => `  │ ${''.padStart(13)} ${t.toFixed(0).padStart(5)}`).join(''));
+for (const key of [STEP, OUTSIDE]) {
+  console.log(key.padEnd(54) + counts.map((n) => `  │ ${perStep(n, key).med.toFixed(1).padStart(6)} ${perStep(n, key).p25.toFixed(1).padStart(6)}      `).join(''));
+}
 await pool.dispose();

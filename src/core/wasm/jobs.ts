@@ -8,6 +8,14 @@ import { MAX_OWNED, SYNC_LENGTH, openJob, resetPacked, runPart, type WasmExports
 
 /** A sparse product packs B into bands (assembly/sparse.ts) when C has at least this many rows. */
 const SPARSE_PACK_MIN_ROWS = 8;
+/**
+ * While worker 1 is on the background gather (~80 µs for a 128-image batch), a 2-thread job below
+ * this many multiply-adds (GEMM) or elements (fill) runs on this thread alone: the worker would come
+ * too late to help, and this thread would run all the job's chunks, paying for each (the step's
+ * 128·128·10 GEMM took 22 µs so, 16 µs as one chunk; the 200k-element gradient fill 21 µs, 12 µs).
+ */
+const BUSY_MAX_MACS = 1 << 20;
+const BUSY_MAX_FILL = 1 << 19;
 /** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
 const PARALLEL_MIN_GATHER = 1 << 15;
 /**
@@ -82,7 +90,8 @@ export class Jobs {
    */
   gemm(m: number, n: number, k: number, bInPlace: boolean): void {
     const args = this.args;
-    if (this.active === 2 && this.kSplits(m, n, k)) {
+    const threads = m * n * k < BUSY_MAX_MACS ? this.free() : this.active;
+    if (threads === 2 && this.kSplits(m, n, k)) {
       // each thread computes one k-half of the whole C (and reads only its half of B's rows)
       const half = this.half.bytes(4 * m * n);
       args[OP] = OP_GEMM_K;
@@ -93,8 +102,8 @@ export class Jobs {
       this.ex.gemmReduce(args[GEMM.c], n, half, args[GEMM.bias], args[GEMM.relu], args[GEMM.mask], 0, m, 0, n);
       return;
     }
-    const { chunks, owned } = splitGemm(m, n, k, this.active, args, bInPlace, OWNED_PER_THREAD);
-    this.run(chunks, Math.min(chunks, this.active), owned);
+    const { chunks, owned } = splitGemm(m, n, k, threads, args, bInPlace, OWNED_PER_THREAD);
+    this.run(chunks, Math.min(chunks, threads), owned);
   }
 
   /**
@@ -240,6 +249,11 @@ export class Jobs {
     return ptr;
   }
 
+  /** Threads free to start a job now: the active ones, less worker 1 on 2 threads while it runs the background gather. */
+  private free(): number {
+    return this.active === 2 && this.bgPending && this.pool!.backgroundBusy() ? 1 : this.active;
+  }
+
   /** Waits for the gather of {@link gatherBackground}, if one is running. */
   finishGather(): void {
     if (!this.bgPending) return;
@@ -249,7 +263,7 @@ export class Jobs {
 
   /** x[0:n] = value at pointer x; large fills in owned ranges (each thread zeroes the gradient rows it then computes). */
   fill(x: number, n: number, value: number): void {
-    const parts = n >= PARALLEL_MIN_ELEMS ? this.active : 1;
+    const parts = n < PARALLEL_MIN_ELEMS ? 1 : n < BUSY_MAX_FILL ? this.free() : this.active;
     if (parts === 1) return this.ex.fill(x, n, value);
     const r = this.args;
     r[OP] = OP_FILL; r[FILL.x] = x; r[FILL.value] = value;
