@@ -2,7 +2,7 @@ import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import {
-  ADAM, ARGS_LENGTH, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K, RECT, SPARSE, WORK,
+  ADAM, ARGS_LENGTH, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM_K, OP_GEMV_K, OP_SPARSE, OP_SPARSE_K, RECT, SPARSE, WORK,
 } from './job-args.js';
 import { MAX_OWNED, SYNC_LENGTH, openJob, resetPacked, runPart, type WasmExports } from './ops.js';
 
@@ -16,6 +16,13 @@ const SPARSE_PACK_MIN_ROWS = 8;
  */
 const BUSY_MAX_MACS = 1 << 20;
 const BUSY_MAX_FILL = 1 << 19;
+/** A product of a few rows is cut into its k-halves from this many multiply-adds (the folded first-layer bias, 1·784·256, took 27 µs on one thread). */
+const PARALLEL_MIN_GEMV = 1 << 17;
+/**
+ * ...and only within this many ms of the last job that woke the workers: they are then still
+ * spinning (threads.ts SPIN, ~0.5 ms), whereas waking one asleep costs more than the product.
+ */
+const WARM_MS = 0.3;
 /** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
 const PARALLEL_MIN_GATHER = 1 << 15;
 /**
@@ -44,6 +51,8 @@ export class Jobs {
   /** B of a sparse product packed into bands (assembly/sparse.ts packBands). */
   private readonly bands: Scratch;
   private bgPending = false;
+  /** performance.now() at the end of the last job run on more than one thread. */
+  private lastParallel = -Infinity;
   private readonly cuts: number[] = new Array<number>(MAX_OWNED + 1).fill(0);
 
   /** @param work  GEMM scratch pointer of each thread, `[pool size]`. */
@@ -177,6 +186,33 @@ export class Jobs {
     this.run(chunks, parts, true);
   }
 
+  /**
+   * C [m, n] = A [m, k]·B [k, n] (+ bias, ReLU) for a few rows (assembly/gemv.ts; pointers, strides
+   * in floats). On 2 threads a large one whose k is two blocks is cut into its k-halves as
+   * {@link gemm} does (each thread reads the half of B whose gradient rows and Adam update it ran),
+   * if the workers ran a job within {@link WARM_MS} (a training step; not one image's lone
+   * prediction). The same bits as one thread: each half's sum starts at 0 as gemv's blocks do,
+   * gemmReduce adds them as gemv's last block does.
+   */
+  gemv(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void {
+    const kb = this.ex.kBlock(k);
+    if (this.free() === 1 || m * n * k < PARALLEL_MIN_GEMV || kb >= k || 2 * kb < k || performance.now() - this.lastParallel > WARM_MS) {
+      return this.ex.gemv(m, n, k, a, lda, b, ldb, c, ldc, bias, relu);
+    }
+    const args = this.args, G = GEMM;
+    args[OP] = OP_GEMV_K;
+    args[G.k] = k; args[G.a] = a; args[G.lda] = lda; args[G.b] = b; args[G.ldb] = ldb; args[G.c] = c; args[G.ldc] = ldc;
+    const s = this.half.bytes(4 * m * ldc);
+    args[G.s] = s;
+    // chunk h: k-half h of all of C, owned by thread h
+    for (let h = 0; h < 2; h++) {
+      const o = CHUNK + 4 * h;
+      args[o + RECT.i0] = 0; args[o + RECT.i1] = m; args[o + RECT.j0] = 0; args[o + RECT.j1] = n;
+    }
+    this.run(2, 2, true);
+    this.ex.gemmReduce(c, ldc, s, bias, relu, 0, 0, m, 0, n);
+  }
+
   /** Cuts rows [0, m) into at most `ranges` ranges of whole micro-tile rows, into this.cuts; returns how many. */
   private rowRanges(m: number, ranges: number): number {
     const tiles = Math.ceil(m / MR);
@@ -299,6 +335,7 @@ export class Jobs {
     runPart(this.ex, this.args, this.sync, 0);
     // always: a worker late from an earlier job may have taken a chunk of this one
     this.pool?.join(chunks);
+    if (parts > 1) this.lastParallel = performance.now();
   }
 }
 
