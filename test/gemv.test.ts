@@ -59,6 +59,26 @@ describe('small-row product (gemv) against the reference', { skip: onWasm ? fals
     });
   }
 
+  test('a large product of 1–5 rows, cut into its k-halves on 2 threads: the bits of 1 thread', () => {
+    const k = relaxed!;
+    const rng = new Rng(9);
+    const busy = k.alloc(1 << 17); // a 2-thread fill just before: the workers are warm, so the product is cut
+    for (const [kk, n] of [[784, 256], [700, 301]]) {
+      const a = rand(k, 5, kk, rng), b = rand(k, kk, n, rng), bias = rand(k, 1, n, rng).data;
+      for (let m = 1; m <= GEMV_MAX_ROWS; m++) {
+        const rows = new Matrix(m, kk, a.data.subarray(0, m * kk));
+        const bits = (threads: number) => {
+          k.setThreads(threads);
+          const c = new Matrix(m, n, k.alloc(m * n));
+          k.fill(busy, 0, busy.length);
+          k.gemm(rows, b, c, { bias, relu: true });
+          return Uint32Array.from(new Uint32Array(c.data.buffer, c.data.byteOffset, m * n));
+        };
+        assert.deepEqual(bits(2), bits(1), `[${m}, ${kk}]·[${kk}, ${n}]`);
+      }
+    }
+  });
+
   test('ReLU turns NaN into 0, as the GEMM does', () => {
     const k = relaxed!;
     const a = new Matrix(1, 2, k.alloc(2)), b = new Matrix(2, 37, k.alloc(74)), c = new Matrix(1, 37, k.alloc(37));

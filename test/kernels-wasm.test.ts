@@ -222,6 +222,39 @@ describe('wasm threads', { skip }, () => {
     }
   });
 
+  test('small GEMMs and fills while worker 1 runs a background gather (they then stay on this thread): the bits of 1 thread', () => {
+    const k = need(wasm);
+    const rng = new Rng(14);
+    const src = rand(k, 2048, 784, rng);
+    const rows = Int32Array.from({ length: 512 }, () => rng.int(2048));
+    const batch = new Matrix(512, 784, k.alloc(512 * 784));
+    const [a, b] = [rand(k, 128, 128, rng), rand(k, 128, 10, rng)];
+    const run = (threads: number, background: boolean) => {
+      k.setThreads(threads);
+      const c = new Matrix(128, 10, k.alloc(1280));
+      const g = k.alloc(200_704) as Float32Array;
+      g.fill(2);
+      if (background) k.gatherRowsBackground(src, rows, 0, batch);
+      k.gemm(a, b, c, { transA: true });
+      k.fill(g, 0, 200_704);
+      k.finishGather();
+      const out = { c: Uint32Array.from(new Uint32Array(c.data.buffer, c.data.byteOffset, 1280)), zeros: g.every((v) => v === 0) };
+      k.release(c.data);
+      k.release(g);
+      return out;
+    };
+    const one = run(1, false);
+    for (let r = 0; r < 3; r++) {
+      const two = run(2, true);
+      assert.deepEqual(two.c, one.c);
+      assert.ok(two.zeros, 'the fill wrote every element');
+    }
+    const want = Matrix.zeros(512, 784);
+    js.gatherRows(src, rows, 0, want);
+    assert.deepEqual(batch.data, want.data, 'the background gather copied the rows');
+    for (const x of [src, batch, a, b]) k.release(x.data);
+  });
+
   test('a batch gather split over 2 threads copies the same rows', () => {
     const k = need(wasm);
     const rng = new Rng(13);

@@ -99,6 +99,11 @@ export class ThreadPool {
     Atomics.notify(this.ctrl, slot, 1);
   }
 
+  /** Is worker 1 still on the task of {@link startBackground}? */
+  backgroundBusy(): boolean {
+    return Atomics.load(this.ctrl, STRIDE + BACKGROUND) !== 0;
+  }
+
   /** Waits until worker 1 has finished the task of {@link startBackground}. */
   waitBackground(): void {
     const c = this.ctrl;

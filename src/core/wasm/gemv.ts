@@ -1,6 +1,6 @@
 import type { GemmOptions } from '../kernels.js';
 import type { Matrix } from '../matrix.js';
-import type { WasmExports } from './ops.js';
+import type { Jobs } from './jobs.js';
 import type { Staging } from './staging.js';
 
 /**
@@ -9,18 +9,13 @@ import type { Staging } from './staging.js';
  */
 export const GEMV_MAX_ROWS = 5;
 
-/** The small-row kernel of assembly/gemv.ts (declared here, beside its only caller, rather than in ops.ts). */
-interface GemvExports {
-  gemv(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void;
-}
-
 /**
  * Computes `C = A·B (+ bias, ReLU)` of at most {@link GEMV_MAX_ROWS} rows with assembly/gemv.ts
- * on the calling thread (the same bits for any thread count) and returns true; returns false,
+ * (Jobs.gemv: the same bits for any thread count) and returns true; returns false,
  * computing nothing, for any other product (transposes, alpha ≠ 1, beta ≠ 0, a mask, more rows).
  * float32 operands, shapes already checked (checkGemmShapes); `stage` is the backend's, not begun.
  */
-export function smallGemm(ex: WasmExports, stage: Staging, a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions): boolean {
+export function smallGemm(jobs: Jobs, stage: Staging, a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions): boolean {
   const m = c.rows, n = c.cols, k = a.cols;
   if (m > GEMV_MAX_ROWS || m === 0 || n === 0 || k === 0 || opts.transA === true || opts.transB === true || opts.mask) return false;
   if ((opts.alpha ?? 1) !== 1 || (opts.beta ?? 0) !== 0) return false;
@@ -30,7 +25,7 @@ export function smallGemm(ex: WasmExports, stage: Staging, a: Matrix, b: Matrix,
   const pb = stage.ptr(B, b.size, 1);
   const pc = stage.ptr(C, m * n, 2, false);
   const pbias = bias ? stage.ptr(bias, n, 3) : 0;
-  (ex as WasmExports & GemvExports).gemv(m, n, k, pa, a.cols, pb, b.cols, pc, n, pbias, opts.relu === true ? 1 : 0);
+  jobs.gemv(m, n, k, pa, a.cols, pb, b.cols, pc, n, pbias, opts.relu === true ? 1 : 0);
   stage.flush(C, pc, m * n);
   return true;
 }

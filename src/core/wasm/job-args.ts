@@ -27,8 +27,13 @@ export const OP_FILL = 5;
  */
 export const OP_SPARSE = 6;
 export const OP_SPARSE_K = 7;
+/**
+ * A product of a few rows (assembly/gemv.ts) whose k is two blocks, in GEMM's slots: chunk 0 writes
+ * the first k-block's sum into C, chunk 1 the second's into GEMM.s (gemmReduce then finishes C).
+ */
+export const OP_GEMV_K = 8;
 
-/** Arguments of OP_GEMM and OP_GEMM_K. */
+/** Arguments of OP_GEMM, OP_GEMM_K and OP_GEMV_K. */
 export const GEMM = {
   transA: 1, transB: 2, k: 3, alpha: 4, beta: 5, a: 6, lda: 7, b: 8, ldb: 9, c: 10, ldc: 11, bias: 12, relu: 13, mask: 14,
   /** OP_GEMM_K: scratch of the second k-half, [m, ldc]. */

@@ -2,12 +2,27 @@ import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import {
-  ADAM, ARGS_LENGTH, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K, RECT, SPARSE, WORK,
+  ADAM, ARGS_LENGTH, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM_K, OP_GEMV_K, OP_SPARSE, OP_SPARSE_K, RECT, SPARSE, WORK,
 } from './job-args.js';
 import { MAX_OWNED, SYNC_LENGTH, openJob, resetPacked, runPart, type WasmExports } from './ops.js';
 
 /** A sparse product packs B into bands (assembly/sparse.ts) when C has at least this many rows. */
 const SPARSE_PACK_MIN_ROWS = 8;
+/**
+ * While worker 1 is on the background gather (~80 µs for a 128-image batch), a 2-thread job below
+ * this many multiply-adds (GEMM) or elements (fill) runs on this thread alone: the worker would come
+ * too late to help, and this thread would run all the job's chunks, paying for each (the step's
+ * 128·128·10 GEMM took 22 µs so, 16 µs as one chunk; the 200k-element gradient fill 21 µs, 12 µs).
+ */
+const BUSY_MAX_MACS = 1 << 20;
+const BUSY_MAX_FILL = 1 << 19;
+/** A product of a few rows is cut into its k-halves from this many multiply-adds (the folded first-layer bias, 1·784·256, took 27 µs on one thread). */
+const PARALLEL_MIN_GEMV = 1 << 17;
+/**
+ * ...and only within this many ms of the last job that woke the workers: they are then still
+ * spinning (threads.ts SPIN, ~0.5 ms), whereas waking one asleep costs more than the product.
+ */
+const WARM_MS = 0.3;
 /** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
 const PARALLEL_MIN_GATHER = 1 << 15;
 /**
@@ -36,6 +51,8 @@ export class Jobs {
   /** B of a sparse product packed into bands (assembly/sparse.ts packBands). */
   private readonly bands: Scratch;
   private bgPending = false;
+  /** performance.now() at the end of the last job run on more than one thread. */
+  private lastParallel = -Infinity;
   private readonly cuts: number[] = new Array<number>(MAX_OWNED + 1).fill(0);
 
   /** @param work  GEMM scratch pointer of each thread, `[pool size]`. */
@@ -82,7 +99,8 @@ export class Jobs {
    */
   gemm(m: number, n: number, k: number, bInPlace: boolean): void {
     const args = this.args;
-    if (this.active === 2 && this.kSplits(m, n, k)) {
+    const threads = m * n * k < BUSY_MAX_MACS ? this.free() : this.active;
+    if (threads === 2 && this.kSplits(m, n, k)) {
       // each thread computes one k-half of the whole C (and reads only its half of B's rows)
       const half = this.half.bytes(4 * m * n);
       args[OP] = OP_GEMM_K;
@@ -93,8 +111,8 @@ export class Jobs {
       this.ex.gemmReduce(args[GEMM.c], n, half, args[GEMM.bias], args[GEMM.relu], args[GEMM.mask], 0, m, 0, n);
       return;
     }
-    const { chunks, owned } = splitGemm(m, n, k, this.active, args, bInPlace, OWNED_PER_THREAD);
-    this.run(chunks, Math.min(chunks, this.active), owned);
+    const { chunks, owned } = splitGemm(m, n, k, threads, args, bInPlace, OWNED_PER_THREAD);
+    this.run(chunks, Math.min(chunks, threads), owned);
   }
 
   /**
@@ -166,6 +184,33 @@ export class Jobs {
       }
     }
     this.run(chunks, parts, true);
+  }
+
+  /**
+   * C [m, n] = A [m, k]·B [k, n] (+ bias, ReLU) for a few rows (assembly/gemv.ts; pointers, strides
+   * in floats). On 2 threads a large one whose k is two blocks is cut into its k-halves as
+   * {@link gemm} does (each thread reads the half of B whose gradient rows and Adam update it ran),
+   * if the workers ran a job within {@link WARM_MS} (a training step; not one image's lone
+   * prediction). The same bits as one thread: each half's sum starts at 0 as gemv's blocks do,
+   * gemmReduce adds them as gemv's last block does.
+   */
+  gemv(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void {
+    const kb = this.ex.kBlock(k);
+    if (this.free() === 1 || m * n * k < PARALLEL_MIN_GEMV || kb >= k || 2 * kb < k || performance.now() - this.lastParallel > WARM_MS) {
+      return this.ex.gemv(m, n, k, a, lda, b, ldb, c, ldc, bias, relu);
+    }
+    const args = this.args, G = GEMM;
+    args[OP] = OP_GEMV_K;
+    args[G.k] = k; args[G.a] = a; args[G.lda] = lda; args[G.b] = b; args[G.ldb] = ldb; args[G.c] = c; args[G.ldc] = ldc;
+    const s = this.half.bytes(4 * m * ldc);
+    args[G.s] = s;
+    // chunk h: k-half h of all of C, owned by thread h
+    for (let h = 0; h < 2; h++) {
+      const o = CHUNK + 4 * h;
+      args[o + RECT.i0] = 0; args[o + RECT.i1] = m; args[o + RECT.j0] = 0; args[o + RECT.j1] = n;
+    }
+    this.run(2, 2, true);
+    this.ex.gemmReduce(c, ldc, s, bias, relu, 0, 0, m, 0, n);
   }
 
   /** Cuts rows [0, m) into at most `ranges` ranges of whole micro-tile rows, into this.cuts; returns how many. */
@@ -240,6 +285,11 @@ export class Jobs {
     return ptr;
   }
 
+  /** Threads free to start a job now: the active ones, less worker 1 on 2 threads while it runs the background gather. */
+  private free(): number {
+    return this.active === 2 && this.bgPending && this.pool!.backgroundBusy() ? 1 : this.active;
+  }
+
   /** Waits for the gather of {@link gatherBackground}, if one is running. */
   finishGather(): void {
     if (!this.bgPending) return;
@@ -249,7 +299,7 @@ export class Jobs {
 
   /** x[0:n] = value at pointer x; large fills in owned ranges (each thread zeroes the gradient rows it then computes). */
   fill(x: number, n: number, value: number): void {
-    const parts = n >= PARALLEL_MIN_ELEMS ? this.active : 1;
+    const parts = n < PARALLEL_MIN_ELEMS ? 1 : n < BUSY_MAX_FILL ? this.free() : this.active;
     if (parts === 1) return this.ex.fill(x, n, value);
     const r = this.args;
     r[OP] = OP_FILL; r[FILL.x] = x; r[FILL.value] = value;
@@ -285,6 +335,7 @@ export class Jobs {
     runPart(this.ex, this.args, this.sync, 0);
     // always: a worker late from an earlier job may have taken a chunk of this one
     this.pool?.join(chunks);
+    if (parts > 1) this.lastParallel = performance.now();
   }
 }
 

@@ -131,7 +131,7 @@ export class WasmKernels implements Kernels {
     const alpha = opts.alpha ?? 1;
     const beta = opts.beta ?? 0;
     checkGemmShapes(a, b, c, transA, transB, bias, mask);
-    if (smallGemm(this.ex, this.stage, a, b, c, opts)) return; // 1–5 rows (gemv.ts)
+    if (smallGemm(this.jobs, this.stage, a, b, c, opts)) return; // 1–5 rows (gemv.ts)
     const m = transA ? a.cols : a.rows;
     const k = transA ? a.rows : a.cols;
     const n = transB ? b.rows : b.cols;

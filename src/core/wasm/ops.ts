@@ -1,5 +1,5 @@
 import {
-  ADAM, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, OP_SPARSE, OP_SPARSE_K,
+  ADAM, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM, OP_GEMM_K, OP_GEMV_K, OP_SPARSE, OP_SPARSE_K,
   MAX_CHUNKS, RECT, SPARSE, WORK,
 } from './job-args.js';
 
@@ -31,6 +31,7 @@ export interface WasmExports {
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, s: number, half: number,
     i0: number, i1: number, j0: number, j1: number, work: number,
   ): void;
+  gemv(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void;
   gemmReduce(c: number, ldc: number, s: number, bias: number, relu: number, mask: number, i0: number, i1: number, j0: number, j1: number): void;
   packBands(b: number, ldb: number, k: number, n: number, p0: number, p1: number, dst: number): void;
   sparseBand(): number;
@@ -199,6 +200,12 @@ function runChunk(ex: WasmExports, args: Float64Array, sync: Int32Array, c: numb
         args[G.s], c < chunks / 2 ? 0 : 1, i0, i1, j0, j1, work,
       );
     }
+  } else if (op === OP_GEMV_K) {
+    // rows [i0, i1), columns [j0, j1): chunk 0 sums over the first k-block into C, chunk 1 over the second into S (no bias, no ReLU: gemmReduce adds them)
+    const G = GEMM, k = args[G.k], kb = ex.kBlock(k), lda = args[G.lda], ldb = args[G.ldb], ldc = args[G.ldc];
+    const a = args[G.a] + 4 * i0 * lda, b = args[G.b] + 4 * j0, out = 4 * (i0 * ldc + j0);
+    if (c === 0) ex.gemv(i1 - i0, j1 - j0, kb, a, lda, b, ldb, args[G.c] + out, ldc, 0, 0);
+    else ex.gemv(i1 - i0, j1 - j0, k - kb, a + 4 * kb, lda, b + 4 * kb * ldb, ldb, args[G.s] + out, ldc, 0, 0);
   } else if (op === OP_SPARSE || op === OP_SPARSE_K) {
     const S = SPARSE, k = args[S.k], packed = args[S.packed];
     // packed B: bands, no row stride
