@@ -205,6 +205,21 @@ function storeEdgeTile(
   }
 }
 
+/**
+ * The 4×4 block of four rows of B (at s, rows `row` bytes apart; 4 floats each) transposed into four
+ * panel rows at d, 32 bytes apart (4 floats each): d[r][q] = s[q][r].
+ */
+// @ts-ignore: decorator
+@inline function transpose4(s: usize, row: usize, d: usize): void {
+  const v0 = v128.load(s), v1 = v128.load(s + row), v2 = v128.load(s + 2 * row), v3 = v128.load(s + 3 * row);
+  const a = i32x4.shuffle(v0, v1, 0, 4, 1, 5), b = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+  const c = i32x4.shuffle(v2, v3, 0, 4, 1, 5), e = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  v128.store(d, i32x4.shuffle(a, c, 0, 1, 4, 5));
+  v128.store(d + 32, i32x4.shuffle(a, c, 2, 3, 6, 7));
+  v128.store(d + 64, i32x4.shuffle(b, e, 0, 1, 4, 5));
+  v128.store(d + 96, i32x4.shuffle(b, e, 2, 3, 6, 7));
+}
+
 /** Packs op(B)[pc:pc+kc, jc:jc+nc] into ⌈nc/8⌉ panels [kc, 8]. B is [k, n] (or [n, k] if transB). */
 function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
@@ -224,6 +239,21 @@ function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: 
           for (let q = 0; q < NR; q++) store<f32>(d + <usize>q * 4, q < cols ? load<f32>(src + <usize>q * 4) : 0);
           src += <usize>ldb * 4;
         }
+      }
+    } else if (cols == NR) {
+      // op(B)[p, j] = B[j, p]: 4×4 blocks of B's rows transposed in registers (4 p at a time)
+      const src = b + (<usize>(jc + jr) * ldb + pc) * 4;
+      const row = <usize>ldb * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const s = src + <usize>p * 4;
+        const d = panel + <usize>p * 32;
+        transpose4(s, row, d);
+        transpose4(s + 4 * row, row, d + 16);
+      }
+      for (; p < kc; p++) {
+        const d = panel + <usize>p * 32;
+        for (let q = 0; q < NR; q++) store<f32>(d + <usize>q * 4, load<f32>(src + <usize>q * row + <usize>p * 4));
       }
     } else {
       // op(B)[p, j] = B[j, p]: each panel column is a contiguous run of one row of B
