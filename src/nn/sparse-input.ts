@@ -5,10 +5,11 @@ import { Standardize } from './layers/standardize.js';
 
 /**
  * A batch goes through the sparse products (Kernels.sparseGemm) when at most this fraction of its
- * values is non-zero. The WebAssembly kernels break even near 45% on random patterns (bench/sparse.ts:
- * the first layer of the MNIST MLP, 128×784·784×256); MNIST batches are ~19% non-zero.
+ * values is non-zero. The WebAssembly kernels break even near 50–60% on random patterns and win at
+ * Fashion-MNIST's ~50% (clustered pixels; one epoch 1.19–1.23× faster than --dense), 2.4× at
+ * MNIST's ~19% (bench/sparse.ts, bench/README.md).
  */
-export const SPARSE_BELOW = 0.4;
+export const SPARSE_BELOW = 0.6;
 
 /**
  * Planned once when a model is built, before its layers build: the first Dense layer (the first
