@@ -126,6 +126,15 @@ function collectColumnPairs(
   v128.store(cp, v);
 }
 
+/** {@link put} of four vectors: C's 16 columns at cp (bias at bp, or 0). */
+// @ts-ignore: decorator
+@inline function put4(t0: v128, t1: v128, t2: v128, t3: v128, cp: usize, beta: f32, first: bool, bp: usize, relu: bool): void {
+  put(t0, cp, beta, first, bp, relu);
+  put(t1, cp + 16, beta, first, bp ? bp + 16 : 0, relu);
+  put(t2, cp + 32, beta, first, bp ? bp + 32 : 0, relu);
+  put(t3, cp + 48, beta, first, bp ? bp + 48 : 0, relu);
+}
+
 /** Stores lane 0 of t into C as gemm's storeEdgeTile does. */
 // @ts-ignore: decorator
 @inline function put1(t: v128, o: usize, beta: f32, first: bool, bp: usize, relu: bool): void {
@@ -182,55 +191,36 @@ function rowPair(
     }
     const bp: usize = bias ? bias + <usize>j * 4 : 0;
     const jo = <usize>j * 4;
-    if (c0) {
-      put(a0, c0 + jo, beta, first, bp, relu);
-      put(a1, c0 + jo + 16, beta, first, bp ? bp + 16 : 0, relu);
-      put(a2, c0 + jo + 32, beta, first, bp ? bp + 32 : 0, relu);
-      put(a3, c0 + jo + 48, beta, first, bp ? bp + 48 : 0, relu);
-    }
-    if (c1) {
-      put(b0, c1 + jo, beta, first, bp, relu);
-      put(b1, c1 + jo + 16, beta, first, bp ? bp + 16 : 0, relu);
-      put(b2, c1 + jo + 32, beta, first, bp ? bp + 32 : 0, relu);
-      put(b3, c1 + jo + 48, beta, first, bp ? bp + 48 : 0, relu);
-    }
+    if (c0) put4(a0, a1, a2, a3, c0 + jo, beta, first, bp, relu);
+    if (c1) put4(b0, b1, b2, b3, c1 + jo, beta, first, bp, relu);
   }
-  for (; j + 4 <= j1; j += 4) {
+  // the last columns 4 at a time, then one at a time (B's value splat: the same f32x4 multiply-add)
+  while (j < j1) {
+    const one = j + 4 > j1;
     let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
     for (let q = 0; q < count; q++) {
       const e = list + <usize>q * ENTRY;
-      const w = v128.load(bj + <usize>load<u32>(e));
+      const wp = bj + <usize>load<u32>(e);
+      const w = one ? v128.load32_splat(wp) : v128.load(wp);
       a0 = madd(v128.load32_splat(e, 4), w, a0);
       b0 = madd(v128.load32_splat(e, 8), w, b0);
     }
+    const o = <usize>j * 4;
     if (v) {
-      const w = v128.load(v + <usize>j * 4);
+      const w = one ? v128.load32_splat(v + o) : v128.load(v + o);
       a0 = madd(f32x4.splat(ur0), w, a0);
       b0 = madd(f32x4.splat(ur1), w, b0);
     }
-    const bp: usize = bias ? bias + <usize>j * 4 : 0;
-    if (c0) put(a0, c0 + <usize>j * 4, beta, first, bp, relu);
-    if (c1) put(b0, c1 + <usize>j * 4, beta, first, bp, relu);
-  }
-  // last columns one at a time, through the same f32x4 multiply-add (fused or not alike)
-  for (; j < j1; j++) {
-    let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
-    const bj = band + <usize>(j - j0) * 4;
-    for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * ENTRY;
-      const w = v128.load32_splat(bj + <usize>load<u32>(e));
-      a0 = madd(v128.load32_splat(e, 4), w, a0);
-      b0 = madd(v128.load32_splat(e, 8), w, b0);
+    const bp: usize = bias ? bias + o : 0;
+    if (one) {
+      if (c0) put1(a0, c0 + o, beta, first, bp, relu);
+      if (c1) put1(b0, c1 + o, beta, first, bp, relu);
+    } else {
+      if (c0) put(a0, c0 + o, beta, first, bp, relu);
+      if (c1) put(b0, c1 + o, beta, first, bp, relu);
     }
-    if (v) {
-      const w = v128.load32_splat(v + <usize>j * 4);
-      a0 = madd(f32x4.splat(ur0), w, a0);
-      b0 = madd(f32x4.splat(ur1), w, b0);
-    }
-    const bp: usize = bias ? bias + <usize>j * 4 : 0;
-    if (c0) put1(a0, c0 + <usize>j * 4, beta, first, bp, relu);
-    if (c1) put1(b0, c1 + <usize>j * 4, beta, first, bp, relu);
+    j += one ? 1 : 4;
   }
 }
 
