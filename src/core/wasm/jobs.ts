@@ -148,8 +148,7 @@ export class Jobs {
     const args = this.args;
     // a few rows (one image) stay on this thread: waking another costs more than their share of the work
     const parts = m * n * k < PARALLEL_MIN_MACS || m < SPARSE_PACK_MIN_ROWS ? 1 : this.active;
-    const kb = this.ex.kBlock(k);
-    const kSplit = !transA && parts === 2 && kb < k && 2 * kb >= k;
+    const kSplit = !transA && parts === 2 && this.twoBlocks(k);
     // B packed into bands pays off over many rows of C; for a few (one image's prediction) B is read in place
     const pack = m >= SPARSE_PACK_MIN_ROWS;
     args[SPARSE.packed] = pack ? this.bands.bytes(4 * k * this.ex.sparseBand() * Math.ceil(n / this.ex.sparseBand())) : 0;
@@ -195,8 +194,7 @@ export class Jobs {
    * gemmReduce adds them as gemv's last block does.
    */
   gemv(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void {
-    const kb = this.ex.kBlock(k);
-    if (this.free() === 1 || m * n * k < PARALLEL_MIN_GEMV || kb >= k || 2 * kb < k || performance.now() - this.lastParallel > WARM_MS) {
+    if (this.free() === 1 || m * n * k < PARALLEL_MIN_GEMV || !this.twoBlocks(k) || performance.now() - this.lastParallel > WARM_MS) {
       return this.ex.gemv(m, n, k, a, lda, b, ldb, c, ldc, bias, relu);
     }
     const args = this.args, G = GEMM;
@@ -204,12 +202,8 @@ export class Jobs {
     args[G.k] = k; args[G.a] = a; args[G.lda] = lda; args[G.b] = b; args[G.ldb] = ldb; args[G.c] = c; args[G.ldc] = ldc;
     const s = this.half.bytes(4 * m * ldc);
     args[G.s] = s;
-    // chunk h: k-half h of all of C, owned by thread h
-    for (let h = 0; h < 2; h++) {
-      const o = CHUNK + 4 * h;
-      args[o + RECT.i0] = 0; args[o + RECT.i1] = m; args[o + RECT.j0] = 0; args[o + RECT.j1] = n;
-    }
-    this.run(2, 2, true);
+    // k-half h of all of C, owned by thread h (a few rows: one range per half)
+    this.run(2 * this.halfChunks(m, n), 2, true);
     this.ex.gemmReduce(c, ldc, s, bias, relu, 0, 0, m, 0, n);
   }
 
@@ -227,9 +221,13 @@ export class Jobs {
    * of the weights whose gradient rows and Adam update it also computes. Bit-identical to one thread.
    */
   private kSplits(m: number, n: number, k: number): boolean {
-    if (m * n * k < PARALLEL_MIN_MACS) return false;
+    return m * n * k >= PARALLEL_MIN_MACS && 2 * m <= k && this.twoBlocks(k);
+  }
+
+  /** Is k exactly two of gemm's k-blocks (the condition of every k-half job)? */
+  private twoBlocks(k: number): boolean {
     const kb = this.ex.kBlock(k);
-    return kb < k && 2 * kb >= k && 2 * m <= k;
+    return kb < k && 2 * kb >= k;
   }
 
   /** Copies `count` rows, `rows[start..]`, of src [·, cols] into dst: on 2 threads by column halves, each in row ranges. */

@@ -201,10 +201,10 @@ function runChunk(ex: WasmExports, args: Float64Array, sync: Int32Array, c: numb
       );
     }
   } else if (op === OP_GEMV_K) {
-    // rows [i0, i1), columns [j0, j1): chunk 0 sums over the first k-block into C, chunk 1 over the second into S (no bias, no ReLU: gemmReduce adds them)
+    // rows [i0, i1), columns [j0, j1): the first half of the chunks sums over the first k-block into C, the second over the second into S (no bias, no ReLU: gemmReduce adds them)
     const G = GEMM, k = args[G.k], kb = ex.kBlock(k), lda = args[G.lda], ldb = args[G.ldb], ldc = args[G.ldc];
     const a = args[G.a] + 4 * i0 * lda, b = args[G.b] + 4 * j0, out = 4 * (i0 * ldc + j0);
-    if (c === 0) ex.gemv(i1 - i0, j1 - j0, kb, a, lda, b, ldb, args[G.c] + out, ldc, 0, 0);
+    if (c < chunks / 2) ex.gemv(i1 - i0, j1 - j0, kb, a, lda, b, ldb, args[G.c] + out, ldc, 0, 0);
     else ex.gemv(i1 - i0, j1 - j0, k - kb, a + 4 * kb, lda, b + 4 * kb * ldb, ldb, args[G.s] + out, ldc, 0, 0);
   } else if (op === OP_SPARSE || op === OP_SPARSE_K) {
     const S = SPARSE, k = args[S.k], packed = args[S.packed];
