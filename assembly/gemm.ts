@@ -5,7 +5,7 @@
 // MR = 6 rows ([kc, 6], zero-padded); a 6×8 micro-kernel keeps 12 f32x4 accumulators in registers
 // (with the two B vectors and one broadcast A value: 15 of V8's 15 allocatable xmm registers on
 // x64) and broadcasts A with `v128.load32_splat`. 12 independent accumulators hide the latency of
-// the multiply-adds better than 8 (4×8 tile: ~45 GFLOPS on one Zen 5 core; 6×8: ~51).
+// the multiply-adds better than the 8 of a 4×8 tile (measurements: bench/README.md, "Tuning constants").
 // A tile at the bottom edge with ≤ 4 or ≤ 2 rows runs a 4×8 or 2×8 variant instead of computing 6.
 // Every C element sees the same instruction sequence whatever tile, block or thread range holds it
 // (k is cut into blocks that depend on k alone and is never split between threads), so any
@@ -449,8 +449,8 @@ function gemmRange(
       const biasHere: usize = last ? bias : 0;
       const reluHere = last && relu;
       const maskHere: usize = last ? mask : 0;
-      // A row-major B with rows ≤ 1 KiB apart is read in place, 8 columns at a time (no packing):
-      // ~3% faster at the MLP's shapes; wider rows alias in L1 and run up to 20% slower in place.
+      // A row-major B with rows ≤ 1 KiB apart is read in place, 8 columns at a time (no packing,
+      // faster at the MLP's shapes); wider rows alias in L1 and run slower in place (bench/README.md).
       const directB = !transB && ldb <= DIRECT_B_MAX_LD;
       const fullCols = directB ? nc & ~(NR - 1) : 0;
       if (fullCols < nc) packB(transB, b, ldb, pc, kc, jc + fullCols, nc - fullCols, pbBuf);

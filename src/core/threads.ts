@@ -12,7 +12,12 @@ export type { WorkerInit } from './wasm/platform.js';
 const STRIDE = 16;
 const STOP = 0;
 const BACKGROUND = 1;
-/** Spins (~0.5 ms: one `Atomics.load` costs ~14 ns) before falling back to `Atomics.wait`, whose wake-up costs ~55 µs. */
+/**
+ * Spins before falling back to `Atomics.wait`: a spinning thread takes the next job at once but
+ * holds its core; a sleeping one frees the core, but waking it costs more than a short job. Long
+ * enough to bridge the gaps between the jobs of a training step (measurements: bench/README.md,
+ * "Tuning constants").
+ */
 const SPIN = 1 << 15;
 
 /**

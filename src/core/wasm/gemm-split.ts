@@ -6,14 +6,15 @@ const NR = 8;
 /** A non-transposed B with at most this many columns is read in place by the micro-kernel (assembly/gemm.ts, checked against `gemmInPlaceMaxLd()`). */
 export const B_IN_PLACE_MAX_LD = 256;
 /**
- * Below this many multiply-adds a GEMM stays on one thread (handing out a job costs ~4 µs): the
- * MLP's output-layer GEMMs (128·128·10, 164 k multiply-adds) took 8 µs on 2 threads, 13 µs on one.
+ * Below this many multiply-adds a GEMM stays on one thread: a second thread saves its share of the
+ * work but costs a job hand-over. Small enough that the MLP's output-layer GEMMs (128·128·10) are
+ * split (measurements: bench/README.md, "Tuning constants").
  */
 export const PARALLEL_MIN_MACS = 1 << 14;
 /**
- * A GEMM gets a second chunk per thread only above this many multiply-adds per chunk (≈ 0.7 ms of
- * work): below it the extra repack costs more than the balancing saves (the MLP's GEMMs, 4–26 M
- * multiply-adds, ran ~2.5% faster with one chunk per thread, timed interleaved in one process).
+ * A GEMM gets more chunks than threads only while each chunk keeps at least this many multiply-adds:
+ * below it the extra repack of each chunk costs more than the balancing saves, so the MLP's GEMMs
+ * run one chunk per thread (measurements: bench/README.md, "Tuning constants").
  */
 const CHUNK_MACS = 1 << 25;
 
@@ -36,7 +37,7 @@ export function splitGemm(
   const rowTiles = Math.ceil(m / MR);
   const colTiles = Math.ceil(n / NR);
   const parts = macs < PARALLEL_MIN_MACS ? 1 : threads;
-  // a B read in place is never repacked, so cutting rows costs nothing extra (~1–2% faster than columns)
+  // a B read in place is never repacked, so cutting rows costs no packing (columns would repack A)
   const byCols = bInPlace ? rowTiles < parts : colTiles >= parts && (m <= n || rowTiles < parts);
   const tiles = byCols ? colTiles : rowTiles;
   const owned = parts > 1 && bInPlace && !byCols;

@@ -4,8 +4,9 @@ import type { Jobs } from './jobs.js';
 import type { Staging } from './staging.js';
 
 /**
- * Products of at most this many rows that {@link smallGemm} takes: the GEMM's 6-row micro-tiles,
- * its packing of A and its job (a thread hand-over costs ~4 µs) cost more than one row's work.
+ * Products of at most this many rows that {@link smallGemm} takes: for so few rows the GEMM's 6-row
+ * micro-tiles, its packing of A and its thread hand-over cost more than the rows' work
+ * (measurements: bench/README.md, "Tuning constants").
  */
 export const GEMV_MAX_ROWS = 5;
 

@@ -9,18 +9,21 @@ import { MAX_OWNED, SYNC_LENGTH, openJob, resetPacked, runPart, type WasmExports
 /** A sparse product packs B into bands (assembly/sparse.ts) when C has at least this many rows. */
 const SPARSE_PACK_MIN_ROWS = 8;
 /**
- * While worker 1 is on the background gather (~80 µs for a 128-image batch), a 2-thread job below
- * this many multiply-adds (GEMM) or elements (fill) runs on this thread alone: the worker would come
- * too late to help, and this thread would run all the job's chunks, paying for each (the step's
- * 128·128·10 GEMM took 22 µs so, 16 µs as one chunk; the 200k-element gradient fill 21 µs, 12 µs).
+ * While worker 1 is on the background gather, a 2-thread job below this many multiply-adds (GEMM)
+ * or elements (fill) runs on this thread alone, as one chunk: the worker would come too late to help,
+ * and this thread would run all the job's chunks, paying for each (measurements: bench/README.md,
+ * "Tuning constants").
  */
 const BUSY_MAX_MACS = 1 << 20;
 const BUSY_MAX_FILL = 1 << 19;
-/** A product of a few rows is cut into its k-halves from this many multiply-adds (the folded first-layer bias, 1·784·256, took 27 µs on one thread). */
+/**
+ * A product of a few rows is cut into its k-halves from this many multiply-adds: then halving its
+ * work pays for the hand-over and the reduce (the folded first-layer bias, 1·784·256, is above it).
+ */
 const PARALLEL_MIN_GEMV = 1 << 17;
 /**
- * ...and only within this many ms of the last job that woke the workers: they are then still
- * spinning (threads.ts SPIN, ~0.5 ms), whereas waking one asleep costs more than the product.
+ * ...and only within this many ms of the last job that woke the workers: less than their spin
+ * (threads.ts SPIN), so they are still spinning, whereas waking one asleep costs more than the product.
  */
 const WARM_MS = 0.3;
 /** Gathers of at least this many values (a batch of 64 MNIST images) are split over the threads. */
@@ -262,7 +265,7 @@ export class Jobs {
    * {@link gather} of whole rows on worker 1 while this thread goes on (ThreadPool.startBackground):
    * the next batch is copied while this one trains. Returns at once; {@link finishGather} waits.
    * Without a second thread, with a background gather still running, or for a small batch (below
-   * PARALLEL_MIN_GATHER values: a worker that has gone to sleep takes ~55 µs to wake) it copies now.
+   * PARALLEL_MIN_GATHER values: waking a worker that has gone to sleep costs more) it copies now.
    */
   gatherBackground(src: number, cols: number, rows: Int32Array, start: number, count: number, dst: number): void {
     if (!this.pool || this.active < 2 || this.bgPending || count * cols < PARALLEL_MIN_GATHER) {
