@@ -1,5 +1,5 @@
-// Element-wise kernels over n floats: mul, axpy, Σx², fill, gathers, column sums (activations:
-// activations.ts). f32x4 with a scalar tail.
+// Element-wise kernels over n floats: mul, axpy, Σx², fill, the scan for non-finite values, batch
+// gathers, column sums (activations: activations.ts). f32x4 with a scalar tail.
 
 // @ts-ignore: decorator
 @inline export function sigmoidf(z: f32): f32 {

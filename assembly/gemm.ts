@@ -8,8 +8,10 @@
 // the multiply-adds better than the 8 of a 4×8 tile (measurements: bench/README.md, "Tuning constants").
 // A tile at the bottom edge with ≤ 4 or ≤ 2 rows runs a 4×8 or 2×8 variant instead of computing 6.
 // Every C element sees the same instruction sequence whatever tile, block or thread range holds it
-// (k is cut into blocks that depend on k alone and is never split between threads), so any
-// partition of [i0, i1) × [j0, j1) gives bit-identical results.
+// (k is cut into blocks that depend on k alone), so any partition of [i0, i1) × [j0, j1) gives
+// bit-identical results. When k is exactly two blocks, two threads may instead split k itself, one
+// block each (gemmKHalf, the second block into scratch); gemmReduce then adds the second block as
+// gemm's last block does, so that split gives the same bits too.
 
 export const MR: i32 = 6;
 export const NR: i32 = 8;

@@ -1,13 +1,14 @@
 // Products with a sparse left operand (the first Dense layer's input: ~81% of MNIST pixels are 0):
 //   forward       C = Ã·B (+ bias, ReLU)     Ã = A·diag(scale): [m, k],  B: [k, n]
 //   weight grad   C = beta·C + Ãᵀ·B          Ã: [batch, k],  B (dY): [batch, n],  C (dW): [k, n]
-// B is first packed into bands of 16 columns (packBands). Rows of C go in pairs (2j, 2j + 1): for
-// a group of pairs, each pair's list holds the entries of A (rows, or columns with transA) where
-// either row is non-zero — B's row offset and the two scaled values — collected into the thread's
-// scratch; then, band by band, 8 f32x4 accumulators run down each pair's list: two splats and 4
-// loads of the band per entry, shared by both rows. One row alone ran 4 accumulators, a chain of
-// multiply-adds as long as the list; a pair keeps both FMA pipes busy, and its list is shorter
-// than two (MNIST: random images' union 1.3× shorter, neighbouring pixels' 1.7×).
+// B is packed into bands of 16 columns (packBands; a few rows of C read it in place). Rows of C go
+// in pairs (2j, 2j + 1): for a group of pairs, each pair's list holds the entries of A (rows, or
+// columns with transA) where either row is non-zero — B's row offset and the two scaled values —
+// collected into the thread's scratch; then, band by band, 8 f32x4 accumulators run down each
+// pair's list: two splats and 4 loads of the band per entry, shared by both rows. One row alone
+// ran 4 accumulators, a chain of multiply-adds as long as the list; a pair keeps both FMA pipes
+// busy, and its list is shorter than two (MNIST: random images' union 1.3× shorter, neighbouring
+// pixels' 1.7×).
 //
 // The k-blocks, their order and the stores are those of assembly/gemm.ts (kBlock; first block
 // `C = t` or `beta·C + t`, later blocks `C = C + t`, the last adding bias then ReLU), and every
@@ -285,8 +286,8 @@ export function sparseGemm(
 
 /**
  * Half `half` of a product whose k is exactly two blocks, as gemm.ts gemmKHalf: half 0 writes
- * `beta·C + (first block)` into C, half 1 `(second block)` into S (row stride n); gemmReduce then adds
- * S, bias and ReLU.
+ * `beta·C + (first block)` into C, half 1 `(second block) + u·vᵀ` into S (row stride n); gemmReduce
+ * then adds S, bias and ReLU.
  */
 export function sparseGemmKHalf(
   transA: i32, m: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, s: usize,

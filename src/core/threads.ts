@@ -92,7 +92,7 @@ export class ThreadPool {
   }
 
   /**
-   * Gives worker 1 the background task (threads-worker.ts: the gather in wasm/job-args.ts BACKGROUND) and returns at
+   * Gives worker 1 the background task (wasm/ops.ts runBackground: the gather in wasm/job-args.ts BACKGROUND) and returns at
    * once: the worker runs it before it takes part in further jobs, which this thread meanwhile runs
    * alone or with the other workers (every job's chunks go to whoever is free, so results do not
    * change). One task at a time: {@link waitBackground} before the next.

@@ -26,8 +26,9 @@ const CHUNK_MACS = 1 << 25;
  * chunk repacks B, k·n — or nothing when `bInPlace`, B being read in place: see
  * {@link B_IN_PLACE_MAX_LD}). Rows over a B read in place cost nothing to cut finer, so they make an
  * owned job of `ownedPerThread` chunks per thread (ops.ts openJob: each thread runs its own first,
- * a slowed-down thread leaves its last ones to the others). Otherwise large products get 2 chunks
- * per thread, so that a thread that starts late takes fewer, at the cost of one more repack per chunk.
+ * a slowed-down thread leaves its last ones to the others). Otherwise products of more than
+ * {@link CHUNK_MACS} per chunk get up to 2 chunks per thread, so that a thread that starts late
+ * takes fewer, at the cost of one more repack per chunk.
  * Returns the number of chunks (at most that many threads are worth waking) and whether the job is owned.
  */
 export function splitGemm(

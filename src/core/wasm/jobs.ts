@@ -233,7 +233,10 @@ export class Jobs {
     return kb < k && 2 * kb >= k;
   }
 
-  /** Copies `count` rows, `rows[start..]`, of src [·, cols] into dst: on 2 threads by column halves, each in row ranges. */
+  /**
+   * Copies `count` rows, `rows[start..]`, of src [·, cols] into dst; a large batch on all threads by
+   * column ranges (on 2 threads cut at the next GEMM's k-block), each in row ranges.
+   */
   gather(src: number, cols: number, rows: Int32Array, start: number, count: number, dst: number): void {
     const index = this.stageRows(this.index, rows, start, count);
     // rows come from all over a large dataset: two cores fetch them faster than one
