@@ -23,7 +23,8 @@ import { Staging } from './staging.js';
 import * as columns from './columns-wasm.js';
 import * as losses from './losses-wasm.js';
 import * as rowwise from './rows-wasm.js';
-import * as training from './training-wasm.js';
+import * as norms from './norms-wasm.js';
+import * as dropout from './dropout-wasm.js';
 
 const NO_OPTS: GemmOptions = Object.freeze({});
 const NO_SPARSE_OPTS: SparseGemmOptions = Object.freeze({});
@@ -43,7 +44,7 @@ export class WasmKernels implements Kernels {
   private readonly js = new JsKernels();
   private readonly stage: Staging;
   private readonly jobs: Jobs;
-  /** xoshiro's four words for {@link dropoutMask} (training-wasm.ts): 16 bytes of the module's memory. */
+  /** xoshiro's four words for {@link dropoutMask} (dropout-wasm.ts): 16 bytes of the module's memory. */
   private readonly rngWords: number;
 
   /**
@@ -318,11 +319,11 @@ export class WasmKernels implements Kernels {
   }
 
   affine(x: Float, a: number, b: number, n: number): void {
-    training.affine(this.ex, this.stage, x, a, b, n);
+    norms.affine(this.ex, this.stage, x, a, b, n);
   }
 
   renormCols(x: Matrix, c: number): number {
-    return training.renormCols(this.ex, this.stage, x, c);
+    return norms.renormCols(this.ex, this.stage, x, c);
   }
 
   /** Int32 arrays of a batch's rows (not in the module's memory): the reference loop. */
@@ -335,6 +336,6 @@ export class WasmKernels implements Kernels {
   }
 
   dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void {
-    training.dropoutMask(this.ex, this.heap, this.stage, this.rngWords, state, keep, scale, out, n);
+    dropout.dropoutMask(this.ex, this.heap, this.stage, this.rngWords, state, keep, scale, out, n);
   }
 }
