@@ -1,7 +1,8 @@
 // SIMD kernels of the activations whose row in src/core/activations.ts has a `wasm` code (the codes
 // below are those rows' codes; a row without one runs its TypeScript reference instead). Cheap ones
-// are f32x4 with a scalar tail; transcendental ones are scalar f32 (Mathf), except the exact GELU,
-// evaluated in f64 (erfc has no f32 routine here) and rounded once. An unknown code traps.
+// are f32x4 with a scalar tail; transcendental ones are scalar f32 (Mathf), except SiLU (f32x4,
+// simd-math.ts expf4) and the exact GELU, evaluated in f64 (erfc has no f32 routine here) and
+// rounded once. An unknown code traps.
 import { erfc64 } from './erf';
 import { sigmoidf } from './elementwise';
 import { expf4 } from './simd-math';
@@ -167,7 +168,7 @@ function simpleBackward(kind: i32, x: usize, y: usize, dy: usize, dx: usize, n: 
   }
 }
 
-/** SiLU y = x·σ(x) = x / (1 + e^{−x}), four lanes at a time (the tail through a zero-padded vector). */
+/** SiLU y = x·σ(x) = x / (1 + e^{−x}), four lanes at a time (the tail one by one, in lane 0 of the same vector ops). */
 function siluForward(x: usize, y: usize, n: i32): void {
   const one = f32x4.splat(1);
   const n4 = n & ~3;
