@@ -12,9 +12,10 @@ export const B_IN_PLACE_MAX_LD = 256;
  */
 export const PARALLEL_MIN_MACS = 1 << 14;
 /**
- * A GEMM gets more chunks than threads only while each chunk keeps at least this many multiply-adds:
- * below it the extra repack of each chunk costs more than the balancing saves, so the MLP's GEMMs
- * run one chunk per thread (measurements: bench/README.md, "Tuning constants").
+ * A GEMM that repacks an operand per chunk gets more chunks than threads only while each chunk keeps
+ * at least this many multiply-adds: below it the extra repack costs more than the balancing saves
+ * (a B read in place repacks nothing and is cut finer: {@link splitGemm}; measurements:
+ * bench/README.md, "Tuning constants").
  */
 const CHUNK_MACS = 1 << 25;
 
