@@ -10,7 +10,6 @@ import type { RemoteFile } from './download.js';
 import { FASHION_MNIST_BASE_URL, FASHION_MNIST_REMOTE, loadFashionMnist, locateFashionMnist } from './fashion-mnist.js';
 import { loadIris } from './iris.js';
 import { loadDiabetes, locateDiabetes } from './diabetes.js';
-import type { TrainConfig } from '../recipe.js';
 import { loadMnist, locateMnist, MNIST_BASE_URL, MNIST_REMOTE } from './mnist.js';
 import { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor } from './synthetic.js';
 
@@ -43,10 +42,23 @@ export interface DatasetEntry {
   otherWay?: string;
   /**
    * The training recipe that suits this set, over the library's defaults (which are MNIST's):
-   * `scratchnet train --dataset NAME` starts from it, explicit flags win. (The schedule follows
-   * the epochs, so it is not part of a recipe.)
+   * `scratchnet train --dataset NAME` starts from it, explicit flags win.
    */
-  recipe?: Partial<Omit<TrainConfig, 'schedule' | 'dataset'>>;
+  recipe?: DatasetRecipe;
+}
+
+/**
+ * Run options that suit a dataset, by the training config's own names (src/recipe.ts; a type test
+ * holds each key to the config's type). Declared here so that data needs nothing from the recipe.
+ * (The schedule follows the epochs, so it is not part of a recipe.)
+ */
+export interface DatasetRecipe {
+  layers?: number[];
+  lr?: number;
+  batchSize?: number;
+  epochs?: number;
+  dropout?: number;
+  valSplit?: number;
 }
 
 /** The recipe of the small generated 2-D sets (as moons). */
