@@ -11,8 +11,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../test/e2e/chromium.js';
-import { serveStatic } from '../test/e2e/server.js';
+import { launchChromium } from '../tools/chromium.js';
+import { serveStatic } from '../tools/static-server.js';
 import { stats } from './lib/common.js';
 import { runChild } from './lib/run-child.js';
 

@@ -11,7 +11,7 @@ import type { Kernels } from '../src/core/kernels.js';
 import type { BatchLog, Callback } from '../src/nn/callbacks.js';
 import { Matrix } from '../src/core/matrix.js';
 import { residentDataset } from '../src/data/dataset.js';
-import { loadMnist } from '../src/data/mnist.js';
+import { loadMnist } from '../src/node/data/mnist.js';
 import { scheduleFor } from '../src/nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining } from '../src/recipe.js';
 

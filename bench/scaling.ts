@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { useBackend } from '../src/node/backend.js';
 import { Matrix } from '../src/core/matrix.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
-import { loadMnist } from '../src/data/mnist.js';
+import { loadMnist } from '../src/node/data/mnist.js';
 import { DEFAULT_CONFIG, runTraining } from '../src/recipe.js';
 import { renderSvg, type Spec } from '../src/experiments/charts.js';
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { createWasmKernels } from '../src/node/wasm.js';
-import { loadMnist } from '../src/data/mnist.js';
+import { loadMnist } from '../src/node/data/mnist.js';
 
 const { values: flags } = parseArgs({ options: { threads: { type: 'string', default: '2' }, time: { type: 'string', default: '0.3' } } });
 const loaded = await createWasmKernels({ threads: Number(flags.threads) });

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { useBackend } from '../src/node/backend.js';
 import { Matrix } from '../src/core/matrix.js';
 import { residentDataset } from '../src/data/dataset.js';
-import { loadMnist } from '../src/data/mnist.js';
+import { loadMnist } from '../src/node/data/mnist.js';
 import type { BatchLog, Callback } from '../src/nn/callbacks.js';
 import { scheduleFor } from '../src/nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../src/recipe.js';

@@ -16,6 +16,7 @@
  */
 import './node/backend.js';
 import './node/gzip.js';
+import './node/data/datasets.js';
 
 export * from './index.js';
 export { createWasmKernels, loadWasmKernels } from './node/wasm.js';

@@ -11,6 +11,7 @@ import { readResults, repairResultsTail, type ResultLine } from '../src/experime
 import { runStudy } from '../src/experiments/runner.js';
 import { validateSpec } from '../src/experiments/spec.js';
 import { registerDataset } from '../src/data/registry.js';
+import { withKillPoints } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-ablate-'));
 const backend = process.env.SCRATCHNET_BACKEND ?? 'js';
@@ -211,8 +212,8 @@ describe('scratchnet ablate (CLI)', () => {
     const spec = SPEC;
     const file = writeSpec('kill', spec);
     const out = join(dir, 'kill', 'results.jsonl');
-    // The runner SIGKILLs itself right after its third result line (a deterministic kill point).
-    const killed = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--out', out), { encoding: 'utf8', env: { ...env, SCRATCHNET_TEST_KILL_AFTER_RESULTS: '3' } });
+    // The runner is SIGKILLed right after its third result line (a deterministic kill point: test/hooks/kill-points.ts).
+    const killed = spawnSync(process.execPath, withKillPoints(cliArgs('ablate', '--spec', file, '--out', out)), { encoding: 'utf8', env: { ...env, SCRATCHNET_TEST_HOOK: 'kill-after-results=3' } });
     assert.equal(killed.signal, 'SIGKILL', killed.stderr);
     const partial = ids(out);
     assert.equal(partial.length, 3, 'killed after 3 of 8 runs');

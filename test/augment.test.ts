@@ -13,7 +13,7 @@ import {
   warpAffine,
   type AugmentOptions,
 } from '../src/data/augment.js';
-import { augmentPreview } from '../src/data/augment-preview.js';
+import { augmentPreview } from '../src/node/augment-preview.js';
 
 const W = 28;
 const H = 28;

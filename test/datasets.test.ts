@@ -12,9 +12,9 @@ import {
   FASHION_MNIST_SHA256,
   loadFashionMnist,
   locateFashionMnist,
-} from '../src/data/fashion-mnist.js';
+} from '../src/node/data/fashion-mnist.js';
 import { irisAll, loadIris } from '../src/data/iris.js';
-import { datasetNames, loadDataset } from '../src/data/registry.js';
+import { datasetNames, loadDataset } from '../src/node.js';
 import { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor } from '../src/data/synthetic.js';
 import { ConfigError, DataError } from '../src/errors.js';
 

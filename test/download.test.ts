@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { downloadFiles, type DownloadProgress, type RemoteFile } from '../src/data/download.js';
-import { FASHION_MNIST_FILES, loadFashionMnist } from '../src/data/fashion-mnist.js';
+import { downloadFiles, type DownloadProgress, type RemoteFile } from '../src/node/data/download.js';
+import { FASHION_MNIST_FILES, loadFashionMnist } from '../src/node/data/fashion-mnist.js';
 import { DataError } from '../src/errors.js';
 
 const DEBIAN = '/usr/share/datasets/fashion-mnist';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { JsKernels } from '../src/core/kernels-js.js';
 import { Matrix, type DType, type Float } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
@@ -63,4 +64,14 @@ export function reportRow(md: string, dataset: string, group: string, first: str
   const r = table.split('\n').find((l) => l.startsWith(`| ${first} |`));
   assert.ok(r, `no row '${first}' under ${dataset}/${group}:\n${table}`);
   return r.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, '').trim());
+}
+
+/** The preload that gives a child process its kill points (test/hooks/kill-points.ts; chosen by env SCRATCHNET_TEST_HOOK). */
+export const KILL_POINTS = fileURLToPath(new URL('./hooks/kill-points.ts', import.meta.url));
+
+/** `node` arguments with {@link KILL_POINTS} loaded right after tsx (which it needs). */
+export function withKillPoints(nodeArgs: string[]): string[] {
+  const i = nodeArgs.indexOf('tsx');
+  if (i < 0) throw new Error('withKillPoints: the arguments do not load tsx');
+  return [...nodeArgs.slice(0, i + 1), '--import', KILL_POINTS, ...nodeArgs.slice(i + 1)];
 }

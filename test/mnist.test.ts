@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateDataset, type DatasetSplit } from '../src/data/dataset.js';
-import { MNIST_FILES, MNIST_SHA256, loadIdxImageSet, loadMnist, mnistPackageDir } from '../src/data/mnist.js';
-import { datasetNames, loadDataset } from '../src/data/registry.js';
+import { MNIST_FILES, MNIST_SHA256, loadIdxImageSet, loadMnist, mnistPackageDir } from '../src/node/data/mnist.js';
+import { datasetNames, loadDataset } from '../src/node.js';
 import { writeIdx } from '../src/node/idx-file.js';
 import { ConfigError, DataError } from '../src/errors.js';
 

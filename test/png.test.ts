@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { ConfigError, ShapeError } from '../src/errors.js';
-import { crc32, encodePng, encodePngGrid, writePngGrid } from '../src/data/png.js';
+import { crc32, encodePng, encodePngGrid, writePngGrid } from '../src/node/png.js';
 
 interface Chunk {
   type: string;

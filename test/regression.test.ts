@@ -9,7 +9,7 @@ import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { BatchIterator } from '../src/data/batches.js';
 import { regressionDataset, splitValidation, validateDataset } from '../src/data/dataset.js';
-import { DIABETES_FILES, loadDiabetes, locateDiabetes } from '../src/data/diabetes.js';
+import { DIABETES_FILES, loadDiabetes, locateDiabetes } from '../src/node/data/diabetes.js';
 import { EarlyStopping } from '../src/nn/callbacks.js';
 import { HuberLoss, MeanAbsoluteError, MeanSquaredError } from '../src/nn/losses.js';
 import { regressionMetrics } from '../src/nn/metrics.js';

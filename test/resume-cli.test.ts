@@ -1,6 +1,6 @@
 // `scratchnet train` killed (SIGKILL), interrupted (SIGINT/SIGTERM) and resumed: the end weights
 // must be bit-identical to a run never stopped. Kill points come from SCRATCHNET_TEST_HOOK (see
-// src/cli/interrupt.ts), never from timing. Process-level behaviour, the same on both backends:
+// test/hooks/kill-points.ts, preloaded into the child), never from timing. Process-level behaviour, the same on both backends:
 // run on the WebAssembly pass only (the in-process tests in checkpoint.test.ts cover both).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { before, describe, it } from 'node:test';
 import { decodeSafetensors } from '../src/io/safetensors.js';
 import { Progress } from '../src/cli/progress.js';
 import { decodeCheckpoint } from '../src/nn/checkpoint.js';
+import { withKillPoints } from './helpers.js';
 
 const backend = process.env.SCRATCHNET_BACKEND ?? 'js';
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-resume-'));
@@ -19,7 +20,7 @@ const RUN = ['train', '--dataset', 'spirals', '--layers', '12,8', '--epochs', '3
 
 /** Runs the CLI (asynchronously: the concurrent cases overlap). */
 function cli(args: string[], hook?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...RUN, ...args], {
+  const child = spawn(process.execPath, withKillPoints(['--import', 'tsx', 'src/cli/run.ts', ...RUN, ...args]), {
     env: { ...process.env, SCRATCHNET_TEST_HOOK: hook ?? '' },
     timeout: 60_000,
   });

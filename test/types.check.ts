@@ -4,6 +4,8 @@
  * Each `@ts-expect-error` line must be an error; if one compiles, tsc fails on the unused directive.
  */
 import { activation, adam, createLoss, createOptimizer, dense, fit, sequential, type Dataset, type FitOptions } from '../src/index.js';
+import type { DatasetRecipe } from '../src/data/registry.js';
+import type { TrainConfig } from '../src/recipe.js';
 
 declare const data: Dataset;
 const model = sequential([dense({ units: 8, activation: 'relu' }), dense({ units: 3 })]).build({ inputWidth: 4 });
@@ -40,3 +42,8 @@ void ok;
 void fit(model, data, { optimizer: adam({ lr: 3e-4 }) });
 // @ts-expect-error an option Adam does not take
 adam({ momentum: 0.9 });
+
+// A dataset's recipe (src/data/registry.ts, which imports nothing from the recipe) uses the
+// training config's own keys and types.
+const recipeFitsConfig: Partial<TrainConfig> = {} as Required<DatasetRecipe>;
+void recipeFitsConfig;

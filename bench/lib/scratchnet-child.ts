@@ -12,7 +12,7 @@ import { useBackend } from '../../src/node/backend.js';
 import type { Kernels } from '../../src/core/kernels.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { residentDataset, type Dataset, type DatasetSplit } from '../../src/data/dataset.js';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/data/mnist.js';
 import type { Sequential } from '../../src/nn/model.js';
 import { scheduleFor } from '../../src/nn/schedules.js';
 import { Predictor } from '../../src/nn/predictor.js';

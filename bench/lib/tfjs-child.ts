@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/data/mnist.js';
 import { emitResult, log, skip, parseChildArgs, seconds, stats, stringFlag, WORKLOAD, type ChildResult } from './common.js';
 import { latencyFlags, timeCalls, type LatencyResult } from './latency.js';
 

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { Rng } from '../core/random.js';
 import { Augmenter, parseAugmentSpec } from '../data/augment.js';
-import { augmentPreview } from '../data/augment-preview.js';
+import { augmentPreview } from '../node/augment-preview.js';
 import { loadDataset } from '../data/registry.js';
 import { ConfigError } from '../errors.js';
 import { integer, positiveInt } from './options.js';

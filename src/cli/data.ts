@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
-import { cacheDir } from '../data/cache.js';
-import { downloadFiles, type DownloadProgress } from '../data/download.js';
+import { cacheDir } from '../node/data/cache.js';
+import { downloadFiles, type DownloadProgress } from '../node/data/download.js';
 import { datasetEntry, datasetNames, loadDataset } from '../data/registry.js';
 import { ConfigError } from '../errors.js';
 import { integer } from './options.js';

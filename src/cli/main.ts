@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import '../node/data/datasets.js'; // the file-backed datasets, by name
 import { ablateCommand } from './ablate.js';
 import { augmentPreviewCommand } from './augment-preview.js';
 import { convertCommand } from './convert.js';

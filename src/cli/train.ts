@@ -11,7 +11,7 @@ import { datasetEntry } from '../data/registry.js';
 import { LOSSES } from '../nn/losses.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
-import { GracefulStop, signalExitCode, testHooks } from './interrupt.js';
+import { GracefulStop, signalExitCode } from './interrupt.js';
 import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber, widthList, integer } from './options.js';
 import { Progress } from './progress.js';
 import { setupBackend, peakRssMiB } from './runtime.js';
@@ -75,8 +75,7 @@ export function trainCommand(): Command {
       const kernels = await setupBackend(f);
       const config: TrainConfig = { ...rest, schedule: scheduleFor(schedule, f.epochs) };
       const log = f.json ? process.stderr : process.stdout;
-      const hooks = testHooks(process.env.SCRATCHNET_TEST_HOOK);
-      const dir = checkpointDir === undefined ? undefined : new CheckpointDir(checkpointDir, { keep: keepCheckpoints, beforeRename: hooks.beforeRename });
+      const dir = checkpointDir === undefined ? undefined : new CheckpointDir(checkpointDir, { keep: keepCheckpoints });
       dir?.prepare();
       const found = resume ? dir!.newest() : undefined;
       if (dir && !resume && dir.list().length > 0) {
@@ -104,7 +103,7 @@ export function trainCommand(): Command {
       let result;
       try {
         result = await runTraining(config, {
-          callbacks: [progress, ...(hooks.callback ? [hooks.callback] : [])],
+          callbacks: [progress],
           kernels,
           checkpoint: dir && { every: checkpointEvery, save: (bytes, { globalStep }) => void dir.write(bytes, globalStep) },
           resume: found?.checkpoint,

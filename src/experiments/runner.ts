@@ -29,12 +29,6 @@ import {
 import { canonicalJson } from './json.js';
 import type { StudySpec } from './spec.js';
 
-/**
- * Test hook (env `SCRATCHNET_TEST_KILL_AFTER_RESULTS=N`): the process kills itself with SIGKILL right
- * after writing its N-th result line — a deterministic kill point for the resume test.
- */
-const KILL_AFTER_RESULTS = Number(process.env.SCRATCHNET_TEST_KILL_AFTER_RESULTS) || 0;
-
 /** Misclassified test samples kept for the report's gallery. */
 export const GALLERY_SIZE = 24;
 /** Training rows of the untimed warm-up run. */
@@ -143,7 +137,6 @@ export async function runStudy(opts: StudyOptions): Promise<StudySummary> {
       const result: ResultLine = { ...line, machine, versions };
       appendResult(out, result);
       results.push(result);
-      if (results.length === KILL_AFTER_RESULTS) process.kill(process.pid, 'SIGKILL');
       progress.runEnd(run, result);
     }
   } finally {

@@ -19,23 +19,19 @@ export interface CheckpointDirOptions {
   keep?: number;
   /** Receives one-line warnings (a corrupt checkpoint skipped). Default: stderr. */
   warn?: (line: string) => void;
-  /** Test hook: called once the temp file is written and synced, just before the rename. */
-  beforeRename?: (tmp: string, path: string) => void;
 }
 
 export class CheckpointDir {
   readonly keep: number;
   private readonly warn: (line: string) => void;
-  private readonly beforeRename?: (tmp: string, path: string) => void;
 
   constructor(
     readonly dir: string,
-    { keep = 2, warn = (line) => process.stderr.write(line + '\n'), beforeRename }: CheckpointDirOptions = {},
+    { keep = 2, warn = (line) => process.stderr.write(line + '\n') }: CheckpointDirOptions = {},
   ) {
     if (!Number.isInteger(keep) || keep < 1) throw new ConfigError(`checkpoints: keep must be a positive integer, found ${keep}`);
     this.keep = keep;
     this.warn = warn;
-    this.beforeRename = beforeRename;
   }
 
   /** Creates the directory if needed, checks it is writable, removes temp files a killed write left. */
@@ -84,7 +80,7 @@ export class CheckpointDir {
   /** Writes `bytes` as the checkpoint of `globalStep` atomically, then removes all but the newest `keep`. */
   write(bytes: Uint8Array, globalStep: number): string {
     const path = join(this.dir, `checkpoint-${String(globalStep).padStart(9, '0')}.safetensors`);
-    writeFileAtomic(path, bytes, 'checkpoint', this.beforeRename);
+    writeFileAtomic(path, bytes, 'checkpoint');
     const all = this.list();
     for (const old of all.slice(0, Math.max(0, all.length - this.keep))) fs.rmSync(old, { force: true });
     return path;

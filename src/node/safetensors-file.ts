@@ -79,10 +79,9 @@ export function saveSafetensorsAtomic(path: string, tensors: NamedTensor[], meta
  * removed and an existing `path` is left untouched. Temp files of earlier saves to `path` that were
  * killed are removed first ({@link removeStaleTemps}).
  * @param what  what the file is, for the error message (e.g. `'model file'`)
- * @param beforeRename  test hook: called once the temp file is written and synced, just before the rename
  * @throws ModelFileError naming `path`
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array, what = 'file', beforeRename?: (tmp: string, path: string) => void): void {
+export function writeFileAtomic(path: string, bytes: Uint8Array, what = 'file'): void {
   const dir = dirname(path);
   removeStaleTemps(dir, basename(path));
   const tmp = join(dir, tmpName(basename(path)));
@@ -94,7 +93,6 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, what = 'file', 
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
-    beforeRename?.(tmp, path);
     fs.renameSync(tmp, path);
   } catch (e) {
     if (fd !== undefined) {

@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as sn from '../../dist/node.js';
 import { trainWorkload } from './pages/workload.js';
-import { launchChromium } from './chromium.js';
-import { serveStatic, type StaticServer } from './server.js';
+import { launchChromium } from '../../tools/chromium.js';
+import { serveStatic, type StaticServer } from '../../tools/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

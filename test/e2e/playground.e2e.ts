@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import * as sn from '../../dist/node.js';
-import { launchChromium } from './chromium.js';
-import { serveStatic, type StaticServer } from './server.js';
+import { launchChromium } from '../../tools/chromium.js';
+import { serveStatic, type StaticServer } from '../../tools/static-server.js';
 
 const APP = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const SHOTS = fileURLToPath(new URL('./screenshots', import.meta.url));

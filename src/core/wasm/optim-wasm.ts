@@ -1,13 +1,9 @@
 // The fused optimizer updates of the WebAssembly backend (assembly/optim.ts), registered under the
-// names of the rules they implement: each takes that rule's slots and args (the types below come
-// from the optimizer's file, src/nn/optimizers/<name>.ts) and is tested against its loop. Float64
+// names of the rules they implement: each takes that rule's slots and args (../update-rules.ts; the
+// rule's loop is in src/nn/optimizers/<name>.ts) and is tested against its loop. Float64
 // buffers are left to the loop (they return false); other Float32Arrays are staged in and out.
-import type { AdagradArgs, AdagradSlots } from '../../nn/optimizers/adagrad.js';
-import type { AdamArgs, AdamSlots } from '../../nn/optimizers/adam.js';
-import type { LionArgs, LionSlots } from '../../nn/optimizers/lion.js';
-import type { RmspropArgs, RmspropSlots } from '../../nn/optimizers/rmsprop.js';
-import type { SgdArgs, SgdSlots } from '../../nn/optimizers/sgd.js';
 import type { FusedUpdates } from '../fused.js';
+import type { AdagradArgs, AdagradSlots, AdamArgs, AdamSlots, LionArgs, LionSlots, RmspropArgs, RmspropSlots, SgdArgs, SgdSlots } from '../update-rules.js';
 import type { Float } from '../matrix.js';
 import { ADAM } from './job-args.js';
 import type { Jobs } from './jobs.js';

@@ -1,6 +1,6 @@
 import type { UpdateRule } from '../../core/fused.js';
+import type { AdagradArgs, AdagradSlots } from '../../core/update-rules.js';
 import type { Kernels } from '../../core/kernels.js';
-import type { Float } from '../../core/matrix.js';
 import type { Param } from '../layer.js';
 import { defineOptimizer } from './factory.js';
 import { BaseOptimizer, checkNonNegative, type ParamState } from './optimizer.js';
@@ -18,19 +18,8 @@ export interface AdagradOptions {
   eps?: number;
 }
 
-export type AdagradSlots = {
-  /** torch's `sum`: running Σ g² per element. */
-  sum: Float;
-};
-
-/** The scalars of one parameter's step. */
-export interface AdagradArgs {
-  /** γ̃ = γ / (1 + (t − 1)·η). */
-  clr: number;
-  eps: number;
-  /** λ·param.decay. */
-  weightDecay: number;
-}
+/** The rule's slots and step scalars: the core's, shared with fused kernels. */
+export type { AdagradArgs, AdagradSlots };
 
 /** The rule below as a loop over one parameter, in float64 arithmetic (a backend may run a fused 'adagrad'). */
 export const adagradRule: UpdateRule<AdagradSlots, AdagradArgs> = {

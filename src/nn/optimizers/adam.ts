@@ -1,6 +1,6 @@
 import type { UpdateRule } from '../../core/fused.js';
+import type { AdamArgs, AdamSlots } from '../../core/update-rules.js';
 import type { Kernels } from '../../core/kernels.js';
-import type { Float } from '../../core/matrix.js';
 import type { Param } from '../layer.js';
 import { defineOptimizer } from './factory.js';
 import { BaseOptimizer, checkNonNegative, checkUnitInterval, type ParamState } from './optimizer.js';
@@ -21,21 +21,8 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-/** torch's `exp_avg` m and `exp_avg_sq` v. */
-export type AdamSlots = { expAvg: Float; expAvgSq: Float };
-
-/** The scalars of one parameter's step: Adam's (coupled L2) or, with `decoupled`, AdamW's. */
-export interface AdamArgs {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  /** λ·param.decay. */
-  weightDecay: number;
-  decoupled: boolean;
-  /** 1-based step count t, for the bias corrections 1 − βᵗ. */
-  step: number;
-}
+/** Adam's slots (torch's `exp_avg` m, `exp_avg_sq` v) and step scalars: the core's, shared with fused kernels. */
+export type { AdamArgs, AdamSlots };
 
 /**
  * The rule below (and AdamW's) as a loop over one parameter, in float64 arithmetic (a backend may

@@ -1,6 +1,6 @@
 import type { UpdateRule } from '../../core/fused.js';
+import type { LionArgs, LionSlots } from '../../core/update-rules.js';
 import type { Kernels } from '../../core/kernels.js';
-import type { Float } from '../../core/matrix.js';
 import type { Param } from '../layer.js';
 import { defineOptimizer } from './factory.js';
 import { BaseOptimizer, checkNonNegative, checkUnitInterval } from './optimizer.js';
@@ -16,17 +16,8 @@ export interface LionOptions {
   weightDecay?: number;
 }
 
-/** lion-pytorch's `exp_avg` m. */
-export type LionSlots = { expAvg: Float };
-
-/** The scalars of one parameter's step. */
-export interface LionArgs {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  /** λ·param.decay. */
-  weightDecay: number;
-}
+/** The rule's slots and step scalars: the core's, shared with fused kernels. */
+export type { LionArgs, LionSlots };
 
 /** The rule below as a loop over one parameter, in float64 arithmetic (a backend may run a fused 'lion'). */
 export const lionRule: UpdateRule<LionSlots, LionArgs> = {

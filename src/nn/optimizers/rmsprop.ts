@@ -1,6 +1,6 @@
 import type { UpdateRule } from '../../core/fused.js';
+import type { RmspropArgs, RmspropSlots } from '../../core/update-rules.js';
 import type { Kernels } from '../../core/kernels.js';
-import type { Float } from '../../core/matrix.js';
 import type { Param } from '../layer.js';
 import { defineOptimizer } from './factory.js';
 import { BaseOptimizer, checkBoolean, checkNonNegative, checkUnitInterval } from './optimizer.js';
@@ -20,25 +20,8 @@ export interface RmspropOptions {
   centered?: boolean;
 }
 
-export type RmspropSlots = {
-  /** torch's `square_avg` v. */
-  squareAvg: Float;
-  /** torch's `momentum_buffer` b (empty when momentum = 0). */
-  momentumBuffer: Float;
-  /** torch's `grad_avg` (empty unless centered). */
-  gradAvg: Float;
-};
-
-/** The scalars of one parameter's step. */
-export interface RmspropArgs {
-  lr: number;
-  alpha: number;
-  eps: number;
-  /** λ·param.decay. */
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
-}
+/** The rule's slots and step scalars: the core's, shared with fused kernels. */
+export type { RmspropArgs, RmspropSlots };
 
 /** The rule below as a loop over one parameter, in float64 arithmetic (a backend may run a fused 'rmsprop'). */
 export const rmspropRule: UpdateRule<RmspropSlots, RmspropArgs> = {

@@ -1,6 +1,6 @@
 import type { UpdateRule } from '../../core/fused.js';
+import type { SgdArgs, SgdSlots } from '../../core/update-rules.js';
 import type { Kernels } from '../../core/kernels.js';
-import type { Float } from '../../core/matrix.js';
 import { ConfigError } from '../../errors.js';
 import type { Param } from '../layer.js';
 import { defineOptimizer } from './factory.js';
@@ -19,22 +19,8 @@ export interface SgdOptions {
   weightDecay?: number;
 }
 
-export type SgdSlots = {
-  /** torch's `momentum_buffer` b (empty when momentum = 0). */
-  momentumBuffer: Float;
-};
-
-/** The scalars of one parameter's step. */
-export interface SgdArgs {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  nesterov: boolean;
-  /** λ·param.decay. */
-  weightDecay: number;
-  /** True on the first step: the momentum buffer is set to g instead of updated. */
-  firstStep: boolean;
-}
+/** The rule's slots and step scalars: the core's, shared with fused kernels. */
+export type { SgdArgs, SgdSlots };
 
 /** The rule below as a loop over one parameter, in float64 arithmetic (a backend may run a fused 'sgd'). */
 export const sgdRule: UpdateRule<SgdSlots, SgdArgs> = {

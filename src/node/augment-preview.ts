@@ -1,7 +1,8 @@
+/** The augmentation preview of `scratchnet augment-preview`: originals and augmented versions as one PNG grid file (Node: writes the file). */
 import { Matrix } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import type { Augmenter } from './augment.js';
+import type { Augmenter } from '../data/augment.js';
 import { writePngGrid } from './png.js';
 
 export interface AugmentPreviewOptions {

@@ -9,14 +9,11 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError } from '../errors.js';
+import { DataError } from '../../errors.js';
+import type { RemoteFile } from '../../data/registry.js';
 import { sha256File } from './cache.js';
 
-/** One file to fetch: `baseUrl + name`, accepted if its SHA-256 (lowercase hex) is one of `sha256`. */
-export interface RemoteFile {
-  name: string;
-  sha256: readonly string[];
-}
+export type { RemoteFile };
 
 /** Progress of one file; `total` is undefined when the server sends no length. */
 export interface DownloadProgress {

@@ -1,6 +1,7 @@
 /**
- * Headless Chromium for the browser tests: Debian's `chromium` (or $CHROMIUM_PATH) driven by
- * playwright-core, with a fresh profile and no background networking (this machine has no network).
+ * Headless Chromium for the browser tests (test/e2e) and the browser benchmark (bench/browser.ts):
+ * Debian's `chromium` (or $CHROMIUM_PATH) driven by playwright-core, with a fresh profile and no
+ * background networking. tools/ holds the helpers tests and benchmarks share; it is not product code.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

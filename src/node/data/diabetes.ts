@@ -10,11 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Matrix } from '../core/matrix.js';
-import { Rng } from '../core/random.js';
-import { ConfigError, DataError } from '../errors.js';
+import { Matrix } from '../../core/matrix.js';
+import { Rng } from '../../core/random.js';
+import { ConfigError, DataError } from '../../errors.js';
 import { locateFiles, searchPlaces, verifyFiles, type Located, type SearchPlace } from './cache.js';
-import { regressionDataset, splitValidation, type Dataset, type DatasetSplit } from './dataset.js';
+import { regressionDataset, splitValidation, type Dataset, type DatasetSplit } from '../../data/dataset.js';
 
 export const DIABETES = 'diabetes';
 

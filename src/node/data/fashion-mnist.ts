@@ -5,11 +5,11 @@
  * Read from the four official IDX files (gzip, or already gunzipped), found by the lookup order of
  * {@link searchPlaces}, each checked by SHA-256 before it is decoded.
  */
-import { DataError } from '../errors.js';
+import { DataError } from '../../errors.js';
 import { locateFiles, missingMessage, searchPlaces, verifyFiles, type Located } from './cache.js';
-import type { DatasetSplit } from './dataset.js';
+import type { DatasetSplit } from '../../data/dataset.js';
 import { loadIdxImageSet, type IdxImageFiles } from './mnist.js';
-import type { RemoteFile } from './download.js';
+import type { RemoteFile } from '../../data/registry.js';
 
 export const FASHION_MNIST = 'fashion-mnist';
 

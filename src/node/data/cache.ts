@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DataError } from '../errors.js';
+import { DataError } from '../../errors.js';
 
 /** One place a dataset was looked for. */
 export interface SearchPlace {

