@@ -1,10 +1,14 @@
 import type { ActivationKind, GemmOptions, Kernels, SparseGemmOptions } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
 import { activationBackward, activationDef, activationForward, sigmoid } from './activations.js';
-import { affinePairCols, centerScaleCols, colDot, colMeanVar, softmaxRowsBackward } from './columns-js.js';
+import { argmaxRows, countEqual, greaterThan } from './classes-js.js';
+import { affinePairCols, centerScaleCols, colDot, colMeanVar } from './columns-js.js';
+import { dropoutMask } from './dropout-js.js';
 import { FusedUpdates } from './fused.js';
 import { gemm, sparseGemm } from './gemm-js.js';
-import { absoluteError, affine, countEqual, dropoutMask, greaterThan, huberError, renormCols } from './training-js.js';
+import { affine, renormCols } from './norms-js.js';
+import { absoluteError, huberError } from './regression-js.js';
+import { logSumExpRows, rowLogSumExp, softmaxRows, softmaxRowsBackward } from './rows-js.js';
 
 /**
  * The reference kernels: plain TypeScript written to be read. They are the ground truth that
@@ -119,29 +123,15 @@ export class JsKernels implements Kernels {
   }
 
   softmaxRows(x: Matrix, y: Matrix): void {
-    const X = x.data;
-    const Y = y.data;
-    const cols = x.cols;
-    for (let i = 0; i < x.rows; i++) {
-      const o = i * cols;
-      const lse = rowLogSumExp(X, o, cols);
-      for (let j = 0; j < cols; j++) Y[o + j] = Math.exp(X[o + j] - lse);
-    }
+    softmaxRows(x, y);
   }
 
   logSumExpRows(x: Matrix, out: Float): void {
-    for (let i = 0; i < x.rows; i++) out[i] = rowLogSumExp(x.data, i * x.cols, x.cols);
+    logSumExpRows(x, out);
   }
 
   argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
-    const X = x.data;
-    const cols = x.cols;
-    for (let i = 0; i < x.rows; i++) {
-      const o = i * cols;
-      let best = 0;
-      for (let j = 1; j < cols; j++) if (X[o + j] > X[o + best]) best = j;
-      out[offset + i] = best;
-    }
+    argmaxRows(x, out, offset);
   }
 
   softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
@@ -235,15 +225,4 @@ export class JsKernels implements Kernels {
   dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void {
     dropoutMask(state, keep, scale, out, n);
   }
-
-}
-
-/** log Σ_j exp(x[o + j]) for j < n, shifted by the max so it stays finite for logits of ±1e4. */
-function rowLogSumExp(x: Float, o: number, n: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < n; j++) if (x[o + j] > max) max = x[o + j];
-  if (max === -Infinity) return -Infinity;
-  let s = 0;
-  for (let j = 0; j < n; j++) s += Math.exp(x[o + j] - max);
-  return max + Math.log(s);
 }

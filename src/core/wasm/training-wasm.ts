@@ -4,7 +4,7 @@ import type { WasmExports } from './ops.js';
 import type { Staging } from './staging.js';
 
 // WasmKernels' kernels of the training loop's own steps (assembly/norms.ts, dropout.ts), the
-// counterparts of src/core/training-js.ts: gradient clipping and label smoothing (affine), max-norm
+// counterparts of src/core/norms-js.ts and dropout-js.ts: gradient clipping and label smoothing (affine), max-norm
 // (renormCols), dropout's mask. Each runs on one thread and stages its arrays (wasm views in place,
 // others copied).
 
