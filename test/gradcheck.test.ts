@@ -8,7 +8,7 @@ import { BatchNorm } from '../src/nn/layers/batch-norm.js';
 import { Dense } from '../src/nn/layers/dense.js';
 import { Dropout } from '../src/nn/layers/dropout.js';
 import { Softmax } from '../src/nn/layers/softmax.js';
-import { HuberLoss, MeanAbsoluteError, MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses.js';
+import { HuberLoss, MeanAbsoluteError, MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
 import { Sequential } from '../src/nn/model.js';
 import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
 

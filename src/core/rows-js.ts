@@ -1,7 +1,8 @@
 import type { Float, Matrix } from './matrix.js';
 
 // The reference loops of row-wise softmax, its backward and log-sum-exp (Kernels.softmaxRows,
-// softmaxRowsBackward, logSumExpRows), the counterparts of assembly/rows.ts. x, y: [rows, cols].
+// softmaxRowsBackward, logSumExpRows), the counterparts of assembly/rows.ts; softmax cross-entropy
+// (src/nn/losses/softmax-cross-entropy.ts) takes its log-sum-exp from here. x, y: [rows, cols].
 
 /** log Σ_j exp(x[o + j]) for j < n, shifted by the max so it stays finite for logits of ±1e4. */
 export function rowLogSumExp(x: Float, o: number, n: number): number {
