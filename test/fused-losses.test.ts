@@ -95,9 +95,9 @@ const CASES: Case[] = [
 describe('wasm fused losses vs the loops of their losses', { skip: wasm ? false : 'run on the wasm backend' }, () => {
   const k = wasm!;
 
-  test('every fused loss of the backend has a case here, and every loss has a fused loss', () => {
+  test('every fused loss of the backend has a case here, each under the name of a registered loss', () => {
     assert.deepEqual(k.fusedLosses.names().sort(), CASES.map((c) => c.rule.name).sort());
-    assert.deepEqual([...LOSSES].sort(), CASES.map((c) => c.rule.name).sort());
+    for (const name of k.fusedLosses.names()) assert.ok((LOSSES as readonly string[]).includes(name), `${name} is a loss`);
   });
 
   for (const owned of [true, false]) {
