@@ -1,5 +1,5 @@
 // Dropout's mask from the generator of src/core/random.ts (xoshiro128**), the same draws as
-// Rng.uniform and so the same mask bits as the reference (src/core/training-js.ts dropoutMask). One
+// Rng.uniform and so the same mask bits as the reference (src/core/dropout-js.ts). One
 // thread: the draws form one sequence.
 
 /**

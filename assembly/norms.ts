@@ -1,6 +1,6 @@
 // Scaling in place and column norms: gradient clipping (x ← s·x), label smoothing (x ← a·x + b),
 // max-norm (each column onto the ball of radius c). Arithmetic in f64, each result rounded once to
-// f32, in the reference's order (src/core/training-js.ts): the same bits as the TypeScript kernels.
+// f32, in the reference's order (src/core/norms-js.ts): the same bits as the TypeScript kernels.
 
 /** Two f32x4 halves promoted to f64x2: the low pair, the high pair. */
 // @ts-ignore: decorator

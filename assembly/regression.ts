@@ -1,5 +1,5 @@
 // The regression losses beside squaredError (rows.ts): absolute error and Huber, summed in f64.
-// Differences and gradients in f64, rounded once: the same bits as src/core/training-js.ts.
+// Differences and gradients in f64, rounded once: the same bits as the loops of src/nn/losses/mae.ts and huber.ts.
 
 /** Σ |p − t|; dp = scale·sign(p − t) (0 where p = t) if dp ≠ 0. Over n elements. */
 export function absoluteError(pr: usize, t: usize, dp: usize, n: i32, scale: f64): f64 {

@@ -19,7 +19,7 @@ export type { BuildContext, Layer, Mode, Param } from './nn/layer.js';
 export * from './nn/layers/index.js';
 export { Sequential, sequential, type BuildOptions } from './nn/model.js';
 export { mlp, type MlpArgs } from './nn/mlp.js';
-export { createLoss, HuberLoss, LOSSES, MeanAbsoluteError, MeanSquaredError, REGRESSION_LOSSES, SigmoidCrossEntropy, SoftmaxCrossEntropy, type Loss, type LossName } from './nn/losses.js';
+export * from './nn/losses/index.js';
 export * from './nn/optimizers/index.js';
 export * from './nn/schedules.js';
 export { EarlyStopping, LearningRateLogger, ModelCheckpoint, type BatchLog, type Callback, type EpochLog } from './nn/callbacks.js';

@@ -4,7 +4,7 @@ import { isRegression, residentDataset, splitValidation, type Dataset, type Data
 import { loadDataset } from './data/registry.js';
 import { ConfigError, InterruptedError } from './errors.js';
 import { EarlyStopping, type Callback, type EpochLog } from './nn/callbacks.js';
-import { createLoss, LOSSES, REGRESSION_LOSSES, type LossName } from './nn/losses.js';
+import { createLoss, LOSSES, REGRESSION_LOSSES, type LossName } from './nn/losses/index.js';
 import type { RegressionMetrics } from './nn/metrics.js';
 import { batchNorm } from './nn/layers/index.js';
 import { inputStandardize, mlp } from './nn/mlp.js';

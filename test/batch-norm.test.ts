@@ -9,7 +9,7 @@ import { gradcheck } from '../src/nn/gradcheck.js';
 import { architectureOf } from '../src/nn/io.js';
 import { loadModel, saveModel } from '../src/node/model-file.js';
 import { Activation, BatchNorm, batchNorm, Dense, layerFromConfig } from '../src/nn/layers/index.js';
-import { SoftmaxCrossEntropy } from '../src/nn/losses.js';
+import { SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
 import { mlp } from '../src/nn/mlp.js';
 import { Sequential } from '../src/nn/model.js';
 import { predict } from '../src/nn/train.js';

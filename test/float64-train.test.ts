@@ -8,7 +8,7 @@ import { BatchIterator } from '../src/data/batches.js';
 import type { Dataset } from '../src/data/dataset.js';
 import type { Mode } from '../src/nn/layer.js';
 import { Activation, Dense } from '../src/nn/layers/index.js';
-import { SoftmaxCrossEntropy } from '../src/nn/losses.js';
+import { SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
 import { Sequential } from '../src/nn/model.js';
 import { SGD } from '../src/nn/optimizers/index.js';
 import { evaluate, fit, predict } from '../src/nn/train.js';

@@ -8,7 +8,7 @@ import { BatchNorm } from '../src/nn/layers/batch-norm.js';
 import { Dense } from '../src/nn/layers/dense.js';
 import { Dropout } from '../src/nn/layers/dropout.js';
 import { Softmax } from '../src/nn/layers/softmax.js';
-import { HuberLoss, MeanAbsoluteError, MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses.js';
+import { HuberLoss, LOSSES, MeanAbsoluteError, MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
 import { Sequential } from '../src/nn/model.js';
 import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
 
@@ -127,6 +127,11 @@ describe('gradient checks (central differences, float64)', () => {
     assert.ok(d.some((v) => v < delta) && d.some((v) => v > delta), 'both the quadratic and the linear branch');
     for (const v of d) assert.ok(Math.abs(v - delta) > 1e-3);
     assertGradsClose(gradcheck(model, new HuberLoss({ delta }), p, t, { checkInput: true }), TOL);
+  });
+
+  it('every registered loss has its gradient check above', () => {
+    const checked = [new SoftmaxCrossEntropy(), new SigmoidCrossEntropy(), new MeanSquaredError(), new MeanAbsoluteError(), new HuberLoss()].map((l) => l.name);
+    assert.deepEqual([...LOSSES].sort(), checked.sort());
   });
 
   it('a whole 3-layer network with softmax cross-entropy (dropout off)', () => {

@@ -7,7 +7,7 @@ import { JsKernels } from '../src/core/kernels-js.js';
 import type { GemmOptions } from '../src/core/kernels.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
-import { createLoss } from '../src/nn/losses.js';
+import { createLoss } from '../src/nn/losses/index.js';
 import { mlp } from '../src/nn/mlp.js';
 
 const skip = process.env.SCRATCHNET_BACKEND === 'js' ? false : 'backend-independent: runs once, in the js pass';

@@ -1,7 +1,7 @@
-// The kernels of gradient clipping, label smoothing and max-norm (affine, renormCols), the regression
-// losses (absoluteError, huberError) and the class counts (countEqual, greaterThan): hand-computed
-// numbers on the reference, and the WebAssembly kernels against it bit for bit (both work in float64
-// and round once), with buffers in wasm memory and plain Float32Arrays.
+// The kernels of gradient clipping, label smoothing and max-norm (affine, renormCols) and the class
+// counts (countEqual, greaterThan): hand-computed numbers on the reference, and the WebAssembly
+// kernels against it bit for bit (both work in float64 and round once), with buffers in wasm memory
+// and plain Float32Arrays. The regression losses' fused kernels: test/fused-losses.test.ts.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Kernels } from '../src/core/kernels.js';
@@ -93,42 +93,6 @@ describe('affine, renormCols: wasm vs reference', { skip: once }, () => {
     const ref = copy(w, null);
     assert.equal(k.renormCols(w, 10), js.renormCols(ref, 10));
     assert.deepEqual(w.data.subarray(0, w.size), ref.data);
-  });
-});
-
-describe('absoluteError, huberError', () => {
-  it('reference: hand-computed sums and gradients (ties at p = t and |d| = δ)', () => {
-    const p = Matrix.from([[1, 2, 3, -1]], 'float64');
-    const t = Matrix.from([[1, 0, 3.5, 1]], 'float64');
-    const g = Matrix.zeros(1, 4, 'float64');
-    assert.equal(js.absoluteError(p, t, g, 0.25), 0 + 2 + 0.5 + 2);
-    assert.deepEqual([...g.data], [0, 0.25, -0.25, -0.25]);
-    // δ = 2: d = (0, 2, −0.5, −2) → ℓ = (0, 2·(2 − 1), ½·0.25, 2·(2 − 1))
-    assert.equal(js.huberError(p, t, g, 0.5, 2), 0 + 2 + 0.125 + 2);
-    assert.deepEqual([...g.data], [0, 1, -0.25, -1]);
-  });
-
-  it('wasm: the same loss and gradient bits', { skip: once }, () => {
-    const k = wasm!;
-    const rng = new Rng(4);
-    for (const n of [1, 6, 129]) {
-      for (const mem of [k, null]) {
-        const p = rand(mem, n, 3, rng, -2, 2);
-        const t = rand(mem, n, 3, rng, -2, 2);
-        p.data[0] = t.data[0]; // d = 0
-        if (n > 1) p.data[1] = t.data[1] + 1; // |d| = δ
-        const g = rand(mem, n, 3, rng);
-        const gr = new Matrix(n, 3, new Float32Array(3 * n));
-        const scale = 1 / (3 * n);
-        assert.equal(k.absoluteError(p, t, g, scale), js.absoluteError(p, t, gr, scale), `mae loss n ${n}`);
-        assert.deepEqual(g.data.subarray(0, g.size), gr.data, 'mae gradient');
-        assert.equal(k.absoluteError(p, t, null, scale), js.absoluteError(p, t, null, scale));
-        for (const delta of [1, 0.3]) {
-          assert.equal(k.huberError(p, t, g, scale, delta), js.huberError(p, t, gr, scale, delta), `huber loss n ${n}, δ ${delta}`);
-          assert.deepEqual(g.data.subarray(0, g.size), gr.data, 'huber gradient');
-        }
-      }
-    }
   });
 });
 

@@ -428,35 +428,6 @@ describe('wasm element-wise and row kernels vs reference', { skip }, () => {
       }
     });
 
-    test(`fused losses (${where})`, () => {
-      const k = need(wasm);
-      const rng = new Rng(9, where);
-      for (const [r, c] of [[1, 1], [4, 3], [32, 10], [100, 7]]) {
-        const z = rand(mem(k), r, c, rng, -10, 10);
-        const t = rand(mem(k), r, c, rng, 0, 1);
-        for (let i = 0; i < r; i++) {
-          let s = 0;
-          for (let j = 0; j < c; j++) s += t.data[i * c + j];
-          for (let j = 0; j < c; j++) t.data[i * c + j] /= s; // soft targets, rows sum to 1
-        }
-        const scale = 1 / r;
-        const cases = [
-          ['softmaxCrossEntropy', (kk: Kernels, g: Matrix | null) => kk.softmaxCrossEntropy(z, t, g, scale)],
-          ['sigmoidCrossEntropy', (kk: Kernels, g: Matrix | null) => kk.sigmoidCrossEntropy(z, t, g, scale)],
-          ['squaredError', (kk: Kernels, g: Matrix | null) => kk.squaredError(z, t, g, scale)],
-        ] as const;
-        for (const [name, f] of cases) {
-          const g = rand(mem(k), r, c, rng);
-          const gr = g.clone();
-          const loss = f(k, g);
-          const lossR = f(js, gr);
-          assertClose([loss], [lossR], `${name} loss ${r}×${c}`, 1e-5);
-          assertClose([f(k, null)], [lossR], `${name} loss without gradient`, 1e-5);
-          assertClose(g.data, gr.data, `${name} gradient ${r}×${c}`, 3e-6, 2e-7);
-        }
-      }
-    });
-
     test(`gatherRows, fill, firstNonFinite, owns (${where})`, () => {
       const k = need(wasm);
       const rng = new Rng(11, where);

@@ -11,7 +11,7 @@ import { BatchIterator } from '../src/data/batches.js';
 import { regressionDataset, splitValidation, validateDataset } from '../src/data/dataset.js';
 import { DIABETES_FILES, loadDiabetes, locateDiabetes } from '../src/node/data/diabetes.js';
 import { EarlyStopping } from '../src/nn/callbacks.js';
-import { HuberLoss, MeanAbsoluteError, MeanSquaredError } from '../src/nn/losses.js';
+import { HuberLoss, MeanAbsoluteError, MeanSquaredError } from '../src/nn/losses/index.js';
 import { regressionMetrics } from '../src/nn/metrics.js';
 import { mlp } from '../src/nn/mlp.js';
 import { createOptimizer } from '../src/nn/optimizers/index.js';

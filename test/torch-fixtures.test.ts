@@ -9,7 +9,7 @@ import { kernels } from '../src/core/backend.js';
 import { type DType, Matrix } from '../src/core/matrix.js';
 import type { Param } from '../src/nn/layer.js';
 import { Activation, Dense } from '../src/nn/layers/index.js';
-import { createLoss, type LossName } from '../src/nn/losses.js';
+import { createLoss, type LossName } from '../src/nn/losses/index.js';
 import type { ActivationKind } from '../src/core/kernels.js';
 import { Sequential } from '../src/nn/model.js';
 import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';

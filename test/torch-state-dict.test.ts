@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Matrix } from '../src/core/matrix.js';
 import { decodeSafetensors } from '../src/io/safetensors.js';
-import { createLoss } from '../src/nn/losses.js';
+import { createLoss } from '../src/nn/losses/index.js';
 import { mlp } from '../src/nn/mlp.js';
 import { createOptimizer } from '../src/nn/optimizers/index.js';
 import { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict } from '../src/nn/torch.js';

@@ -7,7 +7,7 @@ import { ConfigError } from '../src/errors.js';
 import { JsKernels } from '../src/core/kernels-js.js';
 import { applyMaxNorm } from '../src/nn/constraints.js';
 import { BatchNorm } from '../src/nn/layers/index.js';
-import { SoftmaxCrossEntropy } from '../src/nn/losses.js';
+import { SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
 import { mlp } from '../src/nn/mlp.js';
 import type { Sequential } from '../src/nn/model.js';
 import { createOptimizer } from '../src/nn/optimizers/index.js';

@@ -4,7 +4,7 @@ import { ConfigError, DataError } from '../errors.js';
 import { loadModel, saveModel } from '../node/model-file.js';
 import { writeFileAtomic } from '../node/safetensors-file.js';
 import { architectureOf } from '../nn/io.js';
-import { LOSSES, type LossName } from '../nn/losses.js';
+import { LOSSES, type LossName } from '../nn/losses/index.js';
 import { fromTorchStateDict, toTorchStateDict } from '../nn/torch.js';
 
 interface ConvertFlags {

@@ -6,7 +6,7 @@ import { brief, parseJsonGuarded } from '../io/json-guard.js';
 import { readIdx } from '../node/idx-file.js';
 import { DataError } from '../errors.js';
 import { loadModel } from '../node/model-file.js';
-import { createLoss, REGRESSION_LOSSES } from '../nn/losses.js';
+import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';

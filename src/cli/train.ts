@@ -8,7 +8,7 @@ import { OPTIMIZER_NAMES } from '../nn/optimizers/index.js';
 import { SCHEDULE_NAMES, scheduleFor, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../recipe.js';
 import { datasetEntry } from '../data/registry.js';
-import { LOSSES } from '../nn/losses.js';
+import { LOSSES } from '../nn/losses/index.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
 import { GracefulStop, signalExitCode } from './interrupt.js';

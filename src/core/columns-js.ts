@@ -1,8 +1,8 @@
 import type { Float, Matrix } from './matrix.js';
 
-// The reference loops of the column statistics, column-wise affine maps and softmax's backward
-// (Kernels.colMeanVar, colDot, centerScaleCols, affinePairCols, softmaxRowsBackward): sums in float64 (JS numbers)
-// down each column in row order, as the WebAssembly kernels (assembly/columns.ts) sum them.
+// The reference loops of the column statistics and column-wise affine maps (Kernels.colMeanVar,
+// colDot, centerScaleCols, affinePairCols): sums in float64 (JS numbers) down each column in row
+// order, as the WebAssembly kernels (assembly/columns.ts) sum them.
 
 /** Column sums in float64, reused from call to call (no garbage per batch-norm step). */
 let sums = new Float64Array(0);
@@ -66,18 +66,5 @@ export function affinePairCols(x: Matrix, a: Float, z: Matrix, b: Float, c: Floa
   for (let i = 0; i < x.size; i++) {
     const j = i % cols;
     Y[i] = X[i] * a[j] + Z[i] * b[j] + c[j];
-  }
-}
-
-/** dx_ij = y_ij·(dy_ij − Σ_k dy_ik·y_ik): softmax's backward from its output.  y, dy, dx: [N, cols]; dx may alias dy. */
-export function softmaxRowsBackward(y: Matrix, dy: Matrix, dx: Matrix): void {
-  const { rows, cols, data: Y } = y;
-  const D = dy.data;
-  const O = dx.data;
-  for (let i = 0; i < rows; i++) {
-    const o = i * cols;
-    let dot = 0;
-    for (let j = 0; j < cols; j++) dot += D[o + j] * Y[o + j];
-    for (let j = 0; j < cols; j++) O[o + j] = Y[o + j] * (D[o + j] - dot);
   }
 }

@@ -1,10 +1,13 @@
 import type { ActivationKind, GemmOptions, Kernels, SparseGemmOptions } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
-import { activationBackward, activationDef, activationForward, sigmoid } from './activations.js';
-import { affinePairCols, centerScaleCols, colDot, colMeanVar, softmaxRowsBackward } from './columns-js.js';
-import { FusedUpdates } from './fused.js';
+import { activationBackward, activationDef, activationForward } from './activations.js';
+import { argmaxRows, countEqual, greaterThan } from './classes-js.js';
+import { affinePairCols, centerScaleCols, colDot, colMeanVar } from './columns-js.js';
+import { dropoutMask } from './dropout-js.js';
+import { FusedLosses, FusedUpdates } from './fused.js';
 import { gemm, sparseGemm } from './gemm-js.js';
-import { absoluteError, affine, countEqual, dropoutMask, greaterThan, huberError, renormCols } from './training-js.js';
+import { affine, renormCols } from './norms-js.js';
+import { logSumExpRows, softmaxRows, softmaxRowsBackward } from './rows-js.js';
 
 /**
  * The reference kernels: plain TypeScript written to be read. They are the ground truth that
@@ -14,6 +17,8 @@ export class JsKernels implements Kernels {
   readonly name: string = 'js';
   /** None: every optimizer runs its own loop. */
   readonly fused = new FusedUpdates();
+  /** None: every loss runs its own loop. */
+  readonly fusedLosses = new FusedLosses();
 
   /** Both precisions: these. */
   forDtype(_dtype: DType): Kernels {
@@ -119,87 +124,15 @@ export class JsKernels implements Kernels {
   }
 
   softmaxRows(x: Matrix, y: Matrix): void {
-    const X = x.data;
-    const Y = y.data;
-    const cols = x.cols;
-    for (let i = 0; i < x.rows; i++) {
-      const o = i * cols;
-      const lse = rowLogSumExp(X, o, cols);
-      for (let j = 0; j < cols; j++) Y[o + j] = Math.exp(X[o + j] - lse);
-    }
+    softmaxRows(x, y);
   }
 
   logSumExpRows(x: Matrix, out: Float): void {
-    for (let i = 0; i < x.rows; i++) out[i] = rowLogSumExp(x.data, i * x.cols, x.cols);
+    logSumExpRows(x, out);
   }
 
   argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
-    const X = x.data;
-    const cols = x.cols;
-    for (let i = 0; i < x.rows; i++) {
-      const o = i * cols;
-      let best = 0;
-      for (let j = 1; j < cols; j++) if (X[o + j] > X[o + best]) best = j;
-      out[offset + i] = best;
-    }
-  }
-
-  softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    // loss_i = Σ_j t_ij·(lse_i - z_ij);  ∂loss_i/∂z_ij = softmax(z_i)_j·Σ_k t_ik - t_ij
-    const Z = logits.data;
-    const T = target.data;
-    const cols = logits.cols;
-    let loss = 0;
-    for (let i = 0; i < logits.rows; i++) {
-      const o = i * cols;
-      const lse = rowLogSumExp(Z, o, cols);
-      for (let j = 0; j < cols; j++) {
-        const t = T[o + j];
-        if (t !== 0) loss += t * (lse - Z[o + j]);
-      }
-      if (dlogits) {
-        const G = dlogits.data;
-        for (let j = 0; j < cols; j++) G[o + j] = scale * (Math.exp(Z[o + j] - lse) - T[o + j]);
-      }
-    }
-    return loss;
-  }
-
-  sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    const Z = logits.data;
-    const T = target.data;
-    const n = logits.size;
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const z = Z[i];
-      loss += Math.max(z, 0) - z * T[i] + Math.log1p(Math.exp(-Math.abs(z)));
-    }
-    if (dlogits) {
-      const G = dlogits.data;
-      for (let i = 0; i < n; i++) G[i] = scale * (sigmoid(Z[i]) - T[i]);
-    }
-    return loss;
-  }
-
-  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    const P = pred.data;
-    const T = target.data;
-    const n = pred.size;
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const d = P[i] - T[i];
-      loss += d * d;
-      if (dpred) dpred.data[i] = scale * 2 * d;
-    }
-    return loss;
-  }
-
-  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    return absoluteError(pred, target, dpred, scale);
-  }
-
-  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
-    return huberError(pred, target, dpred, scale, delta);
+    argmaxRows(x, out, offset);
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {
@@ -235,15 +168,4 @@ export class JsKernels implements Kernels {
   dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void {
     dropoutMask(state, keep, scale, out, n);
   }
-
-}
-
-/** log Σ_j exp(x[o + j]) for j < n, shifted by the max so it stays finite for logits of ±1e4. */
-function rowLogSumExp(x: Float, o: number, n: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < n; j++) if (x[o + j] > max) max = x[o + j];
-  if (max === -Infinity) return -Infinity;
-  let s = 0;
-  for (let j = 0; j < n; j++) s += Math.exp(x[o + j] - max);
-  return max + Math.log(s);
 }

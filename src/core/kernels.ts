@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.js';
-import type { FusedUpdates } from './fused.js';
+import type { FusedLosses, FusedUpdates } from './fused.js';
 import type { ActivationKind } from './activations.js';
 import type { DType, Float, Matrix } from './matrix.js';
 
@@ -57,6 +57,11 @@ export interface Kernels {
    * each optimizer then runs the plain loop of its own file).
    */
   readonly fused: FusedUpdates;
+  /**
+   * Losses this backend runs fused, by loss name (empty for the TypeScript reference: each loss then
+   * runs the plain loop of its own file, src/nn/losses/<name>.ts).
+   */
+  readonly fusedLosses: FusedLosses;
 
   /**
    * The kernels for matrices of `dtype`: this backend, or the TypeScript reference where it has none
@@ -137,27 +142,6 @@ export interface Kernels {
   /** out[offset + i] = index of the largest x[i, j] (first one on ties); offset defaults to 0. */
   argmaxRows(x: Matrix, out: Int32Array, offset?: number): void;
 
-  /**
-   * Softmax cross-entropy from logits with (possibly soft) targets `[batch, classes]`:
-   * returns Σ_i -Σ_j t_ij·log softmax(z_i)_j, and if `dlogits` is given writes
-   * dlogits = scale·(softmax(z) - t) (exact for targets whose rows sum to 1).
-   */
-  softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number;
-  /**
-   * Binary cross-entropy fused with sigmoid, from logits: returns
-   * Σ_ij max(z,0) - z·t + log(1 + e^{-|z|}), and writes dlogits = scale·(σ(z) - t) if given.
-   */
-  sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number;
-  /** Returns Σ_ij (p - t)², and writes dpred = scale·2·(p - t) if given. */
-  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number;
-  /** Returns Σ_ij |p - t|, and writes dpred = scale·sign(p - t) (0 where p = t) if given. */
-  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number;
-  /**
-   * Huber: returns Σ_ij ℓ(p - t), ℓ(d) = ½d² for |d| < delta, else delta·(|d| - ½delta), and writes
-   * dpred = scale·ℓ'(d) (d, or delta·sign(d)) if given.
-   */
-  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number;
-
   /** out = a ⊙ b element-wise over the first `n` elements; out may alias a or b. */
   mul(a: Float, b: Float, out: Float, n: number): void;
   /** y += alpha·x over the first `n` elements. */
@@ -188,7 +172,6 @@ export interface Kernels {
    * advanced by n draws: exactly n calls of Rng.uniform, on every backend.
    */
   dropoutMask(state: Uint32Array, keep: number, scale: number, out: Float, n: number): void;
-
 }
 
 /**

@@ -8,7 +8,7 @@ import { brief, clip } from '../io/json-guard.js';
 import type { Architecture } from './io.js';
 import type { Layer } from './layer.js';
 import { layerFromConfig } from './layers/index.js';
-import { LOSSES } from './losses.js';
+import { LOSSES } from './losses/index.js';
 
 const TOP_KEYS = ['inputWidth', 'outputWidth', 'loss', 'classNames', 'imageShape', 'layers'];
 const LAYER_KEYS = ['type', 'name', 'config'];

@@ -4,7 +4,7 @@ import { BatchIterator, type TargetKind } from '../data/batches.js';
 import { isRegression, validateDataset, type Dataset } from '../data/dataset.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { toDataset, toMatrix, type DataArg, type InputRows } from './inputs.js';
-import { createLoss, REGRESSION_LOSSES, type Loss, type LossAlias, type LossName } from './losses.js';
+import { createLoss, REGRESSION_LOSSES, type Loss, type LossAlias, type LossName } from './losses/index.js';
 import { regressionMetrics, type RegressionMetrics } from './metrics.js';
 import { Standardize } from './layers/standardize.js';
 import type { Sequential } from './model.js';

@@ -1,6 +1,6 @@
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
-import type { Loss } from './losses.js';
+import type { Loss } from './losses/index.js';
 import type { Sequential } from './model.js';
 
 export interface GradcheckOptions {

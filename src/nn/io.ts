@@ -5,7 +5,7 @@ import { checkArchitecture } from './architecture-check.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Matrix } from '../core/matrix.js';
 import type { LayerBuffer } from './layer.js';
-import type { LossName } from './losses.js';
+import type { LossName } from './losses/index.js';
 import { Sequential, type ModelPlan } from './model.js';
 import { markParamsWritten } from './param-writes.js';
 

@@ -7,7 +7,7 @@
 import { Matrix } from '../core/matrix.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { applyOutput, predictClasses } from './evaluate.js';
-import type { Loss } from './losses.js';
+import type { Loss } from './losses/index.js';
 import type { Sequential } from './model.js';
 
 export interface PredictorOptions {

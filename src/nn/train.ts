@@ -7,7 +7,7 @@ import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
 import { applyMaxNorm, maxNormWeights } from './constraints.js';
-import { createLoss, type Loss, type LossAlias, type LossName } from './losses.js';
+import { createLoss, type Loss, type LossAlias, type LossName } from './losses/index.js';
 import { createOptimizer, type OptimizerName, type OptimizerOptions, type OptimizerSpec } from './optimizers/index.js';
 import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
 import { checkData, evaluate, predictClasses } from './evaluate.js';

@@ -35,7 +35,7 @@ export function dataControls(s: PlaygroundState, changed: Changed, onClass: (c: 
   k.onchange = changed(() => (s.classes = Number(k.value)));
   k.disabled = s.dataset !== 'clusters';
   ds.addEventListener('change', () => (k.disabled = ds.value !== 'clusters'));
-  control(data, 'Clusters', k, { text: 'Classes of the Gaussian clusters set. Two classes train one sigmoid output with binary cross-entropy, more a softmax.', formula: 'p = σ(z) | p_k = e^{z_k}/Σ_j e^{z_j}', anchor: '5-losses--srcnnlossests' });
+  control(data, 'Clusters', k, { text: 'Classes of the Gaussian clusters set. Two classes train one sigmoid output with binary cross-entropy, more a softmax.', formula: 'p = σ(z) | p_k = e^{z_k}/Σ_j e^{z_j}', anchor: '5-losses--srcnnlosses' });
   const seed = numberInput(r.seed, { step: 1 });
   seed.onchange = changed(() => (r.seed = Math.round(Number(seed.value))));
   control(data, 'Seed', seed, { text: 'Seeds the data, the split, the initial weights, dropout and the shuffle: the same seed gives the same run bit for bit.' });

@@ -14,14 +14,14 @@ import { B_IN_PLACE_MAX_LD } from './gemm-split.js';
 import { smallGemm } from './gemv.js';
 import type { WasmHeap } from './heap.js';
 import { firstNonFiniteBlocks } from '../finite.js';
-import { FusedUpdates } from '../fused.js';
+import { FusedLosses, FusedUpdates } from '../fused.js';
 import { Jobs } from './jobs.js';
+import { registerFusedLosses } from './losses-wasm.js';
 import { registerFusedUpdates } from './optim-wasm.js';
 import { GEMM, OP, OP_GEMM, SPARSE } from './job-args.js';
 import type { WasmExports } from './ops.js';
 import { Staging } from './staging.js';
 import * as columns from './columns-wasm.js';
-import * as losses from './losses-wasm.js';
 import * as rowwise from './rows-wasm.js';
 import * as norms from './norms-wasm.js';
 import * as dropout from './dropout-wasm.js';
@@ -41,6 +41,8 @@ export class WasmKernels implements Kernels {
   readonly name: string = 'wasm';
   /** sgd, adagrad, rmsprop, adam and lion (optim-wasm.ts). */
   readonly fused = new FusedUpdates();
+  /** Every loss of src/nn/losses/ (losses-wasm.ts). */
+  readonly fusedLosses = new FusedLosses();
   private readonly js = new JsKernels();
   private readonly stage: Staging;
   private readonly jobs: Jobs;
@@ -62,6 +64,7 @@ export class WasmKernels implements Kernels {
     this.stage = new Staging(heap);
     this.rngWords = heap.allocBytes(16);
     registerFusedUpdates(this.fused, ex, this.stage, this.jobs);
+    registerFusedLosses(this.fusedLosses, ex, this.stage);
   }
 
   /** Threads big kernels use (the caller's included). */
@@ -272,26 +275,6 @@ export class WasmKernels implements Kernels {
 
   argmaxRows(x: Matrix, out: Int32Array, offset = 0): void {
     this.js.argmaxRows(x, out, offset);
-  }
-
-  softmaxCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    return losses.softmaxCrossEntropy(this.ex, this.stage, logits, target, dlogits, scale);
-  }
-
-  sigmoidCrossEntropy(logits: Matrix, target: Matrix, dlogits: Matrix | null, scale: number): number {
-    return losses.sigmoidCrossEntropy(this.ex, this.stage, logits, target, dlogits, scale);
-  }
-
-  squaredError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    return losses.squaredError(this.ex, this.stage, pred, target, dpred, scale);
-  }
-
-  absoluteError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number): number {
-    return losses.absoluteError(this.ex, this.stage, pred, target, dpred, scale);
-  }
-
-  huberError(pred: Matrix, target: Matrix, dpred: Matrix | null, scale: number, delta: number): number {
-    return losses.huberError(this.ex, this.stage, pred, target, dpred, scale, delta);
   }
 
   mul(a: Float, b: Float, out: Float, n: number): void {

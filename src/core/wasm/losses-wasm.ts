@@ -1,9 +1,12 @@
+import type { FusedLosses } from '../fused.js';
 import type { Matrix } from '../matrix.js';
 import type { WasmExports } from './ops.js';
 import type { Staging } from './staging.js';
 
-// WasmKernels' fused losses (assembly/rows.ts, regression.ts): one staging for all,
-// z, t → the loss, and the gradient into g when it is given.
+// The fused losses of the WebAssembly backend (assembly/rows.ts, regression.ts), registered under the
+// names of the losses they implement (src/nn/losses/<name>.ts) and tested against their loops: z, t →
+// the summed loss, and the gradient into g when it is given. Float64 matrices are left to the loop
+// (they return undefined); other Float32Arrays are staged in and out, one staging for all.
 
 const SOFTMAX_CE = 0;
 const SIGMOID_CE = 1;
@@ -11,29 +14,19 @@ const SQUARED = 2;
 const ABSOLUTE = 3;
 const HUBER = 4;
 
-export function softmaxCrossEntropy(ex: WasmExports, st: Staging, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
-  return fusedLoss(ex, st, SOFTMAX_CE, z, t, g, scale, 0);
-}
-
-export function sigmoidCrossEntropy(ex: WasmExports, st: Staging, z: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
-  return fusedLoss(ex, st, SIGMOID_CE, z, t, g, scale, 0);
-}
-
-export function squaredError(ex: WasmExports, st: Staging, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
-  return fusedLoss(ex, st, SQUARED, p, t, g, scale, 0);
-}
-
-export function absoluteError(ex: WasmExports, st: Staging, p: Matrix, t: Matrix, g: Matrix | null, scale: number): number {
-  return fusedLoss(ex, st, ABSOLUTE, p, t, g, scale, 0);
-}
-
-export function huberError(ex: WasmExports, st: Staging, p: Matrix, t: Matrix, g: Matrix | null, scale: number, delta: number): number {
-  return fusedLoss(ex, st, HUBER, p, t, g, scale, delta);
+/** Registers softmax_cross_entropy, sigmoid_cross_entropy, mse, mae and huber in `fused`. */
+export function registerFusedLosses(fused: FusedLosses, ex: WasmExports, st: Staging): void {
+  fused.register('softmax_cross_entropy', (z, t, g, scale) => fusedLoss(ex, st, SOFTMAX_CE, z, t, g, scale, 0));
+  fused.register('sigmoid_cross_entropy', (z, t, g, scale) => fusedLoss(ex, st, SIGMOID_CE, z, t, g, scale, 0));
+  fused.register('mse', (p, t, g, scale) => fusedLoss(ex, st, SQUARED, p, t, g, scale, 0));
+  fused.register('mae', (p, t, g, scale) => fusedLoss(ex, st, ABSOLUTE, p, t, g, scale, 0));
+  fused.register<{ delta: number }>('huber', (p, t, g, scale, { delta }) => fusedLoss(ex, st, HUBER, p, t, g, scale, delta));
 }
 
 /** `which`: one of the constants above; `delta`: Huber's. */
-function fusedLoss(ex: WasmExports, st: Staging, which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number, delta: number): number {
+function fusedLoss(ex: WasmExports, st: Staging, which: number, z: Matrix, t: Matrix, g: Matrix | null, scale: number, delta: number): number | undefined {
   const G = g?.data;
+  if (z.data instanceof Float64Array || t.data instanceof Float64Array || G instanceof Float64Array) return undefined;
   const n = z.size;
   st.begin();
   const pz = st.ptr(z.data, n, 0);
