@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { cli as run } from './cli-helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-format-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +14,7 @@ const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' })
 const skip = process.env.SCRATCHNET_BACKEND === 'js' ? 'runs once, in the wasm pass' : numpy ? false : 'python3 with numpy is not installed';
 
 function cli(...args: string[]): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8' });
+  const r = run(args);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { cli as run } from './cli-helper.js';
 import { kernels } from '../src/core/backend.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
@@ -172,7 +172,7 @@ describe('regression', () => {
     if (!locateDiabetes({ env: {} }).dir) return t.skip('python3-sklearn not installed');
     const dir = mkdtempSync(join(tmpdir(), 'scratchnet-diabetes-cli-'));
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_BACKEND: process.env.SCRATCHNET_BACKEND ?? 'js' } });
+      run(args, { env: { SCRATCHNET_BACKEND: process.env.SCRATCHNET_BACKEND ?? 'js' } });
     const model = join(dir, 'd.safetensors');
     const r = cli('train', '--dataset', 'diabetes', '--epochs', '20', '--save', model, '--json');
     assert.equal(r.status, 0, r.stderr);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { cli as run } from './cli-helper.js';
 import { Matrix } from '../src/core/matrix.js';
 import { decodeSafetensors } from '../src/io/safetensors.js';
 import { createLoss } from '../src/nn/losses.js';
@@ -92,7 +92,7 @@ describe('PyTorch nn.Sequential weights in and out', () => {
 
   it('CLI: convert --from torch and --to torch round-trip the fixture', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scratchnet-convert-'));
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_BACKEND: 'js' } });
+    const cli = (...args: string[]) => run(args, { env: { SCRATCHNET_BACKEND: 'js' } });
     const model = join(dir, 'model.safetensors');
     const a = cli('convert', '--from', 'torch', '--arch', FIXTURE.arch, 'test/fixtures/torch-sequential.safetensors', model);
     assert.equal(a.status, 0, a.stderr);
