@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cli } from './cli-helper.js';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { cli } from './cli-helper.js';
 import { ConfigError } from '../src/errors.js';
 import { expandGrid, parseShard, selectShard } from '../src/experiments/grid.js';
 import { readResults, repairResultsTail, type ResultLine } from '../src/experiments/results.js';
@@ -193,7 +193,7 @@ describe('runner', () => {
   });
 });
 
-describe('scratchnet ablate (CLI)', () => {
+describe('scratchnet ablate (CLI)', { skip: backend === 'wasm' && 'process-level: runs on the js pass (the runner runs on both, in-process)' }, () => {
   it('--dry-run lists the grid and writes nothing', () => {
     const file = writeSpec('dry', SPEC);
     const out = join(dir, 'dry.jsonl');

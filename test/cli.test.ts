@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
+import { cli as run } from './cli-helper.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { OPTIMIZER_NAMES } from '../src/nn/optimizers/index.js';
-import { cli as run } from './cli-helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-cli-'));
 
 /** Runs the CLI as `npx scratchnet` does, on its default backend (the process-level behaviour does not depend on it). */
 function cli(...args: string[]) {
-  const r = run(args);
+  const r = run(args, { env: { SCRATCHNET_BACKEND: undefined } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,5 +1,6 @@
 // Downloads against a local HTTP server on 127.0.0.1 only: never the internet.
 import assert from 'node:assert/strict';
+import { cliAsync } from './cli-helper.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -7,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cliAsync } from './cli-helper.js';
 import { downloadFiles, type DownloadProgress, type RemoteFile } from '../src/data/download.js';
 import { FASHION_MNIST_FILES, loadFashionMnist } from '../src/data/fashion-mnist.js';
 import { DataError } from '../src/errors.js';

@@ -2,16 +2,16 @@
 // probabilities: the format documentation is checked, not only written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cli as run } from './cli-helper.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cli as run } from './cli-helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-format-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
-const skip = process.env.SCRATCHNET_BACKEND === 'js' ? 'runs once, in the wasm pass' : numpy ? false : 'python3 with numpy is not installed';
+const skip = numpy ? false : 'python3 with numpy is not installed';
 
 function cli(...args: string[]): string {
   const r = run(args);

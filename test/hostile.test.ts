@@ -4,12 +4,12 @@
 // SCRATCHNET_BOUNDS=1: a wall-clock or memory bound in `npm test` would depend on the machine).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cli as runCli } from './cli-helper.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { cli as runCli } from './cli-helper.js';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx } from '../src/data/idx.js';
 import { ConfigError, ModelFileError, WriteError } from '../src/errors.js';

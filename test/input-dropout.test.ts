@@ -2,11 +2,11 @@
 // Standardize layer so that the sparse first layer keeps working; evaluation applies none; saved
 // models load; same bits on 1 and 2 WebAssembly threads.
 import assert from 'node:assert/strict';
+import { cli } from './cli-helper.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cli } from './cli-helper.js';
 import { kernels as currentKernels } from '../src/core/backend.js';
 import type { Kernels } from '../src/core/kernels.js';
 import { Matrix, type DType } from '../src/core/matrix.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { cli } from './cli-helper.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cli } from './cli-helper.js';
 import { Matrix } from '../src/core/matrix.js';
 import { registerDataset } from '../src/data/registry.js';
 import { generateReport } from '../src/experiments/report.js';
