@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cli } from './cli-helper.js';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,16 +16,15 @@ import { withKillPoints } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-ablate-'));
 const backend = process.env.SCRATCHNET_BACKEND ?? 'js';
-const src = (p: string) => pathToFileURL(resolve('src', p)).href;
+// `root`'s module of path `p` (written .ts): src/ as this process and tsx load it, or the built dist/
+const mod = (root: 'src' | 'dist', p: string) => pathToFileURL(resolve(root, root === 'src' ? p : p.replace(/\.ts$/, '.js'))).href;
 
 // Gaussian blobs (3 classes, 8 features, overlapping), registered by a module that both this
-// process and the CLI child (`node --import <it>`) load, so the test does not depend on src/data's sets.
-const registerModule = join(dir, 'register-blobs.mjs');
-writeFileSync(
-  registerModule,
-  `import { registerDataset } from '${src('data/registry.ts')}';
-import { Matrix } from '${src('core/matrix.ts')}';
-import { Rng } from '${src('core/random.ts')}';
+// process and the CLI child (`node --import <it>`) load, so the test does not depend on src/data's sets;
+// its twin for the built CLI registers them in dist/'s registry.
+const blobs = (root: 'src' | 'dist') => `import { registerDataset } from '${mod(root, 'data/registry.ts')}';
+import { Matrix } from '${mod(root, 'core/matrix.ts')}';
+import { Rng } from '${mod(root, 'core/random.ts')}';
 const D = 8;
 function make(n, rng, name) {
   const x = Matrix.zeros(n, D);
@@ -43,8 +43,11 @@ registerDataset('blobs-test', {
     return { train: make(1200, rng, 'blobs-test train'), test: make(150, rng, 'blobs-test test'), source: 'test', description: 'blobs' };
   },
 });
-`,
-);
+`;
+const registerModule = join(dir, 'register-blobs.mjs');
+writeFileSync(registerModule, blobs('src'));
+const registerBuilt = join(dir, 'register-blobs-dist.mjs');
+writeFileSync(registerBuilt, blobs('dist'));
 await import(pathToFileURL(registerModule).href);
 
 const SPEC = {
@@ -69,6 +72,8 @@ function writeSpec(name: string, spec: object): string {
 
 const cliArgs = (...args: string[]) => ['--import', 'tsx', '--import', registerModule, 'src/cli/run.ts', ...args];
 const env = { ...process.env, SCRATCHNET_BACKEND: backend };
+/** The built CLI with the blobs registered. */
+const ablate = (...args: string[]) => cli(['ablate', ...args], { env: { SCRATCHNET_BACKEND: backend }, node: ['--import', registerBuilt] });
 const ids = (file: string) => readResults(file).results.map((r) => r.id);
 
 describe('study spec and grid', () => {
@@ -189,11 +194,11 @@ describe('runner', () => {
   });
 });
 
-describe('scratchnet ablate (CLI)', () => {
+describe('scratchnet ablate (CLI)', { skip: backend === 'wasm' && 'process-level: runs on the js pass (the runner runs on both, in-process)' }, () => {
   it('--dry-run lists the grid and writes nothing', () => {
     const file = writeSpec('dry', SPEC);
     const out = join(dir, 'dry.jsonl');
-    const r = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--out', out, '--dry-run', '--shard', '1/2'), { encoding: 'utf8', env });
+    const r = ablate('--spec', file, '--out', out, '--dry-run', '--shard', '1/2');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /4 runs, 0 already in .*, 4 to do/);
     assert.equal(r.stderr.match(/^ {2}todo /gm)?.length, 4);
@@ -202,7 +207,7 @@ describe('scratchnet ablate (CLI)', () => {
 
   it('a bad spec is one clear error line', () => {
     const file = writeSpec('bad', { ...SPEC, seeds: [] });
-    const r = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--dry-run'), { encoding: 'utf8', env });
+    const r = ablate('--spec', file, '--dry-run');
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /bad\.json: \$\.seeds: expected a non-empty array of integers, found \[\]/);
     assert.doesNotMatch(r.stderr, /^\s+at /m);
@@ -218,7 +223,7 @@ describe('scratchnet ablate (CLI)', () => {
     const partial = ids(out);
     assert.equal(partial.length, 3, 'killed after 3 of 8 runs');
     appendFileSync(out, '{"schema":1,"id":"torn","confusion":[[1,'); // a write cut short
-    const r = spawnSync(process.execPath, cliArgs('ablate', '--spec', file, '--out', out), { encoding: 'utf8', env });
+    const r = ablate('--spec', file, '--out', out);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /removed a torn last line/);
     assert.match(r.stderr, new RegExp(`8 runs, ${partial.length} already in`));
@@ -245,7 +250,6 @@ describe('ablate checks before it runs', () => {
     });
     const spec = validateSpec({ ...SPEC, datasets: ['blobs-test', 'absent-test'], targetValAccuracy: {} }, 'two.json');
     const out = join(dir, 'absent', 'results.jsonl');
-    const t0 = performance.now();
     for (const dryRun of [false, true]) {
       await assert.rejects(runStudy({ spec, specFile: 'two.json', out, dryRun, log: quiet }), (e: unknown) => {
         assert.ok(e instanceof ConfigError);
@@ -255,7 +259,6 @@ describe('ablate checks before it runs', () => {
       });
     }
     assert.ok(!existsSync(out), 'nothing written');
-    assert.ok(performance.now() - t0 < 5000);
   });
 
   it('a results path that cannot be created stops the study before the first run', async () => {

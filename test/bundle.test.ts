@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const backendIndependent = process.env.SCRATCHNET_BACKEND === 'js' ? 'runs once, in the wasm pass' : false;
 
 async function bundle(entry: string) {
   const r = await build({
@@ -22,7 +21,7 @@ async function bundle(entry: string) {
   return { code: r.outputFiles[0].text, inputs: Object.keys(r.metafile.inputs) };
 }
 
-describe('browser bundles', { skip: backendIndependent }, () => {
+describe('browser bundles', () => {
   for (const entry of ['src/index.ts', 'src/browser.ts', 'src/browser/threads-worker.ts']) {
     it(`${entry} bundles for a browser without Node`, async () => {
       const { code, inputs } = await bundle(entry);

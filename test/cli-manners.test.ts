@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { cli as run } from './cli-helper.js';
 import { describe, it } from 'node:test';
 import { OPTIMIZER_NAMES } from '../src/nn/optimizers/index.js';
 
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_BACKEND: 'js' } });
+const cli = (...args: string[]) => run(args, { env: { SCRATCHNET_BACKEND: 'js' } });
 
-describe('CLI manners', { skip: process.env.SCRATCHNET_BACKEND === 'wasm' && 'backend-independent: runs in the js pass' }, () => {
+describe('CLI manners', () => {
   it("one error prefix, commander's own errors included", () => {
     for (const [args, pattern] of [
       [['train', '--bogus'], /^scratchnet: error: unknown option '--bogus'$/m],

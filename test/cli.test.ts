@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { cli as run } from './cli-helper.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +7,10 @@ import { describe, it } from 'node:test';
 import { OPTIMIZER_NAMES } from '../src/nn/optimizers/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-cli-'));
-const backend = process.env.SCRATCHNET_BACKEND ?? 'js';
 
-/** Runs the CLI from source (tsx), as `npx scratchnet` would from dist/. */
+/** Runs the CLI as `npx scratchnet` does, on its default backend (the process-level behaviour does not depend on it). */
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SCRATCHNET_BACKEND: backend },
-    timeout: 120_000,
-  });
+  const r = run(args, { env: { SCRATCHNET_BACKEND: undefined } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,6 +1,6 @@
 // Downloads against a local HTTP server on 127.0.0.1 only: never the internet.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { cliAsync } from './cli-helper.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -208,16 +208,10 @@ describe('downloadFiles', () => {
   });
 });
 
-/** Runs the CLI from source in a child process (async: the server lives in this process). */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs the CLI in a child process (async: the server lives in this process). */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = await cliAsync(args, { env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('scratchnet data download', () => {

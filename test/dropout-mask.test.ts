@@ -9,12 +9,10 @@ import { createWasmKernels } from '../src/node/wasm.js';
 
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 const simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
-// these tests build both backends themselves: once is enough
-const once = process.env.SCRATCHNET_BACKEND === 'wasm' ? 'runs in the js pass (it compares both backends)' : false;
-const wasmSkip = once || (simd ? false : 'WebAssembly SIMD is unavailable on this runtime');
+const wasmSkip = simd ? false : 'WebAssembly SIMD is unavailable on this runtime';
 
 const js = new JsKernels();
-const wasm = simd && !once ? await createWasmKernels({ threads: 2 }) : null;
+const wasm = simd ? await createWasmKernels({ threads: 2 }) : null;
 after(async () => {
   await wasm?.dispose();
 });
@@ -33,7 +31,7 @@ function viaKernel(k: { dropoutMask: JsKernels['dropoutMask'] }, out: Float32Arr
   return { mask: Array.from(out.subarray(0, n)), next: rng.nextUint32(), state: rng.getState() };
 }
 
-describe('dropoutMask (reference)', { skip: once }, () => {
+describe('dropoutMask (reference)', () => {
   it('is n calls of Rng.uniform: u < keep ? 1/keep : 0, and the stream goes on from there', () => {
     for (const keep of KEEPS) {
       for (const n of SIZES) {

@@ -2,6 +2,7 @@
 // probabilities: the format documentation is checked, not only written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cli as run } from './cli-helper.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +11,10 @@ import { after, describe, it } from 'node:test';
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-format-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
-const skip = process.env.SCRATCHNET_BACKEND === 'js' ? 'runs once, in the wasm pass' : numpy ? false : 'python3 with numpy is not installed';
+const skip = numpy ? false : 'python3 with numpy is not installed';
 
 function cli(...args: string[]): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8' });
+  const r = run(args);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }

@@ -41,7 +41,7 @@ describe('an optimizer and its fused update', () => {
   });
 });
 
-const wasm = process.env.SCRATCHNET_BACKEND === 'wasm' ? await createWasmKernels({ threads: 2 }) : null;
+const wasm = await createWasmKernels({ threads: 2 });
 after(() => wasm?.dispose());
 
 /**
@@ -78,7 +78,7 @@ const CASES: Case[] = [
   ], true),
 ];
 
-describe('wasm fused updates vs the loops of their rules', { skip: wasm ? false : 'run on the wasm backend' }, () => {
+describe('wasm fused updates vs the loops of their rules', () => {
   const k = wasm!;
 
   test('every fused update of the backend has a case here', () => {

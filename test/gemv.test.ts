@@ -10,9 +10,8 @@ import { Rng } from '../src/core/random.js';
 import { GEMV_MAX_ROWS } from '../src/core/wasm/gemv.js';
 import { createWasmKernels } from '../src/node/wasm.js';
 
-const onWasm = process.env.SCRATCHNET_BACKEND === 'wasm';
-const relaxed = onWasm ? await createWasmKernels({ threads: 2 }) : null;
-const plain = onWasm ? await createWasmKernels({ threads: 1, relaxed: false }) : null;
+const relaxed = await createWasmKernels({ threads: 2 });
+const plain = await createWasmKernels({ threads: 1, relaxed: false });
 after(async () => {
   await relaxed?.dispose();
   await plain?.dispose();
@@ -33,7 +32,7 @@ function reference(a: Matrix, b: Matrix, opts: GemmOptions): Float64Array {
   return c.data as Float64Array;
 }
 
-describe('small-row product (gemv) against the reference', { skip: onWasm ? false : 'runs with SCRATCHNET_BACKEND=wasm' }, () => {
+describe('small-row product (gemv) against the reference', () => {
   const shapes: [number, number, number][] = []; // [m, k, n]
   for (let m = 1; m <= GEMV_MAX_ROWS; m++) for (const [k, n] of [[1, 1], [3, 5], [4, 4], [7, 10], [33, 31], [64, 32], [130, 67], [784, 256], [256, 128], [128, 10]]) shapes.push([m, k, n]);
 

@@ -7,7 +7,6 @@ import { ConfigError, ShapeError } from '../src/errors.js';
 import { checkInit, initialize, INIT_KINDS } from '../src/nn/init.js';
 import { accuracy, classReport, confusionMatrix } from '../src/nn/metrics.js';
 
-const skip = process.env.SCRATCHNET_BACKEND === 'js' ? 'backend-independent: runs once, in the wasm pass' : false;
 
 function moments(d: ArrayLike<number>) {
   let s = 0;
@@ -24,7 +23,7 @@ function moments(d: ArrayLike<number>) {
   return { mean, variance: s2 / d.length - mean * mean, lo, hi };
 }
 
-describe('initialisations', { skip }, () => {
+describe('initialisations', () => {
   const [fanIn, fanOut] = [400, 250];
   const cases: Record<string, number> = {
     glorot_uniform: 2 / (fanIn + fanOut),
@@ -62,7 +61,7 @@ describe('initialisations', { skip }, () => {
   });
 });
 
-describe('metrics', { skip }, () => {
+describe('metrics', () => {
   const labels = [0, 0, 0, 1, 1, 2, 2, 2, 2, 2];
   const predicted = [0, 1, 0, 1, 1, 2, 0, 2, 2, 1];
 

@@ -2,7 +2,7 @@
 // Standardize layer so that the sparse first layer keeps working; evaluation applies none; saved
 // models load; same bits on 1 and 2 WebAssembly threads.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { cli } from './cli-helper.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,7 +161,7 @@ describe('scratchnet train --input-dropout', { skip: onWasm ? 'the CLI is tested
   test('adds the layer (saved in the model file and the config); a bad rate is one clear line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scratchnet-input-dropout-'));
     const file = join(dir, 'm.safetensors');
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'train', ...args], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_BACKEND: 'js' } });
+    const run = (...args: string[]) => cli(['train', ...args], { env: { SCRATCHNET_BACKEND: 'js' } });
     const r = run('--dataset', 'moons', '--epochs', '2', '--input-dropout', '0.2', '--save', file, '--json');
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);

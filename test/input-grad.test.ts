@@ -10,7 +10,6 @@ import { Rng } from '../src/core/random.js';
 import { createLoss } from '../src/nn/losses/index.js';
 import { mlp } from '../src/nn/mlp.js';
 
-const skip = process.env.SCRATCHNET_BACKEND === 'js' ? false : 'backend-independent: runs once, in the js pass';
 
 /** Counts GEMMs by their output's shape. */
 class CountingKernels extends JsKernels {
@@ -35,7 +34,7 @@ function step(standardize: boolean, inputGrad: boolean) {
   return { shapes: [...k.shapes], grads: model.params().map((p) => [...p.grad.data]) };
 }
 
-describe('input gradients only where a parameter upstream needs them', { skip }, () => {
+describe('input gradients only where a parameter upstream needs them', () => {
   it('Standardize → Dense: the first Dense computes no dL/dx (no [4, 5] product)', () => {
     const folded = step(true, false);
     assert.ok(!folded.shapes.includes('4x5'), `GEMM outputs ${folded.shapes}`);

@@ -14,8 +14,6 @@ import { assertClose } from './helpers.js';
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 const simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 const skip = simd ? false : 'WebAssembly SIMD is unavailable on this runtime';
-// these tests build both backends themselves: once is enough
-const once = process.env.SCRATCHNET_BACKEND === 'wasm' ? 'runs in the js pass (it compares both backends)' : skip;
 
 const js = new JsKernels();
 const wasm = simd ? await createWasmKernels({ threads: 2 }) : null;
@@ -54,7 +52,7 @@ describe('affine, renormCols (reference)', () => {
   });
 });
 
-describe('affine, renormCols: wasm vs reference', { skip: once }, () => {
+describe('affine, renormCols: wasm vs reference', { skip }, () => {
   const k = wasm!;
   it('affine: the same bits, SIMD body and scalar tail, in and out of wasm memory', () => {
     const rng = new Rng(1);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { cli as run } from './cli-helper.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,11 +168,11 @@ describe('regression', () => {
     assert.equal(Math.max(...all), 346);
   });
 
-  it('CLI: train --dataset diabetes uses its recipe and reports R²; evaluate and predict print values', (t) => {
+  it('CLI: train --dataset diabetes uses its recipe and reports R²; evaluate and predict print values', { skip: process.env.SCRATCHNET_BACKEND === 'wasm' && 'process-level: runs on the js pass' }, (t) => {
     if (!locateDiabetes({ env: {} }).dir) return t.skip('python3-sklearn not installed');
     const dir = mkdtempSync(join(tmpdir(), 'scratchnet-diabetes-cli-'));
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_BACKEND: process.env.SCRATCHNET_BACKEND ?? 'js' } });
+      run(args, { env: { SCRATCHNET_BACKEND: 'js' } });
     const model = join(dir, 'd.safetensors');
     const r = cli('train', '--dataset', 'diabetes', '--epochs', '20', '--save', model, '--json');
     assert.equal(r.status, 0, r.stderr);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { cli } from './cli-helper.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,7 +178,7 @@ describe('report', () => {
 
   it('scratchnet report (CLI) writes the page', () => {
     const cliOut = join(dir, 'cli', 'out.md');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'report', results, shard2, '--out', cliOut], { encoding: 'utf8' });
+    const r = cli(['report', results, shard2, '--out', cliOut]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /skipped a line/);
     assert.match(readFileSync(cliOut, 'utf8'), /## ds-a \(study `unit`\)/);

@@ -13,7 +13,7 @@ import { Progress } from '../src/cli/progress.js';
 import { decodeCheckpoint } from '../src/nn/checkpoint.js';
 import { withKillPoints } from './helpers.js';
 
-const backend = process.env.SCRATCHNET_BACKEND ?? 'js';
+const backend = 'wasm'; // process-level: once, on the WebAssembly backend (threads and all)
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-resume-'));
 // 3 epochs of 23 steps (spirals: 720 training rows, batch 32), dropout, batch norm, momentum
 const RUN = ['train', '--dataset', 'spirals', '--layers', '12,8', '--epochs', '3', '--batch-size', '32', '--dropout', '0.2', '--batch-norm', '--optimizer', 'momentum', '--seed', '4', '--backend', backend, '--threads', '1'];
@@ -44,7 +44,7 @@ function tensors(path: string): Record<string, number[]> {
 const checkpoints = (d: string) => readdirSync(d).sort();
 
 // the cases are independent (one directory each) and run concurrently, after the reference run
-describe('scratchnet train: kill, interrupt, resume', { skip: backend !== 'wasm' && 'process-level: run on the wasm pass', concurrency: true }, () => {
+describe('scratchnet train: kill, interrupt, resume', { concurrency: true }, () => {
   const ref = join(dir, 'ref.safetensors');
   const refDir = join(dir, 'ref');
 
@@ -125,7 +125,7 @@ describe('scratchnet train: kill, interrupt, resume', { skip: backend !== 'wasm'
   });
 });
 
-describe('Progress.interrupt', { skip: backend !== 'wasm' && 'backend-independent: run on the wasm pass' }, () => {
+describe('Progress.interrupt', () => {
   it('takes the bar off and shows the cursor again; later steps do not redraw it', () => {
     let out = '';
     const tty = { isTTY: true, columns: 100, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;

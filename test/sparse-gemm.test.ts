@@ -10,9 +10,7 @@ import { Rng } from '../src/core/random.js';
 import { createWasmKernels } from '../src/node/wasm.js';
 
 const js = new JsKernels();
-// the wasm kernels are tested on the wasm run of the suite only (the reference on both)
-const onWasm = process.env.SCRATCHNET_BACKEND === 'wasm';
-const wasm = onWasm ? await createWasmKernels({ threads: 2 }) : null;
+const wasm = await createWasmKernels({ threads: 2 });
 after(async () => wasm?.dispose());
 
 /** [rows, cols] with a fraction `density` of non-zero values in [-1, 1) (`k`'s memory). */
@@ -126,7 +124,7 @@ describe('sparseGemm: rank-1 term', () => {
   });
 });
 
-describe('sparseGemm: WebAssembly', { skip: onWasm ? false : 'runs with SCRATCHNET_BACKEND=wasm' }, () => {
+describe('sparseGemm: WebAssembly', () => {
   test('has the bits of the dense WebAssembly gemm on Ã, on 2 threads', () => {
     const k = wasm!;
     assert.equal(k.threads, 2);
