@@ -1,9 +1,9 @@
 // Which test files run where (package.json): test/*.test.ts once (`npm run test:once`, on the
 // TypeScript backend), test/per-backend/*.test.ts on each backend (`npm run test:js`, `test:wasm`).
 // A new file fails here until it is listed. It goes to per-backend/ when its tests compute through
-// the backend under test: kernels(), or a model built, trained or run on it. It stays here when it
-// does not (parsers, files, the CLI in a child process, schedules…) or builds the backends it
-// compares itself (the WebAssembly kernels against the TypeScript reference).
+// the backend under test: kernels(), or a model trained or run on it (building one only allocates).
+// It stays here when it does not (parsers, files, the CLI in a child process, schedules…) or builds
+// the backends it compares itself (the WebAssembly kernels against the TypeScript reference).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
