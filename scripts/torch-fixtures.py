@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference numbers for test/torch-fixtures.test.ts, written as JSON under test/fixtures/.
+"""PyTorch reference numbers for test/per-backend/torch-fixtures.test.ts, written as JSON under test/fixtures/.
 
 Run by hand (not in CI), from the repository root, with a Python that has torch >= 1.13 (Debian:
 `apt-get install python3-torch`):

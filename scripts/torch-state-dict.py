@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A PyTorch nn.Sequential and its state_dict as safetensors, for test/torch-state-dict.test.ts.
+"""A PyTorch nn.Sequential and its state_dict as safetensors, for test/per-backend/torch-state-dict.test.ts.
 
 Run by hand (not in CI), from the repository root, with a Python that has torch >= 1.13 (Debian:
 `apt-get install python3-torch`); the safetensors package is not needed (the format is written here):

@@ -65,8 +65,8 @@ describe('mae and huber loops', () => {
   });
 });
 
-const wasm = process.env.SCRATCHNET_BACKEND === 'wasm' ? await createWasmKernels({ threads: 2 }) : null;
-after(() => wasm?.dispose());
+const wasm = await createWasmKernels({ threads: 2 });
+after(() => wasm.dispose());
 
 /**
  * A fused loss against its loss's loop: the range of the outputs z, the targets ('soft': rows of
@@ -92,8 +92,8 @@ const CASES: Case[] = [
   lossCase(huberRule, [-2, 2], 'near', [{ delta: 1 }, { delta: 0.3 }], true),
 ];
 
-describe('wasm fused losses vs the loops of their losses', { skip: wasm ? false : 'run on the wasm backend' }, () => {
-  const k = wasm!;
+describe('wasm fused losses vs the loops of their losses', () => {
+  const k = wasm;
 
   test('every fused loss of the backend has a case here, each under the name of a registered loss', () => {
     assert.deepEqual(k.fusedLosses.names().sort(), CASES.map((c) => c.rule.name).sort());

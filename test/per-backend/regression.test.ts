@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
-import { cli as run } from './cli-helper.js';
+import { cli as run } from '../cli-helper.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import { BatchIterator } from '../src/data/batches.js';
-import { regressionDataset, splitValidation, validateDataset } from '../src/data/dataset.js';
-import { DIABETES_FILES, loadDiabetes, locateDiabetes } from '../src/node/data/diabetes.js';
-import { EarlyStopping } from '../src/nn/callbacks.js';
-import { HuberLoss, MeanAbsoluteError, MeanSquaredError } from '../src/nn/losses/index.js';
-import { regressionMetrics } from '../src/nn/metrics.js';
-import { mlp } from '../src/nn/mlp.js';
-import { createOptimizer } from '../src/nn/optimizers/index.js';
-import { evaluate, fit, predict } from '../src/nn/train.js';
-import { assertClose } from './helpers.js';
+import { kernels } from '../../src/core/backend.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import { BatchIterator } from '../../src/data/batches.js';
+import { regressionDataset, splitValidation, validateDataset } from '../../src/data/dataset.js';
+import { DIABETES_FILES, loadDiabetes, locateDiabetes } from '../../src/node/data/diabetes.js';
+import { EarlyStopping } from '../../src/nn/callbacks.js';
+import { HuberLoss, MeanAbsoluteError, MeanSquaredError } from '../../src/nn/losses/index.js';
+import { regressionMetrics } from '../../src/nn/metrics.js';
+import { mlp } from '../../src/nn/mlp.js';
+import { createOptimizer } from '../../src/nn/optimizers/index.js';
+import { evaluate, fit, predict } from '../../src/nn/train.js';
+import { assertClose } from '../helpers.js';
 
 /** y = 2·x0 − x1 + 0.5·x2 + 10 over x in [−1, 1]³: [n, 3] → [n, 1]. */
 function linear(n: number, seed: number) {

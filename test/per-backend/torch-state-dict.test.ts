@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { cli as run } from './cli-helper.js';
+import { cli as run } from '../cli-helper.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
-import { decodeSafetensors } from '../src/io/safetensors.js';
-import { createLoss } from '../src/nn/losses/index.js';
-import { mlp } from '../src/nn/mlp.js';
-import { createOptimizer } from '../src/nn/optimizers/index.js';
-import { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict } from '../src/nn/torch.js';
-import { predict } from '../src/nn/train.js';
-import { assertClose } from './helpers.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { createLoss } from '../../src/nn/losses/index.js';
+import { mlp } from '../../src/nn/mlp.js';
+import { createOptimizer } from '../../src/nn/optimizers/index.js';
+import { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict } from '../../src/nn/torch.js';
+import { predict } from '../../src/nn/train.js';
+import { assertClose } from '../helpers.js';
 
 // made by scripts/torch-state-dict.py (torch 1.13, float32)
 const FIXTURE = JSON.parse(readFileSync('test/fixtures/torch-sequential.json', 'utf8')) as {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import type { Dataset } from '../src/data/dataset.js';
-import { DataError, DivergenceError, ShapeError } from '../src/errors.js';
-import { EarlyStopping } from '../src/nn/callbacks.js';
-import { mlp } from '../src/nn/mlp.js';
-import { createOptimizer } from '../src/nn/optimizers/index.js';
-import { evaluate, fit, predict } from '../src/nn/train.js';
+import { kernels } from '../../src/core/backend.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { DataError, DivergenceError, ShapeError } from '../../src/errors.js';
+import { EarlyStopping } from '../../src/nn/callbacks.js';
+import { mlp } from '../../src/nn/mlp.js';
+import { createOptimizer } from '../../src/nn/optimizers/index.js';
+import { evaluate, fit, predict } from '../../src/nn/train.js';
 
 /** Gaussian blobs: `classes` clusters in `dims` dimensions, well separated. */
 export function blobs(n: number, dims: number, classes: number, seed: number): Dataset {

@@ -4,13 +4,13 @@
 // exact hyperparameter (1 − β₂ from an f32 β₂: 1.3e-5 relative) fails already at step 1.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import type { Kernels } from '../src/core/kernels.js';
-import { JsKernels } from '../src/core/kernels-js.js';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import type { Param } from '../src/nn/layer.js';
-import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
+import { kernels } from '../../src/core/backend.js';
+import type { Kernels } from '../../src/core/kernels.js';
+import { JsKernels } from '../../src/core/kernels-js.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import type { Param } from '../../src/nn/layer.js';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions } from '../../src/nn/optimizers/index.js';
 
 const STEPS = 150;
 const U = 2 ** -24;

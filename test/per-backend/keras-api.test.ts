@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
-import { EarlyStopping, LearningRateLogger, ModelCheckpoint } from '../src/nn/callbacks.js';
-import { Activation, Dense, dense, dropout } from '../src/nn/layers/index.js';
-import { sequential } from '../src/nn/model.js';
-import { adam, createOptimizer } from '../src/nn/optimizers/index.js';
-import { evaluate, fit, predict, type OptimizerArg } from '../src/nn/train.js';
-import { Rng } from '../src/core/random.js';
-import type { Dataset } from '../src/data/dataset.js';
-import { assertClose } from './helpers.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { EarlyStopping, LearningRateLogger, ModelCheckpoint } from '../../src/nn/callbacks.js';
+import { Activation, Dense, dense, dropout } from '../../src/nn/layers/index.js';
+import { sequential } from '../../src/nn/model.js';
+import { adam, createOptimizer } from '../../src/nn/optimizers/index.js';
+import { evaluate, fit, predict, type OptimizerArg } from '../../src/nn/train.js';
+import { Rng } from '../../src/core/random.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { assertClose } from '../helpers.js';
 
 /** Gaussian blobs as in train.test.ts: `classes` clusters in `dims` dimensions. */
 function blobs(n: number, dims: number, classes: number, seed: number): Dataset {

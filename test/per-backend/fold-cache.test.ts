@@ -3,18 +3,18 @@
 // bit-identical on 1 and 2 threads; every way of changing weights or standardisation invalidates it.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import type { Kernels } from '../src/core/kernels.js';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import { createWasmKernels } from '../src/node/wasm.js';
-import { applyMaxNorm } from '../src/nn/constraints.js';
-import type { Standardize } from '../src/nn/layers/index.js';
-import { mlp } from '../src/nn/mlp.js';
-import type { Sequential } from '../src/nn/model.js';
-import { Adam } from '../src/nn/optimizers/index.js';
-import { markParamsWritten } from '../src/nn/param-writes.js';
-import { Predictor } from '../src/nn/predictor.js';
+import { kernels } from '../../src/core/backend.js';
+import type { Kernels } from '../../src/core/kernels.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import { createWasmKernels } from '../../src/node/wasm.js';
+import { applyMaxNorm } from '../../src/nn/constraints.js';
+import type { Standardize } from '../../src/nn/layers/index.js';
+import { mlp } from '../../src/nn/mlp.js';
+import type { Sequential } from '../../src/nn/model.js';
+import { Adam } from '../../src/nn/optimizers/index.js';
+import { markParamsWritten } from '../../src/nn/param-writes.js';
+import { Predictor } from '../../src/nn/predictor.js';
 
 const onWasm = process.env.SCRATCHNET_BACKEND === 'wasm';
 const wasm = onWasm ? await createWasmKernels({ threads: 2 }) : null;

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import { type DType, Matrix } from '../src/core/matrix.js';
-import type { Param } from '../src/nn/layer.js';
-import { Activation, Dense } from '../src/nn/layers/index.js';
-import { createLoss, type LossName } from '../src/nn/losses/index.js';
-import type { ActivationKind } from '../src/core/kernels.js';
-import { Sequential } from '../src/nn/model.js';
-import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
+import { kernels } from '../../src/core/backend.js';
+import { type DType, Matrix } from '../../src/core/matrix.js';
+import type { Param } from '../../src/nn/layer.js';
+import { Activation, Dense } from '../../src/nn/layers/index.js';
+import { createLoss, type LossName } from '../../src/nn/losses/index.js';
+import type { ActivationKind } from '../../src/core/kernels.js';
+import { Sequential } from '../../src/nn/model.js';
+import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../../src/nn/optimizers/index.js';
 
 interface GradFixture {
   torch: string;
@@ -33,7 +33,7 @@ interface OptimizerFixture {
   cases: { optimizer: OptimizerName; options: OptimizerOptions; torch: string; trajectory: number[][] }[];
 }
 
-const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as T;
 const GRADS = fixture<GradFixture>('torch-mlp-grads.json');
 const OPTIM = fixture<OptimizerFixture>('torch-optimizers.json');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as sn from '../src/node.js';
+import * as sn from '../../src/node.js';
 
 describe('public API (the README quick start)', () => {
   it('builds, trains and evaluates through the package entry point', async () => {

@@ -1,17 +1,17 @@
 // Predictor: one-row predictions with nothing allocated per call, the same probabilities as predict.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import type { Kernels } from '../src/core/kernels.js';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import type { WasmKernels } from '../src/core/wasm/index.js';
-import { ConfigError, ShapeError } from '../src/errors.js';
-import { Standardize } from '../src/nn/layers/index.js';
-import { mlp } from '../src/nn/mlp.js';
-import type { Sequential } from '../src/nn/model.js';
-import { Predictor } from '../src/nn/predictor.js';
-import { predict } from '../src/nn/train.js';
+import { kernels } from '../../src/core/backend.js';
+import type { Kernels } from '../../src/core/kernels.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import type { WasmKernels } from '../../src/core/wasm/index.js';
+import { ConfigError, ShapeError } from '../../src/errors.js';
+import { Standardize } from '../../src/nn/layers/index.js';
+import { mlp } from '../../src/nn/mlp.js';
+import type { Sequential } from '../../src/nn/model.js';
+import { Predictor } from '../../src/nn/predictor.js';
+import { predict } from '../../src/nn/train.js';
 
 const FEATURES = 64;
 const ROWS = 200;

@@ -2,27 +2,27 @@
 // Standardize layer so that the sparse first layer keeps working; evaluation applies none; saved
 // models load; same bits on 1 and 2 WebAssembly threads.
 import assert from 'node:assert/strict';
-import { cli } from './cli-helper.js';
+import { cli } from '../cli-helper.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { kernels as currentKernels } from '../src/core/backend.js';
-import type { Kernels } from '../src/core/kernels.js';
-import { Matrix, type DType } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import type { WasmKernels } from '../src/core/wasm/index.js';
-import { residentDataset, type Dataset } from '../src/data/dataset.js';
-import { ConfigError } from '../src/errors.js';
-import { validateSpec } from '../src/experiments/spec.js';
-import { architectureOf, decodeModel, encodeModel } from '../src/nn/io.js';
-import { Dense, Dropout, Standardize } from '../src/nn/layers/index.js';
-import { inputStandardize, mlp } from '../src/nn/mlp.js';
-import type { Sequential } from '../src/nn/model.js';
-import { Adam } from '../src/nn/optimizers/index.js';
-import { fit, predict } from '../src/nn/train.js';
-import { createWasmKernels } from '../src/node/wasm.js';
-import { assertClose } from './helpers.js';
+import { kernels as currentKernels } from '../../src/core/backend.js';
+import type { Kernels } from '../../src/core/kernels.js';
+import { Matrix, type DType } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import type { WasmKernels } from '../../src/core/wasm/index.js';
+import { residentDataset, type Dataset } from '../../src/data/dataset.js';
+import { ConfigError } from '../../src/errors.js';
+import { validateSpec } from '../../src/experiments/spec.js';
+import { architectureOf, decodeModel, encodeModel } from '../../src/nn/io.js';
+import { Dense, Dropout, Standardize } from '../../src/nn/layers/index.js';
+import { inputStandardize, mlp } from '../../src/nn/mlp.js';
+import type { Sequential } from '../../src/nn/model.js';
+import { Adam } from '../../src/nn/optimizers/index.js';
+import { fit, predict } from '../../src/nn/train.js';
+import { createWasmKernels } from '../../src/node/wasm.js';
+import { assertClose } from '../helpers.js';
 
 const onWasm = process.env.SCRATCHNET_BACKEND === 'wasm';
 const wasm = onWasm ? await createWasmKernels({ threads: 2 }) : null;

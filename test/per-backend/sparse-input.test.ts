@@ -3,20 +3,20 @@
 // dense one, and bit-identical training on 1 and 2 WebAssembly threads.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import { Matrix, type DType } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import type { WasmKernels } from '../src/core/wasm/index.js';
-import { createWasmKernels } from '../src/node/wasm.js';
-import { residentDataset, type Dataset } from '../src/data/dataset.js';
-import { gradcheck } from '../src/nn/gradcheck.js';
-import { Activation, Dense, Standardize } from '../src/nn/layers/index.js';
-import { mlp } from '../src/nn/mlp.js';
-import { Sequential } from '../src/nn/model.js';
-import { Adam } from '../src/nn/optimizers/index.js';
-import { fit } from '../src/nn/train.js';
-import { SPARSE_BELOW } from '../src/nn/sparse-input.js';
-import { assertGradsClose } from './helpers.js';
+import { kernels } from '../../src/core/backend.js';
+import { Matrix, type DType } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import type { WasmKernels } from '../../src/core/wasm/index.js';
+import { createWasmKernels } from '../../src/node/wasm.js';
+import { residentDataset, type Dataset } from '../../src/data/dataset.js';
+import { gradcheck } from '../../src/nn/gradcheck.js';
+import { Activation, Dense, Standardize } from '../../src/nn/layers/index.js';
+import { mlp } from '../../src/nn/mlp.js';
+import { Sequential } from '../../src/nn/model.js';
+import { Adam } from '../../src/nn/optimizers/index.js';
+import { fit } from '../../src/nn/train.js';
+import { SPARSE_BELOW } from '../../src/nn/sparse-input.js';
+import { assertGradsClose } from '../helpers.js';
 
 const onWasm = process.env.SCRATCHNET_BACKEND === 'wasm';
 const wasm = onWasm ? await createWasmKernels({ threads: 2 }) : null;

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cli } from './cli-helper.js';
+import { cli } from '../cli-helper.js';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../src/errors.js';
-import { expandGrid, parseShard, selectShard } from '../src/experiments/grid.js';
-import { readResults, repairResultsTail, type ResultLine } from '../src/experiments/results.js';
-import { runStudy } from '../src/experiments/runner.js';
-import { validateSpec } from '../src/experiments/spec.js';
-import { registerDataset } from '../src/data/registry.js';
-import { withKillPoints } from './helpers.js';
+import { ConfigError } from '../../src/errors.js';
+import { expandGrid, parseShard, selectShard } from '../../src/experiments/grid.js';
+import { readResults, repairResultsTail, type ResultLine } from '../../src/experiments/results.js';
+import { runStudy } from '../../src/experiments/runner.js';
+import { validateSpec } from '../../src/experiments/spec.js';
+import { registerDataset } from '../../src/data/registry.js';
+import { withKillPoints } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-ablate-'));
 const backend = process.env.SCRATCHNET_BACKEND ?? 'js';

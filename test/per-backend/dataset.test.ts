@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import { kernels } from '../src/core/backend.js';
-import { oneHot, residentDataset, splitValidation, subset, validateDataset, type Dataset } from '../src/data/dataset.js';
-import { Standardize } from '../src/nn/layers/standardize.js';
-import { Sequential } from '../src/nn/model.js';
-import { ConfigError, DataError, ShapeError } from '../src/errors.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import { kernels } from '../../src/core/backend.js';
+import { oneHot, residentDataset, splitValidation, subset, validateDataset, type Dataset } from '../../src/data/dataset.js';
+import { Standardize } from '../../src/nn/layers/standardize.js';
+import { Sequential } from '../../src/nn/model.js';
+import { ConfigError, DataError, ShapeError } from '../../src/errors.js';
 
 /** n rows, 3 features; row i = [i, 10 i, -i], label = i % k. */
 function toy(n: number, k = 3): Dataset {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import { Matrix } from '../src/core/matrix.js';
-import { gradcheck } from '../src/nn/gradcheck.js';
-import { Activation, ACTIVATIONS } from '../src/nn/layers/activation.js';
-import { BatchNorm } from '../src/nn/layers/batch-norm.js';
-import { Dense } from '../src/nn/layers/dense.js';
-import { Dropout } from '../src/nn/layers/dropout.js';
-import { Softmax } from '../src/nn/layers/softmax.js';
-import { HuberLoss, LOSSES, MeanAbsoluteError, MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
-import { Sequential } from '../src/nn/model.js';
-import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
+import { kernels } from '../../src/core/backend.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { gradcheck } from '../../src/nn/gradcheck.js';
+import { Activation, ACTIVATIONS } from '../../src/nn/layers/activation.js';
+import { BatchNorm } from '../../src/nn/layers/batch-norm.js';
+import { Dense } from '../../src/nn/layers/dense.js';
+import { Dropout } from '../../src/nn/layers/dropout.js';
+import { Softmax } from '../../src/nn/layers/softmax.js';
+import { HuberLoss, LOSSES, MeanAbsoluteError, MeanSquaredError, SigmoidCrossEntropy, SoftmaxCrossEntropy } from '../../src/nn/losses/index.js';
+import { Sequential } from '../../src/nn/model.js';
+import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from '../helpers.js';
 
 const TOL = 1e-6;
 

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import type { Dataset } from '../src/data/dataset.js';
-import { ConfigError } from '../src/errors.js';
-import { JsKernels } from '../src/core/kernels-js.js';
-import { applyMaxNorm } from '../src/nn/constraints.js';
-import { BatchNorm } from '../src/nn/layers/index.js';
-import { SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
-import { mlp } from '../src/nn/mlp.js';
-import type { Sequential } from '../src/nn/model.js';
-import { createOptimizer } from '../src/nn/optimizers/index.js';
-import { checkConfig, DEFAULT_CONFIG, runTraining } from '../src/recipe.js';
-import { clipGradNorm, fit, smoothLabels } from '../src/nn/train.js';
-import { assertClose, TrackingKernels } from './helpers.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { ConfigError } from '../../src/errors.js';
+import { JsKernels } from '../../src/core/kernels-js.js';
+import { applyMaxNorm } from '../../src/nn/constraints.js';
+import { BatchNorm } from '../../src/nn/layers/index.js';
+import { SoftmaxCrossEntropy } from '../../src/nn/losses/index.js';
+import { mlp } from '../../src/nn/mlp.js';
+import type { Sequential } from '../../src/nn/model.js';
+import { createOptimizer } from '../../src/nn/optimizers/index.js';
+import { checkConfig, DEFAULT_CONFIG, runTraining } from '../../src/recipe.js';
+import { clipGradNorm, fit, smoothLabels } from '../../src/nn/train.js';
+import { assertClose, TrackingKernels } from '../helpers.js';
 
 /** Three Gaussian clusters in 4 dimensions (well separated), `n` rows. */
 function clusters(n: number, seed: number, classes = 3): Dataset {

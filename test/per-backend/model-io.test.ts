@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ModelFileError } from '../src/errors.js';
-import { architectureOf } from '../src/nn/io.js';
-import { loadModel, saveModel } from '../src/node/model-file.js';
-import { mlp } from '../src/nn/mlp.js';
-import { predict } from '../src/nn/train.js';
-import { Dense, Activation, Dropout } from '../src/nn/layers/index.js';
-import { Sequential } from '../src/nn/model.js';
-import { randomMatrix } from './helpers.js';
+import { ModelFileError } from '../../src/errors.js';
+import { architectureOf } from '../../src/nn/io.js';
+import { loadModel, saveModel } from '../../src/node/model-file.js';
+import { mlp } from '../../src/nn/mlp.js';
+import { predict } from '../../src/nn/train.js';
+import { Dense, Activation, Dropout } from '../../src/nn/layers/index.js';
+import { Sequential } from '../../src/nn/model.js';
+import { randomMatrix } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-io-'));
 

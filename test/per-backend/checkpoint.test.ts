@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kernels } from '../src/core/backend.js';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import { Augmenter } from '../src/data/augment.js';
-import { BatchIterator } from '../src/data/batches.js';
-import type { Dataset } from '../src/data/dataset.js';
-import { ConfigError, InterruptedError, ModelFileError } from '../src/errors.js';
-import { EarlyStopping, type Callback, type EpochLog } from '../src/nn/callbacks.js';
-import { decodeCheckpoint, encodeCheckpoint } from '../src/nn/checkpoint.js';
-import { batchNorm } from '../src/nn/layers/index.js';
-import { mlp } from '../src/nn/mlp.js';
-import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions } from '../src/nn/optimizers/index.js';
-import { fit, type FitOptions } from '../src/nn/train.js';
+import { kernels } from '../../src/core/backend.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import { Augmenter } from '../../src/data/augment.js';
+import { BatchIterator } from '../../src/data/batches.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { ConfigError, InterruptedError, ModelFileError } from '../../src/errors.js';
+import { EarlyStopping, type Callback, type EpochLog } from '../../src/nn/callbacks.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/nn/checkpoint.js';
+import { batchNorm } from '../../src/nn/layers/index.js';
+import { mlp } from '../../src/nn/mlp.js';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions } from '../../src/nn/optimizers/index.js';
+import { fit, type FitOptions } from '../../src/nn/train.js';
 
 /** Gaussian blobs: `classes` clusters in `dims` dimensions. */
 function blobs(n: number, dims: number, classes: number, seed: number): Dataset {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import { kernels } from '../src/core/backend.js';
-import { BatchIterator } from '../src/data/batches.js';
-import { residentDataset } from '../src/data/dataset.js';
-import { ConfigError } from '../src/errors.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import { kernels } from '../../src/core/backend.js';
+import { BatchIterator } from '../../src/data/batches.js';
+import { residentDataset } from '../../src/data/dataset.js';
+import { ConfigError } from '../../src/errors.js';
 
 /** n rows, 2 features: row i = [i, i + 0.5], label i % k. */
 function source(n: number, k = 4) {
