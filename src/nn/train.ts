@@ -1,3 +1,4 @@
+import type { Kernels } from '../core/kernels.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { BatchIterator, type TargetKind } from '../data/batches.js';
@@ -16,7 +17,7 @@ import type { Optimizer } from './optimizers/optimizer.js';
 import { smoothingClassCount, smoothLabels } from './regularisers.js';
 import { DivergenceRollback } from './rollback.js';
 import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
-import { prepareStep, trainStep } from './train-step.js';
+import { prepareStep, trainStep, type TrainStep } from './train-step.js';
 import { checkResumable, restoreCheckpoint, resumeRunState, type RunState, type TrainingParts } from './train-state.js';
 
 /** Rewrites a batch of inputs in place (image augmentation). Applied to training batches only. */
@@ -94,8 +95,8 @@ export interface FitOptions {
 }
 
 /**
- * Trains `model` on `train` with mini-batches of the model's planned batch size.
- * Each step: forward (train mode) → loss → backward (writing the gradients) → (L2, clipping) → optimizer.step.
+ * Trains `model` on `train` with mini-batches of the model's planned batch size: one
+ * {@link trainStep} a batch (forward → loss → backward → L2, clipping → optimizer.step, max-norm).
  * If the loss turns NaN or Inf, the weights are put back to the end of the last good epoch and a
  * DivergenceError names the epoch and step. Returns the per-epoch history.
  *
@@ -152,74 +153,36 @@ function checkFitOptions({ epochs = 10, l2 = 0, clipNorm, maxNorm, checkpoint }:
   if (every !== undefined && !(Number.isInteger(every) && every > 0)) throw new ConfigError(`fit: checkpoint.every must be a positive integer, found ${every}`);
 }
 
-/**
- * The loop: epochs × batches × {@link trainStep}. Around each step: the learning rate of the
- * schedule, augmentation and label smoothing of the batch before; rollback on divergence, the
- * epoch's running figures, `onBatchEnd`, step checkpoints and the abort check after. Around each
- * epoch: a fresh batch order, validation, `onEpochEnd`, an epoch checkpoint.
- */
+/** Sets the run up (or restores it from `resume`), runs its epochs and gives back what it borrowed from the kernels. */
 async function fitWith(model: Sequential, train: Dataset, opts: FitOptions, optimizer: Optimizer, schedule: StepSchedule | undefined): Promise<EpochLog[]> {
   checkFitOptions(opts);
-  const { epochs = 10, validation, callbacks = [], augment, labelSmoothing = 0 } = opts;
+  const { epochs = 10, validation, callbacks = [], labelSmoothing = 0 } = opts;
   const resume = opts.resume instanceof Uint8Array ? decodeCheckpoint(opts.resume) : opts.resume;
   const loss = typeof opts.loss === 'object' ? opts.loss : createLoss(opts.loss ?? 'softmax_cross_entropy');
-  const smoothing = labelSmoothing === 0 ? 0 : smoothingClassCount(loss, labelSmoothing, model.outputWidth);
-  const k = model.kernels;
+  const smoothingClasses = labelSmoothing === 0 ? 0 : smoothingClassCount(loss, labelSmoothing, model.outputWidth);
   const targets = checkData(model, train, loss, 'training data');
   if (validation) checkData(model, validation, loss, 'validation data');
   const { parts, augmentRng } = trainingParts(model, optimizer, train, targets, opts);
   const { batches } = parts;
-  const steps = batches.numBatches;
   try {
     if (resume) checkResumable(parts, resume);
-    loss.build(model.outputWidth, model.batchSize, k);
-    const step = prepareStep(model, loss, optimizer, opts);
-    const metrics = new EpochMetrics(model, optimizer, { classify: targets !== 'real', l2: opts.l2 ?? 0, stepsPerEpoch: steps });
+    loss.build(model.outputWidth, model.batchSize, model.kernels);
+    const metrics = new EpochMetrics(model, optimizer, { classify: targets !== 'real', l2: opts.l2 ?? 0, stepsPerEpoch: batches.numBatches });
     const rollback = new DivergenceRollback(model);
     const run: RunState = { epoch: 0, step: 0, globalStep: 0, finished: false, history: [], metrics, lastGood: rollback.lastGood };
     const checkpoints = new CheckpointWriter(parts, run, opts.checkpoint);
+    const step = prepareStep(model, loss, optimizer, opts);
+    const prepare = { augment: opts.augment, augmentRng, labelSmoothing, smoothingClasses };
 
-    for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: steps, samples: train.x.rows });
+    for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: batches.numBatches, samples: train.x.rows });
     if (resume) {
       restoreCheckpoint(parts, resume);
       resumeRunState(run, resume);
       checkpoints.savedAt = resume.globalStep;
     }
     if (opts.signal?.aborted && !run.finished) throw new InterruptedError('training interrupted before its first step', run.epoch, run.step, false);
-    const abort = new AbortWatch(opts.signal);
-    while (run.epoch < epochs && !run.finished) {
-      const epoch = run.epoch + 1; // 1-based
-      if (run.step === 0) {
-        batches.reset();
-        metrics.begin();
-      }
-      while (batches.next()) {
-        const stepNo = run.step + 1; // 1-based, within the epoch
-        if (schedule) optimizer.lr = schedule(epoch - 1, stepNo - 1, steps);
-        if (augment) augment.apply(batches.x, batches.x, augmentRng);
-        if (smoothing > 0) smoothLabels(k, batches.target, labelSmoothing, smoothing);
-        const value = trainStep(step, batches);
-        rollback.check(value, epoch, stepNo);
-        run.step = stepNo;
-        run.globalStep++;
-        metrics.add(value, step.output!, batches.labels);
-        if (callbacks.length > 0) batchEnd(callbacks, metrics.batch(epoch, stepNo));
-        if (checkpoints.dueAfterStep()) await checkpoints.save('steps');
-        if (abort.due()) await abort.yield();
-        if (abort.aborted) throw await interrupted(run, checkpoints);
-      }
-      const log = metrics.epochLog(epoch);
-      if (validation) addValidation(log, model, validation, loss);
-      rollback.keep();
-      run.history.push(log);
-      const stop = await epochEnd(callbacks, log);
-      endEpoch(run, stop || epoch === epochs);
-      if (checkpoints.dueAtEpochEnd()) await checkpoints.save('epoch');
-      if (abort.signal && !run.finished) {
-        await abort.yield();
-        if (abort.aborted) throw await interrupted(run, checkpoints);
-      }
-    }
+    const loop: FitLoop = { step, batches, prepare, schedule, run, rollback, checkpoints, abort: new AbortWatch(opts.signal), callbacks, epochs, validation };
+    await runEpochs(loop);
     for (const cb of callbacks) await cb.onTrainEnd?.(run.history);
     return run.history;
   } finally {
@@ -227,6 +190,80 @@ async function fitWith(model: Sequential, train: Dataset, opts: FitOptions, opti
     batches.release();
     if (typeof opts.loss !== 'object') loss.release();
   }
+}
+
+/** Everything the loop works with, built once per run. */
+interface FitLoop {
+  step: TrainStep;
+  batches: BatchIterator;
+  prepare: BatchPreparation;
+  schedule: StepSchedule | undefined;
+  run: RunState;
+  rollback: DivergenceRollback;
+  checkpoints: CheckpointWriter;
+  abort: AbortWatch;
+  callbacks: readonly Callback[];
+  epochs: number;
+  validation: Dataset | undefined;
+}
+
+/**
+ * The loop: epochs × batches × {@link trainStep}, from where `run` stands. Before each step: the
+ * schedule's learning rate, augmentation and label smoothing; after it: rollback on divergence, the
+ * epoch's running figures, `onBatchEnd`, step checkpoints, the abort check. After each epoch:
+ * validation, `onEpochEnd` (which may stop the run), the epoch checkpoint, the abort check.
+ */
+async function runEpochs(l: FitLoop): Promise<void> {
+  const { step, batches, run, rollback, checkpoints, abort, callbacks } = l;
+  const { model, loss, optimizer } = step;
+  const { metrics } = run;
+  while (run.epoch < l.epochs && !run.finished) {
+    const epoch = run.epoch + 1; // 1-based
+    if (run.step === 0) {
+      batches.reset();
+      metrics.begin();
+    }
+    while (batches.next()) {
+      const n = run.step + 1; // 1-based, within the epoch
+      if (l.schedule) optimizer.lr = l.schedule(epoch - 1, n - 1, batches.numBatches);
+      prepareBatch(l.prepare, batches, model.kernels);
+      const value = trainStep(step, batches);
+      rollback.check(value, epoch, n);
+      run.step = n;
+      run.globalStep++;
+      metrics.add(value, step.output!, batches.labels);
+      if (callbacks.length > 0) batchEnd(callbacks, metrics.batch(epoch, n));
+      if (checkpoints.dueAfterStep()) await checkpoints.save('steps');
+      if (abort.due()) await abort.yield();
+      if (abort.aborted) throw await interrupted(run, checkpoints);
+    }
+    const log = metrics.epochLog(epoch);
+    if (l.validation) addValidation(log, model, l.validation, loss);
+    rollback.keep();
+    run.history.push(log);
+    const stop = await epochEnd(callbacks, log);
+    endEpoch(run, stop || epoch === l.epochs);
+    if (checkpoints.dueAtEpochEnd()) await checkpoints.save('epoch');
+    if (abort.signal && !run.finished) {
+      await abort.yield();
+      if (abort.aborted) throw await interrupted(run, checkpoints);
+    }
+  }
+}
+
+/** What happens to a training batch before its step. */
+interface BatchPreparation {
+  augment: BatchTransform | undefined;
+  augmentRng: Rng;
+  /** ε and K of the label smoothing t ← (1−ε)·t + ε/K (K = 0: none). */
+  labelSmoothing: number;
+  smoothingClasses: number;
+}
+
+/** Augments the batch's inputs and smooths its targets, in place. */
+function prepareBatch(p: BatchPreparation, batches: BatchIterator, k: Kernels): void {
+  if (p.augment) p.augment.apply(batches.x, batches.x, p.augmentRng);
+  if (p.smoothingClasses > 0) smoothLabels(k, batches.target, p.labelSmoothing, p.smoothingClasses);
 }
 
 /** The pieces of the run a checkpoint saves and restores: the batches and fit's random streams among them. */
