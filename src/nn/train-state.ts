@@ -56,6 +56,14 @@ export function positionOf(s: RunState): TrainingPosition {
   return { epoch, step, globalStep, finished, sums: s.metrics.sums(), history, lastGood: step > 0 ? s.lastGood : null };
 }
 
+/** The run is between epochs: the next one starts afresh (unless `finished`), its sums at zero. */
+export function endEpoch(s: RunState, finished: boolean): void {
+  s.epoch++;
+  s.step = 0;
+  s.finished = finished;
+  s.metrics.end();
+}
+
 /** Puts the checkpoint's position into the run (with {@link restoreCheckpoint}, which does the rest). */
 export function resumeRunState(s: RunState, c: Checkpoint): void {
   s.epoch = c.epoch;

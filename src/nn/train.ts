@@ -18,7 +18,7 @@ import { smoothingClassCount, smoothLabels } from './regularisers.js';
 import { DivergenceRollback } from './rollback.js';
 import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
 import { prepareStep, trainStep, type TrainStep } from './train-step.js';
-import { checkResumable, restoreCheckpoint, resumeRunState, type RunState, type TrainingParts } from './train-state.js';
+import { checkResumable, restoreCheckpoint, endEpoch, resumeRunState, type RunState, type TrainingParts } from './train-state.js';
 
 /** Rewrites a batch of inputs in place (image augmentation). Applied to training batches only. */
 export interface BatchTransform {
@@ -232,7 +232,7 @@ async function runEpochs(l: FitLoop): Promise<void> {
       run.step = n;
       run.globalStep++;
       metrics.add(value, step.output!, batches.labels);
-      if (callbacks.length > 0) batchEnd(callbacks, metrics.batch(epoch, n));
+      if (callbacks.length > 0) callBatchEnd(callbacks, metrics.batch(epoch, n));
       if (checkpoints.dueAfterStep()) await checkpoints.save('steps');
       if (abort.due()) await abort.yield();
       if (abort.aborted) throw await interrupted(run, checkpoints);
@@ -241,7 +241,7 @@ async function runEpochs(l: FitLoop): Promise<void> {
     if (l.validation) addValidation(log, model, l.validation, loss);
     rollback.keep();
     run.history.push(log);
-    const stop = await epochEnd(callbacks, log);
+    const stop = await callEpochEnd(callbacks, log);
     endEpoch(run, stop || epoch === l.epochs);
     if (checkpoints.dueAtEpochEnd()) await checkpoints.save('epoch');
     if (abort.signal && !run.finished) {
@@ -278,23 +278,16 @@ function trainingParts(model: Sequential, optimizer: Optimizer, train: Dataset, 
   return { parts, augmentRng };
 }
 
-function batchEnd(callbacks: readonly Callback[], log: BatchLog): void {
+/** Every callback's `onBatchEnd`, in order. */
+function callBatchEnd(callbacks: readonly Callback[], log: BatchLog): void {
   for (const cb of callbacks) cb.onBatchEnd?.(log);
 }
 
 /** Every callback's `onEpochEnd`, in order; true when one of them asked to stop. */
-async function epochEnd(callbacks: readonly Callback[], log: EpochLog): Promise<boolean> {
+async function callEpochEnd(callbacks: readonly Callback[], log: EpochLog): Promise<boolean> {
   let stop = false;
   for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
   return stop;
-}
-
-/** The run is between epochs: the next one starts afresh (unless `finished`). */
-function endEpoch(run: RunState, finished: boolean): void {
-  run.epoch++;
-  run.step = 0;
-  run.finished = finished;
-  run.metrics.end();
 }
 
 /** The InterruptedError of a run stopped where it stands, after its checkpoint is written (with `checkpoint`). */
