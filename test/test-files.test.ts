@@ -16,7 +16,7 @@ const ONCE = [
 const PER_BACKEND = [
   'ablate', 'api', 'batch-norm', 'batches', 'checkpoint', 'dataset', 'fold-cache', 'gelu', 'gradcheck', 'input-dropout', 'keras-api',
   'model-io', 'optimizer-backends', 'predictor', 'regression', 'sparse-input', 'study-regression', 'torch-fixtures',
-  'torch-state-dict', 'train-components', 'train',
+  'torch-state-dict', 'train-components', 'train-step', 'train',
 ];
 
 const tests = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => f.slice(0, -'.test.ts'.length)).sort();

@@ -6,8 +6,9 @@
 import type { Rng } from '../core/random.js';
 import type { BatchIterator } from '../data/batches.js';
 import { ConfigError } from '../errors.js';
-import type { Callback } from './callbacks.js';
+import type { Callback, EpochLog } from './callbacks.js';
 import type { Checkpoint, ParamCheckpoint } from './checkpoint.js';
+import type { EpochMetrics } from './epoch-metrics.js';
 import type { Param } from './layer.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -28,6 +29,51 @@ export interface TrainingParts {
 
 /** Where the run stands: the fields of a Checkpoint that the loop keeps. */
 export type TrainingPosition = Pick<Checkpoint, 'epoch' | 'step' | 'globalStep' | 'finished' | 'sums' | 'history' | 'lastGood'>;
+
+/**
+ * Where a running `fit` stands between two steps, in one object: what a checkpoint records of the
+ * loop, and what a resumed run starts from.
+ */
+export interface RunState {
+  /** Epochs finished. */
+  epoch: number;
+  /** Steps done in the epoch under way (0 between epochs: the next epoch starts afresh). */
+  step: number;
+  /** Steps done in the whole run. */
+  globalStep: number;
+  /** No epoch left: the last one ended, or a callback stopped the run. */
+  finished: boolean;
+  readonly history: EpochLog[];
+  /** The running sums of the epoch under way. */
+  readonly metrics: EpochMetrics;
+  /** The weights of the end of the last good epoch. */
+  readonly lastGood: Float32Array;
+}
+
+/** The run's position as a checkpoint stores it (the last good weights only mid-epoch: at its end they are the weights). */
+export function positionOf(s: RunState): TrainingPosition {
+  const { epoch, step, globalStep, finished, history } = s;
+  return { epoch, step, globalStep, finished, sums: s.metrics.sums(), history, lastGood: step > 0 ? s.lastGood : null };
+}
+
+/** The run is between epochs: the next one starts afresh (unless `finished`), its sums at zero. */
+export function endEpoch(s: RunState, finished: boolean): void {
+  s.epoch++;
+  s.step = 0;
+  s.finished = finished;
+  s.metrics.end();
+}
+
+/** Puts the checkpoint's position into the run (with {@link restoreCheckpoint}, which does the rest). */
+export function resumeRunState(s: RunState, c: Checkpoint): void {
+  s.epoch = c.epoch;
+  s.step = c.step;
+  s.globalStep = c.globalStep;
+  s.finished = c.finished;
+  s.history.push(...c.history.map((e) => ({ ...e })));
+  s.lastGood.set(c.lastGood ?? c.weights);
+  if (c.step > 0) s.metrics.begin(c.sums);
+}
 
 function allStreams(parts: TrainingParts): Map<string, Rng> {
   const out = new Map(Object.entries(parts.streams));

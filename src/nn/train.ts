@@ -1,20 +1,24 @@
 import type { Kernels } from '../core/kernels.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
-import { BatchIterator } from '../data/batches.js';
+import { BatchIterator, type TargetKind } from '../data/batches.js';
 import type { Dataset } from '../data/dataset.js';
-import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
+import { ConfigError, InterruptedError } from '../errors.js';
+import { AbortWatch } from './abort-watch.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions, type CheckpointReason } from './checkpoint.js';
-import { applyMaxNorm, maxNormWeights } from './constraints.js';
+import { decodeCheckpoint, type Checkpoint, type CheckpointOptions } from './checkpoint.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
+import { addValidation, EpochMetrics } from './epoch-metrics.js';
+import { checkData } from './evaluate.js';
 import { createLoss, type Loss, type LossAlias, type LossName } from './losses/index.js';
-import { createOptimizer, type OptimizerName, type OptimizerOptions, type OptimizerSpec } from './optimizers/index.js';
-import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
-import { checkData, evaluate, predictClasses } from './evaluate.js';
 import type { Sequential } from './model.js';
+import { createOptimizer, type OptimizerName, type OptimizerOptions, type OptimizerSpec } from './optimizers/index.js';
 import type { Optimizer } from './optimizers/optimizer.js';
-import { l2Penalty } from './optimizers/weight-decay.js';
-import { captureCheckpoint, checkResumable, restoreCheckpoint, type TrainingParts, type TrainingPosition } from './train-state.js';
+import { smoothingClassCount, smoothLabels } from './regularisers.js';
+import { DivergenceRollback } from './rollback.js';
+import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
+import { prepareStep, trainStep, type TrainStep } from './train-step.js';
+import { checkResumable, restoreCheckpoint, endEpoch, resumeRunState, type RunState, type TrainingParts } from './train-state.js';
 
 /** Rewrites a batch of inputs in place (image augmentation). Applied to training batches only. */
 export interface BatchTransform {
@@ -29,7 +33,10 @@ export interface BatchTransform {
 export type OptimizerArg = Optimizer | OptimizerSpec | OptimizerName | ({ name: OptimizerName } & OptimizerOptions);
 
 /** A learning-rate schedule as `fit` takes it: a function of the step, or a Schedule / its config applied per epoch. */
-export type ScheduleArg = ((epoch: number, step: number, stepsPerEpoch: number) => number) | Schedule | ScheduleConfig;
+export type ScheduleArg = StepSchedule | Schedule | ScheduleConfig;
+
+/** The learning rate before step `step` (0-based) of epoch `epoch` (0-based). */
+type StepSchedule = (epoch: number, step: number, stepsPerEpoch: number) => number;
 
 export interface FitOptions {
   /** A Loss or its name (default softmax_cross_entropy). */
@@ -87,12 +94,9 @@ export interface FitOptions {
   run?: unknown;
 }
 
-/** How often a `fit` with a `signal` lets the event loop run (so that signal handlers can fire), in ms. */
-const YIELD_MS = 50;
-
 /**
- * Trains `model` on `train` with mini-batches of the model's planned batch size.
- * Each step: forward (train mode) → loss → backward (writing the gradients) → (L2, clipping) → optimizer.step.
+ * Trains `model` on `train` with mini-batches of the model's planned batch size: one
+ * {@link trainStep} a batch (forward → loss → backward → L2, clipping → optimizer.step, max-norm).
  * If the loss turns NaN or Inf, the weights are put back to the end of the last good epoch and a
  * DivergenceError names the epoch and step. Returns the per-epoch history.
  *
@@ -133,223 +137,167 @@ export function resolveOptimizer(o: OptimizerArg, model: Sequential): Optimizer 
   return createOptimizer(name, model.params(), options, model.kernels);
 }
 
-function resolveSchedule(s: ScheduleArg | undefined, baseLr: number): FitOptions['schedule'] & (((e: number, s: number, n: number) => number) | undefined) {
+function resolveSchedule(s: ScheduleArg | undefined, baseLr: number): StepSchedule | undefined {
   if (s === undefined || typeof s === 'function') return s;
   const schedule: Schedule = 'lr' in s && typeof s.lr === 'function' ? s : createSchedule(s as ScheduleConfig);
   return (epoch) => schedule.lr(epoch, baseLr);
 }
 
-async function fitWith(
-  model: Sequential,
-  train: Dataset,
-  opts: FitOptions,
-  optimizer: Optimizer,
-  schedule: ((epoch: number, step: number, stepsPerEpoch: number) => number) | undefined,
-): Promise<EpochLog[]> {
-  const { epochs = 10, validation, callbacks = [], l2 = 0, augment, clipNorm, labelSmoothing = 0, maxNorm } = opts;
-  const { checkpoint, signal } = opts;
+/** Throws a ConfigError naming the first option out of its range. */
+function checkFitOptions({ epochs = 10, l2 = 0, clipNorm, maxNorm, checkpoint }: FitOptions): void {
   if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`fit: epochs must be a positive integer, found ${epochs}`);
   if (!(l2 >= 0)) throw new ConfigError(`fit: l2 must be ≥ 0, found ${l2}`);
   if (clipNorm !== undefined && !(clipNorm > 0)) throw new ConfigError(`fit: clipNorm must be > 0, found ${clipNorm}`);
   if (maxNorm !== undefined && !(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ConfigError(`fit: maxNorm must be > 0, found ${maxNorm}`);
   const every = checkpoint?.every;
   if (every !== undefined && !(Number.isInteger(every) && every > 0)) throw new ConfigError(`fit: checkpoint.every must be a positive integer, found ${every}`);
+}
+
+/** Sets the run up (or restores it from `resume`), runs its epochs and gives back what it borrowed from the kernels. */
+async function fitWith(model: Sequential, train: Dataset, opts: FitOptions, optimizer: Optimizer, schedule: StepSchedule | undefined): Promise<EpochLog[]> {
+  checkFitOptions(opts);
+  const { epochs = 10, validation, callbacks = [], labelSmoothing = 0 } = opts;
   const resume = opts.resume instanceof Uint8Array ? decodeCheckpoint(opts.resume) : opts.resume;
-  const ownLoss = typeof opts.loss !== 'object';
   const loss = typeof opts.loss === 'object' ? opts.loss : createLoss(opts.loss ?? 'softmax_cross_entropy');
   const smoothingClasses = labelSmoothing === 0 ? 0 : smoothingClassCount(loss, labelSmoothing, model.outputWidth);
-  const k = model.kernels;
   const targets = checkData(model, train, loss, 'training data');
-  const classify = targets !== 'real'; // regression: no accuracy (NaN in the logs)
   if (validation) checkData(model, validation, loss, 'validation data');
-
-  const seed = opts.seed ?? model.seed;
-  const root = new Rng(seed);
-  const shuffleRng = root.stream('shuffle');
-  const batches = new BatchIterator(train, {
-    batchSize: model.batchSize,
-    rng: shuffleRng,
-    kernels: k,
-    dtype: model.dtype,
-    targets,
-    prefetch: true,
-  });
-  const augmentRng = root.stream('augment');
-  const parts: TrainingParts = {
-    model, optimizer, batches, callbacks, seed, samples: train.x.rows, run: opts.run,
-    streams: { shuffle: shuffleRng, augment: augmentRng },
-  };
+  const { parts, augmentRng } = trainingParts(model, optimizer, train, targets, opts);
+  const { batches } = parts;
   try {
     if (resume) checkResumable(parts, resume);
-    loss.build(model.outputWidth, model.batchSize, k);
-    const predicted = new Int32Array(model.batchSize);
-    const bounded = maxNorm === undefined ? [] : maxNormWeights(model);
-    const params = model.params();
-    const lastGood = model.getWeights();
-    const steps = batches.numBatches;
-    let history: EpochLog[] = [];
-    const batchLog: BatchLog = { epoch: 0, step: 0, steps, loss: 0, accuracy: 0, samples: 0, seconds: 0 };
-    let globalStep = 0;
-    let start = { epoch: 1, step: 0, sums: { loss: 0, hits: 0, seen: 0, seconds: 0 } };
-    let finished = false;
-    let savedAt = -1; // globalStep of the last checkpoint written
-    const save = async (at: Omit<TrainingPosition, 'globalStep' | 'history' | 'lastGood'>, reason: CheckpointReason) => {
-      const c = captureCheckpoint(parts, { ...at, globalStep, history, lastGood: at.step > 0 ? lastGood : null });
-      await checkpoint!.save(encodeCheckpoint(c), { epoch: at.epoch, step: at.step, globalStep, reason });
-      savedAt = globalStep;
-    };
-    const interrupted = async (epoch: number, step: number, sums: TrainingPosition['sums']) => {
-      if (checkpoint && savedAt !== globalStep) await save({ epoch, step, finished: false, sums }, 'interrupt');
-      return new InterruptedError(`training interrupted after ${step > 0 ? `step ${step} of epoch ${epoch + 1}` : `epoch ${epoch}`}`, epoch, step, checkpoint !== undefined);
-    };
+    loss.build(model.outputWidth, model.batchSize, model.kernels);
+    const metrics = new EpochMetrics(model, optimizer, { classify: targets !== 'real', l2: opts.l2 ?? 0, stepsPerEpoch: batches.numBatches });
+    const rollback = new DivergenceRollback(model);
+    const run: RunState = { epoch: 0, step: 0, globalStep: 0, finished: false, history: [], metrics, lastGood: rollback.lastGood };
+    const checkpoints = new CheckpointWriter(parts, run, opts.checkpoint);
+    const step = prepareStep(model, loss, optimizer, opts);
+    const prepare = { augment: opts.augment, augmentRng, labelSmoothing, smoothingClasses };
 
-    for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: steps, samples: train.x.rows });
+    for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: batches.numBatches, samples: train.x.rows });
     if (resume) {
       restoreCheckpoint(parts, resume);
-      history = resume.history.map((e) => ({ ...e }));
-      lastGood.set(resume.lastGood ?? resume.weights);
-      globalStep = savedAt = resume.globalStep;
-      finished = resume.finished;
-      start = { epoch: resume.epoch + 1, step: resume.step, sums: { ...resume.sums } };
+      resumeRunState(run, resume);
+      checkpoints.savedAt = resume.globalStep;
     }
-    if (signal?.aborted && !finished) throw new InterruptedError('training interrupted before its first step', start.epoch - 1, start.step, false);
-    let lastYield = performance.now();
-    for (let epoch = start.epoch; epoch <= epochs && !finished; epoch++) {
-      const midEpoch = epoch === start.epoch && start.step > 0;
-      const sums = midEpoch ? start.sums : { loss: 0, hits: 0, seen: 0, seconds: 0 };
-      const t0 = performance.now() - sums.seconds * 1000;
-      if (!midEpoch) batches.reset();
-      let { loss: lossSum, hits, seen } = sums;
-      const sumsNow = () => ({ loss: lossSum, hits, seen, seconds: (performance.now() - t0) / 1000 });
-      for (let step = midEpoch ? start.step + 1 : 1; batches.next(); step++) {
-        if (schedule) optimizer.lr = schedule(epoch - 1, step - 1, steps);
-        const x = batches.x;
-        if (augment) augment.apply(x, x, augmentRng);
-        const logits = model.forward(x, 'train');
-        // the next batch is copied on a worker thread (WebAssembly backend) while this one trains
-        batches.prefetch();
-        if (smoothingClasses > 0) smoothLabels(k, batches.target, labelSmoothing, smoothingClasses);
-        const value = loss.forward(logits, batches.target);
-        if (!Number.isFinite(value)) {
-          model.setWeights(lastGood);
-          throw new DivergenceError(
-            `training diverged: the loss became ${value} at epoch ${epoch}, step ${step}; ` +
-              `weights restored to the ${epoch === 1 ? 'initial values' : `end of epoch ${epoch - 1}`} (try a lower learning rate)`,
-            epoch,
-            step,
-          );
-        }
-        model.zeroGrad();
-        model.backward(loss.backward());
-        if (l2 > 0) for (const p of params) if (p.decay !== 0) k.axpy(l2 * p.decay, p.value.data, p.grad.data, p.value.size);
-        if (clipNorm !== undefined) clipGradNorm(model, clipNorm);
-        optimizer.step();
-        if (maxNorm !== undefined) applyMaxNorm(model, maxNorm, bounded);
-        globalStep++;
-
-        if (classify) {
-          predictClasses(model, logits, predicted);
-          hits += k.countEqual(predicted, batches.labels, x.rows);
-        }
-        lossSum += value * x.rows;
-        seen += x.rows;
-        if (callbacks.length > 0) {
-          batchLog.epoch = epoch;
-          batchLog.step = step;
-          batchLog.loss = lossSum / seen;
-          batchLog.accuracy = classify ? hits / seen : NaN;
-          batchLog.samples = seen;
-          batchLog.seconds = (performance.now() - t0) / 1000;
-          for (const cb of callbacks) cb.onBatchEnd?.(batchLog);
-        }
-        if (every !== undefined && globalStep % every === 0) await save({ epoch: epoch - 1, step, finished: false, sums: sumsNow() }, 'steps');
-        if (signal) {
-          if (performance.now() - lastYield >= YIELD_MS) {
-            await yieldToEventLoop();
-            lastYield = performance.now();
-          }
-          if (signal.aborted) throw await interrupted(epoch - 1, step, sumsNow());
-        }
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      // both coupled L2 paths (fit's l2, the optimizer's weightDecay) minimise this term; AdamW's
-      // decoupled decay is not a loss term (its l2 is 0)
-      const l2Loss = l2Penalty(params, l2, k) + optimizer.l2Penalty();
-      const log: EpochLog = {
-        epoch,
-        loss: lossSum / seen + l2Loss,
-        dataLoss: lossSum / seen,
-        l2Loss,
-        accuracy: classify ? hits / seen : NaN,
-        lr: optimizer.lr,
-        seconds,
-        samplesPerSecond: seen / seconds,
-      };
-      if (validation) {
-        const v = evaluate(model, validation, { loss });
-        log.valLoss = v.loss;
-        if (v.regression) {
-          log.valRmse = v.regression.rmse;
-          log.valR2 = v.regression.r2;
-        } else {
-          log.valAccuracy = v.accuracy;
-        }
-      }
-      model.getWeights(lastGood);
-      history.push(log);
-      let stop = false;
-      for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
-      finished = stop || epoch === epochs;
-      const zero = { loss: 0, hits: 0, seen: 0, seconds: 0 };
-      if (checkpoint && every === undefined) await save({ epoch, step: 0, finished, sums: zero }, 'epoch');
-      if (signal && !finished) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-        if (signal.aborted) throw await interrupted(epoch, 0, zero);
-      }
-    }
-    for (const cb of callbacks) await cb.onTrainEnd?.(history);
-    return history;
+    if (opts.signal?.aborted && !run.finished) throw new InterruptedError('training interrupted before its first step', run.epoch, run.step, false);
+    const loop: FitLoop = { step, batches, prepare, schedule, run, rollback, checkpoints, abort: new AbortWatch(opts.signal), callbacks, epochs, validation };
+    await runEpochs(loop);
+    for (const cb of callbacks) await cb.onTrainEnd?.(run.history);
+    return run.history;
   } finally {
     // the batch buffers and a loss made here live in the kernels' memory: give them back
     batches.release();
-    if (ownLoss) loss.release();
+    if (typeof opts.loss !== 'object') loss.release();
   }
 }
 
-/** Lets the event loop run (signal handlers, a browser's input): a macrotask, not a microtask. */
-function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
-  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
-}
-
-/** K of the smoothing rule t = (1−ε)·t + ε/K: the class count for softmax, 2 for sigmoid outputs. */
-function smoothingClassCount(loss: Loss, eps: number, outputWidth: number): number {
-  if (!(eps >= 0 && eps < 1)) throw new ConfigError(`fit: labelSmoothing must be in [0, 1), found ${eps}`);
-  if (loss.output === 'linear') throw new ConfigError(`fit: labelSmoothing needs a cross-entropy loss, found ${loss.name}`);
-  return loss.name === 'softmax_cross_entropy' ? outputWidth : 2;
-}
-
-/**
- * Label smoothing in place (Szegedy et al. 2016, https://arxiv.org/abs/1512.00567), over the live rows.
- * @remarks t ← (1−ε)·t + ε/K.   target: [batch, classes]
- */
-export function smoothLabels(k: Kernels, target: Matrix, eps: number, classes: number = target.cols): void {
-  k.affine(target.data, 1 - eps, eps / classes, target.size);
+/** Everything the loop works with, built once per run. */
+interface FitLoop {
+  step: TrainStep;
+  batches: BatchIterator;
+  prepare: BatchPreparation;
+  schedule: StepSchedule | undefined;
+  run: RunState;
+  rollback: DivergenceRollback;
+  checkpoints: CheckpointWriter;
+  abort: AbortWatch;
+  callbacks: readonly Callback[];
+  epochs: number;
+  validation: Dataset | undefined;
 }
 
 /**
- * Scales all gradients so their global L2 norm is at most `maxNorm` (torch's `clip_grad_norm_`);
- * returns the norm before.
- * @remarks ‖g‖ = √Σ g²;  g ← g·maxNorm/(‖g‖ + 1e-6) when ‖g‖ > maxNorm.
+ * The loop: epochs × batches × {@link trainStep}, from where `run` stands. Before each step: the
+ * schedule's learning rate, augmentation and label smoothing; after it: rollback on divergence, the
+ * epoch's running figures, `onBatchEnd`, step checkpoints, the abort check. After each epoch:
+ * validation, `onEpochEnd` (which may stop the run), the epoch checkpoint, the abort check.
  */
-export function clipGradNorm(model: Sequential, maxNorm: number): number {
-  const g = model.gradArena;
-  const k = model.kernels;
-  const norm = Math.sqrt(k.sumSquares(g, g.length));
-  if (norm > maxNorm) k.affine(g, maxNorm / (norm + 1e-6), 0, g.length);
-  return norm;
+async function runEpochs(l: FitLoop): Promise<void> {
+  const { step, batches, run, rollback, checkpoints, abort, callbacks } = l;
+  const { model, loss, optimizer } = step;
+  const { metrics } = run;
+  while (run.epoch < l.epochs && !run.finished) {
+    const epoch = run.epoch + 1; // 1-based
+    if (run.step === 0) {
+      batches.reset();
+      metrics.begin();
+    }
+    while (batches.next()) {
+      const n = run.step + 1; // 1-based, within the epoch
+      if (l.schedule) optimizer.lr = l.schedule(epoch - 1, n - 1, batches.numBatches);
+      prepareBatch(l.prepare, batches, model.kernels);
+      const value = trainStep(step, batches);
+      rollback.check(value, epoch, n);
+      run.step = n;
+      run.globalStep++;
+      metrics.add(value, step.output!, batches.labels);
+      if (callbacks.length > 0) callBatchEnd(callbacks, metrics.batch(epoch, n));
+      if (checkpoints.dueAfterStep()) await checkpoints.save('steps');
+      if (abort.due()) await abort.yield();
+      if (abort.aborted) throw await interrupted(run, checkpoints);
+    }
+    const log = metrics.epochLog(epoch);
+    if (l.validation) addValidation(log, model, l.validation, loss);
+    rollback.keep();
+    run.history.push(log);
+    const stop = await callEpochEnd(callbacks, log);
+    endEpoch(run, stop || epoch === l.epochs);
+    if (checkpoints.dueAtEpochEnd()) await checkpoints.save('epoch');
+    if (abort.signal && !run.finished) {
+      await abort.yield();
+      if (abort.aborted) throw await interrupted(run, checkpoints);
+    }
+  }
 }
 
-// evaluate and predict live in ./evaluate.ts; importers of this module keep finding them here
+/** What happens to a training batch before its step. */
+interface BatchPreparation {
+  augment: BatchTransform | undefined;
+  augmentRng: Rng;
+  /** ε and K of the label smoothing t ← (1−ε)·t + ε/K (K = 0: none). */
+  labelSmoothing: number;
+  smoothingClasses: number;
+}
+
+/** Augments the batch's inputs and smooths its targets, in place. */
+function prepareBatch(p: BatchPreparation, batches: BatchIterator, k: Kernels): void {
+  if (p.augment) p.augment.apply(batches.x, batches.x, p.augmentRng);
+  if (p.smoothingClasses > 0) smoothLabels(k, batches.target, p.labelSmoothing, p.smoothingClasses);
+}
+
+/** The pieces of the run a checkpoint saves and restores: the batches and fit's random streams among them. */
+function trainingParts(model: Sequential, optimizer: Optimizer, train: Dataset, targets: TargetKind, opts: FitOptions): { parts: TrainingParts; augmentRng: Rng } {
+  const seed = opts.seed ?? model.seed;
+  const root = new Rng(seed);
+  const shuffleRng = root.stream('shuffle');
+  const batches = new BatchIterator(train, { batchSize: model.batchSize, rng: shuffleRng, kernels: model.kernels, dtype: model.dtype, targets, prefetch: true });
+  const augmentRng = root.stream('augment');
+  const streams = { shuffle: shuffleRng, augment: augmentRng };
+  const parts = { model, optimizer, batches, callbacks: opts.callbacks ?? [], seed, samples: train.x.rows, run: opts.run, streams };
+  return { parts, augmentRng };
+}
+
+/** Every callback's `onBatchEnd`, in order. */
+function callBatchEnd(callbacks: readonly Callback[], log: BatchLog): void {
+  for (const cb of callbacks) cb.onBatchEnd?.(log);
+}
+
+/** Every callback's `onEpochEnd`, in order; true when one of them asked to stop. */
+async function callEpochEnd(callbacks: readonly Callback[], log: EpochLog): Promise<boolean> {
+  let stop = false;
+  for (const cb of callbacks) if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
+  return stop;
+}
+
+/** The InterruptedError of a run stopped where it stands, after its checkpoint is written (with `checkpoint`). */
+async function interrupted(run: RunState, checkpoints: CheckpointWriter): Promise<InterruptedError> {
+  const saved = await checkpoints.saveOnInterrupt();
+  const where = run.step > 0 ? `step ${run.step} of epoch ${run.epoch + 1}` : `epoch ${run.epoch}`;
+  return new InterruptedError(`training interrupted after ${where}`, run.epoch, run.step, saved);
+}
+
+// a step's regularisers live in ./regularisers.ts, evaluate and predict in ./evaluate.ts; importers
+// of this module keep finding them here
+export { clipGradNorm, smoothLabels } from './regularisers.js';
 export { evaluate, predict, targetKind, type EvaluateResult, type Prediction } from './evaluate.js';
