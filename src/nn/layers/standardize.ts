@@ -20,8 +20,8 @@ export interface StandardizeArgs {
  * `predict` takes raw features. Not trainable; mean and std are fitted on the training data.
  * @remarks
  * forward: y = (x − μ) / σ = x·(1/σ) − μ/σ;  backward: dx = dy / σ.   μ, σ: [in], saved as buffers.
- * Folded (src/nn/sparse-input.ts): forward passes x through, and the Dense layer after it applies
- * {@link scale} and {@link shift} inside its products; backward is unchanged.
+ * Over mostly-zero inputs the build plan folds it into the Dense layer after it (src/nn/sparse-input.ts),
+ * which then reads {@link scale} and {@link shift}.
  */
 export class Standardize implements Layer {
   readonly type = 'standardize';
@@ -31,13 +31,11 @@ export class Standardize implements Layer {
   private y!: Matrix; // [batch, in]
   private dx: Matrix | null = null; // [batch, in]
   private k!: Kernels;
-  /** 1/σ: [1, in], refreshed from σ by a forward after a write (fit, set or loaded weights may change σ). */
+  /** 1/σ: [1, in], derived from σ by {@link refresh}. */
   scale!: Matrix;
   /** −μ/σ: [1, in], so that y = x·scale + shift. */
   shift!: Matrix;
-  /** Set when the model is built (src/nn/sparse-input.ts): the next Dense layer computes y. */
-  folded = false;
-  /** Changes whenever {@link refresh} finds a different scale or shift (the folded Dense layer's cache key). */
+  /** Changes whenever {@link refresh} finds a different scale or shift (a folded layer's cache key). */
   version = 0;
   /** paramWrites() when scale and shift were last computed (-1: not since the last build). */
   private refreshedAt = -1;
@@ -56,7 +54,7 @@ export class Standardize implements Layer {
     this.refreshedAt = -1;
     this.scale = ctx.buffer(inputWidth, 1);
     this.shift = ctx.buffer(inputWidth, 1);
-    if (!this.folded) this.y = ctx.buffer(inputWidth);
+    this.y = ctx.buffer(inputWidth);
     this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
     return inputWidth;
   }
@@ -97,10 +95,12 @@ export class Standardize implements Layer {
 
   /**
    * Writes 1/σ into {@link scale} and −μ/σ into {@link shift} (each rounded to the model's precision),
-   * and bumps {@link version} when they change: μ and σ may have been fitted, set or loaded (in place,
-   * by a model file, a torch import or setWeights) since the last forward.
+   * and bumps {@link version} when they change: in training at every batch, in evaluation only after a
+   * write (every writer of μ and σ marks one, src/nn/param-writes.ts) — 1568 divisions are a quarter
+   * of one image's prediction.
    */
-  refresh(): void {
+  refresh(mode: Mode): void {
+    if (mode === 'eval' && this.refreshedAt === paramWrites()) return;
     this.refreshedAt = paramWrites();
     const M = this.mean.data, S = this.std.data, scale = this.scale.data, shift = this.shift.data;
     let changed = false;
@@ -114,10 +114,7 @@ export class Standardize implements Layer {
   }
 
   forward(x: Matrix, mode: Mode): Matrix {
-    // 1568 divisions are a quarter of one image's prediction: in evaluation, only after a write
-    // (every writer of μ and σ marks one, src/nn/param-writes.ts); training refreshes at every batch
-    if (mode === 'train' || this.refreshedAt !== paramWrites()) this.refresh();
-    if (this.folded) return x;
+    this.refresh(mode);
     this.k.affineCols(x, this.scale.data, this.shift.data, this.y.setRows(x.rows));
     return this.y;
   }
