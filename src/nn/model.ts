@@ -5,8 +5,7 @@ import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { fuseRelu } from './fusion.js';
 import { planSparseInput } from './sparse-input.js';
-import { markParamsWritten } from './param-writes.js';
-import { zeroGrads, type BuildContext, type Layer, type Mode, type Param } from './layer.js';
+import { zeroGrads, type BuildContext, type Layer, type LayerBuffer, type Mode, type Param } from './layer.js';
 import { copyWeights, loadStateDict, summaryTable } from './weights.js';
 import { buildLayers, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
 
@@ -39,7 +38,7 @@ export interface BuildOptions {
 }
 
 interface PendingParam {
-  param: { name: string; value: Matrix; grad: Matrix; decay: number };
+  param: Param;
   rows: number;
   cols: number;
   init: (value: Matrix) => void;
@@ -144,7 +143,7 @@ export class Sequential {
       },
       param: (name, rows, cols, decay, init) => {
         const placeholder = Matrix.zeros(0, cols, dtype);
-        const param = { name, value: placeholder, grad: placeholder, decay };
+        const param = { name, value: placeholder, grad: placeholder, decay, version: 0 };
         pending.push({ param, rows, cols, init });
         return param;
       },
@@ -275,10 +274,13 @@ export class Sequential {
   /**
    * Every parameter by name (`dense_1.weight` `[in, out]`, `dense_1.bias` `[1, out]`, ...), as views
    * into the arena: the model's `state_dict`, in scratchnet's layout (see src/nn/torch.ts for torch's).
-   * Whoever writes through them calls `markParamsWritten()` (src/nn/param-writes.ts) afterwards.
+   * Handing them out counts as a write ({@link Param.version}): what evaluation caches is recomputed
+   * at the next forward. A view kept and written again after that: call this again (or bump the
+   * Param's version).
    */
   namedParameters(): Map<string, Matrix> {
     this.assertBuilt('namedParameters');
+    for (const p of this.parameters) p.version++;
     return new Map(this.parameters.map((p) => [p.name, p.value]));
   }
 
@@ -311,7 +313,11 @@ export class Sequential {
 
   /** Non-trainable state (batch norm's running statistics), in layer order. */
   stateBuffers(): Float[] {
-    return this.layers.flatMap((l) => l.buffers?.() ?? []).map((b) => b.value.data);
+    return this.layerBuffers().map((b) => b.value.data);
+  }
+
+  private layerBuffers(): LayerBuffer[] {
+    return this.layers.flatMap((l) => l.buffers?.() ?? []);
   }
 
   /** Length of {@link getWeights}: every parameter plus every non-trainable state value. */
@@ -326,8 +332,9 @@ export class Sequential {
 
   /** Puts back values from {@link getWeights}. */
   setWeights(w: Float32Array): void {
-    markParamsWritten();
-    copyWeights(this.paramArena, this.stateBuffers(), w, 'set');
+    const buffers = this.layerBuffers();
+    copyWeights(this.paramArena, buffers.map((b) => b.value.data), w, 'set');
+    for (const t of [...this.parameters, ...buffers]) t.version++;
   }
 
 

@@ -80,7 +80,7 @@ export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 1
     param: (name, rows, cols, decay) => {
       params.push({ name, rows, cols });
       const placeholder = new Matrix(0, cols, NO_VALUES);
-      return { name, value: placeholder, grad: placeholder, decay };
+      return { name, value: placeholder, grad: placeholder, decay, version: 0 };
     },
     buffer: (cols, rows = batchSize) => {
       activationValues += rows * cols;

@@ -2,11 +2,11 @@
 import { Matrix, type Float } from '../core/matrix.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Layer, Param } from './layer.js';
-import { markParamsWritten } from './param-writes.js';
 
 /**
- * Copies values into parameters by name (a value may be a Matrix or a flat array). With `strict`
- * (default true) every parameter must be given and no other name; otherwise missing names keep their values.
+ * Copies values into parameters by name (a value may be a Matrix or a flat array), bumping each one's
+ * version. With `strict` (default true) every parameter must be given and no other name; otherwise
+ * missing names keep their values.
  * @throws ShapeError naming the parameter whose size differs; ConfigError for a missing or unknown name
  */
 export function loadStateDict(
@@ -16,7 +16,6 @@ export function loadStateDict(
 ): void {
   const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
   const byName = new Map(params.map((p) => [p.name, p]));
-  markParamsWritten();
   for (const [name, v] of entries) {
     const p = byName.get(name);
     if (!p) {
@@ -29,6 +28,7 @@ export function loadStateDict(
     }
     if (data.length !== p.value.size) throw new ShapeError(`Sequential.loadStateDict: '${name}' needs ${p.value.size} values, found ${data.length}`);
     p.value.data.set(data);
+    p.version++;
   }
   if (strict) {
     const given = new Set(entries.map(([n]) => n));

@@ -2,7 +2,6 @@ import type { GemmOptions, Kernels, SparseGemmOptions } from '../../core/kernels
 import { expectShape, type Float, type Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
 import type { Dense } from './dense.js';
-import { paramWrites } from '../param-writes.js';
 import type { Standardize } from './standardize.js';
 
 /**
@@ -40,8 +39,8 @@ export class SparseInputDense implements Layer {
   /** What this batch took (set by forward, read by backward): the declared layers, or the sparse products. */
   private declared = false;
   private sparse = false;
-  /** What b̃ was computed from (paramWrites(), the Standardize's version); -1: not computed. */
-  private readonly foldKey = { writes: -1, std: -1 };
+  /** The versions of W, b and the standardisation that b̃ was computed from; -1: not computed. */
+  private readonly foldKey = { weight: -1, bias: -1, std: -1 };
   // each product's options, made once and updated in place: a step allocates nothing
   private readonly forwardOpts: SparseGemmOptions = { bias: undefined, relu: false, colScale: undefined };
   private readonly weightGradOpts: SparseGemmOptions = { transA: true, beta: 1, colScale: undefined, rank1: undefined };
@@ -75,7 +74,7 @@ export class SparseInputDense implements Layer {
     this.xs = this.fold ? ctx.buffer(inputWidth) : null;
     this.foldBias = this.fold ? ctx.buffer(out, 1) : null;
     this.colSum = this.fold ? ctx.buffer(out, 1) : null;
-    this.foldKey.writes = -1;
+    this.foldKey.weight = -1;
     return out;
   }
 
@@ -110,12 +109,13 @@ export class SparseInputDense implements Layer {
 
   /** b̃ = b + shiftᵀ·W: in evaluation once per set of weights and standardisation, in training at every forward. */
   private foldedBias(fold: Standardize, mode: Mode): Float {
-    const key = this.foldKey;
-    if (mode === 'train' || key.writes !== paramWrites() || key.std !== fold.version) {
-      this.foldBiasOpts.bias = this.bias?.value.data;
-      this.k.gemm(fold.shift, this.weight.value, this.foldBias!, this.foldBiasOpts);
+    const key = this.foldKey, w = this.weight, b = this.bias;
+    if (mode === 'train' || key.weight !== w.version || key.bias !== (b?.version ?? 0) || key.std !== fold.version) {
+      this.foldBiasOpts.bias = b?.value.data;
+      this.k.gemm(fold.shift, w.value, this.foldBias!, this.foldBiasOpts);
       // training marks it stale: gradient checks write the weights in place between forwards
-      key.writes = mode === 'train' ? -1 : paramWrites();
+      key.weight = mode === 'train' ? -1 : w.version;
+      key.bias = b?.version ?? 0;
       key.std = fold.version;
     }
     return this.foldBias!.data;
