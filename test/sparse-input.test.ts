@@ -49,8 +49,10 @@ describe('sparse input: plan', () => {
     assert.deepEqual([run.dense, run.fold, run.below], [d, s, SPARSE_BELOW]);
     assert.deepEqual(model.execution.slice(1), model.layers.slice(2), 'the other layers run as declared');
     assert.equal(model.execution.at(-1), out);
+    assert.match(model.summary(), /plan: standardize_1 \+ dense_1 run as one sparse_input_dense/);
     model.build({ inputWidth: 5, batchSize: 4, sparse: false });
     assert.deepEqual(model.execution, model.layers);
+    assert.doesNotMatch(model.summary(), /sparse_input_dense/);
     const plain = mlp({ hidden: [8], outputs: 2 }).build({ inputWidth: 5, batchSize: 4 });
     const first = plain.execution[0] as SparseInputDense;
     assert.ok(first instanceof SparseInputDense);

@@ -3,7 +3,8 @@ import { kernels as currentKernels } from '../core/backend.js';
 import type { Kernels } from '../core/kernels.js';
 import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
-import { fuseRelu } from './fusion.js';
+import { fuseRelu, fusionNotes } from './fusion.js';
+import { SparseInputDense } from './layers/sparse-input-dense.js';
 import { planSparseInput } from './sparse-input.js';
 import { zeroGrads, type BuildContext, type Layer, type LayerBuffer, type Mode, type Param } from './layer.js';
 import { copyWeights, loadStateDict, summaryTable } from './weights.js';
@@ -51,7 +52,7 @@ interface PendingParam {
  *
  * `layers` are the layers as declared (and saved); the build plan may run some of them as a faster
  * equivalent over the same parameters ({@link execution}, src/nn/sparse-input.ts; fused ReLUs,
- * src/nn/fusion.ts).
+ * src/nn/fusion.ts) — `summary()` says what it chose.
  */
 export class Sequential {
   readonly layers: Layer[];
@@ -338,10 +339,11 @@ export class Sequential {
   }
 
 
-  /** A table of layers with output shapes and parameter counts. */
+  /** A table of layers with output shapes and parameter counts, then what the build plan chose. */
   summary(): string {
     this.assertBuilt('summary');
-    return summaryTable(this.layers, this.inputWidth, this.parameterCount);
+    const plan = [...this.steps.filter((l) => l instanceof SparseInputDense).map((l) => l.describe()), ...fusionNotes(this.layers)];
+    return summaryTable(this.layers, this.inputWidth, this.parameterCount, plan);
   }
 
 

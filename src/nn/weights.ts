@@ -57,8 +57,8 @@ export function copyWeights(arena: Float, state: readonly Float[], flat: Float32
   return flat;
 }
 
-/** A table of layers with output shapes and parameter counts. */
-export function summaryTable(layers: readonly Layer[], inputWidth: number, parameterCount: number): string {
+/** A table of layers with output shapes and parameter counts, then one line per choice of the build plan. */
+export function summaryTable(layers: readonly Layer[], inputWidth: number, parameterCount: number, plan: readonly string[] = []): string {
   const rows: string[][] = [['layer', 'type', 'output', 'params']];
   let width = inputWidth;
   for (const layer of layers) {
@@ -69,5 +69,6 @@ export function summaryTable(layers: readonly Layer[], inputWidth: number, param
   }
   rows.push(['total', '', '', String(parameterCount)]);
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((s, c) => s.padEnd(w[c])).join('  ').trimEnd()).join('\n');
+  const table = rows.map((r) => r.map((s, c) => s.padEnd(w[c])).join('  ').trimEnd());
+  return [...table, ...plan.map((line) => `plan: ${line}`)].join('\n');
 }

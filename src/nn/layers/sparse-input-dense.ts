@@ -162,4 +162,9 @@ export class SparseInputDense implements Layer {
     return this.dense.config();
   }
 
+  /** What the build plan chose, for `Sequential.summary()`. */
+  describe(): string {
+    const what = this.fold ? `${this.fold.name} + ${this.name}` : this.name;
+    return `${what} run as one ${this.type}: batches at most ${Math.round(this.below * 100)}% non-zero take the sparse products` + (this.fold ? `; ${this.fold.name} folded into them` : '');
+  }
 }
