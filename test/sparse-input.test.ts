@@ -92,6 +92,23 @@ describe('sparse input: the folded sparse model equals the plain dense one', () 
   }
 });
 
+describe('sparse input: without a Standardize, the sparse products are the plain Dense to the bit', () => {
+  test(`${kernels().name} backend, 33 rows 20% non-zero: outputs and every gradient`, () => {
+    const k = kernels();
+    const x = pixels(33, 50, 0.2, 8);
+    const dy = pixels(33, 4, 1, 9);
+    const [sparse, dense] = [true, false].map((on) => {
+      const model = new Sequential([new Dense({ units: 6 }), new Activation({ kind: 'relu' }), new Dense({ units: 4 })]).build({ inputWidth: 50, batchSize: 40, seed: 1, kernels: k, sparse: on });
+      assert.equal(model.execution[0] instanceof SparseInputDense, on);
+      const y = Float32Array.from(model.forward(x, 'train').view());
+      model.backward(new Matrix(33, 4, dy.data));
+      return { y, grads: Float32Array.from(model.gradArena) };
+    });
+    assert.deepEqual(new Uint32Array(sparse.y.buffer), new Uint32Array(dense.y.buffer));
+    assert.deepEqual(new Uint32Array(sparse.grads.buffer), new Uint32Array(dense.grads.buffer));
+  });
+});
+
 describe('sparse input: WebAssembly training', { skip: onWasm ? false : 'runs with SCRATCHNET_BACKEND=wasm' }, () => {
   /** 1024 rows of 784 pixels, ~20% non-zero, 10 classes. */
   function digits(): Dataset {
