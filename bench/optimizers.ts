@@ -17,7 +17,7 @@ const k = await createWasmKernels({ threads: 2 });
 const params: Param[] = [[784, 256], [1, 256], [256, 128], [1, 128], [128, 10], [1, 10]].map(([r, c], i) => {
   const value = new Matrix(r, c, k.alloc(r * c)), grad = new Matrix(r, c, k.alloc(r * c));
   for (let j = 0; j < r * c; j++) [value.data[j], grad.data[j]] = [Math.sin(j), 1e-2 * Math.cos(j)];
-  return { name: `p${i}`, value, grad, decay: r > 1 ? 1 : 0 };
+  return { name: `p${i}`, value, grad, decay: r > 1 ? 1 : 0, version: 0 };
 });
 
 /** µs since `t0` (from `clock(0)`): CPU time of this process, or wall time. */

@@ -25,7 +25,6 @@ export * from './nn/schedules.js';
 export { EarlyStopping, LearningRateLogger, ModelCheckpoint, type BatchLog, type Callback, type EpochLog } from './nn/callbacks.js';
 export { clipGradNorm, evaluate, fit, predict, resolveOptimizer, type EvaluateResult, type FitOptions, type OptimizerArg, type Prediction, type ScheduleArg } from './nn/train.js';
 export { Predictor, type PredictorOptions } from './nn/predictor.js';
-export { markParamsWritten } from './nn/param-writes.js';
 export { toDataset, toMatrix, type DataArg, type InputRows } from './nn/inputs.js';
 export { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointOptions } from './nn/checkpoint.js';
 export { accuracy, classReport, confusionMatrix, regressionMetrics, type RegressionMetrics } from './nn/metrics.js';

@@ -14,7 +14,7 @@ import { createWasmKernels } from '../src/node/wasm.js';
 import { assertClose } from './helpers.js';
 
 describe('an optimizer and its fused update', () => {
-  const param = (): Param => ({ name: 'w', value: Matrix.from([[1, -2, 3]]), grad: Matrix.from([[0.5, 0.5, -1]]), decay: 1 });
+  const param = (): Param => ({ name: 'w', value: Matrix.from([[1, -2, 3]]), grad: Matrix.from([[0.5, 0.5, -1]]), decay: 1, version: 0 });
 
   for (const takes of [true, false]) {
     test(`uses the backend's fused update of its rule's name${takes ? '' : ', and its own loop where the fused one declines'}`, () => {

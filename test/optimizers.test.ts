@@ -29,7 +29,7 @@ import { TrackingKernels } from './helpers.js';
 const k = new JsKernels();
 
 function param(name: string, values: number[], decay = 1, dtype: DType = 'float64'): Param {
-  return { name, value: Matrix.from([values], dtype), grad: Matrix.zeros(1, values.length, dtype), decay };
+  return { name, value: Matrix.from([values], dtype), grad: Matrix.zeros(1, values.length, dtype), decay, version: 0 };
 }
 
 /** Sets each param's gradient to grads[t][i] and steps; returns each param's values after every step. */
@@ -394,7 +394,7 @@ describe('optimizer state', () => {
   });
 
   it('a parameter whose buffer is longer than its shape is a ShapeError', () => {
-    const p: Param = { name: 'w', value: new Matrix(1, 2, new Float64Array(4)), grad: Matrix.zeros(1, 2, 'float64'), decay: 1 };
+    const p: Param = { name: 'w', value: new Matrix(1, 2, new Float64Array(4)), grad: Matrix.zeros(1, 2, 'float64'), decay: 1, version: 0 };
     assert.throws(() => new SGD([p], {}, k).step(), ShapeError);
   });
 });

@@ -1,13 +1,12 @@
 import { ConfigError } from '../errors.js';
-import type { Matrix } from '../core/matrix.js';
+import type { Param } from './layer.js';
 import { Dense } from './layers/dense.js';
 import type { Sequential } from './model.js';
-import { markParamsWritten } from './param-writes.js';
 
 /** The weights a max-norm constraint bounds: W [in, out] of every Dense layer but the last. */
-export function maxNormWeights(model: Sequential): Matrix[] {
+export function maxNormWeights(model: Sequential): Param[] {
   const dense = model.layers.filter((l): l is Dense => l instanceof Dense);
-  return dense.slice(0, -1).map((l) => l.params()[0].value);
+  return dense.slice(0, -1).map((l) => l.params()[0]);
 }
 
 /**
@@ -19,10 +18,12 @@ export function maxNormWeights(model: Sequential): Matrix[] {
  * @remarks w_:j ← w_:j · min(1, c / ‖w_:j‖₂)
  * @returns the number of columns rescaled
  */
-export function applyMaxNorm(model: Sequential, c: number, weights: readonly Matrix[] = maxNormWeights(model)): number {
+export function applyMaxNorm(model: Sequential, c: number, weights: readonly Param[] = maxNormWeights(model)): number {
   if (!(c > 0 && Number.isFinite(c))) throw new ConfigError(`maxNorm: the norm bound must be > 0, found ${c}`);
   let clipped = 0;
-  markParamsWritten();
-  for (const w of weights) clipped += model.kernels.renormCols(w, c);
+  for (const w of weights) {
+    clipped += model.kernels.renormCols(w.value, c);
+    w.version++;
+  }
   return clipped;
 }

@@ -34,3 +34,12 @@ export function fuseRelu(layers: readonly Layer[], enabled = true): void {
     }
   });
 }
+
+/** One line per fused ReLU, for `Sequential.summary()`. */
+export function fusionNotes(layers: readonly Layer[]): string[] {
+  return layers.flatMap((layer, i) => {
+    if (!(layer instanceof Activation)) return [];
+    const into = [layer.fused.forward && `${layers[i - 1].name}'s forward GEMM`, layer.fused.backward && `${layers[i + 1].name}'s input-gradient GEMM`].filter(Boolean);
+    return into.length > 0 ? [`${layer.name} runs inside ${into.join(' and ')}`] : [];
+  });
+}

@@ -7,7 +7,6 @@ import type { Matrix } from '../core/matrix.js';
 import type { LayerBuffer } from './layer.js';
 import type { LossName } from './losses/index.js';
 import { Sequential, type ModelPlan } from './model.js';
-import { markParamsWritten } from './param-writes.js';
 
 /** Version of the architecture JSON stored in `__metadata__`. */
 export const FORMAT_VERSION = '1';
@@ -122,8 +121,10 @@ export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels }: Dec
     throw new ModelFileError(`${path}: unexpected tensors ${clip(extra.join(', '), 120)} not used by the architecture`);
   }
   model.build({ inputWidth: architecture.inputWidth, batchSize, kernels });
-  markParamsWritten();
-  for (const p of [...model.params(), ...layerBuffers(model)]) p.value.data.set(tensors.get(p.name)!.data);
+  for (const p of [...model.params(), ...layerBuffers(model)]) {
+    p.value.data.set(tensors.get(p.name)!.data);
+    p.version++;
+  }
   return { model, architecture, training: training as Record<string, unknown> };
 }
 

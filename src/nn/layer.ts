@@ -16,6 +16,14 @@ export interface Param {
   grad: Matrix;
   /** Multiplier of the L2 / weight-decay coefficient for this parameter: 1 for weights, 0 for biases. */
   readonly decay: number;
+  /**
+   * Counts writes of `value` made outside forward and backward (as torch's tensor `_version`): the
+   * optimizer's step, setWeights, loadStateDict, model files, torch imports, max-norm, and handing out
+   * writable views (`namedParameters()`) each add 1. A layer caches what it derives from `value` (the
+   * folded bias of src/nn/layers/sparse-input-dense.ts) until the version moves. Code that writes
+   * `value.data` itself later adds 1 too.
+   */
+  version: number;
 }
 
 /**
@@ -27,6 +35,8 @@ export interface LayerBuffer {
   readonly name: string;
   /** [rows, cols], owned by the layer and updated in place. */
   readonly value: Matrix;
+  /** Counts writes of `value` from outside the layer (setWeights, model files), as {@link Param.version}. */
+  version: number;
 }
 
 /** What a layer may use while it builds: the backend, the planned batch size, random streams. */

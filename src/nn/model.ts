@@ -3,12 +3,12 @@ import { kernels as currentKernels } from '../core/backend.js';
 import type { Kernels } from '../core/kernels.js';
 import { Matrix, type DType, type Float } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
-import { fuseRelu } from './fusion.js';
+import { fuseRelu, fusionNotes } from './fusion.js';
+import { SparseInputDense } from './layers/sparse-input-dense.js';
 import { planSparseInput } from './sparse-input.js';
-import { markParamsWritten } from './param-writes.js';
-import { zeroGrads, type BuildContext, type Layer, type Mode, type Param } from './layer.js';
+import { zeroGrads, type BuildContext, type Layer, type LayerBuffer, type Mode, type Param } from './layer.js';
 import { copyWeights, loadStateDict, summaryTable } from './weights.js';
-import { inputGradNeeded, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
+import { buildLayers, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
 
 export { MAX_MODEL_BYTES, MAX_WIDTH, type ModelPlan, type PlannedTensor, type PlanOptions } from './plan.js';
 
@@ -31,15 +31,15 @@ export interface BuildOptions {
    */
   fuse?: boolean;
   /**
-   * Let the first Dense layer skip the zeros of its input when a batch is mostly zeros, folding a
-   * Standardize before it into its products (default true; same results within float32 rounding —
-   * see src/nn/sparse-input.ts). false: every product dense, Standardize a pass of its own.
+   * Run the first Dense layer as a SparseInputDense, which skips the zeros of its input when a batch
+   * is mostly zeros and folds a Standardize before it into its products (default true; same results
+   * within float32 rounding — see src/nn/sparse-input.ts). false: the declared layers as they are.
    */
   sparse?: boolean;
 }
 
 interface PendingParam {
-  param: { name: string; value: Matrix; grad: Matrix; decay: number };
+  param: Param;
   rows: number;
   cols: number;
   init: (value: Matrix) => void;
@@ -49,6 +49,10 @@ interface PendingParam {
  * A stack of layers over one block of memory: `build` plans every parameter into one flat parameter
  * arena and one gradient arena of the same layout, and every activation buffer for the batch size,
  * once. Training steps then allocate nothing.
+ *
+ * `layers` are the layers as declared (and saved); the build plan may run some of them as a faster
+ * equivalent over the same parameters ({@link execution}, src/nn/sparse-input.ts; fused ReLUs,
+ * src/nn/fusion.ts) — `summary()` says what it chose.
  */
 export class Sequential {
   readonly layers: Layer[];
@@ -67,6 +71,7 @@ export class Sequential {
   private streams = new Map<string, Rng>(); // every random stream the layers drew, newest per name
   private built = false;
   private planned = { inputGrad: false, fuse: true, sparse: true }; // build options setBatchSize repeats
+  private steps: Layer[] = []; // the layers as forward and backward run them
 
   constructor(layers: Layer[]) {
     if (layers.length === 0) throw new ConfigError('Sequential: a model needs at least one layer');
@@ -85,6 +90,11 @@ export class Sequential {
 
   get isBuilt(): boolean {
     return this.built;
+  }
+
+  /** The layers as forward and backward run them: {@link layers}, or a faster equivalent the build plan substituted for some. */
+  get execution(): readonly Layer[] {
+    return this.steps;
   }
 
   /**
@@ -106,8 +116,7 @@ export class Sequential {
   build({ inputWidth, batchSize = 128, seed = 0, kernels: backend = currentKernels(), dtype = 'float32', inputGrad = false, fuse = true, sparse = true }: BuildOptions): this {
     if (this.built) this.release();
     const kernels = backend.forDtype(dtype); // float64 models (gradient checks) run on the TypeScript kernels
-    planSparseInput(this.layers, sparse);
-    const plan = this.plan({ inputWidth, batchSize, dtype, inputGrad, kernels });
+    const plan = this.plan({ inputWidth, batchSize, dtype, inputGrad, kernels, sparse });
     if (plan.bytes > MAX_MODEL_BYTES) {
       const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
       throw new ConfigError(
@@ -121,34 +130,31 @@ export class Sequential {
     const root = new Rng(seed);
     this.streams = new Map();
     const pending: PendingParam[] = [];
-    let width = inputWidth;
-    this.layers.forEach((layer, i) => {
-      const ctx: BuildContext = {
-        kernels,
-        dtype,
-        batchSize,
-        needsInputGrad: inputGradNeeded(this.layers, i, inputGrad),
-        rng: (purpose) => {
-          const name = `${layer.name}/${purpose}`;
-          const rng = root.stream(name);
-          this.streams.set(name, rng);
-          return rng;
-        },
-        param: (name, rows, cols, decay, init) => {
-          const placeholder = Matrix.zeros(0, cols, dtype);
-          const param = { name, value: placeholder, grad: placeholder, decay };
-          pending.push({ param, rows, cols, init });
-          return param;
-        },
-        buffer: (cols, rows = batchSize) => {
-          const buf = kernels.alloc(rows * cols, dtype);
-          this.owned.push(buf);
-          return new Matrix(rows, cols, buf);
-        },
-      };
-      width = layer.build(width, ctx);
+    this.steps = planSparseInput(this.layers, sparse);
+    const context = (layer: Layer, needsInputGrad: boolean): BuildContext => ({
+      kernels,
+      dtype,
+      batchSize,
+      needsInputGrad,
+      rng: (purpose) => {
+        const name = `${layer.name}/${purpose}`;
+        const rng = root.stream(name);
+        this.streams.set(name, rng);
+        return rng;
+      },
+      param: (name, rows, cols, decay, init) => {
+        const placeholder = Matrix.zeros(0, cols, dtype);
+        const param = { name, value: placeholder, grad: placeholder, decay, version: 0 };
+        pending.push({ param, rows, cols, init });
+        return param;
+      },
+      buffer: (cols, rows = batchSize) => {
+        const buf = kernels.alloc(rows * cols, dtype);
+        this.owned.push(buf);
+        return new Matrix(rows, cols, buf);
+      },
     });
-    this.outputWidth = width;
+    this.outputWidth = buildLayers(this.layers, this.steps, inputWidth, inputGrad, context);
     fuseRelu(this.layers, fuse);
 
     const total = pending.reduce((s, p) => s + p.rows * p.cols, 0);
@@ -184,34 +190,32 @@ export class Sequential {
     const byName = new Map(this.parameters.map((p) => [p.name, p]));
     const root = new Rng(this.seed);
     const reused = new Set<string>();
-    let width = this.inputWidth;
-    this.layers.forEach((layer, i) => {
-      width = layer.build(width, {
-        kernels,
-        dtype,
-        batchSize,
-        needsInputGrad: inputGradNeeded(this.layers, i, this.planned.inputGrad),
-        rng: (purpose) => {
-          // the stream as it stands, once; a later call (resetRandom) restarts it as build() would
-          const name = `${layer.name}/${purpose}`;
-          const existing = reused.has(name) ? undefined : this.streams.get(name);
-          reused.add(name);
-          const rng = existing ?? root.stream(name);
-          this.streams.set(name, rng);
-          return rng;
-        },
-        param: (name) => {
-          const p = byName.get(name);
-          if (!p) throw new ConfigError(`Sequential.setBatchSize: ${layer.name} asked for an unknown parameter '${name}'`);
-          return p;
-        },
-        buffer: (cols, rows = batchSize) => {
-          const buf = kernels.alloc(rows * cols, dtype);
-          this.owned.push(buf);
-          return new Matrix(rows, cols, buf);
-        },
-      });
+    const context = (layer: Layer, needsInputGrad: boolean): BuildContext => ({
+      kernels,
+      dtype,
+      batchSize,
+      needsInputGrad,
+      rng: (purpose) => {
+        // the stream as it stands, once; a later call (resetRandom) restarts it as build() would
+        const name = `${layer.name}/${purpose}`;
+        const existing = reused.has(name) ? undefined : this.streams.get(name);
+        reused.add(name);
+        const rng = existing ?? root.stream(name);
+        this.streams.set(name, rng);
+        return rng;
+      },
+      param: (name) => {
+        const p = byName.get(name);
+        if (!p) throw new ConfigError(`Sequential.setBatchSize: ${layer.name} asked for an unknown parameter '${name}'`);
+        return p;
+      },
+      buffer: (cols, rows = batchSize) => {
+        const buf = kernels.alloc(rows * cols, dtype);
+        this.owned.push(buf);
+        return new Matrix(rows, cols, buf);
+      },
     });
+    buildLayers(this.layers, this.steps, this.inputWidth, this.planned.inputGrad, context);
     fuseRelu(this.layers, this.planned.fuse);
     this.setWeights(saved);
     return this;
@@ -231,7 +235,7 @@ export class Sequential {
       throw new ShapeError(`Sequential.forward: batch of ${x.rows} rows exceeds the planned batch size ${this.batchSize}`);
     }
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h, mode);
+    for (const layer of this.steps) h = layer.forward(h, mode);
     return h;
   }
 
@@ -242,7 +246,7 @@ export class Sequential {
    */
   backward(dy: Matrix): Matrix {
     let d = dy;
-    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d);
+    for (let i = this.steps.length - 1; i >= 0; i--) d = this.steps[i].backward(d);
     return d;
   }
 
@@ -271,10 +275,13 @@ export class Sequential {
   /**
    * Every parameter by name (`dense_1.weight` `[in, out]`, `dense_1.bias` `[1, out]`, ...), as views
    * into the arena: the model's `state_dict`, in scratchnet's layout (see src/nn/torch.ts for torch's).
-   * Whoever writes through them calls `markParamsWritten()` (src/nn/param-writes.ts) afterwards.
+   * Handing them out counts as a write ({@link Param.version}): what evaluation caches is recomputed
+   * at the next forward. A view kept and written again after that: call this again (or bump the
+   * Param's version).
    */
   namedParameters(): Map<string, Matrix> {
     this.assertBuilt('namedParameters');
+    for (const p of this.parameters) p.version++;
     return new Map(this.parameters.map((p) => [p.name, p.value]));
   }
 
@@ -307,7 +314,11 @@ export class Sequential {
 
   /** Non-trainable state (batch norm's running statistics), in layer order. */
   stateBuffers(): Float[] {
-    return this.layers.flatMap((l) => l.buffers?.() ?? []).map((b) => b.value.data);
+    return this.layerBuffers().map((b) => b.value.data);
+  }
+
+  private layerBuffers(): LayerBuffer[] {
+    return this.layers.flatMap((l) => l.buffers?.() ?? []);
   }
 
   /** Length of {@link getWeights}: every parameter plus every non-trainable state value. */
@@ -322,15 +333,17 @@ export class Sequential {
 
   /** Puts back values from {@link getWeights}. */
   setWeights(w: Float32Array): void {
-    markParamsWritten();
-    copyWeights(this.paramArena, this.stateBuffers(), w, 'set');
+    const buffers = this.layerBuffers();
+    copyWeights(this.paramArena, buffers.map((b) => b.value.data), w, 'set');
+    for (const t of [...this.parameters, ...buffers]) t.version++;
   }
 
 
-  /** A table of layers with output shapes and parameter counts. */
+  /** A table of layers with output shapes and parameter counts, then what the build plan chose. */
   summary(): string {
     this.assertBuilt('summary');
-    return summaryTable(this.layers, this.inputWidth, this.parameterCount);
+    const plan = [...this.steps.filter((l) => l instanceof SparseInputDense).map((l) => l.describe()), ...fusionNotes(this.layers)];
+    return summaryTable(this.layers, this.inputWidth, this.parameterCount, plan);
   }
 
 

@@ -9,6 +9,7 @@ import { Rng } from '../core/random.js';
 import { ConfigError } from '../errors.js';
 import type { BuildContext, Layer } from './layer.js';
 import type { BuildOptions } from './model.js';
+import { planSparseInput } from './sparse-input.js';
 
 /** Widest layer input or output `Sequential.plan` accepts by default (16M features). */
 export const MAX_WIDTH = 2 ** 24;
@@ -42,7 +43,7 @@ export interface ModelPlan {
   bytes: number;
 }
 
-export interface PlanOptions extends Pick<BuildOptions, 'inputWidth' | 'batchSize' | 'dtype' | 'inputGrad' | 'kernels'> {
+export interface PlanOptions extends Pick<BuildOptions, 'inputWidth' | 'batchSize' | 'dtype' | 'inputGrad' | 'kernels' | 'sparse'> {
   /** Widest input or output accepted (default {@link MAX_WIDTH}); a model file passes its largest tensor dimension. */
   maxWidth?: number;
 }
@@ -50,12 +51,13 @@ export interface PlanOptions extends Pick<BuildOptions, 'inputWidth' | 'batchSiz
 const NO_VALUES = new Float32Array(0);
 
 /**
- * Runs every layer's `build` against a context that records instead of allocating: the widths,
+ * Runs every layer's `build` — the declared layers', then the substitutes' of the layers as they run
+ * ({@link buildLayers}) — against a context that records instead of allocating: the widths,
  * parameter and buffer shapes and the bytes a build would take. Sizes are checked layer by layer
  * (each width ≤ `maxWidth`) before a layer sees them. The layers must not be built.
  * @throws ConfigError on a bad or too wide width or a bad batch size
  */
-export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 128, dtype = 'float32', inputGrad = false, kernels = currentKernels(), maxWidth = MAX_WIDTH }: PlanOptions): ModelPlan {
+export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 128, dtype = 'float32', inputGrad = false, kernels = currentKernels(), sparse = true, maxWidth = MAX_WIDTH }: PlanOptions): ModelPlan {
   const checkWidth = (w: number, what: string) => {
     if (!Number.isSafeInteger(w) || w <= 0) throw new ConfigError(`Sequential: ${what} must be a positive integer, found ${w}`);
     if (w > maxWidth) throw new ConfigError(`Sequential: ${what} is ${w}, more than the limit ${maxWidth}`);
@@ -69,25 +71,23 @@ export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 1
   const params: PlannedTensor[] = [];
   const buffers: PlannedTensor[] = [];
   let activationValues = 0;
-  let width = inputWidth;
-  layers.forEach((layer, i) => {
-    const ctx: BuildContext = {
-      kernels,
-      dtype,
-      batchSize,
-      needsInputGrad: inputGradNeeded(layers, i, inputGrad),
-      rng: (purpose) => root.stream(`${layer.name}/${purpose}`),
-      param: (name, rows, cols, decay) => {
-        params.push({ name, rows, cols });
-        const placeholder = new Matrix(0, cols, NO_VALUES);
-        return { name, value: placeholder, grad: placeholder, decay };
-      },
-      buffer: (cols, rows = batchSize) => {
-        activationValues += rows * cols;
-        return new Matrix(0, cols, NO_VALUES);
-      },
-    };
-    width = layer.build(width, ctx);
+  const context = (layer: Layer, needsInputGrad: boolean): BuildContext => ({
+    kernels,
+    dtype,
+    batchSize,
+    needsInputGrad,
+    rng: (purpose) => root.stream(`${layer.name}/${purpose}`),
+    param: (name, rows, cols, decay) => {
+      params.push({ name, rows, cols });
+      const placeholder = new Matrix(0, cols, NO_VALUES);
+      return { name, value: placeholder, grad: placeholder, decay, version: 0 };
+    },
+    buffer: (cols, rows = batchSize) => {
+      activationValues += rows * cols;
+      return new Matrix(0, cols, NO_VALUES);
+    },
+  });
+  buildLayers(layers, planSparseInput(layers, sparse), inputWidth, inputGrad, context, (layer, width) => {
     checkWidth(width, `the output width of ${layer.name}`);
     widths.push(width);
     for (const b of layer.buffers?.() ?? []) buffers.push({ name: b.name, rows: b.value.rows, cols: b.value.cols });
@@ -96,6 +96,35 @@ export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 1
   const bufferValues = buffers.reduce((s, b) => s + b.rows * b.cols, 0);
   const bytes = (2 * paramValues + activationValues + bufferValues) * (dtype === 'float64' ? 8 : 4);
   return { widths, params, buffers, paramValues, activationValues, bytes };
+}
+
+/**
+ * Builds `layers` in order, then the layers of `execution` (the layers as the model runs them,
+ * src/nn/sparse-input.ts) that are not among them: the build plan's substitutes, which reuse the
+ * declared layers' parameters. `context` gives each its BuildContext; `built` sees each declared
+ * layer's output width as soon as it is known. Returns the output width.
+ */
+export function buildLayers(
+  layers: readonly Layer[],
+  execution: readonly Layer[],
+  inputWidth: number,
+  inputGrad: boolean,
+  context: (layer: Layer, needsInputGrad: boolean) => BuildContext,
+  built: (layer: Layer, width: number) => void = () => {},
+): number {
+  const outputWidth = new Map<Layer, number>();
+  let width = inputWidth;
+  layers.forEach((layer, i) => {
+    width = layer.build(width, context(layer, inputGradNeeded(layers, i, inputGrad)));
+    built(layer, width);
+    outputWidth.set(layer, width);
+  });
+  execution.forEach((layer, i) => {
+    if (outputWidth.has(layer)) return;
+    const input = i === 0 ? inputWidth : outputWidth.get(execution[i - 1])!;
+    outputWidth.set(layer, layer.build(input, context(layer, inputGradNeeded(execution, i, inputGrad))));
+  });
+  return width;
 }
 
 /**

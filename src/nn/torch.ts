@@ -15,7 +15,6 @@ import type { Layer } from './layer.js';
 import { Activation, Dense, Dropout, Standardize } from './layers/index.js';
 import { ACTIVATIONS, activationDef, type ActivationKind } from '../core/activations.js';
 import { Sequential } from './model.js';
-import { markParamsWritten } from './param-writes.js';
 
 /** One module of a torch Sequential. */
 export type TorchModule =
@@ -125,7 +124,6 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
   if (!first || first.type !== 'linear') throw new ConfigError('torch arch: needs at least one Linear');
   const model = new Sequential(layers).build({ inputWidth: first.inFeatures, batchSize, kernels });
   const used = new Set<string>();
-  markParamsWritten();
   for (const { layer, key, m } of sources) {
     const [w, b] = layer.params();
     const weight = tensors.get(`${key}.weight`);
@@ -133,6 +131,7 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
       throw new ModelFileError(`${file}: tensor '${key}.weight' ${weight ? `has shape [${weight.shape.join(', ')}]` : 'is missing'}, expected [${m.outFeatures}, ${m.inFeatures}] for Linear(${m.inFeatures}, ${m.outFeatures})`);
     }
     w.value.data.set(transpose(weight.data, m.outFeatures, m.inFeatures));
+    w.version++;
     used.add(`${key}.weight`);
     if (b) {
       const bias = tensors.get(`${key}.bias`);
@@ -140,6 +139,7 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
         throw new ModelFileError(`${file}: tensor '${key}.bias' ${bias ? `has shape [${bias.shape.join(', ')}]` : 'is missing'}, expected [${m.outFeatures}]`);
       }
       b.value.data.set(bias.data);
+      b.version++;
       used.add(`${key}.bias`);
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { applyMaxNorm, maxNormWeights } from './constraints.js';
+import type { Param } from './layer.js';
 import type { Loss } from './losses/index.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -30,7 +31,7 @@ export interface TrainStep {
   readonly clipNorm: number | undefined;
   /** Bound m on each hidden unit's incoming weights (undefined: none), and those weights. */
   readonly maxNorm: number | undefined;
-  readonly maxNormWeights: readonly Matrix[];
+  readonly maxNormWeights: readonly Param[];
   /** The last step's outputs y: [batch, out] (logits for classifiers), for the epoch's accuracy. */
   output: Matrix | null;
 }

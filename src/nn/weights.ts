@@ -2,11 +2,11 @@
 import { Matrix, type Float } from '../core/matrix.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Layer, Param } from './layer.js';
-import { markParamsWritten } from './param-writes.js';
 
 /**
- * Copies values into parameters by name (a value may be a Matrix or a flat array). With `strict`
- * (default true) every parameter must be given and no other name; otherwise missing names keep their values.
+ * Copies values into parameters by name (a value may be a Matrix or a flat array), bumping each one's
+ * version. With `strict` (default true) every parameter must be given and no other name; otherwise
+ * missing names keep their values.
  * @throws ShapeError naming the parameter whose size differs; ConfigError for a missing or unknown name
  */
 export function loadStateDict(
@@ -16,7 +16,6 @@ export function loadStateDict(
 ): void {
   const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
   const byName = new Map(params.map((p) => [p.name, p]));
-  markParamsWritten();
   for (const [name, v] of entries) {
     const p = byName.get(name);
     if (!p) {
@@ -29,6 +28,7 @@ export function loadStateDict(
     }
     if (data.length !== p.value.size) throw new ShapeError(`Sequential.loadStateDict: '${name}' needs ${p.value.size} values, found ${data.length}`);
     p.value.data.set(data);
+    p.version++;
   }
   if (strict) {
     const given = new Set(entries.map(([n]) => n));
@@ -57,8 +57,8 @@ export function copyWeights(arena: Float, state: readonly Float[], flat: Float32
   return flat;
 }
 
-/** A table of layers with output shapes and parameter counts. */
-export function summaryTable(layers: readonly Layer[], inputWidth: number, parameterCount: number): string {
+/** A table of layers with output shapes and parameter counts, then one line per choice of the build plan. */
+export function summaryTable(layers: readonly Layer[], inputWidth: number, parameterCount: number, plan: readonly string[] = []): string {
   const rows: string[][] = [['layer', 'type', 'output', 'params']];
   let width = inputWidth;
   for (const layer of layers) {
@@ -69,5 +69,6 @@ export function summaryTable(layers: readonly Layer[], inputWidth: number, param
   }
   rows.push(['total', '', '', String(parameterCount)]);
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((s, c) => s.padEnd(w[c])).join('  ').trimEnd()).join('\n');
+  const table = rows.map((r) => r.map((s, c) => s.padEnd(w[c])).join('  ').trimEnd());
+  return [...table, ...plan.map((line) => `plan: ${line}`)].join('\n');
 }

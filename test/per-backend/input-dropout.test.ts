@@ -17,6 +17,7 @@ import { ConfigError } from '../../src/errors.js';
 import { validateSpec } from '../../src/experiments/spec.js';
 import { architectureOf, decodeModel, encodeModel } from '../../src/nn/io.js';
 import { Dense, Dropout, Standardize } from '../../src/nn/layers/index.js';
+import { SparseInputDense } from '../../src/nn/layers/sparse-input-dense.js';
 import { inputStandardize, mlp } from '../../src/nn/mlp.js';
 import type { Sequential } from '../../src/nn/model.js';
 import { Adam } from '../../src/nn/optimizers/index.js';
@@ -71,8 +72,8 @@ describe('input dropout', () => {
     assert.equal(drop.name, 'input_dropout_1');
     assert.equal(drop.rate, 0.2);
     assert.equal(m.layers.filter((l) => l instanceof Dropout).length, 1, 'no hidden dropout asked for');
-    assert.equal(std.folded, true);
-    assert.equal(first.sparseInput!.fold, std);
+    const run = m.execution[1] as SparseInputDense;
+    assert.deepEqual([run instanceof SparseInputDense, run.fold, run.dense], [true, std, first]);
     assert.equal(inputStandardize(m), std);
     assert.equal(first.computesInputGrad, false, 'nobody needs dL/dx of the first layer');
     // nor of the input dropout: its backward passes dy ([batch, 32], not its own width 196) through untouched

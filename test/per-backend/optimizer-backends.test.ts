@@ -40,7 +40,7 @@ function params(k: Kernels, seed: number): Param[] {
   ].map(([name, n, decay]) => {
     const value = new Matrix(1, n as number, k.alloc(n as number));
     for (let i = 0; i < value.size; i++) value.data[i] = rng.range(-1, 1);
-    return { name: name as string, value, grad: new Matrix(1, n as number, k.alloc(n as number)), decay: decay as number };
+    return { name: name as string, value, grad: new Matrix(1, n as number, k.alloc(n as number)), decay: decay as number, version: 0 };
   });
 }
 

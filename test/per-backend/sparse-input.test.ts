@@ -1,4 +1,4 @@
-// The first Dense layer's sparse input (src/nn/sparse-input.ts): the plan, gradient checks of the
+// The first Dense layer's sparse input (src/nn/sparse-input.ts, SparseInputDense): the plan, gradient checks of the
 // folded standardisation on sparse and dense batches, the folded sparse model against the plain
 // dense one, and bit-identical training on 1 and 2 WebAssembly threads.
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { createWasmKernels } from '../../src/node/wasm.js';
 import { residentDataset, type Dataset } from '../../src/data/dataset.js';
 import { gradcheck } from '../../src/nn/gradcheck.js';
 import { Activation, Dense, Standardize } from '../../src/nn/layers/index.js';
+import { SparseInputDense } from '../../src/nn/layers/sparse-input-dense.js';
 import { mlp } from '../../src/nn/mlp.js';
 import { Sequential } from '../../src/nn/model.js';
 import { Adam } from '../../src/nn/optimizers/index.js';
@@ -43,14 +44,19 @@ describe('sparse input: plan', () => {
   test('folds a leading Standardize into the first Dense layer; sparse: false undoes it', () => {
     const model = mlp({ hidden: [8], outputs: 2, standardize: true }).build({ inputWidth: 5, batchSize: 4 });
     const [s, d, , out] = model.layers as [Standardize, Dense, Activation, Dense];
-    assert.equal(s.folded, true);
-    assert.deepEqual(d.sparseInput, { below: SPARSE_BELOW, fold: s });
-    assert.equal(out.sparseInput, null);
+    const run = model.execution[0] as SparseInputDense;
+    assert.ok(run instanceof SparseInputDense);
+    assert.deepEqual([run.dense, run.fold, run.below], [d, s, SPARSE_BELOW]);
+    assert.deepEqual(model.execution.slice(1), model.layers.slice(2), 'the other layers run as declared');
+    assert.equal(model.execution.at(-1), out);
+    assert.match(model.summary(), /plan: standardize_1 \+ dense_1 run as one sparse_input_dense/);
     model.build({ inputWidth: 5, batchSize: 4, sparse: false });
-    assert.equal(s.folded, false);
-    assert.equal(d.sparseInput, null);
+    assert.deepEqual(model.execution, model.layers);
+    assert.doesNotMatch(model.summary(), /sparse_input_dense/);
     const plain = mlp({ hidden: [8], outputs: 2 }).build({ inputWidth: 5, batchSize: 4 });
-    assert.deepEqual((plain.layers[0] as Dense).sparseInput, { below: SPARSE_BELOW, fold: null });
+    const first = plain.execution[0] as SparseInputDense;
+    assert.ok(first instanceof SparseInputDense);
+    assert.deepEqual([first.dense, first.fold, first.below], [plain.layers[0], null, SPARSE_BELOW]);
   });
 });
 
@@ -60,7 +66,7 @@ describe('sparse input: gradient checks (central differences, float64)', () => {
     test(`folded Standardize → Dense, ${rows} rows ${density * 100}% non-zero (weights, biases, input)`, () => {
       const model = fitted(new Sequential(layers()).build({ inputWidth: 7, batchSize: 9, seed: 2, dtype: 'float64', inputGrad: true }), 4);
       model.params()[1].value.data.set([0.1, -0.2, 0.3, 0.05, 0, 0.2]);
-      assert.equal((model.layers[0] as Standardize).folded, true);
+      assert.equal((model.execution[0] as SparseInputDense).fold, model.layers[0]);
       assertGradsClose(gradcheck(model, null, pixels(rows, 7, density, 5, 'float64'), null, { checkInput: true }), 1e-6);
     });
   }
@@ -84,6 +90,23 @@ describe('sparse input: the folded sparse model equals the plain dense one', () 
       }
     });
   }
+});
+
+describe('sparse input: without a Standardize, the sparse products are the plain Dense to the bit', () => {
+  test(`${kernels().name} backend, 33 rows 20% non-zero: outputs and every gradient`, () => {
+    const k = kernels();
+    const x = pixels(33, 50, 0.2, 8);
+    const dy = pixels(33, 4, 1, 9);
+    const [sparse, dense] = [true, false].map((on) => {
+      const model = new Sequential([new Dense({ units: 6 }), new Activation({ kind: 'relu' }), new Dense({ units: 4 })]).build({ inputWidth: 50, batchSize: 40, seed: 1, kernels: k, sparse: on });
+      assert.equal(model.execution[0] instanceof SparseInputDense, on);
+      const y = Float32Array.from(model.forward(x, 'train').view());
+      model.backward(new Matrix(33, 4, dy.data));
+      return { y, grads: Float32Array.from(model.gradArena) };
+    });
+    assert.deepEqual(new Uint32Array(sparse.y.buffer), new Uint32Array(dense.y.buffer));
+    assert.deepEqual(new Uint32Array(sparse.grads.buffer), new Uint32Array(dense.grads.buffer));
+  });
 });
 
 describe('sparse input: WebAssembly training', { skip: onWasm ? false : 'runs with SCRATCHNET_BACKEND=wasm' }, () => {

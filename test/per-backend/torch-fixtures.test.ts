@@ -87,7 +87,7 @@ for (const dtype of ['float64', 'float32'] as const) {
           const n = (to as number) - (from as number);
           const value = new Matrix(1, n, k.alloc(n, dtype));
           value.data.set(OPTIM.theta0.slice(from as number, to as number));
-          return { name: name as string, value, grad: new Matrix(1, n, k.alloc(n, dtype)), decay: decay as number };
+          return { name: name as string, value, grad: new Matrix(1, n, k.alloc(n, dtype)), decay: decay as number, version: 0 };
         });
         const opt = createOptimizer(c.optimizer, params, c.options, k);
         const { a, c: centre, d, s } = OPTIM;

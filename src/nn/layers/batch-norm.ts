@@ -35,6 +35,7 @@ export class BatchNorm implements Layer {
   private beta!: Param; // [1, d]
   private runningMean!: Matrix; // [1, d]
   private runningVar!: Matrix; // [1, d], unbiased
+  private state: LayerBuffer[] = []; // the two above, as saved
   private xhat!: Matrix; // [batch, d], cached for backward
   private y!: Matrix; // [batch, d]
   private dx: Matrix | null = null; // [batch, d]
@@ -67,6 +68,10 @@ export class BatchNorm implements Layer {
     this.runningMean = Matrix.zeros(1, d, ctx.dtype);
     this.runningVar = Matrix.zeros(1, d, ctx.dtype);
     this.runningVar.data.fill(1);
+    this.state = [
+      { name: `${this.name}.running_mean`, value: this.runningMean, version: 0 },
+      { name: `${this.name}.running_var`, value: this.runningVar, version: 0 },
+    ];
     this.xhat = ctx.buffer(d);
     this.y = ctx.buffer(d);
     this.dx = ctx.needsInputGrad ? ctx.buffer(d) : null;
@@ -150,10 +155,7 @@ export class BatchNorm implements Layer {
 
   /** Running mean and (unbiased) variance, [1, d] each: saved in model files, never trained. */
   buffers(): LayerBuffer[] {
-    return [
-      { name: `${this.name}.running_mean`, value: this.runningMean },
-      { name: `${this.name}.running_var`, value: this.runningVar },
-    ];
+    return this.state;
   }
 
   config(): Record<string, unknown> {

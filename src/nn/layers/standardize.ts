@@ -3,7 +3,6 @@ import type { Kernels } from '../../core/kernels.js';
 import { JsKernels } from '../../core/kernels-js.js';
 import { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
-import { markParamsWritten, paramWrites } from '../param-writes.js';
 
 const FIT_KERNELS = new JsKernels();
 
@@ -20,27 +19,25 @@ export interface StandardizeArgs {
  * `predict` takes raw features. Not trainable; mean and std are fitted on the training data.
  * @remarks
  * forward: y = (x − μ) / σ = x·(1/σ) − μ/σ;  backward: dx = dy / σ.   μ, σ: [in], saved as buffers.
- * Folded (src/nn/sparse-input.ts): forward passes x through, and the Dense layer after it applies
- * {@link scale} and {@link shift} inside its products; backward is unchanged.
+ * Over mostly-zero inputs the build plan folds it into the Dense layer after it (src/nn/sparse-input.ts),
+ * which then reads {@link scale} and {@link shift}.
  */
 export class Standardize implements Layer {
   readonly type = 'standardize';
   name: string;
-  private mean!: Matrix; // [1, in]
-  private std!: Matrix; // [1, in]
+  private mean!: LayerBuffer; // μ: [1, in]
+  private std!: LayerBuffer; // σ: [1, in]
   private y!: Matrix; // [batch, in]
   private dx: Matrix | null = null; // [batch, in]
   private k!: Kernels;
-  /** 1/σ: [1, in], refreshed from σ by a forward after a write (fit, set or loaded weights may change σ). */
+  /** 1/σ: [1, in], derived from σ by {@link refresh}. */
   scale!: Matrix;
   /** −μ/σ: [1, in], so that y = x·scale + shift. */
   shift!: Matrix;
-  /** Set when the model is built (src/nn/sparse-input.ts): the next Dense layer computes y. */
-  folded = false;
-  /** Changes whenever {@link refresh} finds a different scale or shift (the folded Dense layer's cache key). */
+  /** Changes whenever {@link refresh} finds a different scale or shift (a folded layer's cache key). */
   version = 0;
-  /** paramWrites() when scale and shift were last computed (-1: not since the last build). */
-  private refreshedAt = -1;
+  /** The versions of μ and σ that scale and shift were derived from (-1: not since the last build). */
+  private readonly derivedFrom = { mean: -1, std: -1 };
   private readonly init: StandardizeArgs;
 
   constructor(args: StandardizeArgs = {}) {
@@ -49,14 +46,14 @@ export class Standardize implements Layer {
   }
 
   build(inputWidth: number, ctx: BuildContext): number {
-    this.mean = new Matrix(1, inputWidth, new Float32Array(inputWidth));
-    this.std = new Matrix(1, inputWidth, new Float32Array(inputWidth).fill(1));
+    this.mean = { name: `${this.name}.mean`, value: new Matrix(1, inputWidth, new Float32Array(inputWidth)), version: 0 };
+    this.std = { name: `${this.name}.std`, value: new Matrix(1, inputWidth, new Float32Array(inputWidth).fill(1)), version: 0 };
     if (this.init.mean && this.init.std) this.set(this.init.mean, this.init.std);
     this.k = ctx.kernels;
-    this.refreshedAt = -1;
+    this.derivedFrom.mean = -1;
     this.scale = ctx.buffer(inputWidth, 1);
     this.shift = ctx.buffer(inputWidth, 1);
-    if (!this.folded) this.y = ctx.buffer(inputWidth);
+    this.y = ctx.buffer(inputWidth);
     this.dx = ctx.needsInputGrad ? ctx.buffer(inputWidth) : null;
     return inputWidth;
   }
@@ -67,7 +64,7 @@ export class Standardize implements Layer {
    */
   fit(x: Matrix, { perFeature }: { perFeature: boolean }): void {
     const { rows, cols } = x;
-    if (cols !== this.mean.cols) throw new ShapeError(`${this.name}: expected ${this.mean.cols} features, found ${cols}`);
+    if (cols !== this.mean.value.cols) throw new ShapeError(`${this.name}: expected ${this.mean.value.cols} features, found ${cols}`);
     if (rows === 0) throw new ConfigError(`${this.name}: cannot fit on an empty dataset`);
     const mean = new Float64Array(cols);
     const variance = new Float64Array(cols);
@@ -84,25 +81,30 @@ export class Standardize implements Layer {
   }
 
   private set(mean: ArrayLike<number>, std: ArrayLike<number>): void {
-    const cols = this.mean.cols;
+    const cols = this.mean.value.cols;
     for (let j = 0; j < cols; j++) {
       const m = mean.length === 1 ? mean[0] : mean[j];
       const s = std.length === 1 ? std[0] : std[j];
       if (!Number.isFinite(m) || !Number.isFinite(s) || s < 0) throw new ConfigError(`${this.name}: invalid mean ${m} or std ${s} for feature ${j}`);
-      this.mean.data[j] = m;
-      this.std.data[j] = s > 1e-12 ? s : 1;
+      this.mean.value.data[j] = m;
+      this.std.value.data[j] = s > 1e-12 ? s : 1;
     }
-    markParamsWritten();
+    this.mean.version++;
+    this.std.version++;
   }
 
   /**
    * Writes 1/σ into {@link scale} and −μ/σ into {@link shift} (each rounded to the model's precision),
-   * and bumps {@link version} when they change: μ and σ may have been fitted, set or loaded (in place,
-   * by a model file, a torch import or setWeights) since the last forward.
+   * and bumps {@link version} when they change: in training at every batch, in evaluation only when μ
+   * or σ were written since (fitted, set, or loaded by setWeights or a model file) — 1568 divisions
+   * are a quarter of one image's prediction.
    */
-  refresh(): void {
-    this.refreshedAt = paramWrites();
-    const M = this.mean.data, S = this.std.data, scale = this.scale.data, shift = this.shift.data;
+  refresh(mode: Mode): void {
+    const from = this.derivedFrom;
+    if (mode === 'eval' && from.mean === this.mean.version && from.std === this.std.version) return;
+    from.mean = this.mean.version;
+    from.std = this.std.version;
+    const M = this.mean.value.data, S = this.std.value.data, scale = this.scale.data, shift = this.shift.data;
     let changed = false;
     for (let j = 0; j < M.length; j++) {
       const a = scale[j], b = shift[j];
@@ -114,10 +116,7 @@ export class Standardize implements Layer {
   }
 
   forward(x: Matrix, mode: Mode): Matrix {
-    // 1568 divisions are a quarter of one image's prediction: in evaluation, only after a write
-    // (every writer of μ and σ marks one, src/nn/param-writes.ts); training refreshes at every batch
-    if (mode === 'train' || this.refreshedAt !== paramWrites()) this.refresh();
-    if (this.folded) return x;
+    this.refresh(mode);
     this.k.affineCols(x, this.scale.data, this.shift.data, this.y.setRows(x.rows));
     return this.y;
   }
@@ -133,10 +132,7 @@ export class Standardize implements Layer {
   }
 
   buffers(): LayerBuffer[] {
-    return [
-      { name: `${this.name}.mean`, value: this.mean },
-      { name: `${this.name}.std`, value: this.std },
-    ];
+    return [this.mean, this.std];
   }
 
   config(): Record<string, unknown> {

@@ -4,7 +4,6 @@ import type { Kernels } from '../../core/kernels.js';
 import type { Float } from '../../core/matrix.js';
 import { ConfigError, ShapeError } from '../../errors.js';
 import { zeroGrads, type Param } from '../layer.js';
-import { markParamsWritten } from '../param-writes.js';
 import { l2Penalty } from './weight-decay.js';
 
 /** What an optimizer keeps for one parameter. */
@@ -96,7 +95,6 @@ export abstract class BaseOptimizer<S extends Record<string, Float>, A> implemen
   abstract hyperparameters(): Record<string, number | boolean | string>;
 
   step(): void {
-    markParamsWritten();
     const ps = this.params;
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i];
@@ -109,6 +107,7 @@ export abstract class BaseOptimizer<S extends Record<string, Float>, A> implemen
       const args = this.argsFor(p, s);
       const value = p.value.data, grad = p.grad.data;
       if (this.fusedUpdate === undefined || !this.fusedUpdate(value, grad, s.slots, args)) this.rule.loop(value, grad, s.slots, args);
+      p.version++; // caches derived from the value are stale (Param.version)
     }
   }
 
