@@ -9,9 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 const ONCE = [
-  'activations', 'augment', 'bundle', 'cli-manners', 'cli', 'datasets', 'download', 'dropout-mask', 'float64-train', 'format',
+  'activations', 'augment', 'bundle', 'cli-manners', 'cli', 'datasets', 'doc-links', 'download', 'dropout-mask', 'float64-train', 'format',
   'fused-losses', 'fused-updates', 'fuzz', 'gemv', 'hostile', 'idx', 'init-metrics', 'input-grad', 'jobs', 'kernels-columns', 'kernels-norms',
-  'kernels-wasm', 'layering', 'loss-registry', 'mnist', 'optimizers', 'png', 'report', 'resume-cli', 'rng', 'safetensors', 'schedules', 'sparse-gemm', 'test-files',
+  'kernels-wasm', 'layering', 'learn', 'loss-registry', 'mnist', 'optimizers', 'png', 'report', 'resume-cli', 'rng', 'safetensors', 'schedules', 'sparse-gemm', 'test-files',
 ];
 const PER_BACKEND = [
   'ablate', 'api', 'batch-norm', 'batches', 'checkpoint', 'dataset', 'fold-cache', 'gelu', 'gradcheck', 'input-dropout', 'keras-api',
