@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { ACTIVATION_TABLE, architectureOf, batchNorm, fit, mlp, regressionDataset, saveModel } from '../src/node.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
-import { locateDiabetes } from '../src/data/diabetes.js';
+import { locateDiabetes } from '../src/node/data/diabetes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-format-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
