@@ -4,19 +4,19 @@
  */
 import { makeData } from './data2d';
 import { LineChart, PALETTE } from './plot';
-import type { EpochReport, RunConfig } from './protocol';
-import { COMPARE_KEYS, type CompareKey, type PlaygroundState } from './state';
+import { OPTIONS, parseValue, runConfig, type RunState } from './options';
+import type { EpochReport } from './protocol';
+import { COMPARE_KEYS, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
 import { announce, control, el, frames, select } from './ui';
 
-/** The run config with `key` set to `value` (text as typed). */
-function variant(base: RunConfig, key: CompareKey, value: string): RunConfig {
-  const c: RunConfig = structuredClone(base);
-  if (key === 'activation') c.hidden = c.hidden.map((h) => ({ ...h, activation: value }));
-  else if (key === 'batchSize') c.batchSize = Math.max(1, Math.round(Number(value)));
-  else if (key === 'lr') c.lr = Number(value);
-  else c[key] = value;
-  return c;
+/** The run with `key` set to `value` (text as typed; a value the option does not take keeps the base's). */
+function variant(base: RunState, key: string, value: string): RunState {
+  const r: RunState = structuredClone(base);
+  const o = OPTIONS.find((o) => o.key === key);
+  if (key === 'activation') r.hidden = r.hidden.map((h) => ({ ...h, activation: value }));
+  else if (o) r[key] = parseValue(o, value) ?? r[key];
+  return r;
 }
 
 export function mountCompare(root: HTMLElement, state: PlaygroundState, changed: () => void): void {
@@ -41,7 +41,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
   let trainers: Trainer[] = [];
   let labels: string[] = [];
   const save = () => {
-    state.compare = { key: key.value as CompareKey, values: values.value.split(',').map((v) => v.trim()).filter(Boolean).slice(0, 4) };
+    state.compare = { key: key.value, values: values.value.split(',').map((v) => v.trim()).filter(Boolean).slice(0, 4) };
     changed();
   };
   key.onchange = save;
@@ -95,7 +95,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
     trainers.forEach((t, i) =>
       t.start({
         type: 'start',
-        config: variant(state.run, state.compare.key, vals[i]),
+        config: runConfig(variant(state.run, state.compare.key, vals[i])),
         train: { ...data.train, x: data.train.x.slice(), y: data.train.y.slice() },
         test: { ...data.test, x: data.test.x.slice(), y: data.test.y.slice() },
         // side by side: the cores shared out (the same bits on any thread count)

@@ -1,12 +1,10 @@
 /** The 2-D mode's data, network and training controls, each with its explanation and formula. */
-import * as sn from 'scratchnet';
 import { parseCsv } from './data2d';
 import { PALETTE } from './plot';
-import type { RunConfig } from './protocol';
-import { DATASETS, DEFAULT_NOISE, parseHidden, type PlaygroundState } from './state';
+import type { RunState } from './options';
+import { hiddenControl, runControls } from './run-controls';
+import { DATASETS, DEFAULT_NOISE, type PlaygroundState } from './state';
 import { announce, control, el, numberInput, select } from './ui';
-
-const INITS = ['he_uniform', 'he_normal', 'glorot_uniform', 'glorot_normal'];
 
 /** `changed(f)`: a handler that applies f to the config, then saves the state and reloads. */
 type Changed = (f: () => void) => () => void;
@@ -67,57 +65,11 @@ export function dataControls(s: PlaygroundState, changed: Changed, onClass: (c: 
   return data;
 }
 
-export function networkControls(r: RunConfig, changed: Changed): HTMLFieldSetElement {
-  const net = el('fieldset', {}, el('legend', {}, 'Network'));
-  const layers = el('input', { type: 'text', value: r.hidden.map((h) => `${h.units}:${h.activation}`).join(', ') });
-  layers.onchange = changed(() => (r.hidden = parseHidden(layers.value)));
-  control(net, 'Hidden layers', layers, {
-    text: `Units:activation per hidden layer, comma-separated (e.g. 16:relu, 8:tanh); activations: ${sn.ACTIVATIONS.filter((a) => a !== 'linear').join(', ')}. Each is Dense → (batch norm) → activation → (dropout).`,
-    formula: 'h = f(x·W + b)',
-    anchor: '1-dense-layer--srcnnlayersdensets',
-  });
-  const init = select(INITS, r.init);
-  init.onchange = changed(() => (r.init = init.value));
-  control(net, 'Init', init, { text: 'Initial weights: He for ReLU-like units, Glorot for tanh/sigmoid.', formula: 'He: U(±√(6/fan_in)); Glorot: U(±√(6/(fan_in+fan_out)))', anchor: '6-initialisation--srcnninitts' });
-  const bn = el('input', { type: 'checkbox', checked: r.batchNorm });
-  bn.onchange = changed(() => (r.batchNorm = bn.checked));
-  control(net, 'Batch norm', bn, { text: 'Normalise each unit over the batch before its activation, then scale and shift.', formula: 'y = γ·(x − μ_B)/√(σ²_B + ε) + β', anchor: '4-batch-normalisation--srcnnlayersbatch-normts' });
-  const drop = numberInput(r.dropout, { min: 0, max: 0.9, step: 0.05 });
-  drop.onchange = changed(() => (r.dropout = Number(drop.value)));
-  control(net, 'Dropout', drop, { text: 'Inverted dropout after each hidden activation while training.', formula: 'y = x·m/(1−p), m ~ Bernoulli(1−p)', anchor: '3-dropout-inverted--srcnnlayersdropoutts' });
-  const std = el('input', { type: 'checkbox', checked: r.standardize });
-  std.onchange = changed(() => (r.standardize = std.checked));
-  control(net, 'Standardise', std, { text: 'A first layer that subtracts the training mean and divides by the std per feature (as the CLI does).', formula: 'x′ = (x − μ)/σ' });
-  return net;
-}
-
-/** `onLr` gets a new learning rate at once (a running run takes it from its next epoch). */
-export function trainingControls(r: RunConfig, changed: Changed, onLr: (lr: number) => void): HTMLFieldSetElement {
-  const tr = el('fieldset', {}, el('legend', {}, 'Training'));
-  const opt = select(sn.OPTIMIZER_NAMES, r.optimizer);
-  opt.onchange = changed(() => (r.optimizer = opt.value));
-  control(tr, 'Optimizer', opt, { text: 'Update rules as PyTorch documents them.', formula: 'Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − η·m̂/(√v̂ + ε)', anchor: '7-optimizers--srcnnoptimizers' });
-  const lr = numberInput(r.lr, { min: 0, step: 0.001 });
-  lr.id = 'lr-2d';
-  lr.onchange = () => {
-    r.lr = Number(lr.value);
-    onLr(r.lr);
-  };
-  control(tr, 'Learning rate', lr, { text: 'Step size η; changes apply to a running run from its next epoch (that run then no longer replays from the URL).', formula: 'θ ← θ − η·g', anchor: '10-training-step--srcnntraints' });
-  const sched = select(sn.SCHEDULE_NAMES, r.schedule);
-  sched.onchange = changed(() => (r.schedule = sched.value));
-  control(tr, 'Schedule', sched, { text: 'Learning rate per epoch over the run.', formula: 'cosine: η_t = ½η(1 + cos(πt/T))', anchor: '8-schedules-and-constraints--srcnnschedulests-srcnntraints' });
-  const batch = numberInput(r.batchSize, { min: 1, max: 1024, step: 1 });
-  batch.onchange = changed(() => (r.batchSize = Math.max(1, Math.round(Number(batch.value)))));
-  control(tr, 'Batch size', batch, { text: 'Points per gradient step; the loss is the mean over the batch.' });
-  const epochs = numberInput(r.epochs, { min: 1, max: 5000, step: 1 });
-  epochs.onchange = changed(() => (r.epochs = Math.max(1, Math.round(Number(epochs.value)))));
-  control(tr, 'Epochs', epochs);
-  const l2 = numberInput(r.l2, { min: 0, step: 0.0001 });
-  l2.onchange = changed(() => (r.l2 = Number(l2.value)));
-  control(tr, 'L2', l2, { text: 'Penalty on the weights added to the loss (biases excluded), reported in the training loss.', formula: 'L = L_data + ½λΣ‖W‖²', anchor: '7-optimizers--srcnnoptimizers' });
-  const wd = numberInput(r.weightDecay, { min: 0, step: 0.0001 });
-  wd.onchange = changed(() => (r.weightDecay = Number(wd.value)));
-  control(tr, 'Weight decay', wd, { text: "The optimizer's weight_decay: added to the gradient (decoupled for AdamW).", formula: 'g ← g + λθ | AdamW: θ ← θ − ηλθ', anchor: '7-optimizers--srcnnoptimizers' });
-  return tr;
+/** The run's options of `group` in a fieldset; `onLr` gets a new learning rate at once (a running run takes it from its next epoch), any other change `changed`. */
+export function runFieldset(legend: string, group: 'network' | 'training', r: RunState, changed: Changed, onLr: (lr: number) => void): HTMLFieldSetElement {
+  const set = el('fieldset', {}, el('legend', {}, legend));
+  const onChange = (key: string) => (key === 'lr' ? onLr(Number(r.lr)) : changed(() => undefined)());
+  if (group === 'network') hiddenControl(set, r, onChange);
+  runControls(set, r, { onChange, group, idSuffix: '2d' });
+  return set;
 }

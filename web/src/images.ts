@@ -5,12 +5,18 @@
  */
 import * as sn from 'scratchnet';
 import { LineChart, PALETTE } from './plot';
-import type { DataArrays, EpochReport, RunConfig } from './protocol';
-import { parseHidden, type PlaygroundState } from './state';
+import { defaultValues, readRun, runConfig, writeRun, type RunState } from './options';
+import type { DataArrays, EpochReport } from './protocol';
+import { hiddenControl, runControls } from './run-controls';
+import type { PlaygroundState } from './state';
 import { Trainer } from './trainer';
 import { announce, control, download, el, frames, numberInput, select } from './ui';
 
 const SETS = ['mnist', 'fashion-mnist'] as const;
+
+/** Image mode's run before the URL's changes: a small, quick MLP; its keys in the URL take an `i` (`ilayers`, `iopt`). */
+const IMAGE_RUN: RunState = { ...defaultValues(), hidden: [{ units: 128, activation: 'relu' }], seed: 1, lr: 0.001, epochs: 5, batchSize: 128 };
+const PREFIX = 'i';
 
 interface ImageSet {
   train: DataArrays;
@@ -64,29 +70,30 @@ export interface ImagesHooks {
 }
 
 export function mountImages(root: HTMLElement, state: PlaygroundState, changed: () => void, hooks: ImagesHooks): void {
-  const q = new Map(Object.entries(state.images));
+  const q = new URLSearchParams(state.images);
   const ds = select(SETS, SETS.includes(q.get('idata') as (typeof SETS)[number]) ? q.get('idata')! : 'mnist');
-  const layers = el('input', { type: 'text', value: q.get('ilayers') ?? '128' });
-  const opt = select(sn.OPTIMIZER_NAMES, q.get('iopt') ?? 'adam');
-  const lr = numberInput(Number(q.get('ilr') ?? 0.001), { min: 0, step: 0.0001 });
-  const epochs = numberInput(Number(q.get('iepochs') ?? 5), { min: 1, max: 100, step: 1 });
-  const batch = numberInput(Number(q.get('ibatch') ?? 128), { min: 1, max: 1024, step: 1 });
-  const seed = numberInput(Number(q.get('iseed') ?? 1), { step: 1 });
-  const inputs = { idata: ds, ilayers: layers, iopt: opt, ilr: lr, iepochs: epochs, ibatch: batch, iseed: seed };
-  for (const [k, input] of Object.entries(inputs)) {
-    input.addEventListener('change', () => {
-      state.images[k] = input.value;
-      changed();
-    });
-  }
-  const controls = el('div', { className: 'controls' });
-  control(controls, 'Dataset', ds, { text: 'A stated subset served with the app: the first 10 000 training and 2 000 test images, decoded in the page from IDX files.' });
-  control(controls, 'Hidden layers', layers, { text: 'Units:activation per hidden layer, comma-separated. Inputs are standardised by a first layer fitted on the training images.' });
-  control(controls, 'Optimizer', opt, { text: 'Update rules as PyTorch documents them.', anchor: '7-optimizers--srcnnoptimizers' });
-  control(controls, 'Learning rate', lr, { text: 'Step size η.', formula: 'θ ← θ − η·g' });
-  control(controls, 'Epochs', epochs);
-  control(controls, 'Batch size', batch);
-  control(controls, 'Seed', seed);
+  const run = readRun(q, IMAGE_RUN, PREFIX);
+  const save = () => {
+    const w = new URLSearchParams({ idata: ds.value });
+    writeRun(w, run, PREFIX, IMAGE_RUN);
+    state.images = Object.fromEntries(w);
+    changed();
+  };
+  ds.onchange = save;
+  const seed = numberInput(run.seed, { step: 1 });
+  seed.onchange = () => {
+    run.seed = Math.round(Number(seed.value));
+    save();
+  };
+  const data = el('fieldset', {}, el('legend', {}, 'Data'));
+  control(data, 'Dataset', ds, { text: 'A stated subset served with the app: the first 10 000 training and 2 000 test images, decoded in the page from IDX files.' });
+  control(data, 'Seed', seed, { text: 'Seeds the initial weights, dropout and the shuffle: the same seed gives the same run bit for bit.' });
+  const net = el('fieldset', {}, el('legend', {}, 'Network'));
+  hiddenControl(net, run, save);
+  runControls(net, run, { onChange: save, group: 'network', idSuffix: 'images' });
+  const tr = el('fieldset', {}, el('legend', {}, 'Training'));
+  runControls(tr, run, { onChange: save, group: 'training', idSuffix: 'images' });
+  const controls = el('div', { className: 'controls' }, data, net, tr);
   const start = el('button', { className: 'primary' }, 'Train');
   const pause = el('button', {}, 'Pause');
   const step = el('button', {}, 'Step (1 epoch)');
@@ -179,21 +186,7 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
     }
   };
 
-  const config = (): RunConfig => ({
-    hidden: parseHidden(layers.value),
-    init: 'he_uniform',
-    optimizer: opt.value,
-    lr: Number(lr.value),
-    schedule: 'constant',
-    epochs: Math.max(1, Math.round(Number(epochs.value))),
-    batchSize: Math.max(1, Math.round(Number(batch.value))),
-    l2: 0,
-    weightDecay: 0,
-    dropout: 0,
-    batchNorm: false,
-    seed: Math.round(Number(seed.value)),
-    standardize: true,
-  });
+  const config = () => runConfig(run);
 
   start.onclick = async () => {
     root.dataset.done = 'false';
@@ -242,7 +235,7 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
     // the CLI trains on the full 60 000 images (the page on a 10 000-image subset), so figures differ
     cmd.textContent =
       `npx scratchnet train --dataset ${ds.value} --layers ${c.hidden.map((h) => h.units).join(',')} --activation ${c.hidden[0]?.activation ?? 'relu'} ` +
-      `--optimizer ${c.optimizer} --lr ${c.lr} --epochs ${c.epochs} --batch-size ${c.batchSize} --seed ${c.seed} --schedule constant --val-split 0` +
+      `--optimizer ${c.optimizer} --lr ${c.lr} --epochs ${c.epochs} --batch-size ${c.batchSize} --seed ${c.seed} --schedule ${c.schedule} --val-split 0` +
       '   # the CLI uses all 60 000 training images';
     cmd.hidden = !cmd.hidden;
     cmdButton.setAttribute('aria-expanded', String(!cmd.hidden));

@@ -1,10 +1,11 @@
 /** The 2-D playground: data in the plane, any MLP, live boundary, hidden units and curves. */
 import * as sn from 'scratchnet';
-import { dataControls, networkControls, trainingControls } from './controls2d';
+import { dataControls, runFieldset } from './controls2d';
 import { makeData, type Data2d } from './data2d';
 import { probe } from './probe';
 import { domainOf, drawBoundary, drawPoints, drawUnit, gridPoints, LineChart, PALETTE, type Domain } from './plot';
 import type { EpochReport } from './protocol';
+import { runConfig } from './options';
 import { trainCommand, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
 import { announce, download, el, frames, reducedMotion } from './ui';
@@ -100,11 +101,12 @@ export class Playground {
     const data = dataControls(s, changed, (c) => this.setClickClass(c));
     this.classButtons.push(...data.querySelectorAll<HTMLButtonElement>('button[aria-pressed]'));
 
-    const net = networkControls(r, changed);
-    const tr = trainingControls(r, changed, (lr) => {
+    const onLr = (lr: number) => {
       this.hooks.changed();
       this.trainer.setLr(lr); // takes effect at the next epoch of a running run
-    });
+    };
+    const net = runFieldset('Network', 'network', r, changed, onLr);
+    const tr = runFieldset('Training', 'training', r, changed, onLr);
 
     this.startButton.onclick = () => this.toggle();
     this.stepButton.onclick = () => this.step();
@@ -270,7 +272,7 @@ export class Playground {
   private start(stepOnly: boolean): void {
     if (!this.data) return;
     const copy = (d: Data2d['train']) => ({ ...d, x: d.x.slice(), y: d.y.slice() });
-    this.trainer.start({ type: 'start', config: structuredClone(this.state.run), train: copy(this.data.train), test: copy(this.data.test), grid: this.grid, paused: stepOnly, threads: this.state.threads || undefined });
+    this.trainer.start({ type: 'start', config: runConfig(this.state.run), train: copy(this.data.train), test: copy(this.data.test), grid: this.grid, paused: stepOnly, threads: this.state.threads || undefined });
     if (stepOnly) this.trainer.step();
     frames.reset();
     frames.start();

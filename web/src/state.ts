@@ -4,7 +4,7 @@
  * bits on any thread count). Also the equivalent `scratchnet train` command.
  */
 import * as sn from 'scratchnet';
-import type { HiddenSpec, RunConfig } from './protocol';
+import { defaultValues, OPTIONS, readRun, RUN_KEYS, runConfig, writeRun, type RunState } from './options';
 
 export const DATASETS = ['spirals', 'moons', 'circle', 'xor', 'clusters', 'custom'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -22,37 +22,28 @@ export interface PlaygroundState {
   classes: number;
   /** Custom points (clicks, CSV): x, y, class. */
   points: [number, number, number][];
-  run: RunConfig;
+  run: RunState;
   /** Compare mode: the component that differs and its values. */
-  compare: { key: CompareKey; values: string[] };
-  /** Image mode's settings, by their URL keys (idata, ilayers, iopt, ilr, iepochs, ibatch, iseed). */
+  compare: { key: string; values: string[] };
+  /** Image mode's settings, by their URL keys (the run's keys behind an `i`, and idata). */
   images: Record<string, string>;
   /** Kernel threads (0: all cores when isolated). Results do not depend on it: same bits on any count. */
   threads: number;
 }
 
-export const IMAGE_KEYS = ['idata', 'ilayers', 'iopt', 'ilr', 'iepochs', 'ibatch', 'iseed'] as const;
+/** Image mode's URL keys: its dataset and its run's keys, each behind an `i`. */
+export const IMAGE_KEYS: readonly string[] = ['data', ...RUN_KEYS].map((k) => `i${k}`);
 
-export const COMPARE_KEYS = ['optimizer', 'activation', 'init', 'schedule', 'batchSize', 'lr'] as const;
-export type CompareKey = (typeof COMPARE_KEYS)[number];
+/** Compare mode's components: the hidden activation or any run option. */
+export const COMPARE_KEYS: readonly string[] = ['activation', ...OPTIONS.map((o) => o.key)];
 
-export const DEFAULT_RUN: RunConfig = {
+export const DEFAULT_RUN: RunState = {
   hidden: [
     { units: 16, activation: 'relu' },
     { units: 16, activation: 'relu' },
   ],
-  init: 'he_uniform',
-  optimizer: 'adam',
-  lr: 0.01,
-  schedule: 'constant',
-  epochs: 200,
-  batchSize: 32,
-  l2: 0,
-  weightDecay: 0,
-  dropout: 0,
-  batchNorm: false,
   seed: 1,
-  standardize: true,
+  ...defaultValues(),
 };
 
 export const DEFAULT_STATE: PlaygroundState = {
@@ -69,41 +60,15 @@ export const DEFAULT_STATE: PlaygroundState = {
   threads: 0,
 };
 
-const hiddenText = (h: HiddenSpec[]) => h.map((l) => `${l.units}${l.activation === 'relu' ? '' : `:${l.activation}`}`).join(',');
-
-export function parseHidden(text: string): HiddenSpec[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const [u, a = 'relu'] = s.split(':');
-      return { units: Math.max(1, Math.min(256, Math.round(Number(u)) || 1)), activation: a };
-    });
-}
-
 export function toQuery(s: PlaygroundState): string {
-  const r = s.run;
   const q = new URLSearchParams({
     mode: s.mode,
     data: s.dataset,
     n: String(s.samples),
     test: String(s.testFraction),
     k: String(s.classes),
-    layers: hiddenText(r.hidden),
-    init: r.init,
-    opt: r.optimizer,
-    lr: String(r.lr),
-    sched: r.schedule,
-    epochs: String(r.epochs),
-    batch: String(r.batchSize),
-    l2: String(r.l2),
-    wd: String(r.weightDecay),
-    drop: String(r.dropout),
-    bn: r.batchNorm ? '1' : '0',
-    std: r.standardize ? '1' : '0',
-    seed: String(r.seed),
   });
+  writeRun(q, s.run);
   if (s.noise !== null) q.set('noise', String(s.noise));
   if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
   if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
@@ -120,21 +85,6 @@ export function fromQuery(query: string): PlaygroundState {
     return q.has(k) && Number.isFinite(v) ? v : def;
   };
   const pick = <T extends string>(k: string, list: readonly T[], def: T): T => (list.includes(q.get(k) as T) ? (q.get(k) as T) : def);
-  const run: RunConfig = {
-    hidden: q.has('layers') ? parseHidden(q.get('layers')!) : d.run.hidden,
-    init: q.get('init') ?? d.run.init,
-    optimizer: q.get('opt') ?? d.run.optimizer,
-    lr: num('lr', d.run.lr),
-    schedule: q.get('sched') ?? d.run.schedule,
-    epochs: Math.max(1, Math.round(num('epochs', d.run.epochs))),
-    batchSize: Math.max(1, Math.round(num('batch', d.run.batchSize))),
-    l2: num('l2', d.run.l2),
-    weightDecay: num('wd', d.run.weightDecay),
-    dropout: num('drop', d.run.dropout),
-    batchNorm: q.get('bn') === '1',
-    standardize: q.has('std') ? q.get('std') === '1' : d.run.standardize,
-    seed: Math.round(num('seed', d.run.seed)),
-  };
   const points = (q.get('pts') ?? '')
     .split('~')
     .filter(Boolean)
@@ -149,10 +99,10 @@ export function fromQuery(query: string): PlaygroundState {
     testFraction: num('test', d.testFraction),
     classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
     points,
-    run,
+    run: readRun(q, d.run),
     threads: Math.max(0, Math.min(64, Math.round(num('threads', 0)))),
-    images: Object.fromEntries(IMAGE_KEYS.filter((k) => q.has(k)).map((k) => [k, q.get(k)!])),
-    compare: (COMPARE_KEYS as readonly string[]).includes(key) && values ? { key: key as CompareKey, values: values.split('|') } : d.compare,
+    images: Object.fromEntries([...q].filter(([k]) => IMAGE_KEYS.includes(k))),
+    compare: COMPARE_KEYS.includes(key) && values ? { key, values: values.split('|') } : d.compare,
   };
 }
 
@@ -171,7 +121,7 @@ const cliInit = (activation: string) => {
  * layers and initial weights, same shuffles — its test loss equals the page's bit for bit.
  */
 export function trainCommand(s: PlaygroundState): { command: string; differences: string[] } {
-  const r = s.run;
+  const r = runConfig(s.run);
   const act = r.hidden[0]?.activation ?? 'relu';
   const parts = [
     'npx scratchnet train',
