@@ -6,14 +6,15 @@
 import * as sn from 'scratchnet';
 import { defaultValues, OPTIONS, readRun, RUN_KEYS, runConfig, writeRun, type RunState } from './options';
 
-export const DATASETS = ['spirals', 'moons', 'circle', 'xor', 'clusters', 'custom'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+/** The library's generated 2-D sets, and points of your own. */
+export const DATASETS: readonly string[] = [...Object.keys(sn.SYNTHETIC_SETS), 'custom'];
 export const MODES = ['2d', 'digits', 'compare', 'images'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface PlaygroundState {
   mode: Mode;
-  dataset: DatasetName;
+  /** A generated set (sn.SYNTHETIC_SETS) or 'custom'. */
+  dataset: string;
   samples: number;
   /** Noise level; null: the dataset's own default (what the CLI uses). */
   noise: number | null;
@@ -106,9 +107,6 @@ export function fromQuery(query: string): PlaygroundState {
   };
 }
 
-/** Noise of each generated set when none is given (the library's defaults). */
-export const DEFAULT_NOISE: Record<Exclude<DatasetName, 'custom'>, number> = { spirals: 0.05, moons: 0.1, circle: 0.05, xor: 0.05, clusters: 0.15 };
-
 /** The weight init `scratchnet train` (mlp) gives hidden layers of this activation. */
 const cliInit = (activation: string) => {
   const kind = sn.activationKindOf(activation);
@@ -143,7 +141,7 @@ export function trainCommand(s: PlaygroundState): { command: string; differences
   const differences: string[] = [];
   if (s.dataset === 'custom') differences.push('custom points have no CLI dataset');
   if (s.samples !== 1000 || s.noise !== null || s.testFraction !== 0.2) differences.push('the CLI draws 1000 points with the default noise and a 20% test split');
-  if (s.dataset === 'clusters' && s.classes !== 3) differences.push('the CLI’s clusters have 3 classes');
+  if (sn.SYNTHETIC_SETS[s.dataset]?.classes && s.classes !== 3) differences.push(`the CLI’s ${s.dataset} have 3 classes`);
   if (new Set(r.hidden.map((h) => h.activation)).size > 1) differences.push('the CLI takes one activation for all layers');
   if (r.init !== cliInit(act)) differences.push(`the CLI initialises ${act} layers with ${cliInit(act)}`);
   if (!r.standardize) differences.push('the CLI always standardises the inputs');
