@@ -5,7 +5,7 @@
  * (src/experiments/spec.ts), docs/cli.md's option table (`npm run docs:cli`), the playground's
  * controls and URL (web/), and the equivalent command line ({@link configToArgs}).
  *
- * A layer kind may contribute an option (batch norm's `batchNorm`, src/nn/layers/batch-norm.ts):
+ * A layer kind may contribute an option (batch norm does, src/nn/layers/batch-norm.ts):
  * the registry's {@link LAYER_OPTIONS} are appended here as booleans.
  *
  * Platform-neutral: no files, no terminal.
@@ -60,6 +60,8 @@ export interface PlaygroundHint {
   section?: 'network' | 'training' | 'regularisation' | 'data';
   /** Short label (default: the option's label). */
   label?: string;
+  /** Its key in the playground's URL, where shorter than the option's key (`batch`, `wd`). */
+  url?: string;
 }
 
 /** One training option. */
@@ -123,7 +125,7 @@ export const RECIPE_OPTIONS = [
   option({
     key: 'layers', type: { kind: 'widths' } as OptionType<number[]>, label: 'each hidden layer width', required: true, default: [512, 256], use: 'model',
     flag: '--layers <widths>', help: 'hidden layer widths, comma-separated', doc: 'hidden layer widths, comma-separated (`none`: no hidden layer)',
-    playground: { control: 'layers', min: 1, max: 64, section: 'network' },
+    playground: { control: 'layers', min: 1, max: 256, step: 1, section: 'network' },
   }),
   option({
     key: 'activation', type: { kind: 'names', choices: hiddenActivations, accepts: (n) => activationKindOf(n) !== undefined } as OptionType<ActivationName | ActivationName[]>,
@@ -142,12 +144,12 @@ export const RECIPE_OPTIONS = [
   option({
     key: 'optimizer', type: choice(() => OPTIMIZER_NAMES), label: 'optimizer', required: true, default: 'adam' as OptimizerName, use: 'optimizer',
     flag: '--optimizer <name>', help: 'optimizer', doc: 'the optimizer (src/nn/optimizers/)',
-    playground: { control: 'select', section: 'training' },
+    playground: { control: 'select', section: 'training', url: 'opt' },
   }),
   option({
     key: 'lr', type: positive, label: 'learning rate', use: 'optimizer', defaultText: "the optimizer's own (adam 0.001, sgd 0.01)",
     flag: '--lr <rate>', help: "learning rate (default: the optimizer's own, adam 0.001, sgd 0.01)", doc: 'learning rate',
-    playground: { control: 'log-slider', min: 1e-4, max: 1, step: 0.25, section: 'training' },
+    playground: { control: 'number', min: 0, step: 0.001, section: 'training' },
   }),
   option({
     key: 'momentum', type: nonNegative, label: 'momentum', use: 'optimizer', defaultText: "the optimizer's own",
@@ -157,17 +159,17 @@ export const RECIPE_OPTIONS = [
     key: 'weightDecay', type: nonNegative, label: 'weight decay', use: 'optimizer', default: 0,
     flag: '--weight-decay <λ>', help: "optimizer weight decay (PyTorch's weight_decay: coupled L2, or decoupled where the optimizer's rule says so, as adamw)",
     doc: "the optimizer's weight decay (PyTorch's `weight_decay`: coupled L2, decoupled for adamw)",
-    playground: { control: 'slider', min: 0, max: 0.1, step: 0.001, section: 'regularisation' },
+    playground: { control: 'number', min: 0, step: 0.0001, section: 'regularisation', url: 'wd' },
   }),
   option({
     key: 'l2', type: nonNegative, label: 'l2', required: true, default: 0, use: 'fit',
     flag: '--l2 <λ>', help: 'L2 penalty ½λ‖w‖² on weights, added to the loss', doc: 'L2 penalty ½λ‖w‖² on the weights, added to the loss and reported as its own term',
-    playground: { control: 'slider', min: 0, max: 0.01, step: 0.0001, section: 'regularisation' },
+    playground: { control: 'number', min: 0, step: 0.0001, section: 'regularisation' },
   }),
   option({
     key: 'dropout', type: fraction, label: 'dropout', required: true, default: 0, use: 'model',
     flag: '--dropout <p>', help: 'dropout rate after each hidden layer', doc: 'dropout rate after each hidden activation (inverted dropout)',
-    playground: { control: 'slider', min: 0, max: 0.9, step: 0.05, section: 'regularisation' },
+    playground: { control: 'number', min: 0, max: 0.9, step: 0.05, section: 'regularisation', url: 'drop' },
   }),
   option({
     key: 'inputDropout', type: fraction, label: 'input dropout', use: 'model', default: 0,
@@ -177,17 +179,17 @@ export const RECIPE_OPTIONS = [
   option({
     key: 'epochs', type: int(1), label: 'epochs', required: true, default: 15, use: 'fit',
     flag: '--epochs <n>', help: 'epochs', doc: 'epochs (passes over the training set)',
-    playground: { control: 'number', min: 1, max: 1000, step: 1, section: 'training' },
+    playground: { control: 'number', min: 1, max: 5000, step: 1, section: 'training' },
   }),
   option({
     key: 'batchSize', type: int(1), label: 'batch size', required: true, default: 128, use: 'model',
     flag: '--batch-size <n>', help: 'mini-batch size', doc: 'rows per training step',
-    playground: { control: 'select', values: [1, 8, 16, 32, 64, 128, 256], section: 'training' },
+    playground: { control: 'number', min: 1, max: 1024, step: 1, section: 'training', url: 'batch' },
   }),
   option({
     key: 'seed', type: int(), label: 'seed', required: true, default: 1, use: 'run',
     flag: '--seed <n>', help: 'seed of every random draw', doc: 'seed of every random draw (init, shuffles, dropout, split, augmentation)',
-    playground: { control: 'number', section: 'training' },
+    playground: { control: 'number', step: 1, section: 'training' },
   }),
   option({
     key: 'valSplit', type: fraction, label: 'validation split', required: true, default: 0.1, use: 'data',
@@ -202,7 +204,7 @@ export const RECIPE_OPTIONS = [
     key: 'schedule', type: { kind: 'schedule' } as OptionType<ScheduleConfig | ScheduleName>, label: 'schedule', default: 'constant', start: 'cosine', use: 'run',
     flag: '--schedule <name>', help: 'learning-rate schedule over epochs',
     doc: 'learning-rate schedule over the epochs: a name, resolved against the epochs, or a schedule object; a config or study spec without one keeps the rate constant',
-    playground: { control: 'select', section: 'training' },
+    playground: { control: 'select', section: 'training', url: 'sched' },
   }),
   option({
     key: 'earlyStopping', type: int(1), label: 'early stopping patience', use: 'run',
@@ -225,7 +227,7 @@ export const RECIPE_OPTIONS = [
     key: 'standardize', type: bool, label: 'standardize', use: 'model', default: true,
     flag: '--no-standardize', help: 'no input standardisation (default: a first layer standardises the inputs with the training split’s mean and std)',
     doc: 'standardise the inputs with the training split’s mean and std, as the first layer (images: one scale for all pixels)',
-    playground: { control: 'checkbox', section: 'data', label: 'standardize inputs' },
+    playground: { control: 'checkbox', section: 'data', label: 'standardize inputs', url: 'std' },
   }),
   option({
     key: 'loss', type: choice(() => LOSSES) as OptionType<LossName>, label: 'loss', use: 'model',
@@ -265,7 +267,7 @@ export const RUN_OPTIONS: readonly OptionDecl[] = [
   ...LAYER_OPTIONS.map(
     (o): OptionDecl<boolean> => ({
       key: o.key, type: bool, label: o.key, use: 'model', default: false, flag: o.flag, help: o.help, doc: o.doc,
-      playground: { control: 'checkbox', section: 'network', ...(o.playground?.label ? { label: o.playground.label } : {}), ...(o.playground?.modes ? { modes: o.playground.modes as PlaygroundHint['modes'] } : {}) },
+      playground: { control: 'checkbox', section: 'network', ...(o.playground as Omit<PlaygroundHint, 'control'> | undefined) },
     }),
   ),
 ];
@@ -427,7 +429,7 @@ const quoted = (v: string) => `'${clip(v, 40)}'`;
 
 /**
  * The value of option `o` from its text, as a flag or a URL writes it (`0.1`, `256,128`, `relu,tanh`,
- * `cosine`; a boolean's text is `true`/`false`). A schedule stays a name.
+ * `cosine`; a boolean's text is `true`/`false` or `1`/`0`). A schedule stays a name.
  * @throws ConfigError `expected a number > 0, found '0'`
  */
 export function parseOptionText(o: OptionDecl, text: string): unknown {
@@ -450,8 +452,8 @@ export function parseOptionText(o: OptionDecl, text: string): unknown {
       return n;
     }
     case 'boolean':
-      if (text !== 'true' && text !== 'false') throw fail('true or false');
-      return text === 'true';
+      if (!['true', 'false', '1', '0'].includes(text)) throw fail('true or false (1 or 0)');
+      return text === 'true' || text === '1';
     case 'choice':
     case 'schedule': {
       const names = t.kind === 'choice' ? t.choices() : SCHEDULE_NAMES;

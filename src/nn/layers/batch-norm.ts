@@ -176,6 +176,6 @@ export const batchNormLayer = defineLayer('batch_norm', {
     doc: 'batch normalisation (torch BatchNorm1d: batch statistics, running averages for eval) after each hidden Dense, before its activation',
     place: 'hidden-pre-activation',
     create: () => batchNorm(),
-    playground: { label: 'batch norm' },
+    playground: { label: 'batch norm', url: 'bn' },
   },
 });

@@ -8,13 +8,12 @@ export type LayerPlace = 'hidden-pre-activation';
 
 /**
  * A run option a layer kind contributes to the training schema (src/recipe/options.ts): a boolean
- * config key (`batchNorm`), its CLI flag (`--batch-norm`), and where the recipe puts the layer when it
- * is on. The CLI, study specs, docs/cli.md and the playground read it from the schema.
+ * config key, its CLI flag (the key in kebab-case), and where the recipe puts the layer when it is on. The CLI, study specs, docs/cli.md and the playground read it from the schema.
  */
 export interface LayerOption<K extends string = string> {
-  /** The config key: TrainConfig, study-spec patches, the playground's state (`batchNorm`). */
+  /** The config key: TrainConfig, study-spec patches, the playground's state (camelCase). */
   key: K;
-  /** The CLI flag (`--batch-norm`): the key in kebab-case. */
+  /** The CLI flag: the key in kebab-case (`--batch-norm`). */
   flag: string;
   /** The flag's `--help` line. */
   help: string;
@@ -23,8 +22,8 @@ export interface LayerOption<K extends string = string> {
   place: LayerPlace;
   /** The layer for a hidden layer of `units` features. */
   create: (units: number) => Layer;
-  /** How the playground draws it (a checkbox; `modes`: where it is shown, default all). */
-  playground?: { label?: string; modes?: readonly string[] };
+  /** The playground's checkbox: its label, where it is shown (default: every mode), its URL key. */
+  playground?: { label?: string; modes?: readonly ('2d' | 'images')[]; url?: string };
 }
 
 /** What a layer kind tells the registry (src/nn/layers/registry.ts lists the files). */

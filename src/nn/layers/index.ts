@@ -29,7 +29,7 @@ type Definitions = { [K in keyof Registry]: Registry[K] extends LayerDefinition<
 
 /** The model-file type of every registered layer kind (`dense`, `batch_norm`, ...). */
 export type LayerType = Definitions['layerType'];
-/** The config keys the layer kinds contribute to a run (`batchNorm`, ...): each inserts its layer when true. */
+/** The config keys the layer kinds contribute to a run (batch norm's, ...): each inserts its layer when true. */
 export type LayerOptionKey = Definitions extends LayerDefinition<string, infer K> ? K : never;
 
 const DEFINITIONS = new Map<string, LayerDefinition>();
