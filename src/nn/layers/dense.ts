@@ -5,6 +5,7 @@ import { checkInit, initialize, type InitKind } from '../init.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
 import { paramWrites } from '../param-writes.js';
 import type { Standardize } from './standardize.js';
+import { defineLayer } from './define.js';
 
 /**
  * In training, below this many rows a folded standardisation is computed as x′ = x·diag(scale) + shift
@@ -209,3 +210,6 @@ export class Dense implements Layer {
 
 /** Friendly factory: `dense({ units: 128 })`. */
 export const dense = (args: DenseArgs): Dense => new Dense(args);
+
+/** Model files: `dense` layers. */
+export const denseLayer = defineLayer('dense', { fromConfig: (c) => new Dense(c as unknown as DenseArgs), torch: 'Linear' });

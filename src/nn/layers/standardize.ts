@@ -4,6 +4,7 @@ import { JsKernels } from '../../core/kernels-js.js';
 import { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
 import { markParamsWritten, paramWrites } from '../param-writes.js';
+import { defineLayer } from './define.js';
 
 const FIT_KERNELS = new JsKernels();
 
@@ -143,3 +144,6 @@ export class Standardize implements Layer {
     return {};
   }
 }
+
+/** Model files: `standardize` layers (μ and σ are tensors of the file). */
+export const standardizeLayer = defineLayer('standardize', { fromConfig: () => new Standardize() });
