@@ -4,24 +4,24 @@
  */
 import { makeData } from './data2d';
 import { LineChart, PALETTE } from './plot';
-import { OPTIONS, parseValue, runConfig, type RunState } from './options';
+import { optionsOf, pageConfig, parseValue, type Run } from './options';
 import type { EpochReport } from './protocol';
 import { COMPARE_KEYS, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
 import { announce, control, el, frames, select } from './ui';
 
-/** The run with `key` set to `value` (text as typed; a value the option does not take keeps the base's). */
-function variant(base: RunState, key: string, value: string): RunState {
-  const r: RunState = structuredClone(base);
-  const o = OPTIONS.find((o) => o.key === key);
-  if (key === 'activation') r.hidden = r.hidden.map((h) => ({ ...h, activation: value }));
-  else if (o) r[key] = parseValue(o, value) ?? r[key];
-  return r;
+/** The run with option `key` set to `value` (text as a flag writes it; a value the option does not take keeps the base's). */
+function variant(base: Run, key: string, value: string): Run {
+  const r = structuredClone(base) as Record<string, unknown>;
+  const o = optionsOf('2d').find((o) => o.key === key);
+  const v = o && parseValue(o, value);
+  if (v !== undefined) r[key] = v;
+  return r as Run;
 }
 
 export function mountCompare(root: HTMLElement, state: PlaygroundState, changed: () => void): void {
   const key = select(COMPARE_KEYS, state.compare.key);
-  const values = el('input', { type: 'text', value: state.compare.values.join(', ') });
+  const values = el('input', { type: 'text', value: state.compare.values.join(state.compare.values.some((v) => v.includes(',')) ? ' | ' : ', ') });
   const run = el('button', { className: 'primary' }, 'Run comparison');
   const stop = el('button', {}, 'Stop');
   const chart = new LineChart(el('canvas', { width: 640, height: 260, 'aria-label': 'test loss and accuracy of each configuration' }));
@@ -29,7 +29,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
   chart.onHover = (t) => announce(t, true);
   const controls = el('div', { className: 'controls' });
   control(controls, 'Component', key, { text: 'The one setting that differs between the runs; everything else is the 2-D mode’s configuration, data and seed.' });
-  control(controls, 'Values', values, { text: '2 to 4 values, comma-separated (e.g. adam, sgd or 0.1, 0.01).' });
+  control(controls, 'Values', values, { text: '2 to 4 values, comma-separated (e.g. adam, sgd or 0.1, 0.01), or separated by | where a value has commas (hidden layers: 16,16 | 64).' });
   root.append(
     el('p', { className: 'note' }, 'Runs the 2-D mode’s set-up several times, changing one component; each run trains in its own worker with the same seed and data.'),
     controls,
@@ -41,7 +41,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
   let trainers: Trainer[] = [];
   let labels: string[] = [];
   const save = () => {
-    state.compare = { key: key.value, values: values.value.split(',').map((v) => v.trim()).filter(Boolean).slice(0, 4) };
+    state.compare = { key: key.value, values: values.value.split(values.value.includes('|') ? '|' : ',').map((v) => v.trim()).filter(Boolean).slice(0, 4) };
     changed();
   };
   key.onchange = save;
@@ -95,7 +95,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
     trainers.forEach((t, i) =>
       t.start({
         type: 'start',
-        config: runConfig(variant(state.run, state.compare.key, vals[i])),
+        config: pageConfig(variant(state.run, state.compare.key, vals[i]), state.dataset),
         train: { ...data.train, x: data.train.x.slice(), y: data.train.y.slice() },
         test: { ...data.test, x: data.test.x.slice(), y: data.test.y.slice() },
         // side by side: the cores shared out (the same bits on any thread count)

@@ -1,9 +1,7 @@
-/** The 2-D mode's data, network and training controls, each with its explanation and formula. */
+/** The 2-D mode's data controls, each with its explanation (the run's options: run-controls.ts). */
 import * as sn from 'scratchnet';
 import { parseCsv } from './data2d';
 import { PALETTE } from './plot';
-import type { RunState } from './options';
-import { hiddenControl, runControls } from './run-controls';
 import { DATASETS, type PlaygroundState } from './state';
 import { announce, control, el, numberInput, select } from './ui';
 
@@ -12,7 +10,6 @@ type Changed = (f: () => void) => () => void;
 
 /** Data set-up; the class buttons (aria-pressed) call `onClass`. */
 export function dataControls(s: PlaygroundState, changed: Changed, onClass: (c: number) => void): HTMLFieldSetElement {
-  const r = s.run;
   const data = el('fieldset', {}, el('legend', {}, 'Data'));
   const ds = select(DATASETS, s.dataset);
   ds.onchange = changed(() => (s.dataset = ds.value));
@@ -36,9 +33,6 @@ export function dataControls(s: PlaygroundState, changed: Changed, onClass: (c: 
   takesClasses();
   ds.addEventListener('change', takesClasses);
   control(data, 'Clusters', k, { text: 'Classes of the Gaussian clusters set. Two classes train one sigmoid output with binary cross-entropy, more a softmax.', formula: 'p = σ(z) | p_k = e^{z_k}/Σ_j e^{z_j}', anchor: '5-losses--srcnnlossests' });
-  const seed = numberInput(r.seed, { step: 1 });
-  seed.onchange = changed(() => (r.seed = Math.round(Number(seed.value))));
-  control(data, 'Seed', seed, { text: 'Seeds the data, the split, the initial weights, dropout and the shuffle: the same seed gives the same run bit for bit.' });
   const classRow = el('div', { className: 'buttons', role: 'group', 'aria-label': 'class of clicked points' }, el('span', { className: 'note' }, 'Click class:'));
   for (let c = 0; c < 4; c++) {
     const b = el('button', { 'aria-pressed': String(c === 0), 'aria-keyshortcuts': String(c), style: `border-left: 10px solid ${PALETTE[c]}` }, String(c));
@@ -65,13 +59,4 @@ export function dataControls(s: PlaygroundState, changed: Changed, onClass: (c: 
   clear.onclick = changed(() => (s.points = []));
   data.append(csv, el('div', { className: 'buttons' }, useCsv, clear));
   return data;
-}
-
-/** The run's options of `group` in a fieldset; `onLr` gets a new learning rate at once (a running run takes it from its next epoch), any other change `changed`. */
-export function runFieldset(legend: string, group: 'network' | 'training', r: RunState, changed: Changed, onLr: (lr: number) => void): HTMLFieldSetElement {
-  const set = el('fieldset', {}, el('legend', {}, legend));
-  const onChange = (key: string) => (key === 'lr' ? onLr(Number(r.lr)) : changed(() => undefined)());
-  if (group === 'network') hiddenControl(set, r, onChange);
-  runControls(set, r, { onChange, group, idSuffix: '2d' });
-  return set;
 }

@@ -5,18 +5,17 @@
  */
 import * as sn from 'scratchnet';
 import { LineChart, PALETTE } from './plot';
-import { defaultValues, readRun, runConfig, writeRun, type RunState } from './options';
+import { pageConfig, readRun, trainArgs, writeRun, type Run } from './options';
 import type { DataArrays, EpochReport } from './protocol';
-import { hiddenControl, runControls } from './run-controls';
-import type { PlaygroundState } from './state';
+import { runFieldsets } from './run-controls';
+import { DEFAULT_RUN, IMAGE_PREFIX, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
-import { announce, control, download, el, frames, numberInput, select } from './ui';
+import { announce, control, download, el, frames, select } from './ui';
 
 const SETS = ['mnist', 'fashion-mnist'] as const;
 
 /** Image mode's run before the URL's changes: a small, quick MLP; its keys in the URL take an `i` (`ilayers`, `iopt`). */
-const IMAGE_RUN: RunState = { ...defaultValues(), hidden: [{ units: 128, activation: 'relu' }], seed: 1, lr: 0.001, epochs: 5, batchSize: 128 };
-const PREFIX = 'i';
+const IMAGE_RUN: Run = { ...DEFAULT_RUN, layers: [128], lr: 0.001, epochs: 5, batchSize: 128 };
 
 interface ImageSet {
   train: DataArrays;
@@ -38,7 +37,7 @@ async function loadSet(name: string): Promise<ImageSet> {
     const px = images.data as Uint8Array;
     const x = new Float32Array(px.length);
     for (let i = 0; i < px.length; i++) x[i] = px[i] / 255;
-    return { x, y: Int32Array.from(labels.data as Uint8Array), width: 784, numClasses: 10 };
+    return { x, y: Int32Array.from(labels.data as Uint8Array), width: 784, numClasses: 10, imageShape: [28, 28] };
   };
   const [train, test, classes] = await Promise.all([part('train'), part('test'), fetch(`${base}classes.json`).then((r) => r.json() as Promise<string[]>)]);
   return { train, test, classes };
@@ -72,28 +71,17 @@ export interface ImagesHooks {
 export function mountImages(root: HTMLElement, state: PlaygroundState, changed: () => void, hooks: ImagesHooks): void {
   const q = new URLSearchParams(state.images);
   const ds = select(SETS, SETS.includes(q.get('idata') as (typeof SETS)[number]) ? q.get('idata')! : 'mnist');
-  const run = readRun(q, IMAGE_RUN, PREFIX);
+  const run = readRun(q, IMAGE_RUN, 'images', IMAGE_PREFIX);
   const save = () => {
     const w = new URLSearchParams({ idata: ds.value });
-    writeRun(w, run, PREFIX, IMAGE_RUN);
+    writeRun(w, run, 'images', IMAGE_PREFIX, IMAGE_RUN);
     state.images = Object.fromEntries(w);
     changed();
   };
   ds.onchange = save;
-  const seed = numberInput(run.seed, { step: 1 });
-  seed.onchange = () => {
-    run.seed = Math.round(Number(seed.value));
-    save();
-  };
   const data = el('fieldset', {}, el('legend', {}, 'Data'));
   control(data, 'Dataset', ds, { text: 'A stated subset served with the app: the first 10 000 training and 2 000 test images, decoded in the page from IDX files.' });
-  control(data, 'Seed', seed, { text: 'Seeds the initial weights, dropout and the shuffle: the same seed gives the same run bit for bit.' });
-  const net = el('fieldset', {}, el('legend', {}, 'Network'));
-  hiddenControl(net, run, save);
-  runControls(net, run, { onChange: save, group: 'network', idSuffix: 'images' });
-  const tr = el('fieldset', {}, el('legend', {}, 'Training'));
-  runControls(tr, run, { onChange: save, group: 'training', idSuffix: 'images' });
-  const controls = el('div', { className: 'controls' }, data, net, tr);
+  const controls = el('div', { className: 'controls' }, data, ...runFieldsets('images', run, { onChange: save, data, idSuffix: 'images' }));
   const start = el('button', { className: 'primary' }, 'Train');
   const pause = el('button', {}, 'Pause');
   const step = el('button', {}, 'Step (1 epoch)');
@@ -186,7 +174,7 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
     }
   };
 
-  const config = () => runConfig(run);
+  const config = () => pageConfig(run, ds.value);
 
   start.onclick = async () => {
     root.dataset.done = 'false';
@@ -231,12 +219,8 @@ export function mountImages(root: HTMLElement, state: PlaygroundState, changed: 
     download(await trainer.exportModel(), `playground-${setName}.safetensors`);
   };
   cmdButton.onclick = () => {
-    const c = config();
     // the CLI trains on the full 60 000 images (the page on a 10 000-image subset), so figures differ
-    cmd.textContent =
-      `npx scratchnet train --dataset ${ds.value} --layers ${c.hidden.map((h) => h.units).join(',')} --activation ${c.hidden[0]?.activation ?? 'relu'} ` +
-      `--optimizer ${c.optimizer} --lr ${c.lr} --epochs ${c.epochs} --batch-size ${c.batchSize} --seed ${c.seed} --schedule ${c.schedule} --val-split 0` +
-      '   # the CLI uses all 60 000 training images';
+    cmd.textContent = `${['npx scratchnet train', ...trainArgs(run, ds.value)].join(' ')}   # the CLI uses all 60 000 training images`;
     cmd.hidden = !cmd.hidden;
     cmdButton.setAttribute('aria-expanded', String(!cmd.hidden));
   };

@@ -4,7 +4,7 @@
  * bits on any thread count). Also the equivalent `scratchnet train` command.
  */
 import * as sn from 'scratchnet';
-import { defaultValues, OPTIONS, readRun, RUN_KEYS, runConfig, writeRun, type RunState } from './options';
+import { optionsOf, readRun, trainArgs, urlKey, withDefaults, writeRun, type Run } from './options';
 
 /** The library's generated 2-D sets, and points of your own. */
 export const DATASETS: readonly string[] = [...Object.keys(sn.SYNTHETIC_SETS), 'custom'];
@@ -23,7 +23,7 @@ export interface PlaygroundState {
   classes: number;
   /** Custom points (clicks, CSV): x, y, class. */
   points: [number, number, number][];
-  run: RunState;
+  run: Run;
   /** Compare mode: the component that differs and its values. */
   compare: { key: string; values: string[] };
   /** Image mode's settings, by their URL keys (the run's keys behind an `i`, and idata). */
@@ -32,20 +32,14 @@ export interface PlaygroundState {
   threads: number;
 }
 
-/** Image mode's URL keys: its dataset and its run's keys, each behind an `i`. */
-export const IMAGE_KEYS: readonly string[] = ['data', ...RUN_KEYS].map((k) => `i${k}`);
+/** Image mode's URL keys: its dataset and its run's options, each behind an `i` (`ilayers`, `iepochs`). */
+export const IMAGE_PREFIX = 'i';
 
-/** Compare mode's components: the hidden activation or any run option. */
-export const COMPARE_KEYS: readonly string[] = ['activation', ...OPTIONS.map((o) => o.key)];
+/** Compare mode's components: any option of the 2-D mode. */
+export const COMPARE_KEYS: readonly string[] = optionsOf('2d').map((o) => o.key);
 
-export const DEFAULT_RUN: RunState = {
-  hidden: [
-    { units: 16, activation: 'relu' },
-    { units: 16, activation: 'relu' },
-  ],
-  seed: 1,
-  ...defaultValues(),
-};
+/** The 2-D mode's run before the URL's changes: a small network that trains in seconds (the other options at their defaults). */
+export const DEFAULT_RUN: Run = withDefaults({ ...sn.DEFAULT_CONFIG, layers: [16, 16], init: 'he_uniform', lr: 0.01, schedule: 'constant', epochs: 200, batchSize: 32, seed: 1 });
 
 export const DEFAULT_STATE: PlaygroundState = {
   mode: '2d',
@@ -69,7 +63,7 @@ export function toQuery(s: PlaygroundState): string {
     test: String(s.testFraction),
     k: String(s.classes),
   });
-  writeRun(q, s.run);
+  writeRun(q, s.run, '2d');
   if (s.noise !== null) q.set('noise', String(s.noise));
   if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
   if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
@@ -78,8 +72,21 @@ export function toQuery(s: PlaygroundState): string {
   return q.toString();
 }
 
+/** The hidden layers as links wrote them before the activations had their own key (`layers=12:tanh,8`), split into the two options' keys. */
+function upgradeLayers(q: URLSearchParams, prefix = ''): void {
+  const layers = optionsOf('2d').find((o) => o.type.kind === 'widths');
+  const names = optionsOf('2d').find((o) => o.type.kind === 'names');
+  const text = layers && names && q.get(prefix + urlKey(layers));
+  if (!text?.includes(':') || q.has(prefix + urlKey(names!))) return;
+  const parts = text.split(',').map((l) => l.split(':'));
+  q.set(prefix + urlKey(layers!), parts.map((p) => p[0]).join(','));
+  q.set(prefix + urlKey(names!), parts.map((p) => p[1]?.trim() || String(names!.default)).join(','));
+}
+
 export function fromQuery(query: string): PlaygroundState {
   const q = new URLSearchParams(query);
+  upgradeLayers(q);
+  upgradeLayers(q, IMAGE_PREFIX);
   const d = DEFAULT_STATE;
   const num = (k: string, def: number) => {
     const v = Number(q.get(k));
@@ -92,6 +99,7 @@ export function fromQuery(query: string): PlaygroundState {
     .map((p) => p.split('_').map(Number) as [number, number, number])
     .filter((p) => p.length === 3 && p.every(Number.isFinite));
   const [key, values] = (q.get('cmp') ?? '').split(':');
+  const imageKeys = ['data', ...optionsOf('images').map(urlKey)].map((k) => IMAGE_PREFIX + k);
   return {
     mode: pick('mode', MODES, d.mode),
     dataset: pick('data', DATASETS, d.dataset),
@@ -100,50 +108,24 @@ export function fromQuery(query: string): PlaygroundState {
     testFraction: num('test', d.testFraction),
     classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
     points,
-    run: readRun(q, d.run),
+    run: readRun(q, d.run, '2d'),
     threads: Math.max(0, Math.min(64, Math.round(num('threads', 0)))),
-    images: Object.fromEntries([...q].filter(([k]) => IMAGE_KEYS.includes(k))),
+    images: Object.fromEntries([...q].filter(([k]) => imageKeys.includes(k))),
     compare: COMPARE_KEYS.includes(key) && values ? { key, values: values.split('|') } : d.compare,
   };
 }
 
-/** The weight init `scratchnet train` (mlp) gives hidden layers of this activation. */
-const cliInit = (activation: string) => {
-  const kind = sn.activationKindOf(activation);
-  return kind ? sn.activationDef(kind).init : 'he_uniform';
-};
-
 /**
- * The `scratchnet train` command of the same set-up, and what keeps it from being the same run.
- * With no differences the CLI trains the very same run: same data (same seed and defaults), same
- * layers and initial weights, same shuffles — its test loss equals the page's bit for bit.
+ * The `scratchnet train` command of the same set-up (the core writes the flags of the run's config),
+ * and what keeps it from being the same run: with no differences the CLI trains the very same run
+ * — same data (same seed and defaults), same layers and initial weights, same shuffles — and its
+ * test loss equals the page's bit for bit.
  */
 export function trainCommand(s: PlaygroundState): { command: string; differences: string[] } {
-  const r = runConfig(s.run);
-  const act = r.hidden[0]?.activation ?? 'relu';
-  const parts = [
-    'npx scratchnet train',
-    `--dataset ${s.dataset === 'custom' ? 'spirals' : s.dataset}`,
-    `--layers ${r.hidden.map((h) => h.units).join(',')}`,
-    `--activation ${act}`,
-    `--optimizer ${r.optimizer}`,
-    `--lr ${r.lr}`,
-    `--schedule ${r.schedule}`,
-    `--epochs ${r.epochs}`,
-    `--batch-size ${r.batchSize}`,
-    `--seed ${r.seed}`,
-    '--val-split 0',
-  ];
-  if (r.l2 > 0) parts.push(`--l2 ${r.l2}`);
-  if (r.weightDecay > 0) parts.push(`--weight-decay ${r.weightDecay}`);
-  if (r.dropout > 0) parts.push(`--dropout ${r.dropout}`);
-  if (r.batchNorm) parts.push('--batch-norm');
+  const command = ['npx scratchnet train', ...trainArgs(s.run, s.dataset === 'custom' ? 'spirals' : s.dataset)].join(' ');
   const differences: string[] = [];
   if (s.dataset === 'custom') differences.push('custom points have no CLI dataset');
   if (s.samples !== 1000 || s.noise !== null || s.testFraction !== 0.2) differences.push('the CLI draws 1000 points with the default noise and a 20% test split');
   if (sn.SYNTHETIC_SETS[s.dataset]?.classes && s.classes !== 3) differences.push(`the CLI’s ${s.dataset} have 3 classes`);
-  if (new Set(r.hidden.map((h) => h.activation)).size > 1) differences.push('the CLI takes one activation for all layers');
-  if (r.init !== cliInit(act)) differences.push(`the CLI initialises ${act} layers with ${cliInit(act)}`);
-  if (!r.standardize) differences.push('the CLI always standardises the inputs');
-  return { command: parts.join(' '), differences };
+  return { command, differences };
 }
