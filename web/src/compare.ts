@@ -19,6 +19,26 @@ function variant(base: Run, key: string, value: string): Run {
   return r as Run;
 }
 
+/** The runs' test curves on `chart`, their final figures in `table` (a row per run, labelled by its value of `key`). */
+function drawRuns(chart: LineChart, table: HTMLTableElement, key: string, labels: string[], trainers: Trainer[]): void {
+  chart.set(
+    trainers.flatMap((t, i) => [
+      { name: `${labels[i]} test loss`, color: PALETTE[i], values: t.history.map((e) => e.testLoss), axis: 'loss' as const },
+      { name: `${labels[i]} test acc`, color: PALETTE[i], dash: [5, 3], values: t.history.map((e) => e.testAccuracy), axis: 'accuracy' as const },
+    ]),
+  );
+  const row = (cells: string[], head = false) => el('tr', {}, ...cells.map((c) => el(head ? 'th' : 'td', {}, c)));
+  table.replaceChildren(
+    row([key, 'epochs', 'final test accuracy', 'final test loss', 'time per epoch (ms)', 'state'], true),
+    ...trainers.map((t, i) => {
+      const h: EpochReport[] = t.history;
+      const last = h.at(-1);
+      const ms = h.length ? (1000 * h.reduce((s, e) => s + e.seconds, 0)) / h.length : NaN;
+      return row([labels[i], String(h.length), last ? `${(last.testAccuracy * 100).toFixed(1)}%` : '–', last ? last.testLoss.toFixed(4) : '–', Number.isFinite(ms) ? ms.toFixed(2) : '–', t.state]);
+    }),
+  );
+}
+
 export function mountCompare(root: HTMLElement, state: PlaygroundState, changed: () => void): void {
   const key = select(COMPARE_KEYS, state.compare.key);
   const values = el('input', { type: 'text', value: state.compare.values.join(state.compare.values.some((v) => v.includes(',')) ? ' | ' : ', ') });
@@ -47,24 +67,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
   key.onchange = save;
   values.onchange = save;
 
-  const redraw = () => {
-    chart.set(
-      trainers.flatMap((t, i) => [
-        { name: `${labels[i]} test loss`, color: PALETTE[i], values: t.history.map((e) => e.testLoss), axis: 'loss' as const },
-        { name: `${labels[i]} test acc`, color: PALETTE[i], dash: [5, 3], values: t.history.map((e) => e.testAccuracy), axis: 'accuracy' as const },
-      ]),
-    );
-    const row = (cells: string[], head = false) => el('tr', {}, ...cells.map((c) => el(head ? 'th' : 'td', {}, c)));
-    table.replaceChildren(
-      row([state.compare.key, 'epochs', 'final test accuracy', 'final test loss', 'time per epoch (ms)', 'state'], true),
-      ...trainers.map((t, i) => {
-        const h: EpochReport[] = t.history;
-        const last = h.at(-1);
-        const ms = h.length ? (1000 * h.reduce((s, e) => s + e.seconds, 0)) / h.length : NaN;
-        return row([labels[i], String(h.length), last ? `${(last.testAccuracy * 100).toFixed(1)}%` : '–', last ? last.testLoss.toFixed(4) : '–', Number.isFinite(ms) ? ms.toFixed(2) : '–', t.state]);
-      }),
-    );
-  };
+  const redraw = () => drawRuns(chart, table, state.compare.key, labels, trainers);
 
   run.onclick = async () => {
     save();
