@@ -106,7 +106,7 @@ function imageControls(state: PlaygroundState, changed: () => void): { controls:
   const run = readRun(q, IMAGE_RUN, 'images', IMAGE_PREFIX);
   const save = () => {
     const w = new URLSearchParams({ idata: ds.value });
-    writeRun(w, run, 'images', IMAGE_PREFIX, IMAGE_RUN);
+    writeRun(w, run, 'images', { base: IMAGE_RUN, prefix: IMAGE_PREFIX, changesOnly: true });
     state.images = Object.fromEntries(w);
     changed();
   };

@@ -29,8 +29,8 @@ export function parseValue(o: sn.OptionDecl, text: string): unknown {
   }
 }
 
-/** A value as the fields write it (`16,16`, `relu,tanh`, `0.01`, `true`). */
-export const formatValue = (o: sn.OptionDecl, v: unknown): string => sn.formatOptionText(o, v) ?? '';
+/** A value as the fields write it (`16,16`, `relu,tanh`, `0.01`, `true`; none: empty). */
+export const formatValue = (o: sn.OptionDecl, v: unknown): string => (v === undefined ? '' : (sn.formatOptionText(o, v) ?? ''));
 
 /** A value as the URL writes it: as a field does, a boolean as 1 or 0. */
 const urlText = (o: sn.OptionDecl, v: unknown): string => (typeof v === 'boolean' ? (v ? '1' : '0') : formatValue(o, v));
@@ -38,26 +38,47 @@ const urlText = (o: sn.OptionDecl, v: unknown): string => (typeof v === 'boolean
 /** The option's key in the URL: its hint's short key (`batch`), else its own. */
 export const urlKey = (o: PageOption): string => o.playground.url ?? o.key;
 
-/** Writes the run's options shown in `mode` to `q`, each under its URL key behind `prefix`; given `base`, only those that differ from it. */
-export function writeRun(q: URLSearchParams, r: Run, mode: RunMode, prefix = '', base?: Run): void {
+/** An option a config may leave out (the CLI then takes its own default): the URL and its field write it as empty. */
+const optional = (o: sn.OptionDecl) => !o.required && o.default === undefined;
+
+export interface RunQuery {
+  /** Where the reader of the URL starts (`readRun`'s base). */
+  base: Run;
+  /** Before each key (image mode's `i`). */
+  prefix?: string;
+  /** Only the values that differ from `base` (default: every value). */
+  changesOnly?: boolean;
+}
+
+/** Writes the run's options shown in `mode` to `q`, each under its URL key (an option left out where `base` has it: empty). */
+export function writeRun(q: URLSearchParams, r: Run, mode: RunMode, { base, prefix = '', changesOnly = false }: RunQuery): void {
   const values = r as Record<string, unknown>;
+  const baseValues = base as Record<string, unknown>;
   for (const o of optionsOf(mode)) {
-    const v = values[o.key];
-    if (v === undefined) continue;
+    const [v, b] = [values[o.key], baseValues[o.key]];
+    if (v === undefined && b === undefined) continue;
     const text = urlText(o, v);
-    if (base === undefined || text !== urlText(o, (base as Record<string, unknown>)[o.key])) q.set(prefix + urlKey(o), text);
+    if (!changesOnly || text !== urlText(o, b)) q.set(prefix + urlKey(o), text);
   }
 }
 
-/** The run of `q` over `base`: each option shown in `mode` whose URL key (behind `prefix`) holds one of its values. */
+/** The run of `q` over `base`: each option shown in `mode` whose URL key (behind `prefix`) holds one of its values, or nothing (empty) where it may be left out. */
 export function readRun(q: URLSearchParams, base: Run, mode: RunMode, prefix = ''): Run {
   const r = structuredClone(base) as Record<string, unknown>;
   for (const o of optionsOf(mode)) {
     const text = q.get(prefix + urlKey(o));
-    const v = text === null ? undefined : parseValue(o, text);
+    if (text === '' && optional(o)) delete r[o.key];
+    const v = text === null || text === '' ? undefined : parseValue(o, text);
     if (v !== undefined) r[o.key] = v;
   }
   return r as Run;
+}
+
+/** Sets option `o` of `r` from text as a field holds it (empty: left out, where it may be). @throws ConfigError for a value it does not take */
+export function setFromText(o: sn.OptionDecl, r: Run, text: string): void {
+  const values = r as Record<string, unknown>;
+  if (text.trim() === '' && optional(o)) delete values[o.key];
+  else values[o.key] = sn.parseOptionText(o, text);
 }
 
 /** The config of a run of the page on `dataset`: its test split is the page's, no validation split. */

@@ -105,7 +105,7 @@ export class Playground {
     // a new learning rate reaches a running run at its next epoch; any other change makes a new run
     const onChange = (key: string) => {
       this.hooks.changed();
-      if (key === 'lr') this.trainer.setLr(Number(r.lr));
+      if (key === 'lr' && r.lr !== undefined) this.trainer.setLr(r.lr);
       else void this.reload();
     };
     const sets = runFieldsets('2d', r, { onChange, data, idSuffix: '2d' });

@@ -5,7 +5,7 @@
  * refused with the core's message.
  */
 import * as sn from 'scratchnet';
-import { formatValue, optionsOf, type PageOption, type Run, type RunMode, type Section } from './options';
+import { formatValue, optionsOf, setFromText, type PageOption, type Run, type RunMode, type Section } from './options';
 import { announce, control, el, numberInput, select } from './ui';
 
 type Field = HTMLInputElement | HTMLSelectElement;
@@ -42,7 +42,7 @@ function slider(o: PageOption, n: HTMLInputElement): HTMLElement {
 /** The field of a plain option showing `v`, and the element to place (the field, or the field with its slider). */
 function field(o: PageOption, v: unknown): { input: Field; box?: HTMLElement } {
   const h = o.playground;
-  const text = v === undefined ? '' : formatValue(o, v);
+  const text = formatValue(o, v);
   if (h.control === 'checkbox') return { input: el('input', { type: 'checkbox', checked: v === true }) };
   if (h.control === 'select') return { input: select(choices(o, text), text) };
   const n = numberInput(Number(text), { min: h.min, max: h.max, step: h.control === 'number' ? (h.step ?? 'any') : 'any' });
@@ -55,7 +55,7 @@ function field(o: PageOption, v: unknown): { input: Field; box?: HTMLElement } {
 /** Sets option `o` of `r` from text as the field holds it; a value it does not take is announced and the field reset. */
 function apply(o: sn.OptionDecl, r: Run, text: string, reset: () => void): boolean {
   try {
-    (r as Record<string, unknown>)[o.key] = sn.parseOptionText(o, text);
+    setFromText(o, r, text);
     return true;
   } catch (e) {
     if (!(e instanceof sn.ConfigError)) throw e;

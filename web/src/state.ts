@@ -63,7 +63,7 @@ export function toQuery(s: PlaygroundState): string {
     test: String(s.testFraction),
     k: String(s.classes),
   });
-  writeRun(q, s.run, '2d');
+  writeRun(q, s.run, '2d', { base: DEFAULT_RUN });
   if (s.noise !== null) q.set('noise', String(s.noise));
   if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
   if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
