@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors.js';
 import type { Kernels } from '../../core/kernels.js';
 import { expectShape, type Float, type Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
+import { defineLayer } from './define.js';
 
 export interface LayerNormArgs {
   /** Added to the variance before the square root (default 1e-5, torch's). */
@@ -121,3 +122,18 @@ export class LayerNorm implements Layer {
 
 /** Friendly factory: `layerNorm()`. */
 export const layerNorm = (args: LayerNormArgs = {}): LayerNorm => new LayerNorm(args);
+
+/** Model files (`layer_norm`), and the run option `layerNorm` / `--layer-norm` of the recipe. */
+export const layerNormLayer = defineLayer('layer_norm', {
+  fromConfig: (c) => new LayerNorm(c as LayerNormArgs),
+  torch: 'LayerNorm',
+  option: {
+    key: 'layerNorm',
+    flag: '--layer-norm',
+    help: 'layer normalisation after each hidden layer, before its activation',
+    doc: 'layer normalisation (torch LayerNorm: each row over its features, the same in training and evaluation) after each hidden Dense, before its activation',
+    place: 'hidden-pre-activation',
+    create: () => layerNorm(),
+    playground: { label: 'layer norm', url: 'ln' },
+  },
+});
