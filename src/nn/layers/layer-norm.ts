@@ -126,7 +126,12 @@ export const layerNorm = (args: LayerNormArgs = {}): LayerNorm => new LayerNorm(
 /** Model files (`layer_norm`), and the run option `layerNorm` / `--layer-norm` of the recipe. */
 export const layerNormLayer = defineLayer('layer_norm', {
   fromConfig: (c) => new LayerNorm(c as LayerNormArgs),
-  torch: 'LayerNorm',
+  torch: {
+    module: 'LayerNorm',
+    args: (l) => [String((l as LayerNorm).features), ...((l as LayerNorm).eps === 1e-5 ? [] : [`eps=${(l as LayerNorm).eps}`])],
+    fromArgs: (_p, kw) => new LayerNorm({ eps: Number(kw('eps') ?? 1e-5) }),
+    tensors: { weight: 'gamma', bias: 'beta' },
+  },
   option: {
     key: 'layerNorm',
     flag: '--layer-norm',
