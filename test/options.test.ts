@@ -94,5 +94,14 @@ describe('config → model + fit options', () => {
     assert.equal(typeof opts.schedule, 'function');
     opts.optimizer.release();
     opts.loss.release();
+    // a base rate changed while the run goes on (the playground): read before each epoch
+    let lr = 0.5;
+    const live = fitOptions({ ...config, schedule: undefined }, { model, train, loss, baseLr: () => lr });
+    const at = live.schedule as (epoch: number, step: number, steps: number) => number;
+    assert.equal(at(3, 0, 10), 0.5);
+    lr = 0.25;
+    assert.equal(at(4, 0, 10), 0.25);
+    live.optimizer.release();
+    live.loss.release();
   });
 });

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { architectureOf } from '../nn/io.js';
 import { saveModel } from '../node/model-file.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
-import { runTraining, RUN_OPTIONS, type TrainConfig } from '../recipe.js';
+import { flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type TrainConfig } from '../recipe.js';
 import { datasetEntry } from '../data/registry.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
@@ -159,8 +159,8 @@ function withRecipe(flags: TrainFlags, cmd: Command): { flags: TrainFlags; appli
     const source = cmd.getOptionValueSource(key);
     if (source !== undefined && source !== 'default') continue;
     out[key] = value;
-    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    applied.push(`--${flag} ${Array.isArray(value) ? value.join(',') : String(value)}`);
+    const o = runOption(key);
+    applied.push(o ? `${flagName(o)} ${formatOptionText(o, value)}` : `${key} ${String(value)}`);
   }
   return { flags: out as TrainFlags, applied };
 }

@@ -114,6 +114,11 @@ export interface RecipeFitArgs {
   loss: LossName;
   /** Validation data, if any (early stopping watches it). */
   validation?: Dataset;
+  /**
+   * The base learning rate the schedule scales, read before each epoch (default: the optimizer's
+   * first rate, fixed): the playground changes it while a run goes on.
+   */
+  baseLr?: () => number;
 }
 
 /**
@@ -122,7 +127,7 @@ export interface RecipeFitArgs {
  * stopping, and every option the schema passes to fit as it is (l2, clipping, max-norm, ...).
  * The run's identity (`run`) is the config without its data directory.
  */
-export function fitOptions(config: TrainConfig, { model, train, loss, validation }: RecipeFitArgs): FitOptions & { loss: Loss; optimizer: Optimizer } {
+export function fitOptions(config: TrainConfig, { model, train, loss, validation, baseLr: liveLr }: RecipeFitArgs): FitOptions & { loss: Loss; optimizer: Optimizer } {
   const optimizer = createOptimizer(
     config.optimizer,
     model.params(),
@@ -152,7 +157,7 @@ export function fitOptions(config: TrainConfig, { model, train, loss, validation
     validation,
     callbacks,
     augment,
-    schedule: schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
+    schedule: liveLr ? (epoch) => (schedule ? schedule.lr(epoch, liveLr()) : liveLr()) : schedule ? (epoch) => schedule.lr(epoch, baseLr) : undefined,
     run: runIdentity(config),
   };
 }

@@ -168,7 +168,16 @@ export const batchNorm = (args: BatchNormArgs = {}): BatchNorm => new BatchNorm(
 /** Model files (`batch_norm`), and the run option `batchNorm` / `--batch-norm` of the recipe. */
 export const batchNormLayer = defineLayer('batch_norm', {
   fromConfig: (c) => new BatchNorm(c as BatchNormArgs),
-  torch: 'BatchNorm1d',
+  torch: {
+    module: 'BatchNorm1d',
+    args: (l) => {
+      const b = l as BatchNorm;
+      return [String(b.features), ...(b.eps === 1e-5 ? [] : [`eps=${b.eps}`]), ...(b.momentum === 0.1 ? [] : [`momentum=${b.momentum}`])];
+    },
+    fromArgs: (_p, kw) => new BatchNorm({ eps: Number(kw('eps') ?? 1e-5), momentum: Number(kw('momentum') ?? 0.1) }),
+    tensors: { weight: 'gamma', bias: 'beta', running_mean: 'running_mean', running_var: 'running_var' },
+    ignored: ['num_batches_tracked'],
+  },
   option: {
     key: 'batchNorm',
     flag: '--batch-norm',

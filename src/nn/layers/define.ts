@@ -26,12 +26,30 @@ export interface LayerOption<K extends string = string> {
   playground?: { label?: string; modes?: readonly ('2d' | 'images')[]; url?: string };
 }
 
+/**
+ * How a layer kind appears in a torch `nn.Sequential` (src/nn/torch.ts). With only `module`, torch.ts
+ * knows the layer itself (Linear, Dropout); with `args`, `fromArgs` and `tensors`, it exports and
+ * imports the layer from this description alone.
+ */
+export interface TorchForm {
+  /** The module's name as torch prints it (`LayerNorm`). */
+  module: string;
+  /** The module's arguments as torch writes them, from the built layer (`['8']`, `['8', 'eps=0.001']`). */
+  args?: (layer: Layer) => string[];
+  /** The layer of a module with these arguments (positional, and keyword ones by name). */
+  fromArgs?: (positional: string[], kw: (key: string) => string | undefined) => Layer;
+  /** state_dict key → the layer's parameter or buffer of that name suffix (`weight` → `gamma`). */
+  tensors?: Readonly<Record<string, string>>;
+  /** state_dict keys of the module that scratchnet does not keep (read and dropped: `num_batches_tracked`). */
+  ignored?: readonly string[];
+}
+
 /** What a layer kind tells the registry (src/nn/layers/registry.ts lists the files). */
 export interface LayerEntry<K extends string = string> {
   /** Recreates the layer from its `config()` (model files). */
   fromConfig: (config: Record<string, unknown>) => Layer;
   /** The PyTorch module it matches (`BatchNorm1d`, `LayerNorm`), where there is one. */
-  torch?: string;
+  torch?: TorchForm;
   /** A run option that inserts this layer (see {@link LayerOption}). */
   option?: LayerOption<K>;
 }

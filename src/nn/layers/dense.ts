@@ -212,4 +212,4 @@ export class Dense implements Layer {
 export const dense = (args: DenseArgs): Dense => new Dense(args);
 
 /** Model files: `dense` layers. */
-export const denseLayer = defineLayer('dense', { fromConfig: (c) => new Dense(c as unknown as DenseArgs), torch: 'Linear' });
+export const denseLayer = defineLayer('dense', { fromConfig: (c) => new Dense(c as unknown as DenseArgs), torch: { module: 'Linear' } });

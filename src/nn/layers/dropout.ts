@@ -83,4 +83,4 @@ export class Dropout implements Layer {
 export const dropout = (rate: number): Dropout => new Dropout({ rate });
 
 /** Model files: `dropout` layers. */
-export const dropoutLayer = defineLayer('dropout', { fromConfig: (c) => new Dropout(c as unknown as DropoutArgs), torch: 'Dropout' });
+export const dropoutLayer = defineLayer('dropout', { fromConfig: (c) => new Dropout(c as unknown as DropoutArgs), torch: { module: 'Dropout' } });

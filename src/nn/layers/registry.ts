@@ -9,3 +9,4 @@ export * from './dropout.js';
 export * from './softmax.js';
 export * from './standardize.js';
 export * from './batch-norm.js';
+export * from './layer-norm.js';

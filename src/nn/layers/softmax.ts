@@ -52,4 +52,4 @@ export class Softmax implements Layer {
 export const softmax = (): Softmax => new Softmax();
 
 /** Model files: `softmax` layers. */
-export const softmaxLayer = defineLayer('softmax', { fromConfig: () => new Softmax(), torch: 'Softmax' });
+export const softmaxLayer = defineLayer('softmax', { fromConfig: () => new Softmax(), torch: { module: 'Softmax' } });
