@@ -225,9 +225,9 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     // the core writes the flags (in its schema's order)
     assert.match(command, /^npx scratchnet train --dataset moons /);
     for (const flag of ['--layers 16,16', '--schedule cosine', '--epochs 12', '--seed 4', '--val-split 0', '--dropout 0.1']) assert.ok(` ${command} `.includes(` ${flag} `), `${flag} in ${command}`);
-    // every option the page shows reaches the command: per-layer activations, init, batch norm, no standardisation, L2, weight decay
-    const all = await cliReplay('mode=2d&data=clusters&epochs=6&seed=7&layers=12:tanh,8&init=glorot_normal&opt=rmsprop&lr=0.005&bn=1&std=0&wd=0.001&l2=0.0001&sched=step', '3 classes');
-    for (const flag of ['--activation tanh,relu', '--init glorot_normal', '--batch-norm', '--no-standardize']) assert.ok(` ${all} `.includes(` ${flag} `), `${flag} in ${all}`);
+    // every option the page shows reaches the command: per-layer activations, init, batch and layer norm, no standardisation, L2, weight decay
+    const all = await cliReplay('mode=2d&data=clusters&epochs=6&seed=7&layers=12:tanh,8&init=glorot_normal&opt=rmsprop&lr=0.005&bn=1&ln=1&std=0&wd=0.001&l2=0.0001&sched=step', '3 classes');
+    for (const flag of ['--activation tanh,relu', '--init glorot_normal', '--batch-norm', '--layer-norm', '--no-standardize']) assert.ok(` ${all} `.includes(` ${flag} `), `${flag} in ${all}`);
   });
 
   it('CSV points of 3 classes train a softmax; the points travel in the URL', async () => {

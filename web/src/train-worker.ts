@@ -68,10 +68,9 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const net = built.model;
   model = net;
   lossName = built.loss;
-  const recipe = sn.fitOptions(c, { model: net, train, loss: built.loss, validation: test });
-  const startLr = recipe.optimizer.lr;
-  const own = typeof recipe.schedule === 'function' ? recipe.schedule : undefined;
-  baseLr = startLr;
+  // the schedule reads the base learning rate before each epoch: the page may change it meanwhile
+  const recipe = sn.fitOptions(c, { model: net, train, loss: built.loss, validation: test, baseLr: () => baseLr });
+  baseLr = recipe.optimizer.lr;
   post({ type: 'ready', threads: kernels.threads, isolated: self.crossOriginIsolated, relaxed: kernels.relaxed, parameters: net.parameterCount });
 
   let lastProbe = -Infinity;
@@ -139,11 +138,6 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const history = await sn.fit(net, resident, {
     ...recipe,
     callbacks: [...(recipe.callbacks ?? []), callback],
-    // the page may change the learning rate between epochs: the recipe's schedule scaled to it (unchanged: the recipe's own)
-    schedule: (epoch, step, steps) => {
-      const lr = own ? own(epoch, step, steps) : startLr;
-      return baseLr === startLr ? lr : own ? lr * (baseLr / startLr) : baseLr;
-    },
   });
   post({ type: 'done', epochs: history.length });
 }
