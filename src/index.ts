@@ -42,4 +42,5 @@ export { Augmenter, parseAugmentSpec } from './data/augment.js';
 export { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict, type TorchModule } from './nn/torch.js';
 // the training options (one schema) and config → model + fit options: what the CLI and the playground share
 export * from './recipe/options.js';
+export * from './recipe/values.js';
 export * from './recipe/build.js';

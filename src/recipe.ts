@@ -15,13 +15,12 @@ import type { Checkpoint, CheckpointOptions } from './nn/checkpoint.js';
 import { evaluate, fit } from './nn/train.js';
 import type { Kernels } from './core/kernels.js';
 import { buildModel, fitOptions } from './recipe/build.js';
-import { checkConfig, type TrainConfig } from './recipe/options.js';
+import type { TrainConfig } from './recipe/options.js';
+import { checkConfig } from './recipe/values.js';
 
 export { buildModel, fitOptions, lossFor, runIdentity, type BuildModelOptions, type RecipeFitArgs } from './recipe/build.js';
-export {
-  checkConfig, configToArgs, DEFAULT_CONFIG, expectedText, flagName, formatOptionText, optionProblem, parseOptionText, RECIPE_OPTIONS, RUN_OPTIONS, runOption,
-  type OptionDecl, type OptionType, type OptionUse, type PlaygroundHint, type TrainConfig,
-} from './recipe/options.js';
+export { DEFAULT_CONFIG, RECIPE_OPTIONS, RUN_OPTIONS, runOption, type OptionDecl, type OptionType, type OptionUse, type PlaygroundHint, type TrainConfig } from './recipe/options.js';
+export { checkConfig, configToArgs, expectedText, flagName, formatOptionText, optionProblem, parseOptionText } from './recipe/values.js';
 
 export interface RunResult {
   config: TrainConfig;

@@ -9,7 +9,8 @@ import { validateSpec } from '../src/experiments/spec.js';
 import { architectureOf, decodeModel, encodeModel } from '../src/nn/io.js';
 import { evaluate } from '../src/nn/train.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../src/recipe.js';
-import { checkConfig, configToArgs, runOption } from '../src/recipe/options.js';
+import { runOption } from '../src/recipe/options.js';
+import { checkConfig, configToArgs } from '../src/recipe/values.js';
 
 describe('LayerNorm through the schema', () => {
   it('is an option of the config, the CLI and study specs', () => {

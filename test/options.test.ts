@@ -7,7 +7,8 @@ import { ConfigError } from '../src/errors.js';
 import { validateSpec } from '../src/experiments/spec.js';
 import { LAYER_OPTIONS } from '../src/nn/layers/index.js';
 import { buildModel, fitOptions } from '../src/recipe/build.js';
-import { checkConfig, configToArgs, DEFAULT_CONFIG, parseOptionText, RUN_OPTIONS, runOption, type TrainConfig } from '../src/recipe/options.js';
+import { DEFAULT_CONFIG, RUN_OPTIONS, runOption, type TrainConfig } from '../src/recipe/options.js';
+import { checkConfig, configToArgs, parseOptionText } from '../src/recipe/values.js';
 
 const camel = (flag: string) => flag.replace(/^--(no-)?/, '').split(' ')[0].replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 

@@ -2,7 +2,8 @@ import { InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../errors.js';
 import { clip } from '../io/json-guard.js';
 import { SCHEDULE_NAMES } from '../nn/schedules.js';
-import { parseOptionText, RUN_OPTIONS, type OptionDecl } from '../recipe/options.js';
+import { RUN_OPTIONS, type OptionDecl } from '../recipe/options.js';
+import { parseOptionText } from '../recipe/values.js';
 
 /** The flag's value as quoted in a message (a pasted megabyte stays one short line). */
 const q = (v: string) => `'${clip(v, 40)}'`;

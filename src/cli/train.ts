@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { architectureOf } from '../nn/io.js';
 import { saveModel } from '../node/model-file.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
-import { flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type TrainConfig } from '../recipe.js';
+import { flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type RunResult, type TrainConfig } from '../recipe.js';
 import { datasetEntry } from '../data/registry.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
@@ -110,41 +110,47 @@ export function trainCommand(): Command {
       } finally {
         stop.uninstall();
       }
-      const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
-      if (f.save) {
-        saveModel(f.save, model, architectureOf(model, result.loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), {
-          config,
-          testAccuracy,
-          testLoss,
-          trainSeconds,
-          history,
-        });
-      }
-      const summary = {
-        dataset: config.dataset,
-        testAccuracy,
-        testLoss,
-        ...(testRegression ? { testRmse: testRegression.rmse, testMae: testRegression.mae, testR2: testRegression.r2 } : {}),
-        trainSeconds,
-        secondsPerEpoch: trainSeconds / history.length,
-        epochs: history,
-        parameters: model.parameterCount,
-        backend: kernels.name,
-        peakRssMiB: peakRssMiB(),
-        config,
-        ...(f.save ? { savedTo: f.save } : {}),
-      };
-      const measured = testRegression
-        ? `test R² ${testRegression.r2.toFixed(4)}  RMSE ${testRegression.rmse.toFixed(4)}  MAE ${testRegression.mae.toFixed(4)}  test loss ${testLoss.toFixed(4)}  `
-        : `test accuracy ${(testAccuracy * 100).toFixed(2)}%  test loss ${testLoss.toFixed(4)}  `;
-      log.write(
-        measured +
-          `training ${trainSeconds.toFixed(1)}s (${summary.secondsPerEpoch.toFixed(2)} s/epoch)  ` +
-          `${model.parameterCount} parameters  peak RSS ${summary.peakRssMiB.toFixed(0)} MiB` +
-          (f.save ? `  saved to ${f.save}` : '') + '\n',
-      );
-      if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
+      finish(result, config, { save: f.save, json: f.json, backend: kernels.name, log });
     });
+}
+
+/** After training: saves the model (`--save`), prints the test figures, and the JSON summary (`--json`). */
+function finish(result: RunResult, config: TrainConfig, f: { save?: string; json?: boolean; backend: string; log: NodeJS.WritableStream }): void {
+  const log = f.log;
+  const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
+  if (f.save) {
+    saveModel(f.save, model, architectureOf(model, result.loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), {
+      config,
+      testAccuracy,
+      testLoss,
+      trainSeconds,
+      history,
+    });
+  }
+  const summary = {
+    dataset: config.dataset,
+    testAccuracy,
+    testLoss,
+    ...(testRegression ? { testRmse: testRegression.rmse, testMae: testRegression.mae, testR2: testRegression.r2 } : {}),
+    trainSeconds,
+    secondsPerEpoch: trainSeconds / history.length,
+    epochs: history,
+    parameters: model.parameterCount,
+    backend: f.backend,
+    peakRssMiB: peakRssMiB(),
+    config,
+    ...(f.save ? { savedTo: f.save } : {}),
+  };
+  const measured = testRegression
+    ? `test R² ${testRegression.r2.toFixed(4)}  RMSE ${testRegression.rmse.toFixed(4)}  MAE ${testRegression.mae.toFixed(4)}  test loss ${testLoss.toFixed(4)}  `
+    : `test accuracy ${(testAccuracy * 100).toFixed(2)}%  test loss ${testLoss.toFixed(4)}  `;
+  log.write(
+    measured +
+      `training ${trainSeconds.toFixed(1)}s (${summary.secondsPerEpoch.toFixed(2)} s/epoch)  ` +
+      `${model.parameterCount} parameters  peak RSS ${summary.peakRssMiB.toFixed(0)} MiB` +
+      (f.save ? `  saved to ${f.save}` : '') + '\n',
+  );
+  if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
 }
 
 /**

@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
-import { DEFAULT_CONFIG, optionProblem, runOption, type TrainConfig } from '../recipe/options.js';
+import { DEFAULT_CONFIG, runOption, type TrainConfig } from '../recipe/options.js';
+import { optionProblem } from '../recipe/values.js';
 import { brief, clip, parseJsonGuarded } from '../io/json-guard.js';
 
 /** Partial TrainConfig as written in a spec; `null` unsets a field. */
