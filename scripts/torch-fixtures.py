@@ -16,6 +16,9 @@ It writes, all in float64:
   with its options, on two parameters (a weight w with weight decay and a bias b in a param group
   with weight_decay=0, as scratchnet's per-parameter decay 0 for biases), with the gradient
   g_t = a * (theta - c) + s_t * d (a, c, d, s_t stored in the file): theta after chosen steps.
+* test/fixtures/torch-layer-norm.json -- nn.LayerNorm between two Linear layers (dense, layer norm,
+  tanh, dense, softmax cross-entropy) on a batch of 6 rows: the normalised values, the loss and the
+  gradient of every parameter and of the input.
 
 Inputs are drawn from a seeded torch.Generator, so the output is the same on every run. JSON floats
 are written with repr(), which round-trips float64 exactly.
@@ -159,6 +162,48 @@ def optimizer_trajectories():
     }
 
 
+def layer_norm():
+    """nn.LayerNorm(4) (eps 1e-5) between two Linear layers: dense_1 -> layer_norm -> tanh -> dense_2 -> softmax CE."""
+    gen = torch.Generator().manual_seed(20261207)
+    batch, sizes = 6, (5, 4, 3)
+    x = uniform(gen, (batch, sizes[0]), -2, 2)
+    weights = {
+        'dense_1.weight': uniform(gen, (sizes[0], sizes[1])),
+        'dense_1.bias': uniform(gen, (sizes[1],), -0.5, 0.5),
+        'layer_norm_1.gamma': uniform(gen, (sizes[1],), 0.5, 1.5),
+        'layer_norm_1.beta': uniform(gen, (sizes[1],), -0.5, 0.5),
+        'dense_2.weight': uniform(gen, (sizes[1], sizes[2])),
+        'dense_2.bias': uniform(gen, (sizes[2],), -0.5, 0.5),
+    }
+    target = F.softmax(uniform(gen, (batch, sizes[2]), -2, 2), dim=1)
+    xs = x.clone().requires_grad_(True)
+    ps = {k: v.clone().requires_grad_(True) for k, v in weights.items()}
+    norm = torch.nn.LayerNorm(sizes[1], eps=1e-5)
+    with torch.no_grad():
+        norm.weight.copy_(ps['layer_norm_1.gamma'])
+        norm.bias.copy_(ps['layer_norm_1.beta'])
+    h1 = xs @ ps['dense_1.weight'] + ps['dense_1.bias']
+    # the module's own forward (weight and bias are its parameters), its gradients read from them
+    normed = norm(h1)
+    z = torch.tanh(normed) @ ps['dense_2.weight'] + ps['dense_2.bias']
+    loss = F.cross_entropy(z, target)
+    loss.backward()
+    grads = {k: tolist(p.grad) for k, p in ps.items() if p.grad is not None}
+    grads['layer_norm_1.gamma'] = tolist(norm.weight.grad)
+    grads['layer_norm_1.beta'] = tolist(norm.bias.grad)
+    grads['input'] = tolist(xs.grad)
+    return {
+        'generator': 'scripts/torch-fixtures.py',
+        'torch': torch.__version__,
+        'model': 'x [6, 5] -> dense_1 (W [5, 4], b [4]) -> nn.LayerNorm(4, eps=1e-5) -> tanh -> dense_2 (W [4, 3], b [3]) -> softmax cross-entropy',
+        'input': tolist(x),
+        'weights': {k: tolist(v) for k, v in weights.items()},
+        'target': tolist(target),
+        'normalized': tolist(normed),
+        'cases': [{'value': loss.item(), 'grads': grads}],
+    }
+
+
 def write(name, data):
     """One top-level key per line, and one line per case: small, and diffs stay readable."""
     path = os.path.join(OUT, name)
@@ -180,3 +225,4 @@ if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     write('torch-mlp-grads.json', mlp_grads())
     write('torch-optimizers.json', optimizer_trajectories())
+    write('torch-layer-norm.json', layer_norm())

@@ -35,7 +35,11 @@ export { initialize, type InitKind } from './nn/init.js';
 
 export { BatchIterator } from './data/batches.js';
 export { isRegression, oneHot, regressionDataset, residentDataset, splitValidation, subset, validateDataset, type Dataset, type DatasetSplit } from './data/dataset.js';
-export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, type ClustersOptions, type SyntheticOptions } from './data/synthetic.js';
+export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, SYNTHETIC_SETS, type ClustersOptions, type SyntheticOptions, type SyntheticSet } from './data/synthetic.js';
 export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';
 export { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict, type TorchModule } from './nn/torch.js';
+// the training options (one schema) and config → model + fit options: what the CLI and the playground share
+export * from './recipe/options.js';
+export * from './recipe/values.js';
+export * from './recipe/build.js';

@@ -1,22 +1,14 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../errors.js';
 import { clip } from '../io/json-guard.js';
+import { SCHEDULE_NAMES } from '../nn/schedules.js';
+import { RUN_OPTIONS, type OptionDecl } from '../recipe/options.js';
+import { parseOptionText } from '../recipe/values.js';
 
 /** The flag's value as quoted in a message (a pasted megabyte stays one short line). */
 const q = (v: string) => `'${clip(v, 40)}'`;
 
-/** Commander argument parsers that reject bad values with a one-line message. */
-export function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, found ${q(v)}`);
-  return n;
-}
-
-export function nonNegativeNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number ≥ 0, found ${q(v)}`);
-  return n;
-}
-
+/** Commander argument parsers that reject bad values with a one-line message (the training options': the schema's). */
 export function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, found ${q(v)}`);
@@ -30,25 +22,37 @@ export function integer(v: string): number {
   return n;
 }
 
-export function fraction(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`expected a number in [0, 1), found ${q(v)}`);
-  return n;
+/**
+ * The commander Option of a training option of the schema (src/recipe/options.ts): its flag, help,
+ * choices, parser and the value the CLI starts from.
+ */
+export function schemaOption(o: OptionDecl): Option {
+  const t = o.type;
+  const choices = t.kind === 'choice' ? t.choices() : t.kind === 'schedule' ? SCHEDULE_NAMES : undefined;
+  const listed = t.kind === 'names' ? ` (choices: ${t.choices().map((c) => JSON.stringify(c)).join(', ')})` : '';
+  const opt = new Option(o.flag!, o.help + listed);
+  if (choices) opt.choices(choices);
+  else if (t.kind !== 'boolean') {
+    opt.argParser((v: string) => {
+      try {
+        return parseOptionText(o, v);
+      } catch (e) {
+        throw e instanceof ConfigError ? new InvalidArgumentError(e.message) : e;
+      }
+    });
+  }
+  const start = o.start ?? (o.required ? o.default : undefined);
+  if (start !== undefined) opt.default(start);
+  return opt;
 }
 
-/** "256,128" → [256, 128]; "" or "none" → [] (no hidden layer). */
-export function widthList(v: string): number[] {
-  if (v === '' || v === 'none') return [];
-  return v.split(',').map((s) => {
-    const n = Number(s.trim());
-    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`expected comma-separated positive integers like 256,128, found ${q(s)} in ${q(v)}`);
-    return n;
-  });
-}
-
-export function oneOf(values: readonly string[]) {
-  return (v: string): string => {
-    if (!values.includes(v)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}, found ${q(v)}`);
-    return v;
-  };
+/** The config's options from parsed flags: each option given, or with a start value; booleans only where they differ from their default. */
+export function configFromFlags(flags: Record<string, unknown>): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const o of RUN_OPTIONS) {
+    const v = flags[o.key];
+    if (!o.flag || v === undefined || (o.type.kind === 'boolean' && v === (o.default ?? false))) continue;
+    config[o.key] = v;
+  }
+  return config;
 }

@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ACTIVATIONS } from '../nn/layers/index.js';
 import { architectureOf } from '../nn/io.js';
 import { saveModel } from '../node/model-file.js';
-import { OPTIMIZER_NAMES } from '../nn/optimizers/index.js';
-import { SCHEDULE_NAMES, scheduleFor, type ScheduleName } from '../nn/schedules.js';
-import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../recipe.js';
+import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
+import { flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type RunResult, type TrainConfig } from '../recipe.js';
 import { datasetEntry } from '../data/registry.js';
-import { LOSSES } from '../nn/losses/index.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
 import { GracefulStop, signalExitCode } from './interrupt.js';
-import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber, widthList, integer } from './options.js';
+import { configFromFlags, positiveInt, schemaOption } from './options.js';
 import { Progress } from './progress.js';
 import { setupBackend, peakRssMiB } from './runtime.js';
 
@@ -30,33 +27,11 @@ type TrainFlags = Omit<TrainConfig, 'schedule'> & {
 };
 
 export function trainCommand(): Command {
-  const d = DEFAULT_CONFIG;
-  return new Command('train')
-    .description("train a fully-connected network and report its test accuracy (R², RMSE and MAE for regression); starts from the dataset's recipe, which is printed")
-    .option('--dataset <name>', 'dataset to train on (scratchnet data list)', d.dataset)
-    .option('--layers <widths>', 'hidden layer widths, comma-separated', widthList, d.layers)
-    .addOption(new Option('--activation <name>', 'hidden activation').choices(ACTIVATIONS.filter((a) => a !== 'linear')).default(d.activation))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default(d.optimizer))
-    .option('--lr <rate>', "learning rate (default: the optimizer's own, adam 0.001, sgd 0.01)", positiveNumber)
-    .option('--momentum <m>', 'momentum for momentum/nesterov/rmsprop', nonNegativeNumber)
-    .option('--weight-decay <λ>', "optimizer weight decay (PyTorch's weight_decay: coupled L2, or decoupled where the optimizer's rule says so, as adamw)", nonNegativeNumber)
-    .option('--l2 <λ>', 'L2 penalty ½λ‖w‖² on weights, added to the loss', nonNegativeNumber, d.l2)
-    .option('--dropout <p>', 'dropout rate after each hidden layer', fraction, d.dropout)
-    .option('--input-dropout <p>', 'dropout rate on the raw inputs, before the standardisation (Srivastava et al. 2014: 0.2 for pixels)', fraction)
-    .option('--epochs <n>', 'epochs', positiveInt, d.epochs)
-    .option('--batch-size <n>', 'mini-batch size', positiveInt, d.batchSize)
-    .option('--seed <n>', 'seed of every random draw', integer, d.seed)
-    .option('--val-split <f>', 'fraction of the training set held out for validation', fraction, d.valSplit)
-    .option('--augment <spec>', 'image augmentation, e.g. translate=2,rotate=10,scale=0.1,elastic=34:4')
-    .addOption(new Option('--schedule <name>', 'learning-rate schedule over epochs').choices(SCHEDULE_NAMES).default('cosine'))
-    .option('--early-stopping <patience>', 'stop when validation accuracy has not improved for this many epochs', positiveInt)
-    .option('--clip-norm <n>', 'clip the global gradient norm', positiveNumber)
-    .option('--batch-norm', 'batch normalisation after each hidden layer, before its activation')
-    .option('--label-smoothing <ε>', 'label smoothing of the training targets, in [0, 1)', fraction)
-    .option('--max-norm <c>', "max-norm bound on each hidden unit's incoming weights", positiveNumber)
-    .addOption(new Option('--loss <name>', 'loss (default: cross-entropy for classes, mse for real-valued targets)').choices(LOSSES))
-    .option('--data-dir <dir>', 'directory with the dataset files')
-    .option('--dense', 'dense products only (default: the first layer skips the zeros of mostly-zero batches)')
+  const command = new Command('train')
+    .description("train a fully-connected network and report its test accuracy (R², RMSE and MAE for regression); starts from the dataset's recipe, which is printed");
+  // the training options, from the schema (src/recipe/options.ts); then the run's own flags
+  for (const o of RUN_OPTIONS) if (o.flag) command.addOption(schemaOption(o));
+  return command
     .option('--save <path>', 'save the trained model (safetensors)')
     .option('--checkpoint-dir <dir>', 'write checkpoints of the run here (atomically; see --resume)')
     .option('--checkpoint-every <steps>', 'checkpoint every this many steps (default: at each epoch end)', positiveInt)
@@ -67,13 +42,14 @@ export function trainCommand(): Command {
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
     .action(async (flags: TrainFlags, cmd: Command) => {
       const { flags: f, applied } = withRecipe(flags, cmd);
-      const { schedule, save, json, backend, threads, checkpointDir, checkpointEvery, keepCheckpoints, resume, ...rest } = f;
+      const { save, checkpointDir, checkpointEvery, keepCheckpoints, resume } = f;
       if (checkpointDir === undefined && (resume || checkpointEvery !== undefined)) {
         throw new ConfigError(`${resume ? '--resume' : '--checkpoint-every'} needs --checkpoint-dir`);
       }
       if (save) checkWritable(save);
       const kernels = await setupBackend(f);
-      const config: TrainConfig = { ...rest, schedule: scheduleFor(schedule, f.epochs) };
+      const schedule = scheduleFor(f.schedule, f.epochs);
+      const config = { ...configFromFlags(f), ...(schedule ? { schedule } : {}) } as TrainConfig;
       const log = f.json ? process.stderr : process.stdout;
       const dir = checkpointDir === undefined ? undefined : new CheckpointDir(checkpointDir, { keep: keepCheckpoints });
       dir?.prepare();
@@ -133,41 +109,47 @@ export function trainCommand(): Command {
       } finally {
         stop.uninstall();
       }
-      const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
-      if (f.save) {
-        saveModel(f.save, model, architectureOf(model, result.loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), {
-          config,
-          testAccuracy,
-          testLoss,
-          trainSeconds,
-          history,
-        });
-      }
-      const summary = {
-        dataset: config.dataset,
-        testAccuracy,
-        testLoss,
-        ...(testRegression ? { testRmse: testRegression.rmse, testMae: testRegression.mae, testR2: testRegression.r2 } : {}),
-        trainSeconds,
-        secondsPerEpoch: trainSeconds / history.length,
-        epochs: history,
-        parameters: model.parameterCount,
-        backend: kernels.name,
-        peakRssMiB: peakRssMiB(),
-        config,
-        ...(f.save ? { savedTo: f.save } : {}),
-      };
-      const measured = testRegression
-        ? `test R² ${testRegression.r2.toFixed(4)}  RMSE ${testRegression.rmse.toFixed(4)}  MAE ${testRegression.mae.toFixed(4)}  test loss ${testLoss.toFixed(4)}  `
-        : `test accuracy ${(testAccuracy * 100).toFixed(2)}%  test loss ${testLoss.toFixed(4)}  `;
-      log.write(
-        measured +
-          `training ${trainSeconds.toFixed(1)}s (${summary.secondsPerEpoch.toFixed(2)} s/epoch)  ` +
-          `${model.parameterCount} parameters  peak RSS ${summary.peakRssMiB.toFixed(0)} MiB` +
-          (f.save ? `  saved to ${f.save}` : '') + '\n',
-      );
-      if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
+      finish(result, config, { save: f.save, json: f.json, backend: kernels.name, log });
     });
+}
+
+/** After training: saves the model (`--save`), prints the test figures, and the JSON summary (`--json`). */
+function finish(result: RunResult, config: TrainConfig, f: { save?: string; json?: boolean; backend: string; log: NodeJS.WritableStream }): void {
+  const log = f.log;
+  const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
+  if (f.save) {
+    saveModel(f.save, model, architectureOf(model, result.loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), {
+      config,
+      testAccuracy,
+      testLoss,
+      trainSeconds,
+      history,
+    });
+  }
+  const summary = {
+    dataset: config.dataset,
+    testAccuracy,
+    testLoss,
+    ...(testRegression ? { testRmse: testRegression.rmse, testMae: testRegression.mae, testR2: testRegression.r2 } : {}),
+    trainSeconds,
+    secondsPerEpoch: trainSeconds / history.length,
+    epochs: history,
+    parameters: model.parameterCount,
+    backend: f.backend,
+    peakRssMiB: peakRssMiB(),
+    config,
+    ...(f.save ? { savedTo: f.save } : {}),
+  };
+  const measured = testRegression
+    ? `test R² ${testRegression.r2.toFixed(4)}  RMSE ${testRegression.rmse.toFixed(4)}  MAE ${testRegression.mae.toFixed(4)}  test loss ${testLoss.toFixed(4)}  `
+    : `test accuracy ${(testAccuracy * 100).toFixed(2)}%  test loss ${testLoss.toFixed(4)}  `;
+  log.write(
+    measured +
+      `training ${trainSeconds.toFixed(1)}s (${summary.secondsPerEpoch.toFixed(2)} s/epoch)  ` +
+      `${model.parameterCount} parameters  peak RSS ${summary.peakRssMiB.toFixed(0)} MiB` +
+      (f.save ? `  saved to ${f.save}` : '') + '\n',
+  );
+  if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
 }
 
 /**
@@ -182,8 +164,8 @@ function withRecipe(flags: TrainFlags, cmd: Command): { flags: TrainFlags; appli
     const source = cmd.getOptionValueSource(key);
     if (source !== undefined && source !== 'default') continue;
     out[key] = value;
-    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    applied.push(`--${flag} ${Array.isArray(value) ? value.join(',') : String(value)}`);
+    const o = runOption(key);
+    applied.push(o ? `${flagName(o)} ${formatOptionText(o, value)}` : `${key} ${String(value)}`);
   }
   return { flags: out as TrainFlags, applied };
 }

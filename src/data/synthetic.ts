@@ -74,6 +74,9 @@ const cluster = (classes: number): Curve => (c, _i, _m, out) => {
   out[1] = 0.65 * Math.sin(phi);
 };
 
+/** Noise of each set when none is given. */
+const NOISE = { spirals: 0.05, moons: 0.1, circle: 0.05, xor: 0.05, clusters: 0.15 };
+
 function generate(name: string, curve: Curve, classNames: string[], defaultNoise: number, opts: SyntheticOptions): DatasetSplit {
   const { seed = 0, samples = 1000, noise = defaultNoise, testFraction = 0.2 } = opts;
   if (!(Number.isInteger(samples) && samples >= 10)) {
@@ -116,22 +119,22 @@ function generate(name: string, curve: Curve, classNames: string[], defaultNoise
  * (±1 for an odd count), split 80/20 per class by default.
  */
 export async function loadSpirals(opts: SyntheticOptions = {}): Promise<DatasetSplit> {
-  return generate('spirals', spiral, ['spiral A', 'spiral B'], 0.05, opts);
+  return generate('spirals', spiral, ['spiral A', 'spiral B'], NOISE.spirals, opts);
 }
 
 /** Two interleaving half circles (as sklearn's `make_moons`): x `[samples, 2]`, y in {0, 1}. */
 export async function loadMoons(opts: SyntheticOptions = {}): Promise<DatasetSplit> {
-  return generate('moons', moon, ['upper moon', 'lower moon'], 0.1, opts);
+  return generate('moons', moon, ['upper moon', 'lower moon'], NOISE.moons, opts);
 }
 
 /** A disc (class 0, r ≤ 0.5) inside a ring (class 1, 0.7 ≤ r ≤ 1), as TF playground's circle; noise 0.05. */
 export async function loadCircle(opts: SyntheticOptions = {}): Promise<DatasetSplit> {
-  return generate('circle', circle, ['disc', 'ring'], 0.05, opts);
+  return generate('circle', circle, ['disc', 'ring'], NOISE.circle, opts);
 }
 
 /** XOR quadrants in [−1, 1]²: class 0 where x·y > 0, class 1 where x·y < 0 (before noise, default 0.05). */
 export async function loadXor(opts: SyntheticOptions = {}): Promise<DatasetSplit> {
-  return generate('xor', xor, ['same sign', 'opposite signs'], 0.05, opts);
+  return generate('xor', xor, ['same sign', 'opposite signs'], NOISE.xor, opts);
 }
 
 /**
@@ -144,5 +147,23 @@ export async function loadClusters(opts: ClustersOptions = {}): Promise<DatasetS
     throw new ConfigError(`clusters: classes must be an integer in 2..10, found ${classes}`);
   }
   const names = Array.from({ length: classes }, (_, c) => `cluster ${c + 1}`);
-  return generate('clusters', cluster(classes), names, 0.15, rest);
+  return generate('clusters', cluster(classes), names, NOISE.clusters, rest);
 }
+
+/** A generated set as a list entry: its loader, default noise and whether its class count is an option. */
+export interface SyntheticSet {
+  load(opts?: ClustersOptions): Promise<DatasetSplit>;
+  /** The noise when none is given. */
+  noise: number;
+  /** Takes `classes` (2..10, default 3). */
+  classes?: boolean;
+}
+
+/** The generated 2-D sets by name, in the order a list shows them (the playground's, for one). */
+export const SYNTHETIC_SETS: Readonly<Record<string, SyntheticSet>> = {
+  spirals: { load: loadSpirals, noise: NOISE.spirals },
+  moons: { load: loadMoons, noise: NOISE.moons },
+  circle: { load: loadCircle, noise: NOISE.circle },
+  xor: { load: loadXor, noise: NOISE.xor },
+  clusters: { load: loadClusters, noise: NOISE.clusters, classes: true },
+};

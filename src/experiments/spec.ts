@@ -3,14 +3,15 @@
  * variations make up an ablation study, and how they resolve into full {@link TrainConfig}s.
  *
  * Config patches (baseline, perDataset, variation configs) are merged shallowly in that order over
- * {@link DEFAULT_CONFIG}; a `null` value removes a field. Known TrainConfig keys are type-checked here,
- * unknown ones are passed through to `runTraining`, which validates them.
+ * {@link DEFAULT_CONFIG}; a `null` value removes a field. Known TrainConfig keys are checked here
+ * against the option schema (src/recipe/options.ts), unknown ones are passed through to
+ * `runTraining`, which rejects them.
  */
 import { readFileSync } from 'node:fs';
-import { parseAugmentSpec } from '../data/augment.js';
-import { ConfigError, ScratchnetError } from '../errors.js';
-import { createSchedule, SCHEDULE_NAMES, scheduleFor, type ScheduleConfig, type ScheduleName } from '../nn/schedules.js';
-import { DEFAULT_CONFIG, type TrainConfig } from '../recipe.js';
+import { ConfigError } from '../errors.js';
+import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
+import { DEFAULT_CONFIG, runOption, type TrainConfig } from '../recipe/options.js';
+import { optionProblem } from '../recipe/values.js';
 import { brief, clip, parseJsonGuarded } from '../io/json-guard.js';
 
 /** Partial TrainConfig as written in a spec; `null` unsets a field. */
@@ -56,8 +57,6 @@ const TOP_KEYS = ['name', 'description', 'datasets', 'seeds', 'baseline', 'perDa
 const FORBIDDEN = ['dataset', 'seed', 'dataDir'];
 /** Most runs a study may plan (a short spec must not expand into millions of configs). */
 const MAX_RUNS = 100_000;
-/** Fields every run needs (DEFAULT_CONFIG has them): a patch may change them, not unset them. */
-const REQUIRED = ['layers', 'activation', 'optimizer', 'l2', 'dropout', 'epochs', 'batchSize', 'valSplit'];
 
 /** A spec error: file, JSON path, expected, found. */
 export class SpecError extends ConfigError {
@@ -156,67 +155,20 @@ export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
 
 type Fail = (path: string, expected: string, found: unknown) => never;
 
-/** Type-checks the known TrainConfig keys of a patch; unknown keys pass through. */
+/** Checks the known TrainConfig keys of a patch against the schema (type, range, registry names); unknown keys pass through. */
 function checkPatch(raw: unknown, path: string, fail: Fail): ConfigPatch {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'an object of TrainConfig fields', raw);
   const patch = raw as ConfigPatch;
   for (const [k, v] of Object.entries(patch)) {
     const at = `${path}.${clip(k, 40)}`;
     if (FORBIDDEN.includes(k)) fail(at, `no '${k}' (datasets and seeds come from $.datasets and $.seeds; --data-dir from the CLI)`, v);
+    const o = runOption(k);
     if (v === null) {
-      if (REQUIRED.includes(k)) fail(at, `a value ('${k}' is needed by every run; null would unset it)`, v);
+      if (o?.required) fail(at, `a value ('${k}' is needed by every run; null would unset it)`, v);
       continue;
     }
-    switch (k) {
-      case 'layers':
-        if (!Array.isArray(v) || !v.every((w) => Number.isInteger(w) && w > 0)) fail(at, 'an array of positive integers', v);
-        break;
-      case 'activation':
-      case 'optimizer':
-        if (typeof v !== 'string') fail(at, 'a string', v);
-        break;
-      case 'augment':
-        if (typeof v !== 'string') fail(at, "an augmentation spec string like 'translate=2,rotate=10'", v);
-        try {
-          parseAugmentSpec(v as string);
-        } catch (e) {
-          fail(at, `a valid augmentation spec (${(e as Error).message})`, v);
-        }
-        break;
-      case 'epochs':
-      case 'batchSize':
-      case 'earlyStopping':
-        if (!Number.isInteger(v) || (v as number) <= 0) fail(at, 'a positive integer', v);
-        break;
-      case 'batchNorm':
-      case 'standardize':
-        if (typeof v !== 'boolean') fail(at, 'true or false', v);
-        break;
-      case 'lr':
-      case 'momentum':
-      case 'labelSmoothing':
-      case 'maxNorm':
-      case 'weightDecay':
-      case 'l2':
-      case 'dropout':
-      case 'inputDropout':
-      case 'valSplit':
-      case 'clipNorm':
-        if (typeof v !== 'number' || !Number.isFinite(v)) fail(at, 'a number', v);
-        break;
-      case 'schedule':
-        if (typeof v === 'string') {
-          if (!(SCHEDULE_NAMES as readonly string[]).includes(v)) fail(at, `one of ${SCHEDULE_NAMES.join(', ')} or a schedule object`, v);
-        } else {
-          try {
-            createSchedule(v as ScheduleConfig);
-          } catch (e) {
-            if (!(e instanceof ScratchnetError)) throw e;
-            fail(at, `a valid schedule (${e.message})`, v);
-          }
-        }
-        break;
-    }
+    const problem = o && optionProblem(o, v);
+    if (problem !== undefined) fail(at, problem, v);
   }
   return patch;
 }

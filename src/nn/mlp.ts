@@ -10,14 +10,14 @@ export interface MlpArgs {
   hidden: number[];
   /** Output width (classes, or 1 for a sigmoid binary output). */
   outputs: number;
-  /** Hidden activation (default relu). */
-  activation?: ActivationName | string;
+  /** Hidden activation (default relu), or one per hidden layer (`['relu', 'tanh']`). */
+  activation?: ActivationName | string | readonly (ActivationName | string)[];
   /** Dropout rate after each hidden activation (default 0: none). */
   dropout?: number;
-  /** Weight init (default: the activation's row, he_uniform for ReLU-like, glorot_uniform for sigmoid/tanh). */
+  /** Weight init of the hidden layers (default: each layer's activation's, he_uniform for ReLU-like, glorot_uniform for sigmoid/tanh). */
   init?: InitKind;
-  /** Inserted after each hidden Dense (batch norm, registered by its module). */
-  normalization?: (units: number) => Layer;
+  /** Inserted after each hidden Dense, before its activation (batch norm, layer norm: the recipe's layer options). */
+  normalization?: (units: number) => Layer | Layer[];
   /** Start with a Standardize layer (fit it on the training data before training). */
   standardize?: boolean;
   /**
@@ -38,19 +38,20 @@ export interface MlpArgs {
  * (dropout)] × hidden, Dense → logits (→ rescale, regression).
  */
 export function mlp({ hidden, outputs, activation = 'relu', dropout = 0, init, normalization, standardize = false, inputDropout = 0, rescaleOutputs }: MlpArgs): Sequential {
-  const act = checkActivation(activation, 'mlp');
   for (const h of hidden) if (!Number.isInteger(h) || h <= 0) throw new ConfigError(`mlp: hidden layer widths must be positive integers, found ${h}`);
-  const weightInit: InitKind = init ?? activationDef(act).init;
+  const acts = typeof activation === 'string' ? hidden.map(() => checkActivation(activation, 'mlp')) : activation.map((a) => checkActivation(a, 'mlp'));
+  if (typeof activation === 'string') checkActivation(activation, 'mlp'); // also without hidden layers
+  if (acts.length !== hidden.length) throw new ConfigError(`mlp: ${acts.length} activations for ${hidden.length} hidden layers, expected one name or ${hidden.length}`);
   const layers: Layer[] = [];
   // named apart from the hidden dropouts, whose random streams (`dropout_1/dropout`, ...) stay the same
   if (inputDropout !== 0) layers.push(new Dropout({ rate: inputDropout, name: 'input_dropout' }));
   if (standardize) layers.push(new Standardize());
-  for (const units of hidden) {
-    layers.push(new Dense({ units, init: weightInit }));
-    if (normalization) layers.push(normalization(units));
-    layers.push(new Activation({ kind: act }));
+  hidden.forEach((units, i) => {
+    layers.push(new Dense({ units, init: init ?? activationDef(acts[i]).init }));
+    if (normalization) layers.push(...[normalization(units)].flat());
+    layers.push(new Activation({ kind: acts[i] }));
     if (dropout > 0) layers.push(new Dropout({ rate: dropout }));
-  }
+  });
   layers.push(new Dense({ units: outputs, init: 'glorot_uniform' }));
   if (rescaleOutputs) {
     const { mean, std } = rescaleOutputs;

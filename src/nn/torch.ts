@@ -7,12 +7,16 @@
  * (y = x·W + b). The architecture is a string as torch prints it:
  * `Linear(10, 64), ReLU(), Linear(64, 1)` (also `nn.` prefixes, `GELU(approximate='tanh')`,
  * `LeakyReLU(0.2)`, `Dropout(0.5)`, `Identity()`; the activations' module names: src/core/activations.ts).
+ * A layer kind whose definition describes its torch module (`torch` in its `defineLayer`:
+ * `LayerNorm(8)`, `BatchNorm1d(8)`) goes in and out by that description: its arguments and which of
+ * its tensors are the module's `<index>.weight`, `<index>.bias`, ... (1-D in torch).
  */
 import type { Kernels } from '../core/kernels.js';
+import type { Matrix } from '../core/matrix.js';
 import { ConfigError, ModelFileError } from '../errors.js';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
 import type { Layer } from './layer.js';
-import { Activation, Dense, Dropout, Standardize } from './layers/index.js';
+import { Activation, Dense, Dropout, LAYER_DEFINITIONS, layerDefinition, Standardize, type LayerDefinition } from './layers/index.js';
 import { ACTIVATIONS, activationDef, type ActivationKind } from '../core/activations.js';
 import { Sequential } from './model.js';
 
@@ -21,7 +25,22 @@ export type TorchModule =
   | { type: 'linear'; inFeatures: number; outFeatures: number; bias: boolean }
   | { type: 'activation'; kind: ActivationKind; alpha?: number }
   | { type: 'dropout'; p: number }
-  | { type: 'identity' };
+  | { type: 'identity' }
+  /** A layer kind whose definition describes its torch module (LayerNorm, BatchNorm1d: src/nn/layers/define.ts's TorchForm). */
+  | { type: 'layer'; layerType: string; module: string; args: string[] };
+
+/** The layer kind whose definition describes torch module `name` (any case), or undefined. */
+function torchLayer(name: string): LayerDefinition | undefined {
+  return LAYER_DEFINITIONS.find((d) => d.torch?.fromArgs && d.torch.module.toLowerCase() === name.toLowerCase());
+}
+
+/** A module's arguments: the positional ones, and the keyword ones by name (quotes dropped). */
+function splitArgs(args: readonly string[]): { positional: string[]; kw: (key: string) => string | undefined } {
+  return {
+    positional: args.filter((a) => !a.includes('=')),
+    kw: (key) => args.find((a) => a.startsWith(`${key}=`))?.slice(key.length + 1).replace(/['"]/g, ''),
+  };
+}
 
 /** The activation whose torch module is `name` (any case) and whose keyword arguments all hold, the most specific one. */
 function torchActivation(name: string, kw: (key: string) => string | undefined): ActivationKind | undefined {
@@ -39,7 +58,8 @@ function torchActivation(name: string, kw: (key: string) => string | undefined):
 /** Parses `Linear(10, 64), ReLU(), Linear(64, 1)` (or torch's printed Sequential) into modules. */
 export function parseTorchArch(spec: string): TorchModule[] {
   // also torch's print(model): "Sequential(\n  (0): Linear(in_features=5, ...)\n  (1): Tanh()\n)"
-  const body = spec.replace(/^\s*(?:torch\.)?(?:nn\.)?Sequential\s*\(/, '').replace(/\(\d+\)\s*:/g, '');
+  // (and a normalized shape as torch prints it, `LayerNorm((8,), eps=1e-05)`, as its size)
+  const body = spec.replace(/^\s*(?:torch\.)?(?:nn\.)?Sequential\s*\(/, '').replace(/\(\d+\)\s*:/g, '').replace(/\(\s*(\d+)\s*,\s*\)/g, '$1');
   const tokens = body.match(/[A-Za-z_][A-Za-z0-9_.]*\s*(\([^)]*\))?/g) ?? [];
   if (tokens.length === 0) throw new ConfigError(`torch arch: expected modules like 'Linear(10, 64), ReLU(), Linear(64, 1)', found '${spec}'`);
   return tokens.map((tok) => {
@@ -59,10 +79,13 @@ export function parseTorchArch(spec: string): TorchModule[] {
     }
     if (lower === 'dropout') return { type: 'dropout', p: Number(kw('p') ?? positional[0] ?? 0.5) };
     if (lower === 'identity') return { type: 'identity' };
+    const layer = torchLayer(name);
+    if (layer) return { type: 'layer', layerType: layer.layerType, module: layer.torch!.module, args };
     const kind = torchActivation(name, kw);
     if (!kind) {
       const modules = [...new Set(ACTIVATIONS.filter((k) => k !== 'linear').map((k) => activationDef(k).torch.module))];
-      throw new ConfigError(`torch arch: unsupported module '${name}', expected Linear, ${modules.join(', ')}, Dropout or Identity`);
+      const layers = LAYER_DEFINITIONS.flatMap((d) => (d.torch?.fromArgs ? [d.torch.module] : []));
+      throw new ConfigError(`torch arch: unsupported module '${name}', expected Linear, ${[...modules, ...layers].join(', ')}, Dropout or Identity`);
     }
     const alphaArg = activationDef(kind).torch.alphaArg;
     const alpha = alphaArg === undefined ? undefined : (kw(alphaArg) ?? positional[0]);
@@ -77,12 +100,18 @@ export function formatTorchArch(modules: TorchModule[]): string {
       if (m.type === 'linear') return `Linear(${m.inFeatures}, ${m.outFeatures}${m.bias ? '' : ', bias=False'})`;
       if (m.type === 'dropout') return `Dropout(${m.p})`;
       if (m.type === 'identity') return 'Identity()';
+      if (m.type === 'layer') return `${m.module}(${m.args.join(', ')})`;
       const def = activationDef(m.kind);
       const t = def.torch;
       const args = t.alphaArg ? [String(m.alpha ?? def.alpha)] : Object.entries(t.kwargs ?? {}).map(([k, v]) => `${k}='${v}'`);
       return `${t.module}(${args.join(', ')})`;
     })
     .join(', ');
+}
+
+/** A layer's parameters and buffers by name (`layer_norm_1.gamma`). */
+function namedTensors(layer: Layer): Map<string, Matrix> {
+  return new Map([...layer.params().map((p) => [p.name, p.value] as const), ...(layer.buffers?.() ?? []).map((b) => [b.name, b.value] as const)]);
 }
 
 /** W `[rows, cols]` → Wᵀ `[cols, rows]` (row-major); this file's loops run once per conversion, not per step. */
@@ -106,6 +135,7 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
   const { tensors } = decodeSafetensors(bytes, file);
   const layers: Layer[] = [];
   const sources: { layer: Dense; key: string; m: Extract<TorchModule, { type: 'linear' }> }[] = [];
+  const described: { layer: Layer; key: string; def: LayerDefinition }[] = [];
   let width = 0;
   modules.forEach((m, i) => {
     if (m.type === 'linear') {
@@ -118,6 +148,12 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
       layers.push(new Activation({ kind: m.kind, ...(m.alpha === undefined ? {} : { alpha: m.alpha }) }));
     } else if (m.type === 'dropout') {
       layers.push(new Dropout({ rate: m.p }));
+    } else if (m.type === 'layer') {
+      const def = layerDefinition(m.layerType)!;
+      const { positional, kw } = splitArgs(m.args);
+      const layer = def.torch!.fromArgs!(positional, kw);
+      layers.push(layer);
+      described.push({ layer, key: String(i), def });
     }
   });
   const first = modules.find((m) => m.type === 'linear');
@@ -143,6 +179,19 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
       used.add(`${key}.bias`);
     }
   }
+  for (const { layer, key, def } of described) {
+    const own = namedTensors(layer);
+    for (const [name, suffix] of Object.entries(def.torch!.tensors ?? {})) {
+      const target = own.get(`${layer.name}.${suffix}`)!;
+      const t = tensors.get(`${key}.${name}`);
+      if (!t || t.shape.join(',') !== String(target.size)) {
+        throw new ModelFileError(`${file}: tensor '${key}.${name}' ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}, expected [${target.size}] for ${def.torch!.module}`);
+      }
+      target.data.set(t.data);
+      used.add(`${key}.${name}`);
+    }
+    for (const name of def.torch!.ignored ?? []) used.add(`${key}.${name}`);
+  }
   const extra = [...tensors.keys()].filter((k) => !used.has(k));
   if (extra.length > 0) throw new ModelFileError(`${file}: unexpected tensors ${extra.join(', ')} not used by the architecture ${formatTorchArch(modules)}`);
   return model;
@@ -152,8 +201,10 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
  * A scratchnet model as a torch `state_dict` (safetensors bytes, keys `<index>.weight` `[out, in]`
  * and `<index>.bias` `[out]`) and the architecture to build in torch. Input standardisation and an
  * output rescaling are folded into the first and last Linear (W' = diag(1/σ)·W, b' = b − (μ/σ)·W;
- * W' = W·diag(s), b' = b·s + m); dropout becomes `Dropout(p)` (identity in eval mode).
- * @throws ConfigError for a layer torch's Linear/activation Sequential cannot hold (batch norm)
+ * W' = W·diag(s), b' = b·s + m); dropout becomes `Dropout(p)` (identity in eval mode); a layer whose
+ * definition describes its torch module becomes that module (batch norm's running statistics are its
+ * buffers; torch fills in `num_batches_tracked` on loading).
+ * @throws ConfigError for a layer a torch Sequential of these modules cannot hold
  */
 export function toTorchStateDict(model: Sequential): { bytes: Uint8Array; arch: string; modules: TorchModule[] } {
   const modules: TorchModule[] = [];
@@ -203,6 +254,14 @@ export function toTorchStateDict(model: Sequential): { bytes: Uint8Array; arch: 
       modules.push(layer.kind === 'linear' ? { type: 'identity' } : { type: 'activation', kind: layer.kind, ...(activationDef(layer.kind).torch.alphaArg ? { alpha: layer.alpha } : {}) });
     } else if (layer instanceof Dropout) {
       modules.push({ type: 'dropout', p: layer.rate });
+    } else if (layerDefinition(layer.type)?.torch?.args) {
+      const form = layerDefinition(layer.type)!.torch!;
+      const own = namedTensors(layer);
+      for (const [name, suffix] of Object.entries(form.tensors ?? {})) {
+        const value = own.get(`${layer.name}.${suffix}`)!;
+        tensors.push({ name: `${modules.length}.${name}`, shape: [value.size], data: Float32Array.from(value.view()) });
+      }
+      modules.push({ type: 'layer', layerType: layer.type, module: form.module, args: form.args!(layer) });
     } else {
       throw new ConfigError(`toTorch: layer ${layer.name} (${layer.type}) has no place in a torch Sequential of Linear and activations`);
     }

@@ -199,16 +199,16 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     await page.close();
   });
 
-  it('the page’s CLI command trains the same run: scratchnet train prints the page’s test loss bit for bit', async () => {
-    const { page, errors } = await open('mode=2d&data=moons&epochs=12&seed=4&layers=16,16&sched=cosine&drop=0.1');
-    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('800 train / 200 test'));
+  /** Trains the page's run of `query` to the end, then runs its "CLI command": both test figures must be the same bits. */
+  async function cliReplay(query: string, figures: string): Promise<string> {
+    const { page, errors } = await open(query);
+    await page.waitForFunction((f) => document.querySelector('.figures')?.textContent?.includes(f), figures);
     await page.click('button.primary');
     await waitDone(page);
     const last = (await history(page)).at(-1)!;
     await page.click('text=CLI command');
     const command = (await page.textContent('code.cmd'))!;
     assert.match((await page.textContent('#panel-2d p.note:not([hidden])')) ?? '', /The same run/);
-    assert.match(command, /^npx scratchnet train --dataset moons --layers 16,16 .*--schedule cosine --epochs 12 .*--seed 4 --val-split 0 --dropout 0\.1$/);
     const args = command.split(' ').slice(2);
     const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../bin/scratchnet.js', import.meta.url)), ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const cli = JSON.parse(out.trim().split('\n').at(-1)!);
@@ -217,6 +217,17 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     assert.equal(cli.testAccuracy, last.testAccuracy);
     assert.deepEqual(errors, []);
     await page.close();
+    return command;
+  }
+
+  it('the page’s CLI command trains the same run: scratchnet train prints the page’s test loss bit for bit', async () => {
+    const command = await cliReplay('mode=2d&data=moons&epochs=12&seed=4&layers=16,16&sched=cosine&drop=0.1', '800 train / 200 test');
+    // the core writes the flags (in its schema's order)
+    assert.match(command, /^npx scratchnet train --dataset moons /);
+    for (const flag of ['--layers 16,16', '--schedule cosine', '--epochs 12', '--seed 4', '--val-split 0', '--dropout 0.1']) assert.ok(` ${command} `.includes(` ${flag} `), `${flag} in ${command}`);
+    // every option the page shows reaches the command: per-layer activations, init, batch and layer norm, no standardisation, L2, weight decay
+    const all = await cliReplay('mode=2d&data=clusters&epochs=6&seed=7&layers=12:tanh,8&init=glorot_normal&opt=rmsprop&lr=0.005&bn=1&ln=1&std=0&wd=0.001&l2=0.0001&sched=step', '3 classes');
+    for (const flag of ['--activation tanh,relu', '--init glorot_normal', '--batch-norm', '--layer-norm', '--no-standardize']) assert.ok(` ${all} `.includes(` ${flag} `), `${flag} in ${all}`);
   });
 
   it('CSV points of 3 classes train a softmax; the points travel in the URL', async () => {

@@ -4,24 +4,44 @@
  */
 import { makeData } from './data2d';
 import { LineChart, PALETTE } from './plot';
-import type { EpochReport, RunConfig } from './protocol';
-import { COMPARE_KEYS, type CompareKey, type PlaygroundState } from './state';
+import { optionsOf, pageConfig, parseValue, type Run } from './options';
+import type { EpochReport } from './protocol';
+import { COMPARE_KEYS, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
 import { announce, control, el, frames, select } from './ui';
 
-/** The run config with `key` set to `value` (text as typed). */
-function variant(base: RunConfig, key: CompareKey, value: string): RunConfig {
-  const c: RunConfig = structuredClone(base);
-  if (key === 'activation') c.hidden = c.hidden.map((h) => ({ ...h, activation: value }));
-  else if (key === 'batchSize') c.batchSize = Math.max(1, Math.round(Number(value)));
-  else if (key === 'lr') c.lr = Number(value);
-  else c[key] = value;
-  return c;
+/** The run with option `key` set to `value` (text as a flag writes it; a value the option does not take keeps the base's). */
+function variant(base: Run, key: string, value: string): Run {
+  const r = structuredClone(base) as Record<string, unknown>;
+  const o = optionsOf('2d').find((o) => o.key === key);
+  const v = o && parseValue(o, value);
+  if (v !== undefined) r[key] = v;
+  return r as Run;
+}
+
+/** The runs' test curves on `chart`, their final figures in `table` (a row per run, labelled by its value of `key`). */
+function drawRuns(chart: LineChart, table: HTMLTableElement, key: string, labels: string[], trainers: Trainer[]): void {
+  chart.set(
+    trainers.flatMap((t, i) => [
+      { name: `${labels[i]} test loss`, color: PALETTE[i], values: t.history.map((e) => e.testLoss), axis: 'loss' as const },
+      { name: `${labels[i]} test acc`, color: PALETTE[i], dash: [5, 3], values: t.history.map((e) => e.testAccuracy), axis: 'accuracy' as const },
+    ]),
+  );
+  const row = (cells: string[], head = false) => el('tr', {}, ...cells.map((c) => el(head ? 'th' : 'td', {}, c)));
+  table.replaceChildren(
+    row([key, 'epochs', 'final test accuracy', 'final test loss', 'time per epoch (ms)', 'state'], true),
+    ...trainers.map((t, i) => {
+      const h: EpochReport[] = t.history;
+      const last = h.at(-1);
+      const ms = h.length ? (1000 * h.reduce((s, e) => s + e.seconds, 0)) / h.length : NaN;
+      return row([labels[i], String(h.length), last ? `${(last.testAccuracy * 100).toFixed(1)}%` : '–', last ? last.testLoss.toFixed(4) : '–', Number.isFinite(ms) ? ms.toFixed(2) : '–', t.state]);
+    }),
+  );
 }
 
 export function mountCompare(root: HTMLElement, state: PlaygroundState, changed: () => void): void {
   const key = select(COMPARE_KEYS, state.compare.key);
-  const values = el('input', { type: 'text', value: state.compare.values.join(', ') });
+  const values = el('input', { type: 'text', value: state.compare.values.join(state.compare.values.some((v) => v.includes(',')) ? ' | ' : ', ') });
   const run = el('button', { className: 'primary' }, 'Run comparison');
   const stop = el('button', {}, 'Stop');
   const chart = new LineChart(el('canvas', { width: 640, height: 260, 'aria-label': 'test loss and accuracy of each configuration' }));
@@ -29,7 +49,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
   chart.onHover = (t) => announce(t, true);
   const controls = el('div', { className: 'controls' });
   control(controls, 'Component', key, { text: 'The one setting that differs between the runs; everything else is the 2-D mode’s configuration, data and seed.' });
-  control(controls, 'Values', values, { text: '2 to 4 values, comma-separated (e.g. adam, sgd or 0.1, 0.01).' });
+  control(controls, 'Values', values, { text: '2 to 4 values, comma-separated (e.g. adam, sgd or 0.1, 0.01), or separated by | where a value has commas (hidden layers: 16,16 | 64).' });
   root.append(
     el('p', { className: 'note' }, 'Runs the 2-D mode’s set-up several times, changing one component; each run trains in its own worker with the same seed and data.'),
     controls,
@@ -41,30 +61,13 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
   let trainers: Trainer[] = [];
   let labels: string[] = [];
   const save = () => {
-    state.compare = { key: key.value as CompareKey, values: values.value.split(',').map((v) => v.trim()).filter(Boolean).slice(0, 4) };
+    state.compare = { key: key.value, values: values.value.split(values.value.includes('|') ? '|' : ',').map((v) => v.trim()).filter(Boolean).slice(0, 4) };
     changed();
   };
   key.onchange = save;
   values.onchange = save;
 
-  const redraw = () => {
-    chart.set(
-      trainers.flatMap((t, i) => [
-        { name: `${labels[i]} test loss`, color: PALETTE[i], values: t.history.map((e) => e.testLoss), axis: 'loss' as const },
-        { name: `${labels[i]} test acc`, color: PALETTE[i], dash: [5, 3], values: t.history.map((e) => e.testAccuracy), axis: 'accuracy' as const },
-      ]),
-    );
-    const row = (cells: string[], head = false) => el('tr', {}, ...cells.map((c) => el(head ? 'th' : 'td', {}, c)));
-    table.replaceChildren(
-      row([state.compare.key, 'epochs', 'final test accuracy', 'final test loss', 'time per epoch (ms)', 'state'], true),
-      ...trainers.map((t, i) => {
-        const h: EpochReport[] = t.history;
-        const last = h.at(-1);
-        const ms = h.length ? (1000 * h.reduce((s, e) => s + e.seconds, 0)) / h.length : NaN;
-        return row([labels[i], String(h.length), last ? `${(last.testAccuracy * 100).toFixed(1)}%` : '–', last ? last.testLoss.toFixed(4) : '–', Number.isFinite(ms) ? ms.toFixed(2) : '–', t.state]);
-      }),
-    );
-  };
+  const redraw = () => drawRuns(chart, table, state.compare.key, labels, trainers);
 
   run.onclick = async () => {
     save();
@@ -95,7 +98,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
     trainers.forEach((t, i) =>
       t.start({
         type: 'start',
-        config: variant(state.run, state.compare.key, vals[i]),
+        config: pageConfig(variant(state.run, state.compare.key, vals[i]), state.dataset),
         train: { ...data.train, x: data.train.x.slice(), y: data.train.y.slice() },
         test: { ...data.test, x: data.test.x.slice(), y: data.test.y.slice() },
         // side by side: the cores shared out (the same bits on any thread count)

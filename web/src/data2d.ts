@@ -13,27 +13,8 @@ const arrays = (d: sn.Dataset): DataArrays => ({ x: Float32Array.from(d.x.view()
 
 export async function makeData(s: PlaygroundState): Promise<Data2d> {
   const opts = { seed: s.run.seed, samples: s.samples, noise: s.noise ?? undefined, testFraction: s.testFraction };
-  let split: sn.DatasetSplit | { train: sn.Dataset; test: sn.Dataset };
-  switch (s.dataset) {
-    case 'spirals':
-      split = await sn.loadSpirals(opts);
-      break;
-    case 'moons':
-      split = await sn.loadMoons(opts);
-      break;
-    case 'circle':
-      split = await sn.loadCircle(opts);
-      break;
-    case 'xor':
-      split = await sn.loadXor(opts);
-      break;
-    case 'clusters':
-      split = await sn.loadClusters({ ...opts, classes: s.classes });
-      break;
-    case 'custom':
-      split = customSplit(s);
-      break;
-  }
+  const set = sn.SYNTHETIC_SETS[s.dataset];
+  const split = set ? await set.load(set.classes ? { ...opts, classes: s.classes } : opts) : customSplit(s);
   return { train: arrays(split.train), test: arrays(split.test), numClasses: split.train.numClasses };
 }
 

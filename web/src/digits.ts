@@ -60,7 +60,65 @@ export interface DigitsApi {
   ready: Promise<void>;
 }
 
-export function mountDigits(root: HTMLElement): DigitsApi {
+/** Strokes of white ink on the pad (pointer, pen or touch): `onStroke` at most once a frame while drawing, `onEnd` when a stroke ends. */
+function drawOn(pad: HTMLCanvasElement, onStroke: () => void, onEnd: () => void): void {
+  const ctx = pad.getContext('2d', { willReadFrequently: true })!;
+  let drawing = false;
+  let last: [number, number] = [0, 0];
+  let queued = false;
+  const at = (e: PointerEvent): [number, number] => {
+    const r = pad.getBoundingClientRect();
+    return [((e.clientX - r.left) / r.width) * pad.width, ((e.clientY - r.top) / r.height) * pad.height];
+  };
+  const line = (a: [number, number], b: [number, number]) => {
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = 24;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    ctx.moveTo(...a);
+    ctx.lineTo(...b);
+    ctx.stroke();
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(() => ((queued = false), onStroke()));
+    }
+  };
+  pad.addEventListener('pointerdown', (e) => {
+    drawing = true;
+    pad.setPointerCapture(e.pointerId);
+    last = at(e);
+    line(last, last);
+  });
+  pad.addEventListener('pointermove', (e) => {
+    if (!drawing) return;
+    const p = at(e);
+    line(last, p);
+    last = p;
+  });
+  const end = () => {
+    if (drawing) onEnd();
+    drawing = false;
+  };
+  pad.addEventListener('pointerup', end);
+  pad.addEventListener('pointercancel', end);
+}
+
+/** One line about a model file: size, parameters, layers, and its test accuracy and command where it says them. */
+function describe(saved: ReturnType<typeof sn.decodeModel>, bytes: number, name: string): string {
+  const t = saved.training as { testAccuracy?: number; config?: { dataset?: string; layers?: number[]; epochs?: number } };
+  const first = saved.architecture.layers[0]?.type;
+  return (
+    `${name}: ${(bytes / 1024).toFixed(0)} KiB, ${saved.model.parameterCount.toLocaleString('en')} parameters, ` +
+    `layers ${saved.architecture.layers.map((l) => l.type).join(' → ')}` +
+    (t.testAccuracy !== undefined ? `; test accuracy ${(t.testAccuracy * 100).toFixed(2)}% (MNIST, 10 000 images)` : '') +
+    (t.config ? `; trained by scratchnet train --dataset ${t.config.dataset} --layers ${t.config.layers?.join(',')} --epochs ${t.config.epochs}` : '') +
+    (first === 'standardize' ? '; its first layer standardises the pixels.' : '.')
+  );
+}
+
+/** The pad, the 28×28 field, a probability bar per digit and the model's line and buttons, appended to `root`. */
+function layout(root: HTMLElement) {
   const pad = el('canvas', { className: 'pad', width: 280, height: 280, tabIndex: 0, 'aria-label': 'drawing pad: draw a digit with the mouse, a pen or a finger' });
   const field = el('canvas', { className: 'mnist', width: 28, height: 28, 'aria-label': 'the 28×28 input the model sees' });
   const bars = el('div', { className: 'bars', role: 'list', 'aria-label': 'probability of each digit' });
@@ -87,6 +145,11 @@ export function mountDigits(root: HTMLElement): DigitsApi {
     bars.append(el('span', { role: 'listitem' }, String(d)), el('div', {}, bar), val);
     return { bar, val };
   });
+  return { pad, field, about, clear, load, shipped, rows };
+}
+
+export function mountDigits(root: HTMLElement): DigitsApi {
+  const { pad, field, about, clear, load, shipped, rows } = layout(root);
   let model: sn.Sequential | null = null;
   let probs: number[] = [];
   const kernels = new sn.JsKernels();
@@ -122,45 +185,7 @@ export function mountDigits(root: HTMLElement): DigitsApi {
     announce(`Looks like a ${top} (${(probs[top] * 100).toFixed(0)}%)`, final);
   };
 
-  let drawing = false;
-  let last: [number, number] = [0, 0];
-  let queued = false;
-  const at = (e: PointerEvent): [number, number] => {
-    const r = pad.getBoundingClientRect();
-    return [((e.clientX - r.left) / r.width) * pad.width, ((e.clientY - r.top) / r.height) * pad.height];
-  };
-  const line = (a: [number, number], b: [number, number]) => {
-    ctx.strokeStyle = '#fff';
-    ctx.lineWidth = 24;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    ctx.beginPath();
-    ctx.moveTo(...a);
-    ctx.lineTo(...b);
-    ctx.stroke();
-    if (!queued) {
-      queued = true;
-      requestAnimationFrame(() => ((queued = false), classify()));
-    }
-  };
-  pad.addEventListener('pointerdown', (e) => {
-    drawing = true;
-    pad.setPointerCapture(e.pointerId);
-    last = at(e);
-    line(last, last);
-  });
-  pad.addEventListener('pointermove', (e) => {
-    if (!drawing) return;
-    const p = at(e);
-    line(last, p);
-    last = p;
-  });
-  const end = () => {
-    if (drawing) classify(true);
-    drawing = false;
-  };
-  pad.addEventListener('pointerup', end);
-  pad.addEventListener('pointercancel', end);
+  drawOn(pad, () => classify(), () => classify(true));
   pad.addEventListener('keydown', (e) => {
     if (e.key === 'Delete' || e.key === 'c' || e.key === 'C') wipe();
   });
@@ -173,14 +198,7 @@ export function mountDigits(root: HTMLElement): DigitsApi {
     }
     model?.release();
     model = saved.model;
-    const t = saved.training as { testAccuracy?: number; config?: { dataset?: string; layers?: number[]; epochs?: number } };
-    const first = saved.architecture.layers[0]?.type;
-    about.textContent =
-      `${name}: ${(bytes.length / 1024).toFixed(0)} KiB, ${model.parameterCount.toLocaleString('en')} parameters, ` +
-      `layers ${saved.architecture.layers.map((l) => l.type).join(' → ')}` +
-      (t.testAccuracy !== undefined ? `; test accuracy ${(t.testAccuracy * 100).toFixed(2)}% (MNIST, 10 000 images)` : '') +
-      (t.config ? `; trained by scratchnet train --dataset ${t.config.dataset} --layers ${t.config.layers?.join(',')} --epochs ${t.config.epochs}` : '') +
-      (first === 'standardize' ? '; its first layer standardises the pixels.' : '.');
+    about.textContent = describe(saved, bytes.length, name);
     classify();
   };
   const loadShipped = async () => {

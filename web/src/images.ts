@@ -5,12 +5,17 @@
  */
 import * as sn from 'scratchnet';
 import { LineChart, PALETTE } from './plot';
-import type { DataArrays, EpochReport, RunConfig } from './protocol';
-import { parseHidden, type PlaygroundState } from './state';
+import { pageConfig, readRun, trainArgs, writeRun, type Run } from './options';
+import type { DataArrays, EpochReport } from './protocol';
+import { runFieldsets } from './run-controls';
+import { DEFAULT_RUN, IMAGE_PREFIX, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
-import { announce, control, download, el, frames, numberInput, select } from './ui';
+import { announce, control, download, el, frames, select } from './ui';
 
 const SETS = ['mnist', 'fashion-mnist'] as const;
+
+/** Image mode's run before the URL's changes: a small, quick MLP; its keys in the URL take an `i` (`ilayers`, `iopt`). */
+const IMAGE_RUN: Run = { ...DEFAULT_RUN, layers: [128], lr: 0.001, epochs: 5, batchSize: 128 };
 
 interface ImageSet {
   train: DataArrays;
@@ -32,7 +37,7 @@ async function loadSet(name: string): Promise<ImageSet> {
     const px = images.data as Uint8Array;
     const x = new Float32Array(px.length);
     for (let i = 0; i < px.length; i++) x[i] = px[i] / 255;
-    return { x, y: Int32Array.from(labels.data as Uint8Array), width: 784, numClasses: 10 };
+    return { x, y: Int32Array.from(labels.data as Uint8Array), width: 784, numClasses: 10, imageShape: [28, 28] };
   };
   const [train, test, classes] = await Promise.all([part('train'), part('test'), fetch(`${base}classes.json`).then((r) => r.json() as Promise<string[]>)]);
   return { train, test, classes };
@@ -58,194 +63,224 @@ function drawImage(canvas: HTMLCanvasElement, px: ArrayLike<number>, offset: num
   canvas.getContext('2d')!.putImageData(img, 0, 0);
 }
 
+const short = (c: string) => c.slice(0, 7);
+
+/** The first layer's weights [784, units] of the first 32 units as images. */
+function drawWeights(gallery: HTMLElement, w: Float32Array, units: number): void {
+  const shown = Math.min(32, units);
+  if (gallery.childElementCount !== shown) gallery.replaceChildren(...Array.from({ length: shown }, (_, u) => el('canvas', { width: 28, height: 28, title: `unit ${u + 1}` })));
+  gallery.querySelectorAll('canvas').forEach((c, u) => drawImage(c, w, u, units, true));
+}
+
+/** The confusion matrix of the test predictions `p` (rows true class, columns predicted). */
+function drawConfusion(table: HTMLTableElement, set: ImageSet, p: Int32Array): void {
+  const y = set.test.y;
+  const m = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+  for (let i = 0; i < y.length; i++) m[y[i]][p[i]]++;
+  const max = Math.max(...m.flatMap((row, i) => row.filter((_, j) => j !== i)), 1);
+  const cell = (v: number, i: number, j: number) =>
+    el('td', { style: i === j ? 'background:#d7ecf7' : v ? `background:rgba(230,159,0,${(0.15 + (0.85 * v) / max).toFixed(2)})` : '' }, String(v));
+  table.replaceChildren(
+    el('tr', {}, el('th', {}, 'true \\ pred'), ...set.classes.map((c) => el('th', {}, short(c)))),
+    ...m.map((row, i) => el('tr', {}, el('th', {}, short(set.classes[i])), ...row.map((v, j) => cell(v, i, j)))),
+  );
+}
+
+/** The first 24 misclassified test images, captioned predicted / true. */
+function drawMisclassified(gallery: HTMLElement, set: ImageSet, p: Int32Array): void {
+  const y = set.test.y;
+  const shown: HTMLElement[] = [];
+  for (let i = 0; i < y.length && shown.length < 24; i++) {
+    if (p[i] === y[i]) continue;
+    const c = el('canvas', { width: 28, height: 28 });
+    drawImage(c, set.test.x, i * 784);
+    shown.push(el('figure', {}, c, el('figcaption', {}, `${short(set.classes[p[i]])} / ${short(set.classes[y[i]])}`)));
+  }
+  gallery.replaceChildren(...shown);
+}
+
+/** The mode's controls: the image set, then the run's options (URL keys behind an `i`); each change is saved to `state.images`. */
+function imageControls(state: PlaygroundState, changed: () => void): { controls: HTMLElement; ds: HTMLSelectElement; run: Run } {
+  const q = new URLSearchParams(state.images);
+  const ds = select(SETS, SETS.includes(q.get('idata') as (typeof SETS)[number]) ? q.get('idata')! : 'mnist');
+  const run = readRun(q, IMAGE_RUN, 'images', IMAGE_PREFIX);
+  const save = () => {
+    const w = new URLSearchParams({ idata: ds.value });
+    writeRun(w, run, 'images', { base: IMAGE_RUN, prefix: IMAGE_PREFIX, changesOnly: true });
+    state.images = Object.fromEntries(w);
+    changed();
+  };
+  ds.onchange = save;
+  const data = el('fieldset', {}, el('legend', {}, 'Data'));
+  control(data, 'Dataset', ds, { text: 'A stated subset served with the app: the first 10 000 training and 2 000 test images, decoded in the page from IDX files.' });
+  const controls = el('div', { className: 'controls' }, data, ...runFieldsets('images', run, { onChange: save, data, idSuffix: 'images' }));
+  return { controls, ds, run };
+}
+
+interface Views {
+  chart: LineChart;
+  weights: HTMLElement;
+  confusion: HTMLTableElement;
+  wrong: HTMLElement;
+}
+
+function views(): Views {
+  const chart = new LineChart(el('canvas', { width: 560, height: 220, 'aria-label': 'loss and accuracy curves' }));
+  chart.onHover = (t) => announce(t, true);
+  return {
+    chart,
+    weights: el('div', { className: 'gallery', 'aria-label': 'first-layer weights of each unit as 28×28 images' }),
+    confusion: el('table', { className: 'confusion', 'aria-label': 'confusion matrix: rows true class, columns predicted' }),
+    wrong: el('div', { className: 'gallery', 'aria-label': 'misclassified test images' }),
+  };
+}
+
+/** The curves of `h`, and the weights, confusion matrix and misclassified images of the epoch `r`. */
+function drawViews(v: Views, r: EpochReport, h: EpochReport[], set: ImageSet): void {
+  v.chart.set([
+    { name: 'train loss', color: PALETTE[0], values: h.map((e) => e.loss), axis: 'loss' },
+    { name: 'test loss', color: PALETTE[5], dash: [5, 3], values: h.map((e) => e.testLoss), axis: 'loss' },
+    { name: 'train acc', color: PALETTE[2], values: h.map((e) => e.accuracy), axis: 'accuracy' },
+    { name: 'test acc', color: PALETTE[3], dash: [5, 3], values: h.map((e) => e.testAccuracy), axis: 'accuracy' },
+  ]);
+  if (r.firstWeights && r.firstUnits) drawWeights(v.weights, r.firstWeights, r.firstUnits);
+  if (r.testPredictions) {
+    drawConfusion(v.confusion, set, r.testPredictions);
+    drawMisclassified(v.wrong, set, r.testPredictions);
+  }
+}
+
 export interface ImagesHooks {
   /** Hand a trained MNIST model to the digit pad. */
   useInDigits(bytes: Uint8Array): void;
 }
 
-export function mountImages(root: HTMLElement, state: PlaygroundState, changed: () => void, hooks: ImagesHooks): void {
-  const q = new Map(Object.entries(state.images));
-  const ds = select(SETS, SETS.includes(q.get('idata') as (typeof SETS)[number]) ? q.get('idata')! : 'mnist');
-  const layers = el('input', { type: 'text', value: q.get('ilayers') ?? '128' });
-  const opt = select(sn.OPTIMIZER_NAMES, q.get('iopt') ?? 'adam');
-  const lr = numberInput(Number(q.get('ilr') ?? 0.001), { min: 0, step: 0.0001 });
-  const epochs = numberInput(Number(q.get('iepochs') ?? 5), { min: 1, max: 100, step: 1 });
-  const batch = numberInput(Number(q.get('ibatch') ?? 128), { min: 1, max: 1024, step: 1 });
-  const seed = numberInput(Number(q.get('iseed') ?? 1), { step: 1 });
-  const inputs = { idata: ds, ilayers: layers, iopt: opt, ilr: lr, iepochs: epochs, ibatch: batch, iseed: seed };
-  for (const [k, input] of Object.entries(inputs)) {
-    input.addEventListener('change', () => {
-      state.images[k] = input.value;
-      changed();
-    });
-  }
-  const controls = el('div', { className: 'controls' });
-  control(controls, 'Dataset', ds, { text: 'A stated subset served with the app: the first 10 000 training and 2 000 test images, decoded in the page from IDX files.' });
-  control(controls, 'Hidden layers', layers, { text: 'Units:activation per hidden layer, comma-separated. Inputs are standardised by a first layer fitted on the training images.' });
-  control(controls, 'Optimizer', opt, { text: 'Update rules as PyTorch documents them.', anchor: '7-optimizers--srcnnoptimizers' });
-  control(controls, 'Learning rate', lr, { text: 'Step size η.', formula: 'θ ← θ − η·g' });
-  control(controls, 'Epochs', epochs);
-  control(controls, 'Batch size', batch);
-  control(controls, 'Seed', seed);
-  const start = el('button', { className: 'primary' }, 'Train');
-  const pause = el('button', {}, 'Pause');
-  const step = el('button', {}, 'Step (1 epoch)');
-  const reset = el('button', {}, 'Reset');
-  const toPad = el('button', { disabled: true }, 'Use in the digit pad');
-  const exp = el('button', {}, 'Export model');
-  const cmdButton = el('button', { 'aria-expanded': 'false' }, 'CLI command');
-  const cmd = el('code', { className: 'cmd', hidden: true });
-  const status = el('p', { className: 'figures' });
-  const chart = new LineChart(el('canvas', { width: 560, height: 220, 'aria-label': 'loss and accuracy curves' }));
-  chart.onHover = (t) => announce(t, true);
-  const weights = el('div', { className: 'gallery', 'aria-label': 'first-layer weights of each unit as 28×28 images' });
-  const confusion = el('table', { className: 'confusion', 'aria-label': 'confusion matrix: rows true class, columns predicted' });
-  const wrong = el('div', { className: 'gallery', 'aria-label': 'misclassified test images' });
-  root.append(
-    el('div', { className: 'layout' }, el('div', {}, controls, el('div', { className: 'buttons' }, start, pause, step, reset, toPad, exp, cmdButton), cmd, status), el('div', {}, el('h2', {}, 'Loss and accuracy (test dashed)'), chart.canvas)),
-    el('div', { className: 'views' }, el('div', {}, el('h2', {}, 'First-layer weights (orange +, blue −)'), weights), el('div', {}, el('h2', {}, 'Confusion matrix (test; rows true, columns predicted)'), confusion)),
-    el('h2', {}, 'Misclassified test images (predicted / true)'),
-    wrong,
-  );
-
-  let set: ImageSet | null = null;
-  let setName = '';
-  let latest: EpochReport | null = null;
-  let drawn = 0;
-  const trainer = new Trainer({
-    onReady: (m) => (status.textContent = `${m.parameters.toLocaleString('en')} parameters, ${m.threads} thread${m.threads === 1 ? '' : 's'}; training…`),
-    onEpoch: (r) => {
-      latest = r;
-      requestAnimationFrame(render);
-      announce(`Epoch ${r.epoch}: train loss ${r.loss.toFixed(4)}, test accuracy ${(r.testAccuracy * 100).toFixed(1)}%`);
-    },
-    onDone: () => {
-      frames.stop();
-      toPad.disabled = setName !== 'mnist';
-      root.dataset.done = 'true';
-      const r = trainer.history.at(-1)!;
-      announce(`Done: test accuracy ${(r.testAccuracy * 100).toFixed(1)}%`, true);
-    },
-    onPaused: (epoch) => {
-      pause.textContent = 'Resume';
-      announce(`Paused after epoch ${epoch}`, true);
-    },
-    onError: (m) => announce(`Error: ${m}`, true),
-  });
-
-  const render = () => {
-    const r = latest;
-    if (!r || r.epoch === drawn || !set) return;
-    drawn = r.epoch;
-    const h = trainer.history;
-    chart.set([
-      { name: 'train loss', color: PALETTE[0], values: h.map((e) => e.loss), axis: 'loss' },
-      { name: 'test loss', color: PALETTE[5], dash: [5, 3], values: h.map((e) => e.testLoss), axis: 'loss' },
-      { name: 'train acc', color: PALETTE[2], values: h.map((e) => e.accuracy), axis: 'accuracy' },
-      { name: 'test acc', color: PALETTE[3], dash: [5, 3], values: h.map((e) => e.testAccuracy), axis: 'accuracy' },
-    ]);
-    status.textContent = `epoch ${r.epoch}: train loss ${r.loss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${(r.testAccuracy * 100).toFixed(2)}% (${set.test.y.length} test images), ${(r.seconds * 1000).toFixed(0)} ms/epoch`;
-    if (r.firstWeights && r.firstUnits) {
-      const units = Math.min(32, r.firstUnits);
-      if (weights.childElementCount !== units) weights.replaceChildren(...Array.from({ length: units }, (_, u) => el('canvas', { width: 28, height: 28, title: `unit ${u + 1}` })));
-      weights.querySelectorAll('canvas').forEach((c, u) => drawImage(c, r.firstWeights!, u, r.firstUnits, true));
-    }
-    if (r.testPredictions) {
-      const p = r.testPredictions;
-      const y = set.test.y;
-      const m = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
-      for (let i = 0; i < y.length; i++) m[y[i]][p[i]]++;
-      const short = (c: string) => c.slice(0, 7);
-      const max = Math.max(...m.flatMap((row, i) => row.filter((_, j) => j !== i)), 1);
-      confusion.replaceChildren(
-        el('tr', {}, el('th', {}, 'true \\ pred'), ...set.classes.map((c) => el('th', {}, short(c)))),
-        ...m.map((row, i) =>
-          el(
-            'tr',
-            {},
-            el('th', {}, short(set!.classes[i])),
-            ...row.map((v, j) => el('td', { style: i === j ? 'background:#d7ecf7' : v ? `background:rgba(230,159,0,${(0.15 + (0.85 * v) / max).toFixed(2)})` : '' }, String(v))),
-          ),
-        ),
-      );
-      const shown: HTMLElement[] = [];
-      for (let i = 0; i < y.length && shown.length < 24; i++) {
-        if (p[i] === y[i]) continue;
-        const c = el('canvas', { width: 28, height: 28 });
-        drawImage(c, set.test.x, i * 784);
-        shown.push(el('figure', {}, c, el('figcaption', {}, `${short(set.classes[p[i]])} / ${short(set.classes[y[i]])}`)));
-      }
-      wrong.replaceChildren(...shown);
-    }
+/** The mode's page: controls, buttons, curves and views over one training worker. */
+class ImageMode {
+  readonly trainer: Trainer;
+  private set: ImageSet | null = null;
+  private setName = '';
+  private latest: EpochReport | null = null;
+  private drawn = 0;
+  private readonly ds: HTMLSelectElement;
+  private readonly run: Run;
+  private readonly v = views();
+  private readonly status = el('p', { className: 'figures' });
+  private readonly cmd = el('code', { className: 'cmd', hidden: true });
+  private readonly b = {
+    start: el('button', { className: 'primary' }, 'Train'),
+    pause: el('button', {}, 'Pause'),
+    step: el('button', {}, 'Step (1 epoch)'),
+    reset: el('button', {}, 'Reset'),
+    toPad: el('button', { disabled: true }, 'Use in the digit pad'),
+    exp: el('button', {}, 'Export model'),
+    cmd: el('button', { 'aria-expanded': 'false' }, 'CLI command'),
   };
 
-  const config = (): RunConfig => ({
-    hidden: parseHidden(layers.value),
-    init: 'he_uniform',
-    optimizer: opt.value,
-    lr: Number(lr.value),
-    schedule: 'constant',
-    epochs: Math.max(1, Math.round(Number(epochs.value))),
-    batchSize: Math.max(1, Math.round(Number(batch.value))),
-    l2: 0,
-    weightDecay: 0,
-    dropout: 0,
-    batchNorm: false,
-    seed: Math.round(Number(seed.value)),
-    standardize: true,
-  });
+  constructor(
+    private readonly root: HTMLElement,
+    state: PlaygroundState,
+    changed: () => void,
+    private readonly hooks: ImagesHooks,
+  ) {
+    const { controls, ds, run } = imageControls(state, changed);
+    this.ds = ds;
+    this.run = run;
+    const { v, b } = this;
+    root.append(
+      el('div', { className: 'layout' }, el('div', {}, controls, el('div', { className: 'buttons' }, ...Object.values(b)), this.cmd, this.status), el('div', {}, el('h2', {}, 'Loss and accuracy (test dashed)'), v.chart.canvas)),
+      el('div', { className: 'views' }, el('div', {}, el('h2', {}, 'First-layer weights (orange +, blue −)'), v.weights), el('div', {}, el('h2', {}, 'Confusion matrix (test; rows true, columns predicted)'), v.confusion)),
+      el('h2', {}, 'Misclassified test images (predicted / true)'),
+      v.wrong,
+    );
+    this.trainer = new Trainer({
+      onReady: (m) => (this.status.textContent = `${m.parameters.toLocaleString('en')} parameters, ${m.threads} thread${m.threads === 1 ? '' : 's'}; training…`),
+      onEpoch: (r) => {
+        this.latest = r;
+        requestAnimationFrame(() => this.render());
+        announce(`Epoch ${r.epoch}: train loss ${r.loss.toFixed(4)}, test accuracy ${(r.testAccuracy * 100).toFixed(1)}%`);
+      },
+      onDone: () => {
+        frames.stop();
+        b.toPad.disabled = this.setName !== 'mnist';
+        root.dataset.done = 'true';
+        const r = this.trainer.history.at(-1)!;
+        announce(`Done: test accuracy ${(r.testAccuracy * 100).toFixed(1)}%`, true);
+      },
+      onPaused: (epoch) => {
+        b.pause.textContent = 'Resume';
+        announce(`Paused after epoch ${epoch}`, true);
+      },
+      onError: (m) => announce(`Error: ${m}`, true),
+    });
+    this.wire();
+  }
 
-  start.onclick = async () => {
-    root.dataset.done = 'false';
-    toPad.disabled = true;
+  private render(): void {
+    const { latest: r, set } = this;
+    if (!r || r.epoch === this.drawn || !set) return;
+    this.drawn = r.epoch;
+    this.status.textContent = `epoch ${r.epoch}: train loss ${r.loss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${(r.testAccuracy * 100).toFixed(2)}% (${set.test.y.length} test images), ${(r.seconds * 1000).toFixed(0)} ms/epoch`;
+    drawViews(this.v, r, this.trainer.history, set);
+  }
+
+  private async start(): Promise<void> {
+    const name = this.ds.value;
+    this.root.dataset.done = 'false';
+    this.b.toPad.disabled = true;
     try {
-      if (!set || setName !== ds.value) {
-        status.textContent = `loading ${ds.value}…`;
-        set = await loadSet(ds.value);
-        setName = ds.value;
+      if (!this.set || this.setName !== name) {
+        this.status.textContent = `loading ${name}…`;
+        this.set = await loadSet(name);
+        this.setName = name;
       }
     } catch (e) {
-      status.textContent = e instanceof Error ? e.message : String(e);
+      this.status.textContent = e instanceof Error ? e.message : String(e);
       return;
     }
     const copy = (d: DataArrays) => ({ ...d, x: d.x.slice(), y: d.y.slice() });
-    drawn = 0;
-    latest = null;
+    this.drawn = 0;
+    this.latest = null;
     frames.reset();
     frames.start();
-    trainer.start({ type: 'start', config: config(), train: copy(set.train), test: copy(set.test), images: true });
-  };
-  // pause takes effect at the end of the current epoch; the label follows the worker's state
-  const label = () => (pause.textContent = trainer.state === 'paused' ? 'Resume' : 'Pause');
-  pause.onclick = () => {
-    if (trainer.state === 'running') trainer.pause();
-    else if (trainer.state === 'paused') trainer.resume();
-    label();
-  };
-  step.onclick = () => {
-    trainer.step();
-    label();
-  };
-  reset.onclick = () => {
-    trainer.reset();
-    frames.stop();
-    chart.set([]);
-    status.textContent = '';
-  };
-  toPad.onclick = async () => hooks.useInDigits(await trainer.exportModel());
-  exp.onclick = async () => {
-    if (!trainer.active) return announce('Train a model first', true);
-    download(await trainer.exportModel(), `playground-${setName}.safetensors`);
-  };
-  cmdButton.onclick = () => {
-    const c = config();
-    // the CLI trains on the full 60 000 images (the page on a 10 000-image subset), so figures differ
-    cmd.textContent =
-      `npx scratchnet train --dataset ${ds.value} --layers ${c.hidden.map((h) => h.units).join(',')} --activation ${c.hidden[0]?.activation ?? 'relu'} ` +
-      `--optimizer ${c.optimizer} --lr ${c.lr} --epochs ${c.epochs} --batch-size ${c.batchSize} --seed ${c.seed} --schedule constant --val-split 0` +
-      '   # the CLI uses all 60 000 training images';
-    cmd.hidden = !cmd.hidden;
-    cmdButton.setAttribute('aria-expanded', String(!cmd.hidden));
-  };
-  Object.assign(window, { images: { trainer } });
+    this.trainer.start({ type: 'start', config: pageConfig(this.run, name), train: copy(this.set.train), test: copy(this.set.test), images: true });
+  }
+
+  private wire(): void {
+    const { b, trainer } = this;
+    b.start.onclick = () => void this.start();
+    // pause takes effect at the end of the current epoch; the label follows the worker's state
+    const label = () => (b.pause.textContent = trainer.state === 'paused' ? 'Resume' : 'Pause');
+    b.pause.onclick = () => {
+      if (trainer.state === 'running') trainer.pause();
+      else if (trainer.state === 'paused') trainer.resume();
+      label();
+    };
+    b.step.onclick = () => {
+      trainer.step();
+      label();
+    };
+    b.reset.onclick = () => {
+      trainer.reset();
+      frames.stop();
+      this.v.chart.set([]);
+      this.status.textContent = '';
+    };
+    b.toPad.onclick = async () => this.hooks.useInDigits(await trainer.exportModel());
+    b.exp.onclick = async () => {
+      if (!trainer.active) return announce('Train a model first', true);
+      download(await trainer.exportModel(), `playground-${this.setName}.safetensors`);
+    };
+    b.cmd.onclick = () => {
+      // the CLI trains on the full 60 000 images (the page on a 10 000-image subset), so figures differ
+      this.cmd.textContent = `${['npx scratchnet train', ...trainArgs(this.run, this.ds.value)].join(' ')}   # the CLI uses all 60 000 training images`;
+      this.cmd.hidden = !this.cmd.hidden;
+      b.cmd.setAttribute('aria-expanded', String(!this.cmd.hidden));
+    };
+  }
+}
+
+export function mountImages(root: HTMLElement, state: PlaygroundState, changed: () => void, hooks: ImagesHooks): void {
+  const mode = new ImageMode(root, state, changed, hooks);
+  Object.assign(window, { images: { trainer: mode.trainer } });
 }

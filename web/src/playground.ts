@@ -1,10 +1,12 @@
 /** The 2-D playground: data in the plane, any MLP, live boundary, hidden units and curves. */
 import * as sn from 'scratchnet';
-import { dataControls, networkControls, trainingControls } from './controls2d';
+import { dataControls } from './controls2d';
 import { makeData, type Data2d } from './data2d';
 import { probe } from './probe';
 import { domainOf, drawBoundary, drawPoints, drawUnit, gridPoints, LineChart, PALETTE, type Domain } from './plot';
 import type { EpochReport } from './protocol';
+import { pageConfig } from './options';
+import { runFieldsets } from './run-controls';
 import { trainCommand, type PlaygroundState } from './state';
 import { Trainer } from './trainer';
 import { announce, download, el, frames, reducedMotion } from './ui';
@@ -100,11 +102,13 @@ export class Playground {
     const data = dataControls(s, changed, (c) => this.setClickClass(c));
     this.classButtons.push(...data.querySelectorAll<HTMLButtonElement>('button[aria-pressed]'));
 
-    const net = networkControls(r, changed);
-    const tr = trainingControls(r, changed, (lr) => {
+    // a new learning rate reaches a running run at its next epoch; any other change makes a new run
+    const onChange = (key: string) => {
       this.hooks.changed();
-      this.trainer.setLr(lr); // takes effect at the next epoch of a running run
-    });
+      if (key === 'lr' && r.lr !== undefined) this.trainer.setLr(r.lr);
+      else void this.reload();
+    };
+    const sets = runFieldsets('2d', r, { onChange, data, idSuffix: '2d' });
 
     this.startButton.onclick = () => this.toggle();
     this.stepButton.onclick = () => this.step();
@@ -138,7 +142,7 @@ export class Playground {
     };
     const impLabel = el('label', { htmlFor: 'import-2d', className: 'button', tabIndex: 0, role: 'button' }, 'Import model');
     impLabel.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), imp.click());
-    controls.append(data, net, tr);
+    controls.append(data, ...sets);
     const buttons = el('div', { className: 'buttons' }, this.startButton, this.stepButton, this.resetButton, link, cmd, exp, impLabel, imp);
     const left = el('div', {}, el('h2', {}, 'Decision boundary'), this.boundary, el('p', { className: 'note' }, 'Filled: train points. Rings: test points. Colour: predicted class, paler where the model is unsure.'));
     const right = el('div', {}, el('h2', {}, 'Loss and accuracy'), this.chart.canvas, this.figures, el('h2', {}, 'Hidden units over the plane'), this.units);
@@ -270,7 +274,7 @@ export class Playground {
   private start(stepOnly: boolean): void {
     if (!this.data) return;
     const copy = (d: Data2d['train']) => ({ ...d, x: d.x.slice(), y: d.y.slice() });
-    this.trainer.start({ type: 'start', config: structuredClone(this.state.run), train: copy(this.data.train), test: copy(this.data.test), grid: this.grid, paused: stepOnly, threads: this.state.threads || undefined });
+    this.trainer.start({ type: 'start', config: pageConfig(this.state.run, this.state.dataset), train: copy(this.data.train), test: copy(this.data.test), grid: this.grid, paused: stepOnly, threads: this.state.threads || undefined });
     if (stepOnly) this.trainer.step();
     frames.reset();
     frames.start();

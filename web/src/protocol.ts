@@ -1,30 +1,5 @@
 /** Messages between the page and a training worker (train-worker.ts). */
-
-/** One hidden layer: Dense(units) → (batch norm) → activation → (dropout). */
-export interface HiddenSpec {
-  units: number;
-  activation: string;
-}
-
-/** A run as plain data: what the URL holds (state.ts) and the worker trains. */
-export interface RunConfig {
-  hidden: HiddenSpec[];
-  init: string;
-  optimizer: string;
-  lr: number;
-  schedule: string;
-  epochs: number;
-  batchSize: number;
-  /** Coupled L2 penalty of fit (½λ‖w‖²). */
-  l2: number;
-  /** The optimizer's weight_decay. */
-  weightDecay: number;
-  dropout: number;
-  batchNorm: boolean;
-  seed: number;
-  /** Standardise the inputs (a Standardize first layer fitted on the training split). */
-  standardize: boolean;
-}
+import type * as sn from 'scratchnet';
 
 /** Rows of a split as transferable arrays: x [n, width] row-major, y [n]. */
 export interface DataArrays {
@@ -32,12 +7,15 @@ export interface DataArrays {
   y: Int32Array;
   width: number;
   numClasses: number;
+  /** Images: [height, width] (the input standardisation then takes one scale for all pixels). */
+  imageShape?: [number, number];
 }
 
 export type ToWorker =
   | {
       type: 'start';
-      config: RunConfig;
+      /** The run: the worker builds it with the core's recipe (model, optimizer, loss, schedule from the config). */
+      config: sn.TrainConfig;
       train: DataArrays;
       test: DataArrays;
       /** Points where the page wants the output probabilities and hidden activations: [m, 2]. */

@@ -4,16 +4,17 @@
  * bits on any thread count). Also the equivalent `scratchnet train` command.
  */
 import * as sn from 'scratchnet';
-import type { HiddenSpec, RunConfig } from './protocol';
+import { optionsOf, readRun, trainArgs, urlKey, withDefaults, writeRun, type Run } from './options';
 
-export const DATASETS = ['spirals', 'moons', 'circle', 'xor', 'clusters', 'custom'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+/** The library's generated 2-D sets, and points of your own. */
+export const DATASETS: readonly string[] = [...Object.keys(sn.SYNTHETIC_SETS), 'custom'];
 export const MODES = ['2d', 'digits', 'compare', 'images'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface PlaygroundState {
   mode: Mode;
-  dataset: DatasetName;
+  /** A generated set (sn.SYNTHETIC_SETS) or 'custom'. */
+  dataset: string;
   samples: number;
   /** Noise level; null: the dataset's own default (what the CLI uses). */
   noise: number | null;
@@ -22,38 +23,23 @@ export interface PlaygroundState {
   classes: number;
   /** Custom points (clicks, CSV): x, y, class. */
   points: [number, number, number][];
-  run: RunConfig;
+  run: Run;
   /** Compare mode: the component that differs and its values. */
-  compare: { key: CompareKey; values: string[] };
-  /** Image mode's settings, by their URL keys (idata, ilayers, iopt, ilr, iepochs, ibatch, iseed). */
+  compare: { key: string; values: string[] };
+  /** Image mode's settings, by their URL keys (the run's keys behind an `i`, and idata). */
   images: Record<string, string>;
   /** Kernel threads (0: all cores when isolated). Results do not depend on it: same bits on any count. */
   threads: number;
 }
 
-export const IMAGE_KEYS = ['idata', 'ilayers', 'iopt', 'ilr', 'iepochs', 'ibatch', 'iseed'] as const;
+/** Image mode's URL keys: its dataset and its run's options, each behind an `i` (`ilayers`, `iepochs`). */
+export const IMAGE_PREFIX = 'i';
 
-export const COMPARE_KEYS = ['optimizer', 'activation', 'init', 'schedule', 'batchSize', 'lr'] as const;
-export type CompareKey = (typeof COMPARE_KEYS)[number];
+/** Compare mode's components: any option of the 2-D mode. */
+export const COMPARE_KEYS: readonly string[] = optionsOf('2d').map((o) => o.key);
 
-export const DEFAULT_RUN: RunConfig = {
-  hidden: [
-    { units: 16, activation: 'relu' },
-    { units: 16, activation: 'relu' },
-  ],
-  init: 'he_uniform',
-  optimizer: 'adam',
-  lr: 0.01,
-  schedule: 'constant',
-  epochs: 200,
-  batchSize: 32,
-  l2: 0,
-  weightDecay: 0,
-  dropout: 0,
-  batchNorm: false,
-  seed: 1,
-  standardize: true,
-};
+/** The 2-D mode's run before the URL's changes: a small network that trains in seconds (the other options at their defaults). */
+export const DEFAULT_RUN: Run = withDefaults({ ...sn.DEFAULT_CONFIG, layers: [16, 16], init: 'he_uniform', lr: 0.01, schedule: 'constant', epochs: 200, batchSize: 32, seed: 1 });
 
 export const DEFAULT_STATE: PlaygroundState = {
   mode: '2d',
@@ -69,41 +55,15 @@ export const DEFAULT_STATE: PlaygroundState = {
   threads: 0,
 };
 
-const hiddenText = (h: HiddenSpec[]) => h.map((l) => `${l.units}${l.activation === 'relu' ? '' : `:${l.activation}`}`).join(',');
-
-export function parseHidden(text: string): HiddenSpec[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const [u, a = 'relu'] = s.split(':');
-      return { units: Math.max(1, Math.min(256, Math.round(Number(u)) || 1)), activation: a };
-    });
-}
-
 export function toQuery(s: PlaygroundState): string {
-  const r = s.run;
   const q = new URLSearchParams({
     mode: s.mode,
     data: s.dataset,
     n: String(s.samples),
     test: String(s.testFraction),
     k: String(s.classes),
-    layers: hiddenText(r.hidden),
-    init: r.init,
-    opt: r.optimizer,
-    lr: String(r.lr),
-    sched: r.schedule,
-    epochs: String(r.epochs),
-    batch: String(r.batchSize),
-    l2: String(r.l2),
-    wd: String(r.weightDecay),
-    drop: String(r.dropout),
-    bn: r.batchNorm ? '1' : '0',
-    std: r.standardize ? '1' : '0',
-    seed: String(r.seed),
   });
+  writeRun(q, s.run, '2d', { base: DEFAULT_RUN });
   if (s.noise !== null) q.set('noise', String(s.noise));
   if (s.dataset === 'custom') q.set('pts', s.points.map((p) => `${p[0].toFixed(3)}_${p[1].toFixed(3)}_${p[2]}`).join('~'));
   if (s.mode === 'compare') q.set('cmp', `${s.compare.key}:${s.compare.values.join('|')}`);
@@ -112,35 +72,34 @@ export function toQuery(s: PlaygroundState): string {
   return q.toString();
 }
 
+/** The hidden layers as links wrote them before the activations had their own key (`layers=12:tanh,8`), split into the two options' keys. */
+function upgradeLayers(q: URLSearchParams, prefix = ''): void {
+  const layers = optionsOf('2d').find((o) => o.type.kind === 'widths');
+  const names = optionsOf('2d').find((o) => o.type.kind === 'names');
+  const text = layers && names && q.get(prefix + urlKey(layers));
+  if (!text?.includes(':') || q.has(prefix + urlKey(names!))) return;
+  const parts = text.split(',').map((l) => l.split(':'));
+  q.set(prefix + urlKey(layers!), parts.map((p) => p[0]).join(','));
+  q.set(prefix + urlKey(names!), parts.map((p) => p[1]?.trim() || String(names!.default)).join(','));
+}
+
 export function fromQuery(query: string): PlaygroundState {
   const q = new URLSearchParams(query);
+  upgradeLayers(q);
+  upgradeLayers(q, IMAGE_PREFIX);
   const d = DEFAULT_STATE;
   const num = (k: string, def: number) => {
     const v = Number(q.get(k));
     return q.has(k) && Number.isFinite(v) ? v : def;
   };
   const pick = <T extends string>(k: string, list: readonly T[], def: T): T => (list.includes(q.get(k) as T) ? (q.get(k) as T) : def);
-  const run: RunConfig = {
-    hidden: q.has('layers') ? parseHidden(q.get('layers')!) : d.run.hidden,
-    init: q.get('init') ?? d.run.init,
-    optimizer: q.get('opt') ?? d.run.optimizer,
-    lr: num('lr', d.run.lr),
-    schedule: q.get('sched') ?? d.run.schedule,
-    epochs: Math.max(1, Math.round(num('epochs', d.run.epochs))),
-    batchSize: Math.max(1, Math.round(num('batch', d.run.batchSize))),
-    l2: num('l2', d.run.l2),
-    weightDecay: num('wd', d.run.weightDecay),
-    dropout: num('drop', d.run.dropout),
-    batchNorm: q.get('bn') === '1',
-    standardize: q.has('std') ? q.get('std') === '1' : d.run.standardize,
-    seed: Math.round(num('seed', d.run.seed)),
-  };
   const points = (q.get('pts') ?? '')
     .split('~')
     .filter(Boolean)
     .map((p) => p.split('_').map(Number) as [number, number, number])
     .filter((p) => p.length === 3 && p.every(Number.isFinite));
   const [key, values] = (q.get('cmp') ?? '').split(':');
+  const imageKeys = ['data', ...optionsOf('images').map(urlKey)].map((k) => IMAGE_PREFIX + k);
   return {
     mode: pick('mode', MODES, d.mode),
     dataset: pick('data', DATASETS, d.dataset),
@@ -149,53 +108,24 @@ export function fromQuery(query: string): PlaygroundState {
     testFraction: num('test', d.testFraction),
     classes: Math.max(2, Math.min(10, Math.round(num('k', d.classes)))),
     points,
-    run,
+    run: readRun(q, d.run, '2d'),
     threads: Math.max(0, Math.min(64, Math.round(num('threads', 0)))),
-    images: Object.fromEntries(IMAGE_KEYS.filter((k) => q.has(k)).map((k) => [k, q.get(k)!])),
-    compare: (COMPARE_KEYS as readonly string[]).includes(key) && values ? { key: key as CompareKey, values: values.split('|') } : d.compare,
+    images: Object.fromEntries([...q].filter(([k]) => imageKeys.includes(k))),
+    compare: COMPARE_KEYS.includes(key) && values ? { key, values: values.split('|') } : d.compare,
   };
 }
 
-/** Noise of each generated set when none is given (the library's defaults). */
-export const DEFAULT_NOISE: Record<Exclude<DatasetName, 'custom'>, number> = { spirals: 0.05, moons: 0.1, circle: 0.05, xor: 0.05, clusters: 0.15 };
-
-/** The weight init `scratchnet train` (mlp) gives hidden layers of this activation. */
-const cliInit = (activation: string) => {
-  const kind = sn.activationKindOf(activation);
-  return kind ? sn.activationDef(kind).init : 'he_uniform';
-};
-
 /**
- * The `scratchnet train` command of the same set-up, and what keeps it from being the same run.
- * With no differences the CLI trains the very same run: same data (same seed and defaults), same
- * layers and initial weights, same shuffles — its test loss equals the page's bit for bit.
+ * The `scratchnet train` command of the same set-up (the core writes the flags of the run's config),
+ * and what keeps it from being the same run: with no differences the CLI trains the very same run
+ * — same data (same seed and defaults), same layers and initial weights, same shuffles — and its
+ * test loss equals the page's bit for bit.
  */
 export function trainCommand(s: PlaygroundState): { command: string; differences: string[] } {
-  const r = s.run;
-  const act = r.hidden[0]?.activation ?? 'relu';
-  const parts = [
-    'npx scratchnet train',
-    `--dataset ${s.dataset === 'custom' ? 'spirals' : s.dataset}`,
-    `--layers ${r.hidden.map((h) => h.units).join(',')}`,
-    `--activation ${act}`,
-    `--optimizer ${r.optimizer}`,
-    `--lr ${r.lr}`,
-    `--schedule ${r.schedule}`,
-    `--epochs ${r.epochs}`,
-    `--batch-size ${r.batchSize}`,
-    `--seed ${r.seed}`,
-    '--val-split 0',
-  ];
-  if (r.l2 > 0) parts.push(`--l2 ${r.l2}`);
-  if (r.weightDecay > 0) parts.push(`--weight-decay ${r.weightDecay}`);
-  if (r.dropout > 0) parts.push(`--dropout ${r.dropout}`);
-  if (r.batchNorm) parts.push('--batch-norm');
+  const command = ['npx scratchnet train', ...trainArgs(s.run, s.dataset === 'custom' ? 'spirals' : s.dataset)].join(' ');
   const differences: string[] = [];
   if (s.dataset === 'custom') differences.push('custom points have no CLI dataset');
   if (s.samples !== 1000 || s.noise !== null || s.testFraction !== 0.2) differences.push('the CLI draws 1000 points with the default noise and a 20% test split');
-  if (s.dataset === 'clusters' && s.classes !== 3) differences.push('the CLI’s clusters have 3 classes');
-  if (new Set(r.hidden.map((h) => h.activation)).size > 1) differences.push('the CLI takes one activation for all layers');
-  if (r.init !== cliInit(act)) differences.push(`the CLI initialises ${act} layers with ${cliInit(act)}`);
-  if (!r.standardize) differences.push('the CLI always standardises the inputs');
-  return { command: parts.join(' '), differences };
+  if (sn.SYNTHETIC_SETS[s.dataset]?.classes && s.classes !== 3) differences.push(`the CLI’s ${s.dataset} have 3 classes`);
+  return { command, differences };
 }

@@ -6,7 +6,7 @@
  */
 import * as sn from 'scratchnet';
 import { probe } from './probe';
-import type { DataArrays, EpochReport, FromWorker, RunConfig, ToWorker } from './protocol';
+import type { DataArrays, EpochReport, FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -52,23 +52,10 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
 function dataset(name: string, d: DataArrays): sn.Dataset {
   const n = d.y.length;
   const classNames = Array.from({ length: d.numClasses }, (_, c) => `class ${c}`);
-  return { name, x: new sn.Matrix(n, d.width, d.x), y: d.y, numClasses: d.numClasses, classNames };
+  return { name, x: new sn.Matrix(n, d.width, d.x), y: d.y, numClasses: d.numClasses, classNames, ...(d.imageShape ? { imageShape: d.imageShape } : {}) };
 }
 
-/** The model of a RunConfig: [Dense → (batch norm) → activation → (dropout)] per hidden layer, Dense → logits. */
-function buildLayers(c: RunConfig, outputs: number): sn.Layer[] {
-  const layers: sn.Layer[] = c.standardize ? [new sn.Standardize()] : [];
-  for (const h of c.hidden) {
-    layers.push(sn.dense({ units: h.units, init: c.init as sn.InitKind }));
-    if (c.batchNorm) layers.push(sn.batchNorm());
-    layers.push(sn.activation(h.activation as sn.ActivationName));
-    if (c.dropout > 0) layers.push(sn.dropout(c.dropout));
-  }
-  layers.push(sn.dense({ units: outputs, init: 'glorot_uniform' }));
-  return layers;
-}
-
-let c: RunConfig;
+let c: sn.TrainConfig;
 
 async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   c = m.config;
@@ -76,16 +63,14 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const kernels = await sn.createWasmKernels(m.threads === undefined ? {} : { threads: m.threads });
   const train = dataset('train', m.train);
   const test = dataset('test', m.test);
-  const binary = train.numClasses === 2;
-  lossName = binary ? 'sigmoid_cross_entropy' : 'softmax_cross_entropy';
-  const net = new sn.Sequential(buildLayers(c, binary ? 1 : train.numClasses));
-  net.build({ inputWidth: m.train.width, batchSize: c.batchSize, seed: c.seed, kernels });
+  // the core's recipe, as the CLI's: the model of the config, its loss, optimizer and schedule
+  const built = sn.buildModel(c, train, { kernels });
+  const net = built.model;
   model = net;
-  if (net.layers[0] instanceof sn.Standardize) net.layers[0].fit(train.x, { perFeature: m.train.width <= 2 });
-  const optimizer = sn.createOptimizer(c.optimizer as sn.OptimizerName, net.params(), { lr: c.lr, weightDecay: c.weightDecay || undefined }, kernels);
-  baseLr = c.lr;
-  const config = sn.scheduleFor(c.schedule as sn.ScheduleName, c.epochs);
-  const schedule = config ? sn.createSchedule(config) : undefined;
+  lossName = built.loss;
+  // the schedule reads the base learning rate before each epoch: the page may change it meanwhile
+  const recipe = sn.fitOptions(c, { model: net, train, loss: built.loss, validation: test, baseLr: () => baseLr });
+  baseLr = recipe.optimizer.lr;
   post({ type: 'ready', threads: kernels.threads, isolated: self.crossOriginIsolated, relaxed: kernels.relaxed, parameters: net.parameterCount });
 
   let lastProbe = -Infinity;
@@ -151,14 +136,8 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   if (paused) post({ type: 'paused', epoch: 0 });
   while (paused) await new Promise<void>((r) => (wake = r));
   const history = await sn.fit(net, resident, {
-    loss: lossName,
-    optimizer,
-    epochs: c.epochs,
-    seed: c.seed,
-    validation: test,
-    l2: c.l2,
-    callbacks: [callback],
-    schedule: (epoch) => (schedule ? schedule.lr(epoch, baseLr) : baseLr),
+    ...recipe,
+    callbacks: [...(recipe.callbacks ?? []), callback],
   });
   post({ type: 'done', epochs: history.length });
 }

@@ -23,10 +23,10 @@ export interface ControlHelp {
   anchor?: string;
 }
 
-/** A label, its input and a collapsible explanation, in one grid row. */
-export function control(parent: HTMLElement, label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, help?: ControlHelp): void {
+/** A label, its input (placed inside `box` where given) and a collapsible explanation, in one grid row. */
+export function control(parent: HTMLElement, label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, help?: ControlHelp, box: HTMLElement = input): void {
   input.id ||= `c${++uid}`;
-  const row = el('div', { className: 'control' }, el('label', { htmlFor: input.id }, label), input);
+  const row = el('div', { className: 'control' }, el('label', { htmlFor: input.id }, label), box);
   if (help) {
     const d = el('details', { className: 'help' }, el('summary', {}, `about ${label.toLowerCase()}`), help.text + ' ');
     if (help.formula) d.append(el('code', {}, help.formula), ' ');

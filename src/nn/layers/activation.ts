@@ -3,6 +3,7 @@ import { ACTIVATIONS, activationDef, activationKindOf, type ActivationKind, type
 import type { Kernels } from '../../core/kernels.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
+import { defineLayer } from './define.js';
 
 export { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 
@@ -115,3 +116,6 @@ export function activationFromConfig(c: Record<string, unknown>): Activation {
 /** `activation('relu')`, `activation('leaky_relu', 0.2)` or `activation({ kind: 'gelu', approximate: 'tanh' })`. */
 export const activation = (kind: ActivationName | ActivationArgs, alpha?: number): Activation =>
   new Activation(typeof kind === 'object' ? kind : { kind, alpha });
+
+/** Model files: `activation` layers. */
+export const activationLayer = defineLayer('activation', { fromConfig: activationFromConfig });

@@ -2,6 +2,7 @@ import { ConfigError, ShapeError } from '../../errors.js';
 import type { Kernels } from '../../core/kernels.js';
 import { expectShape, Matrix, type Float } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
+import { defineLayer } from './define.js';
 
 export interface BatchNormArgs {
   /** Weight of the new batch statistic in the running averages, in [0, 1] (default 0.1, torch's convention). */
@@ -165,3 +166,27 @@ export class BatchNorm implements Layer {
 
 /** Friendly factory: `batchNorm()`, or `mlp({ hidden, outputs, normalization: () => batchNorm() })`. */
 export const batchNorm = (args: BatchNormArgs = {}): BatchNorm => new BatchNorm(args);
+
+/** Model files (`batch_norm`), and the run option `batchNorm` / `--batch-norm` of the recipe. */
+export const batchNormLayer = defineLayer('batch_norm', {
+  fromConfig: (c) => new BatchNorm(c as BatchNormArgs),
+  torch: {
+    module: 'BatchNorm1d',
+    args: (l) => {
+      const b = l as BatchNorm;
+      return [String(b.features), ...(b.eps === 1e-5 ? [] : [`eps=${b.eps}`]), ...(b.momentum === 0.1 ? [] : [`momentum=${b.momentum}`])];
+    },
+    fromArgs: (_p, kw) => new BatchNorm({ eps: Number(kw('eps') ?? 1e-5), momentum: Number(kw('momentum') ?? 0.1) }),
+    tensors: { weight: 'gamma', bias: 'beta', running_mean: 'running_mean', running_var: 'running_var' },
+    ignored: ['num_batches_tracked'],
+  },
+  option: {
+    key: 'batchNorm',
+    flag: '--batch-norm',
+    help: 'batch normalisation after each hidden layer, before its activation',
+    doc: 'batch normalisation (torch BatchNorm1d: batch statistics, running averages for eval) after each hidden Dense, before its activation',
+    place: 'hidden-pre-activation',
+    create: () => batchNorm(),
+    playground: { label: 'batch norm', url: 'bn' },
+  },
+});

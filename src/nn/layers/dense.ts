@@ -3,6 +3,7 @@ import type { GemmOptions, Kernels } from '../../core/kernels.js';
 import { expectShape, type Matrix } from '../../core/matrix.js';
 import { checkInit, initialize, type InitKind } from '../init.js';
 import type { BuildContext, Layer, Param } from '../layer.js';
+import { defineLayer } from './define.js';
 
 export interface DenseArgs {
   /** Output width. */
@@ -108,3 +109,6 @@ export class Dense implements Layer {
 
 /** Friendly factory: `dense({ units: 128 })`. */
 export const dense = (args: DenseArgs): Dense => new Dense(args);
+
+/** Model files: `dense` layers. */
+export const denseLayer = defineLayer('dense', { fromConfig: (c) => new Dense(c as unknown as DenseArgs), torch: { module: 'Linear' } });

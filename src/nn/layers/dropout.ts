@@ -3,6 +3,7 @@ import type { Kernels } from '../../core/kernels.js';
 import type { Float, Matrix } from '../../core/matrix.js';
 import type { Rng } from '../../core/random.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
+import { defineLayer } from './define.js';
 
 export interface DropoutArgs {
   /** Probability of zeroing a unit, in [0, 1). */
@@ -80,3 +81,6 @@ export class Dropout implements Layer {
 }
 
 export const dropout = (rate: number): Dropout => new Dropout({ rate });
+
+/** Model files: `dropout` layers. */
+export const dropoutLayer = defineLayer('dropout', { fromConfig: (c) => new Dropout(c as unknown as DropoutArgs), torch: { module: 'Dropout' } });

@@ -1,18 +1,13 @@
 import { ModelFileError } from '../../errors.js';
 import type { Layer } from '../layer.js';
-import { Activation, activationFromConfig, type ActivationArgs, type ActivationName } from './activation.js';
-import { BatchNorm, type BatchNormArgs } from './batch-norm.js';
+import { Activation, type ActivationArgs, type ActivationName } from './activation.js';
+import { defineLayer, isLayerDefinition, type LayerDefinition, type LayerOption } from './define.js';
 import { Dense, type DenseArgs } from './dense.js';
-import { Dropout, type DropoutArgs } from './dropout.js';
-import { Softmax } from './softmax.js';
-import { Standardize } from './standardize.js';
+import * as registry from './registry.js';
 
-export { Activation, activation, activationFromConfig, ACTIVATIONS, checkActivation, type ActivationArgs, type ActivationName, type GeluApproximate } from './activation.js';
-export { BatchNorm, batchNorm, type BatchNormArgs } from './batch-norm.js';
-export { Dense, type DenseArgs } from './dense.js';
-export { Dropout, dropout } from './dropout.js';
-export { Softmax, softmax } from './softmax.js';
-export { Standardize } from './standardize.js';
+// every layer kind's classes, factories and definitions (`dense` below wraps its own with an optional activation)
+export * from './registry.js';
+export { defineLayer, type LayerDefinition, type LayerEntry, type LayerOption, type LayerPlace } from './define.js';
 
 /**
  * `dense({ units: 128 })` → a Dense layer; `dense({ units: 128, activation: 'relu' })` → the pair
@@ -29,23 +24,40 @@ export function dense({ activation: act, ...args }: DenseArgs & { activation?: A
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
-const FACTORIES = new Map<string, LayerFactory>([
-  ['dense', (c) => new Dense(c as unknown as DenseArgs)],
-  ['activation', activationFromConfig],
-  ['dropout', (c) => new Dropout(c as unknown as DropoutArgs)],
-  ['softmax', () => new Softmax()],
-  ['standardize', () => new Standardize()],
-  ['batch_norm', (c) => new BatchNorm(c as BatchNormArgs)],
-]);
+type Registry = typeof registry;
+type Definitions = { [K in keyof Registry]: Registry[K] extends LayerDefinition<string, string> ? Registry[K] : never }[keyof Registry];
 
-/** Makes a layer type loadable from model files (batch norm and others register here). */
+/** The model-file type of every registered layer kind (`dense`, `batch_norm`, ...). */
+export type LayerType = Definitions['layerType'];
+/** The config keys the layer kinds contribute to a run (batch norm's, ...): each inserts its layer when true. */
+export type LayerOptionKey = Definitions extends LayerDefinition<string, infer K> ? K : never;
+
+const DEFINITIONS = new Map<string, LayerDefinition>();
+for (const v of Object.values(registry)) {
+  if (!isLayerDefinition(v)) continue;
+  if (DEFINITIONS.has(v.layerType)) throw new Error(`layer registry: two layer kinds are named '${v.layerType}'`);
+  DEFINITIONS.set(v.layerType, v);
+}
+
+/** Every registered layer kind, in the registry's order. */
+export const LAYER_DEFINITIONS: readonly LayerDefinition[] = [...DEFINITIONS.values()];
+
+/** The run options the layer kinds contribute, in the registry's order (the schema appends them to its own). */
+export const LAYER_OPTIONS: readonly LayerOption<LayerOptionKey>[] = LAYER_DEFINITIONS.flatMap((d) => (d.option ? [d.option as LayerOption<LayerOptionKey>] : []));
+
+/** The definition of a layer kind by its model-file type, or undefined. */
+export function layerDefinition(type: string): LayerDefinition | undefined {
+  return DEFINITIONS.get(type);
+}
+
+/** Makes a layer type loadable from model files; a layer kind of the library declares itself with {@link defineLayer} instead. */
 export function registerLayer(type: string, factory: LayerFactory): void {
-  FACTORIES.set(type, factory);
+  DEFINITIONS.set(type, defineLayer(type, { fromConfig: factory }));
 }
 
 /** Recreates a layer from its `type` and `config()` (model files). */
 export function layerFromConfig(type: string, config: Record<string, unknown>, where: string): Layer {
-  const make = FACTORIES.get(type);
-  if (!make) throw new ModelFileError(`${where}: unknown layer type '${type}', expected one of ${[...FACTORIES.keys()].join(', ')}`);
-  return make(config);
+  const def = DEFINITIONS.get(type);
+  if (!def) throw new ModelFileError(`${where}: unknown layer type '${type}', expected one of ${[...DEFINITIONS.keys()].join(', ')}`);
+  return def.fromConfig(config);
 }

@@ -1,6 +1,7 @@
 import type { Kernels } from '../../core/kernels.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
+import { defineLayer } from './define.js';
 
 /**
  * Row-wise softmax as a layer, for networks that need probabilities inside the graph. For
@@ -49,3 +50,6 @@ export class Softmax implements Layer {
 }
 
 export const softmax = (): Softmax => new Softmax();
+
+/** Model files: `softmax` layers. */
+export const softmaxLayer = defineLayer('softmax', { fromConfig: () => new Softmax(), torch: { module: 'Softmax' } });

@@ -3,6 +3,7 @@ import type { Kernels } from '../../core/kernels.js';
 import { JsKernels } from '../../core/kernels-js.js';
 import { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
+import { defineLayer } from './define.js';
 
 const FIT_KERNELS = new JsKernels();
 
@@ -139,3 +140,6 @@ export class Standardize implements Layer {
     return {};
   }
 }
+
+/** Model files: `standardize` layers (μ and σ are tensors of the file). */
+export const standardizeLayer = defineLayer('standardize', { fromConfig: () => new Standardize() });
