@@ -9,14 +9,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 const ONCE = [
-  'activations', 'augment', 'bundle', 'cli-manners', 'cli', 'datasets', 'doc-links', 'download', 'dropout-mask', 'float64-train', 'format',
+  'activations', 'augment', 'bundle', 'cli-manners', 'cli', 'datasets', 'doc-links', 'docs-cli', 'download', 'dropout-mask', 'float64-train', 'format',
   'fused-losses', 'fused-updates', 'fuzz', 'gemv', 'hostile', 'idx', 'init-metrics', 'input-grad', 'jobs', 'kernels-columns', 'kernels-norms',
-  'kernels-wasm', 'layering', 'learn', 'loss-registry', 'mnist', 'optimizers', 'png', 'report', 'resume-cli', 'rng', 'safetensors', 'schedules', 'sparse-gemm', 'test-files',
+  'kernels-wasm', 'layering', 'learn', 'loss-registry', 'mnist', 'options', 'optimizers', 'png', 'report', 'resume-cli', 'rng', 'safetensors', 'schedules', 'sparse-gemm', 'test-files',
 ];
 const PER_BACKEND = [
-  'ablate', 'api', 'batch-norm', 'batches', 'checkpoint', 'dataset', 'fold-cache', 'gelu', 'gradcheck', 'input-dropout', 'keras-api',
+  'ablate', 'api', 'batch-norm', 'batches', 'checkpoint', 'dataset', 'fold-cache', 'gelu', 'gradcheck', 'input-dropout', 'keras-api', 'layer-norm', 'layer-norm-recipe',
   'model-io', 'optimizer-backends', 'predictor', 'regression', 'sparse-input', 'study-regression', 'torch-fixtures',
-  'torch-state-dict', 'train-components', 'train-step', 'train',
+  'torch-layers', 'torch-state-dict', 'train-components', 'train-step', 'train',
 ];
 
 const tests = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => f.slice(0, -'.test.ts'.length)).sort();

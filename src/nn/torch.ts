@@ -110,8 +110,9 @@ export function formatTorchArch(modules: TorchModule[]): string {
 }
 
 /** A layer's parameters and buffers by name (`layer_norm_1.gamma`). */
-function namedTensors(layer: Layer): Map<string, Matrix> {
-  return new Map([...layer.params().map((p) => [p.name, p.value] as const), ...(layer.buffers?.() ?? []).map((b) => [b.name, b.value] as const)]);
+/** A layer's parameters and buffers by name (each with its `value` and the `version` a write bumps). */
+function namedTensors(layer: Layer): Map<string, { value: Matrix; version: number }> {
+  return new Map<string, { value: Matrix; version: number }>([...layer.params().map((p) => [p.name, p] as const), ...(layer.buffers?.() ?? []).map((b) => [b.name, b] as const)]);
 }
 
 /** W `[rows, cols]` → Wᵀ `[cols, rows]` (row-major); this file's loops run once per conversion, not per step. */
@@ -184,10 +185,11 @@ export function fromTorchStateDict(bytes: Uint8Array, arch: string | TorchModule
     for (const [name, suffix] of Object.entries(def.torch!.tensors ?? {})) {
       const target = own.get(`${layer.name}.${suffix}`)!;
       const t = tensors.get(`${key}.${name}`);
-      if (!t || t.shape.join(',') !== String(target.size)) {
-        throw new ModelFileError(`${file}: tensor '${key}.${name}' ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}, expected [${target.size}] for ${def.torch!.module}`);
+      if (!t || t.shape.join(',') !== String(target.value.size)) {
+        throw new ModelFileError(`${file}: tensor '${key}.${name}' ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}, expected [${target.value.size}] for ${def.torch!.module}`);
       }
-      target.data.set(t.data);
+      target.value.data.set(t.data);
+      target.version++;
       used.add(`${key}.${name}`);
     }
     for (const name of def.torch!.ignored ?? []) used.add(`${key}.${name}`);
@@ -258,7 +260,7 @@ export function toTorchStateDict(model: Sequential): { bytes: Uint8Array; arch: 
       const form = layerDefinition(layer.type)!.torch!;
       const own = namedTensors(layer);
       for (const [name, suffix] of Object.entries(form.tensors ?? {})) {
-        const value = own.get(`${layer.name}.${suffix}`)!;
+        const { value } = own.get(`${layer.name}.${suffix}`)!;
         tensors.push({ name: `${modules.length}.${name}`, shape: [value.size], data: Float32Array.from(value.view()) });
       }
       modules.push({ type: 'layer', layerType: layer.type, module: form.module, args: form.args!(layer) });

@@ -2,14 +2,14 @@
 // torch state_dict and back through src/nn/torch.ts without code of their own there.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/random.js';
-import { decodeSafetensors } from '../src/io/safetensors.js';
-import { Activation, BatchNorm, Dense } from '../src/nn/layers/index.js';
-import { LayerNorm } from '../src/nn/layers/layer-norm.js';
-import { Sequential } from '../src/nn/model.js';
-import { fromTorchStateDict, parseTorchArch, toTorchStateDict } from '../src/nn/torch.js';
-import { predict } from '../src/nn/train.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { Activation, BatchNorm, Dense } from '../../src/nn/layers/index.js';
+import { LayerNorm } from '../../src/nn/layers/layer-norm.js';
+import { Sequential } from '../../src/nn/model.js';
+import { fromTorchStateDict, parseTorchArch, toTorchStateDict } from '../../src/nn/torch.js';
+import { predict } from '../../src/nn/train.js';
 
 function model(): Sequential {
   const m = new Sequential([

@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Matrix } from '../src/core/matrix.js';
-import { ConfigError } from '../src/errors.js';
-import { gradcheck } from '../src/nn/gradcheck.js';
-import { Activation, Dense } from '../src/nn/layers/index.js';
-import { LayerNorm, layerNorm } from '../src/nn/layers/layer-norm.js';
-import { SoftmaxCrossEntropy } from '../src/nn/losses/index.js';
-import { Sequential } from '../src/nn/model.js';
-import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from './helpers.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { ConfigError } from '../../src/errors.js';
+import { gradcheck } from '../../src/nn/gradcheck.js';
+import { Activation, Dense } from '../../src/nn/layers/index.js';
+import { LayerNorm, layerNorm } from '../../src/nn/layers/layer-norm.js';
+import { SoftmaxCrossEntropy } from '../../src/nn/losses/index.js';
+import { Sequential } from '../../src/nn/model.js';
+import { assertClose, assertGradsClose, randomMatrix, randomOneHot } from '../helpers.js';
 
 const TOL = 1e-6;
 
@@ -82,7 +82,7 @@ interface LayerNormFixture {
 }
 
 describe('LayerNorm against torch.nn.LayerNorm (scripts/torch-fixtures.py)', () => {
-  const f = JSON.parse(readFileSync(new URL('./fixtures/torch-layer-norm.json', import.meta.url), 'utf8')) as LayerNormFixture;
+  const f = JSON.parse(readFileSync(new URL('../fixtures/torch-layer-norm.json', import.meta.url), 'utf8')) as LayerNormFixture;
   const flat = (v: number[] | number[][]) => (v as number[] | number[][]).flat();
   const run = (dtype: 'float64' | 'float32') => {
     const model = new Sequential([new Dense({ units: 4 }), new LayerNorm(), new Activation({ kind: 'tanh' }), new Dense({ units: 3 })])

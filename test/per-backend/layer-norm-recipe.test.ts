@@ -2,15 +2,15 @@
 // study-spec key `layerNorm`, the recipe's model and model files take it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configFromFlags } from '../src/cli/options.js';
-import { trainCommand } from '../src/cli/train.js';
-import { loadMoons } from '../src/data/synthetic.js';
-import { validateSpec } from '../src/experiments/spec.js';
-import { architectureOf, decodeModel, encodeModel } from '../src/nn/io.js';
-import { evaluate } from '../src/nn/train.js';
-import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../src/recipe.js';
-import { runOption } from '../src/recipe/options.js';
-import { checkConfig, configToArgs } from '../src/recipe/values.js';
+import { configFromFlags } from '../../src/cli/options.js';
+import { trainCommand } from '../../src/cli/train.js';
+import { loadMoons } from '../../src/data/synthetic.js';
+import { validateSpec } from '../../src/experiments/spec.js';
+import { architectureOf, decodeModel, encodeModel } from '../../src/nn/io.js';
+import { evaluate } from '../../src/nn/train.js';
+import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../../src/recipe.js';
+import { runOption } from '../../src/recipe/options.js';
+import { checkConfig, configToArgs } from '../../src/recipe/values.js';
 
 describe('LayerNorm through the schema', () => {
   it('is an option of the config, the CLI and study specs', () => {
