@@ -27,3 +27,14 @@ export function applyMaxNorm(model: Sequential, c: number, weights: readonly Par
   }
   return clipped;
 }
+
+/** A bound on the weights, applied after each optimizer step (max-norm): the step's `constraint` (./train-step.ts). */
+export interface WeightConstraint {
+  apply(): void;
+}
+
+/** Max-norm c over `model`'s hidden weights as a step's constraint (the weights found once, here). */
+export function maxNormConstraint(model: Sequential, c: number): WeightConstraint {
+  const weights = maxNormWeights(model);
+  return { apply: () => void applyMaxNorm(model, c, weights) };
+}

@@ -20,15 +20,15 @@ export function addL2Gradient(model: Sequential, lambda: number): void {
 }
 
 /**
- * Scales all gradients so their global L2 norm is at most `maxNorm` (torch's `clip_grad_norm_`);
+ * Scales all gradients so their global L2 norm is at most `c` (torch's `clip_grad_norm_`);
  * returns the norm before.
- * @remarks ‖g‖ = √Σ g²;  g ← g·maxNorm/(‖g‖ + 1e-6) when ‖g‖ > maxNorm.
+ * @remarks ‖g‖ = √Σ g²;  g ← g·c/(‖g‖ + 1e-6) when ‖g‖ > c.
  */
-export function clipGradNorm(model: Sequential, maxNorm: number): number {
+export function clipGradNorm(model: Sequential, c: number): number {
   const g = model.gradArena;
   const k = model.kernels;
   const norm = Math.sqrt(k.sumSquares(g, g.length));
-  if (norm > maxNorm) k.affine(g, maxNorm / (norm + 1e-6), 0, g.length);
+  if (norm > c) k.affine(g, c / (norm + 1e-6), 0, g.length);
   return norm;
 }
 

@@ -3,8 +3,7 @@
  * it once a batch; everything around it (epochs, metrics, checkpoints, abort, rollback) is there.
  */
 import type { Matrix } from '../core/matrix.js';
-import { applyMaxNorm, maxNormWeights } from './constraints.js';
-import type { Param } from './layer.js';
+import type { WeightConstraint } from './constraints.js';
 import type { Loss } from './losses/index.js';
 import type { Sequential } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -29,17 +28,20 @@ export interface TrainStep {
   readonly l2: number;
   /** Bound c on the gradient's global norm (undefined: none). */
   readonly clipNorm: number | undefined;
-  /** Bound m on each hidden unit's incoming weights (undefined: none), and those weights. */
-  readonly maxNorm: number | undefined;
-  readonly maxNormWeights: readonly Param[];
+  /** Applied to the weights after each update (max-norm, ./constraints.ts), or null. */
+  readonly constraint: WeightConstraint | null;
   /** The last step's outputs y: [batch, out] (logits for classifiers), for the epoch's accuracy. */
   output: Matrix | null;
 }
 
 /** The {@link TrainStep} of a model, loss and optimizer with these regularisers. */
-export function prepareStep(model: Sequential, loss: Loss, optimizer: Optimizer, reg: { l2?: number; clipNorm?: number; maxNorm?: number } = {}): TrainStep {
-  const { l2 = 0, clipNorm, maxNorm } = reg;
-  return { model, loss, optimizer, l2, clipNorm, maxNorm, maxNormWeights: maxNorm === undefined ? [] : maxNormWeights(model), output: null };
+export function prepareStep(
+  model: Sequential,
+  loss: Loss,
+  optimizer: Optimizer,
+  { l2 = 0, clipNorm, constraint = null }: { l2?: number; clipNorm?: number; constraint?: WeightConstraint | null } = {},
+): TrainStep {
+  return { model, loss, optimizer, l2, clipNorm, constraint, output: null };
 }
 
 /**
@@ -70,6 +72,6 @@ export function trainStep(s: TrainStep, batch: Batch): number {
   if (s.l2 > 0) addL2Gradient(model, s.l2);
   if (s.clipNorm !== undefined) clipGradNorm(model, s.clipNorm);
   optimizer.step();
-  if (s.maxNorm !== undefined) applyMaxNorm(model, s.maxNorm, s.maxNormWeights);
+  if (s.constraint) s.constraint.apply();
   return L;
 }

@@ -5,6 +5,7 @@ import { BatchIterator, type TargetKind } from '../data/batches.js';
 import type { Dataset } from '../data/dataset.js';
 import { ConfigError, InterruptedError } from '../errors.js';
 import { AbortWatch } from './abort-watch.js';
+import { maxNormConstraint } from './constraints.js';
 import type { BatchLog, Callback, EpochLog } from './callbacks.js';
 import { decodeCheckpoint, type Checkpoint, type CheckpointOptions } from './checkpoint.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
@@ -171,7 +172,8 @@ async function fitWith(model: Sequential, train: Dataset, opts: FitOptions, opti
     const rollback = new DivergenceRollback(model);
     const run: RunState = { epoch: 0, step: 0, globalStep: 0, finished: false, history: [], metrics, lastGood: rollback.lastGood };
     const checkpoints = new CheckpointWriter(parts, run, opts.checkpoint);
-    const step = prepareStep(model, loss, optimizer, opts);
+    const constraint = opts.maxNorm === undefined ? null : maxNormConstraint(model, opts.maxNorm);
+    const step = prepareStep(model, loss, optimizer, { l2: opts.l2, clipNorm: opts.clipNorm, constraint });
     const prepare = { augment: opts.augment, augmentRng, labelSmoothing, smoothingClasses };
 
     for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: batches.numBatches, samples: train.x.rows });
