@@ -10,7 +10,7 @@ let sums = new Float64Array(0);
 /**
  * mean[j] = (1/N)·Σ_i x_ij;  variance[j] = (1/N)·Σ_i (x_ij − mean_j)²  (biased; two passes). x: [N, cols].
  * Each pass sweeps x row by row — a column walk would stride the whole matrix once per column
- * (Standardize.fit on MNIST's 60,000×784: ~0.6 s) — and every column still sums in row order.
+ * (bench/README.md, "Tuning constants") — and every column still sums in row order.
  */
 export function colMeanVar(x: Matrix, mean: Float, variance: Float): void {
   const { rows, cols, data: X } = x;
