@@ -1,9 +1,8 @@
 // `scratchnet train` killed (SIGKILL), interrupted (SIGINT/SIGTERM) and resumed: the end weights
 // must be bit-identical to a run never stopped. Kill points come from SCRATCHNET_TEST_HOOK (see
 // test/hooks/kill-points.ts, preloaded into the child), never from timing. Process-level behaviour, the same on both backends:
-// run on the WebAssembly pass only (the in-process tests in checkpoint.test.ts cover both).
+// run once, on the WebAssembly backend (the in-process tests in per-backend/checkpoint.test.ts cover both).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { before, describe, it } from 'node:test';
 import { decodeSafetensors } from '../src/io/safetensors.js';
 import { Progress } from '../src/cli/progress.js';
 import { decodeCheckpoint } from '../src/nn/checkpoint.js';
+import { CLI_FROM_SOURCE, cliAsync } from './cli-helper.js';
 import { withKillPoints } from './helpers.js';
 
 const backend = 'wasm'; // process-level: once, on the WebAssembly backend (threads and all)
@@ -18,20 +18,10 @@ const dir = mkdtempSync(join(tmpdir(), 'scratchnet-resume-'));
 // 3 epochs of 23 steps (spirals: 720 training rows, batch 32), dropout, batch norm, momentum
 const RUN = ['train', '--dataset', 'spirals', '--layers', '12,8', '--epochs', '3', '--batch-size', '32', '--dropout', '0.2', '--batch-norm', '--optimizer', 'momentum', '--seed', '4', '--backend', backend, '--threads', '1'];
 
-/** Runs the CLI (asynchronously: the concurrent cases overlap). */
-function cli(args: string[], hook?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, withKillPoints(['--import', 'tsx', 'src/cli/run.ts', ...RUN, ...args]), {
-    env: { ...process.env, SCRATCHNET_TEST_HOOK: hook ?? '' },
-    timeout: 60_000,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+/** Runs the CLI from source with the kill points preloaded (asynchronously: the concurrent cases overlap). */
+async function cli(args: string[], hook?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const r = await cliAsync([...RUN, ...args], { env: { SCRATCHNET_TEST_HOOK: hook ?? '' }, timeout: 60_000 }, withKillPoints(CLI_FROM_SOURCE));
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Every tensor of a model file, as raw bits. */
