@@ -78,7 +78,6 @@ const WEB_MAY: readonly Layer[] = ['errors', 'core', 'io', 'data', 'nn', 'core e
  * until they are, these files — and no others — may import `node:*` and the Node edge.
  */
 const EXCEPTIONS: { file: string; allows: 'node:*' | 'node edge'; reason: string }[] = [
-  { file: 'src/experiments/json.ts', allows: 'node:*', reason: "node:crypto's SHA-256 names each run (run ids); a browser has no synchronous SHA-256" },
   { file: 'src/experiments/manifest.ts', allows: 'node:*', reason: "reads and writes the report's manifest file" },
   { file: 'src/experiments/report.ts', allows: 'node:*', reason: "writes the report's files" },
   { file: 'src/experiments/report.ts', allows: 'node edge', reason: 'write errors as the Node edge words them (src/node/write-error.ts)' },
