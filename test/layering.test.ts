@@ -81,9 +81,6 @@ const EXCEPTIONS: { file: string; allows: 'node:*' | 'node edge'; reason: string
   { file: 'src/experiments/manifest.ts', allows: 'node:*', reason: "reads and writes the report's manifest file" },
   { file: 'src/experiments/report.ts', allows: 'node:*', reason: "writes the report's files" },
   { file: 'src/experiments/report.ts', allows: 'node edge', reason: 'write errors as the Node edge words them (src/node/write-error.ts)' },
-  { file: 'src/experiments/results.ts', allows: 'node:*', reason: 'appends to and reads results.jsonl; records the machine (node:os)' },
-  { file: 'src/experiments/results.ts', allows: 'node edge', reason: 'write errors as the Node edge words them (src/node/write-error.ts)' },
-  { file: 'src/experiments/runner.ts', allows: 'node:*', reason: 'checks that the results file can be written before a study runs' },
   { file: 'src/experiments/gallery.ts', allows: 'node edge', reason: "writes the gallery's PNG files (src/node/png.ts)" },
 ];
 
