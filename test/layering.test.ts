@@ -77,12 +77,7 @@ const WEB_MAY: readonly Layer[] = ['errors', 'core', 'io', 'data', 'nn', 'core e
  * Its neutral logic (grid, stats, tables, the spec's checks) and that file I/O are not split yet;
  * until they are, these files — and no others — may import `node:*` and the Node edge.
  */
-const EXCEPTIONS: { file: string; allows: 'node:*' | 'node edge'; reason: string }[] = [
-  { file: 'src/experiments/manifest.ts', allows: 'node:*', reason: "reads and writes the report's manifest file" },
-  { file: 'src/experiments/report.ts', allows: 'node:*', reason: "writes the report's files" },
-  { file: 'src/experiments/report.ts', allows: 'node edge', reason: 'write errors as the Node edge words them (src/node/write-error.ts)' },
-  { file: 'src/experiments/gallery.ts', allows: 'node edge', reason: "writes the gallery's PNG files (src/node/png.ts)" },
-];
+const EXCEPTIONS: { file: string; allows: 'node:*' | 'node edge'; reason: string }[] = [];
 
 const CODE = /\.(ts|mts|js|mjs)$/;
 

@@ -7,7 +7,7 @@ import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import { regressionDataset } from '../../src/data/dataset.js';
 import { registerDataset } from '../../src/data/registry.js';
-import { generateReport } from '../../src/experiments/report.js';
+import { generateReport } from '../../src/node/experiments/report.js';
 import { checkResultLine } from '../../src/experiments/result-schema.js';
 import { parseResults, type ResultLine } from '../../src/experiments/results.js';
 import { readResults } from '../../src/node/experiments/results-file.js';
