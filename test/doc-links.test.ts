@@ -1,11 +1,13 @@
 // Every relative link in the repository's Markdown reaches something: a file or folder that exists
-// and, for `file.md#anchor` or `#anchor`, a heading of that file (GitHub's anchor for it).
+// and, for `file.md#anchor` or `#anchor`, a heading of that file (GitHub's anchor for it,
+// test/markdown-anchors.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { markdownAnchors as anchors } from './markdown-anchors.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,21 +19,6 @@ function markdownFiles(): string[] {
 /** The text without fenced code blocks and inline code, where a link is only an example. */
 function withoutCode(md: string): string {
   return md.replace(/^(```|~~~)[\s\S]*?^\1/gm, (block) => block.replace(/[^\n]/g, '')).replace(/`[^`\n]*`/g, ''); // lines kept
-}
-
-/** GitHub's anchor of each heading: lower case, punctuation dropped, each space a hyphen, repeats numbered. */
-function anchors(md: string): Set<string> {
-  const seen = new Map<string, number>();
-  const out = new Set<string>();
-  for (const m of md.replace(/^(```|~~~)[\s\S]*?^\1/gm, '').matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const text = m[1].replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]+>/g, '');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    out.add(n === 0 ? base : `${base}-${n}`);
-  }
-  for (const m of md.matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) out.add(m[1]);
-  return out;
 }
 
 /** Every link target `[text](target)` / `![alt](target)` outside code, with its line. */

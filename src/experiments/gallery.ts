@@ -1,37 +1,44 @@
-/** The misclassified-images gallery: test images the baseline got wrong, as one PNG grid. */
+/**
+ * The misclassified-images gallery: test images the baseline got wrong, laid out as one grid (the
+ * report has it drawn as a PNG: src/node/experiments/report.ts).
+ */
 import { loadDataset } from '../data/registry.js';
-import { writePngGrid } from '../node/png.js';
 import { ScratchnetError } from '../errors.js';
 import type { ResultLine } from './results.js';
 
-export interface GalleryResult {
-  /** Null when the images could not be drawn (dataset missing here, not an image set). */
-  written: string | null;
-  /** Why nothing was written. */
-  note?: string;
+/** How the gallery's images are laid out: each `width`×`height`, `columns` per row, drawn `scale` times, `padding` apart. */
+export interface GalleryLayout {
+  width: number;
+  height: number;
+  columns: number;
+  scale: number;
+  padding: number;
 }
+
+/** The images to draw, in [0, 1], or why there are none (dataset missing here, not an image set). */
+export type GalleryImages = { images: number[][]; layout: GalleryLayout } | { note: string };
 
 /** Images per gallery row. */
 export const GALLERY_COLUMNS = 8;
 
 /**
- * Writes `line.misclassified` as a PNG grid (row by row, in the order listed), loading the test
- * images from the dataset the run used. Each image is stretched to its own min..max for display.
+ * The images of `line.misclassified` (row by row, in the order listed), loading the test images
+ * from the dataset the run used. Each image is stretched to its own min..max for display.
  */
-export async function writeGallery(line: ResultLine, path: string, dataDir?: string): Promise<GalleryResult> {
+export async function galleryImages(line: ResultLine, dataDir?: string): Promise<GalleryImages> {
   const wrong = line.misclassified ?? [];
-  if (wrong.length === 0) return { written: null, note: 'no misclassified samples were recorded' };
-  if (!line.imageShape) return { written: null, note: 'not an image dataset' };
+  if (wrong.length === 0) return { note: 'no misclassified samples were recorded' };
+  if (!line.imageShape) return { note: 'not an image dataset' };
   const [height, width] = line.imageShape;
   let test;
   try {
     test = (await loadDataset(line.dataset, { dir: dataDir, ...line.data })).test;
   } catch (e) {
-    if (!(e instanceof ScratchnetError) && !(e as NodeJS.ErrnoException).code) throw e;
-    return { written: null, note: `the '${line.dataset}' images could not be loaded here (${(e as Error).message})` };
+    if (!(e instanceof ScratchnetError) && !(e as { code?: unknown }).code) throw e;
+    return { note: `the '${line.dataset}' images could not be loaded here (${(e as Error).message})` };
   }
   const n = width * height;
-  if (test.x.cols !== n) return { written: null, note: `test images have ${test.x.cols} values, expected ${width}×${height}` };
+  if (test.x.cols !== n) return { note: `test images have ${test.x.cols} values, expected ${width}×${height}` };
   const images = wrong
     .filter((w) => w.index < test.x.rows)
     .map(({ index }) => {
@@ -41,7 +48,6 @@ export async function writeGallery(line: ResultLine, path: string, dataDir?: str
       for (const v of img) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
       return hi > lo ? img.map((v) => (v - lo) / (hi - lo)) : img;
     });
-  if (images.length === 0) return { written: null, note: 'the recorded indices are outside the test set' };
-  writePngGrid(path, images, { width, height, columns: GALLERY_COLUMNS, scale: 2, padding: 2 });
-  return { written: path };
+  if (images.length === 0) return { note: 'the recorded indices are outside the test set' };
+  return { images, layout: { width, height, columns: GALLERY_COLUMNS, scale: 2, padding: 2 } };
 }

@@ -2,7 +2,7 @@
  * Canonical JSON (sorted keys, no undefined) and short content hashes: run ids and result lines
  * must not depend on the order in which a config object happened to be built.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 /** `value` with object keys sorted recursively; `undefined` members dropped (as JSON.stringify does). */
 export function sortKeys(value: unknown): unknown {
@@ -25,7 +25,7 @@ export function canonicalJson(value: unknown): string {
 
 /** First `length` hex digits of the SHA-256 of the canonical JSON of `value`. */
 export function contentHash(value: unknown, length = 16): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+  return sha256Hex(canonicalJson(value)).slice(0, length);
 }
 
 /** Describes a JSON value for "found ..." messages: `"abc"`, `12`, `an array`, `an object`, `null`. */

@@ -1,16 +1,14 @@
 /**
  * The report generator: results.jsonl files → one Markdown page with tables per component group,
  * Vega-Lite charts as SVG, the baseline's confusion matrix and a gallery of its misclassified test
- * images. The same input gives the same files, except the line with the date.
+ * images. The same input gives the same files, except the line with the date. What it reads and
+ * writes goes through {@link ReportFiles} (the Node edge: src/node/experiments/report.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readManifest, updateManifest } from './manifest.js';
-import { basename, dirname, extname, join } from 'node:path';
 import { DataError } from '../errors.js';
-import { asWriteError, guardWrite } from '../node/write-error.js';
 import { confusionSpec, effectsSpec, learningCurvesSpec, lossCurvesSpec, R2_METRIC, renderSvg, timeAccuracySpec } from './charts.js';
-import { GALLERY_COLUMNS, writeGallery } from './gallery.js';
+import { GALLERY_COLUMNS, galleryImages } from './gallery.js';
 import { BASELINE } from './grid.js';
+import type { ReportFiles } from './report-files.js';
 import { isRegressionResult, parseResults, type ResultLine } from './results.js';
 import { dedupe, variationStats, type VariationStats } from './stats.js';
 import { configChange, confusionTable, decimals, describeConfig, groupTable, markdownTable, num, pct, points, regressionTable, signed } from './tables.js';
@@ -18,12 +16,12 @@ import { configChange, confusionTable, decimals, describeConfig, groupTable, mar
 export interface ReportOptions {
   /** results.jsonl files, merged (runs deduplicated by id). */
   inputs: string[];
-  /** The Markdown file; charts and images go to a folder beside it named after it (docs/results/). */
+  /** The Markdown file, as the page's "how to regenerate" command names it (the page itself is written by {@link ReportFiles}). */
   out: string;
   /** Directory of dataset files, for the gallery's images. */
   dataDir?: string;
-  /** The date line (default: SOURCE_DATE_EPOCH if set, else now). */
-  date?: Date;
+  /** The date line. */
+  date: Date;
 }
 
 export interface ReportOutput {
@@ -42,18 +40,12 @@ const CURVES_GROUP = 'optimizer';
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
 const posix = (p: string) => p.split('\\').join('/');
 
-/** Generates the report and writes it (Markdown, SVG charts, PNG galleries). */
-export async function generateReport({ inputs, out, dataDir, date }: ReportOptions): Promise<ReportOutput> {
+/** Generates the report and writes it through `io` (Markdown, SVG charts, PNG galleries). */
+export async function writeReport({ inputs, out, dataDir, date }: ReportOptions, io: ReportFiles): Promise<ReportOutput> {
   const warnings: string[] = [];
   const all: ResultLine[] = [];
   for (const file of inputs) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new DataError(`report: cannot read results file '${file}' (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    const parsed = parseResults(text, file);
+    const parsed = parseResults(io.readResults(file), file);
     warnings.push(...parsed.warnings);
     all.push(...parsed.results);
   }
@@ -61,16 +53,15 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
   const { results, duplicates, replaced } = dedupe(all);
   if (replaced) warnings.push(`${replaced} runs were replaced by later runs of the same dataset, variation and seed (an edited spec)`);
 
-  const assetDir = join(dirname(out), basename(out, extname(out)));
-  const assetLink = basename(assetDir);
-  guardWrite(assetDir, 'report folder', () => mkdirSync(assetDir, { recursive: true }));
-  const previous = readManifest(assetDir);
+  const previous = io.openAssets();
   const files: string[] = [];
-  const writeAsset = (name: string, content: string) => {
-    guardWrite(join(assetDir, name), 'chart', () => writeFileSync(join(assetDir, name), content));
-    files.push(join(assetDir, name));
-    return `${assetLink}/${name}`;
+  const names: string[] = [];
+  const written = (name: string, path: string) => {
+    names.push(name);
+    files.push(path);
+    return `${io.assetLink}/${name}`;
   };
+  const writeAsset = (name: string, content: string) => written(name, io.writeChart(name, content));
 
   const sections = new Map<string, ResultLine[]>();
   for (const r of results) {
@@ -106,7 +97,7 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
     const stats = variationStats(runs);
     if (runs.some(isRegressionResult)) regressionSummaries.push(regressionSummaryRow(spec, dataset, stats));
     else summaries.push(summaryRow(spec, dataset, stats));
-    body.push(...(await section(spec, dataset, runs, stats, { writeAsset, assetDir, assetLink, dataDir, warnings, files })));
+    body.push(...(await section(spec, dataset, runs, stats, { io, writeAsset, written, dataDir, warnings })));
   }
   md.push('## Summary', '');
   if (summaries.length) {
@@ -120,21 +111,16 @@ export async function generateReport({ inputs, out, dataDir, date }: ReportOptio
   }
   md.push(...body);
   const markdown = md.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
-  guardWrite(out, 'report', () => {
-    mkdirSync(dirname(out) || '.', { recursive: true });
-    writeFileSync(out, markdown);
-  });
-  const removed = guardWrite(assetDir, 'report folder', () => updateManifest(assetDir, previous, files.map((f) => basename(f))));
+  const page = io.writeMarkdown(markdown);
+  const removed = io.closeAssets(previous, names);
   if (removed.length) warnings.push(`removed ${removed.length} files of the previous report that it no longer uses: ${removed.join(', ')}`);
-  files.push(out);
+  files.push(page);
   return { markdown, files, warnings };
 }
 
-/** `2025-01-31 14:05 UTC`, from `date`, SOURCE_DATE_EPOCH, or now. */
-function formatDate(date?: Date): string {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  const d = date ?? (epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date());
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** `2025-01-31 14:05 UTC`. */
+function formatDate(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function reproduce(results: ResultLine[], inputs: string[], out: string): string[] {
@@ -226,12 +212,13 @@ function bestVariation(stats: VariationStats[], score: (s: VariationStats) => nu
 }
 
 interface SectionContext {
+  io: ReportFiles;
+  /** Writes a chart; returns its link from the Markdown. */
   writeAsset: (name: string, content: string) => string;
-  assetDir: string;
-  assetLink: string;
+  /** Records a file written at `path` as an asset named `name`; returns its link from the Markdown. */
+  written: (name: string, path: string) => string;
   dataDir?: string;
   warnings: string[];
-  files: string[];
 }
 
 async function section(spec: string, dataset: string, runs: ResultLine[], stats: VariationStats[], ctx: SectionContext): Promise<string[]> {
@@ -301,12 +288,10 @@ async function gallery(line: ResultLine, prefix: string, ctx: SectionContext): P
   const name = (c: number) => line.classNames?.[c] ?? String(c);
   const md = [`### Misclassified test samples (baseline, seed ${line.seed})`, ''];
   const file = `${prefix}-misclassified.png`;
-  const g = await writeGallery(line, join(ctx.assetDir, file), ctx.dataDir).catch((e) => {
-    throw asWriteError(e, join(ctx.assetDir, file), 'gallery');
-  });
-  if (g.written) {
-    ctx.files.push(g.written);
-    md.push(`![${line.dataset} misclassified test images](${ctx.assetLink}/${file})`, '');
+  const g = await galleryImages(line, ctx.dataDir);
+  if ('images' in g) {
+    const link = ctx.written(file, ctx.io.writeImageGrid(file, g.images, g.layout));
+    md.push(`![${line.dataset} misclassified test images](${link})`, '');
     md.push(`Read row by row, ${GALLERY_COLUMNS} per row: (test index) true → predicted.`, '');
     const cells = wrong.map((w) => `(${w.index}) ${name(w.label)} → ${name(w.predicted)}`);
     const rows: string[][] = [];

@@ -1,17 +1,13 @@
 /**
- * results.jsonl: one JSON object per finished run, appended atomically. Files from several shards
- * or machines merge by concatenation; readers dedupe by run id.
+ * The lines of results.jsonl: one JSON object per finished run, appended atomically. Files from
+ * several shards or machines merge by concatenation; readers dedupe by run id. The file itself is
+ * read and written at the Node edge (src/node/experiments/results-file.ts).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { dirname } from 'node:path';
 import type { EpochLog } from '../nn/callbacks.js';
 import type { TrainConfig } from '../recipe.js';
 import type { DataSpec } from './grid.js';
 import { DataError } from '../errors.js';
 import { parseJsonGuarded } from '../io/json-guard.js';
-import { guardWrite } from '../node/write-error.js';
-import { canonicalJson } from './json.js';
 import { checkResultLine } from './result-schema.js';
 
 /**
@@ -105,43 +101,6 @@ export function isRegressionResult(r: Pick<ResultLine, 'task'>): boolean {
   return r.task === 'regression';
 }
 
-/** This process's machine description. */
-export function machineInfo(): Machine {
-  const list = cpus();
-  return {
-    cpu: list[0]?.model.trim() ?? 'unknown',
-    cpus: list.length,
-    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    platform: process.platform,
-    arch: process.arch,
-  };
-}
-
-let packageVersion: string | undefined;
-
-/** The version in scratchnet's package.json (src/ and dist/ both sit two levels below it). */
-export function scratchnetVersion(): string {
-  if (packageVersion === undefined) {
-    try {
-      packageVersion = String(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
-    } catch {
-      packageVersion = 'unknown';
-    }
-  }
-  return packageVersion;
-}
-
-/**
- * Appends one result as a single `appendFileSync` of `line + '\n'` (O_APPEND): a killed process
- * leaves at worst a torn last line, which {@link repairResultsTail} removes.
- */
-export function appendResult(path: string, result: ResultLine): void {
-  guardWrite(path, 'results file', () => {
-    mkdirSync(dirname(path), { recursive: true });
-    appendFileSync(path, canonicalJson(result) + '\n');
-  });
-}
-
 export interface ParsedResults {
   results: ResultLine[];
   /** `file:line: why` of each line that was skipped. */
@@ -167,40 +126,23 @@ export function parseResults(text: string, file: string): ParsedResults {
   return { results, warnings };
 }
 
-/** Reads a results file (missing file: no results). */
-export function readResults(path: string): ParsedResults {
-  if (!existsSync(path)) return { results: [], warnings: [] };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new DataError(`${path}: cannot read the results file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseResults(text, path);
-}
-
 /**
- * Truncates a torn last line (one that does not parse, left by a killed writer) so that appends
- * start on a fresh line. Returns a message saying what was removed, or null if the file was sound.
+ * How a results file ends: `sound` (its last line is a complete object; `newline` false where
+ * the newline after it was lost) or torn (the `bytes` from `start` on are a line cut short by a
+ * killed writer). An empty file is sound.
  */
-export function repairResultsTail(path: string): string | null {
-  if (!existsSync(path)) return null;
-  const bytes = readFileSync(path);
+export type ResultsTail = { torn: false; newline: boolean } | { torn: true; start: number; bytes: number };
+
+/** The tail of a results file's bytes ({@link ResultsTail}); trailing newlines are ignored. */
+export function resultsTail(bytes: Uint8Array): ResultsTail {
   let end = bytes.length;
-  while (end > 0 && bytes[end - 1] === 0x0a) end--; // ignore trailing newlines
-  if (end === 0) return null;
+  while (end > 0 && bytes[end - 1] === 0x0a) end--;
+  if (end === 0) return { torn: false, newline: true };
   const start = bytes.lastIndexOf(0x0a, end - 1) + 1;
-  const last = bytes.subarray(start, end).toString('utf8');
-  let sound = true;
   try {
-    JSON.parse(last);
+    JSON.parse(new TextDecoder().decode(bytes.subarray(start, end)));
   } catch {
-    sound = false;
+    return { torn: true, start, bytes: end - start };
   }
-  if (sound) {
-    if (bytes[bytes.length - 1] !== 0x0a) guardWrite(path, 'results file', () => appendFileSync(path, '\n')); // complete object, newline lost
-    return null;
-  }
-  guardWrite(path, 'results file', () => truncateSync(path, start));
-  return `${path}: removed a torn last line (${end - start} bytes, from an interrupted run); that run will be redone`;
+  return { torn: false, newline: bytes[bytes.length - 1] === 0x0a };
 }

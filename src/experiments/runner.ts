@@ -1,45 +1,43 @@
 /**
- * The ablation runner: runs the grid of a study spec, appending one line per finished run to
- * results.jsonl. Resumable: runs whose id is already in the file are skipped, so a killed study
- * rerun with the same command finishes with no run lost or duplicated.
+ * The ablation runner: runs the grid of a study spec, appending one line per finished run to a
+ * {@link ResultStore} (results.jsonl at the Node edge: src/node/experiments/results-file.ts). Resumable:
+ * runs whose id is already stored are skipped, so a killed study rerun with the same command
+ * finishes with no run lost or duplicated.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { kernels as currentKernels } from '../core/backend.js';
 import type { Kernels } from '../core/kernels.js';
 import { isRegression, subset, type DatasetSplit } from '../data/dataset.js';
 import { datasetEntry, datasetNames, loadDataset } from '../data/registry.js';
 import { ConfigError, DivergenceError, ScratchnetError } from '../errors.js';
-import type { EpochLog } from '../nn/callbacks.js';
+import type { Callback, EpochLog } from '../nn/callbacks.js';
 import { confusionMatrix } from '../nn/metrics.js';
 import { evaluate } from '../nn/train.js';
 import { checkConfig, runTraining, type RunResult } from '../recipe.js';
 import { BASELINE, expandGrid, selectShard, type GridFilter, type PlannedRun, type Shard } from './grid.js';
-import { StudyProgress } from './progress.js';
-import {
-  appendResult,
-  machineInfo,
-  readResults,
-  repairResultsTail,
-  RESULT_SCHEMA,
-  scratchnetVersion,
-  type Misclassified,
-  type ResultLine,
-} from './results.js';
+import { RESULT_SCHEMA, type Machine, type Misclassified, type ResultLine, type Versions } from './results.js';
 import { canonicalJson } from './json.js';
 import type { StudySpec } from './spec.js';
+import type { ResultStore } from './store.js';
 
 /** Misclassified test samples kept for the report's gallery. */
 export const GALLERY_SIZE = 24;
 /** Training rows of the untimed warm-up run. */
 const WARMUP_ROWS = 2048;
 
-export interface StudyOptions {
+/** Shows a study's progress as it goes (the Node edge: a bar on a terminal and a line per run). */
+export interface RunProgress {
+  start(total: number): void;
+  runStart(run: PlannedRun): void;
+  /** A callback for `runTraining` that shows the epochs of the current run. */
+  epochCallback(): Callback;
+  runEnd(run: PlannedRun, result: ResultLine): void;
+  stop(): void;
+}
+
+export interface StudyRunOptions {
   spec: StudySpec;
   /** The spec's path, recorded in each line so the report can print the command that reruns it. */
   specFile: string;
-  /** results.jsonl to append to. */
-  out: string;
   filter?: GridFilter;
   shard?: Shard;
   /** List the runs and whether each is done; train nothing, write nothing. */
@@ -48,14 +46,18 @@ export interface StudyOptions {
   dataDir?: string;
   /** Default: the current backend. */
   kernels?: Kernels;
-  /** Messages (default stderr). */
-  log?: NodeJS.WriteStream;
+  /** Messages. */
+  log: { write(text: string): unknown };
+  progress: RunProgress;
+  /** Recorded in each line, with `versions` (whose `backend` is the kernels' name). */
+  machine: Machine;
+  versions: Omit<Versions, 'backend'>;
 }
 
 export interface StudySummary {
   /** Runs of this shard. */
   planned: PlannedRun[];
-  /** Runs found already done in `out`. */
+  /** Runs found already done in the store. */
   skipped: number;
   /** Lines written by this call. */
   results: ResultLine[];
@@ -87,19 +89,19 @@ export function summarizeHistory(history: EpochLog[], target: number | null, reg
 
 const describe = (r: PlannedRun) => `${r.dataset} ${r.group}/${r.variation} seed ${r.seed}`;
 
-/** Runs (or, with `dryRun`, lists) the study's runs that are not yet in `out`. */
-export async function runStudy(opts: StudyOptions): Promise<StudySummary> {
-  const { spec, specFile, out, dryRun = false, dataDir } = opts;
-  const log = opts.log ?? process.stderr;
+/** Runs (or, with `dryRun`, lists) the study's runs that are not yet in `store`. */
+export async function runStudyWith(store: ResultStore, opts: StudyRunOptions): Promise<StudySummary> {
+  const { spec, specFile, dryRun = false, dataDir, log, progress } = opts;
+  const out = store.name;
   const grid = expandGrid(spec, opts.filter);
   const planned = selectShard(grid, opts.shard);
   checkPlan(planned, specFile);
   checkDatasetsPresent(planned, specFile, dataDir);
-  if (!dryRun) checkWritable(out);
+  if (!dryRun) store.checkWritable();
 
-  const repaired = dryRun ? null : repairResultsTail(out);
+  const repaired = dryRun ? null : store.repairTail();
   if (repaired) log.write(`ablate: ${repaired}\n`);
-  const existing = readResults(out);
+  const existing = store.read();
   for (const w of existing.warnings) log.write(`ablate: ${w}\n`);
   const doneIds = new Set(existing.results.map((r) => r.id));
   const gridIds = new Set(grid.map((r) => r.id));
@@ -115,9 +117,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudySummary> {
   }
 
   const kernels = opts.kernels ?? currentKernels();
-  const machine = machineInfo();
-  const versions = { node: process.version, scratchnet: scratchnetVersion(), backend: kernels.name };
-  const progress = new StudyProgress(log);
+  const machine = opts.machine;
+  const versions = { ...opts.versions, backend: kernels.name };
   const results: ResultLine[] = [];
   let loadedKey = '';
   let data: DatasetSplit | undefined;
@@ -135,7 +136,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudySummary> {
       progress.runStart(run);
       const line = await trainOne(run, data, { spec, specFile, dataDir, kernels, progress });
       const result: ResultLine = { ...line, machine, versions };
-      appendResult(out, result);
+      store.append(result);
       results.push(result);
       progress.runEnd(run, result);
     }
@@ -193,26 +194,12 @@ function checkDatasetsPresent(planned: PlannedRun[], specFile: string, dataDir: 
   }
 }
 
-/** Fails before any training when the results file cannot be written (its folder is created if missing). */
-function checkWritable(out: string): void {
-  let dir = dirname(resolve(out));
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-  if (!existsSync(out) && !statSync(dir).isDirectory()) {
-    throw new ConfigError(`${out}: the results file cannot be created: ${dir} is not a folder; nothing was run`);
-  }
-  try {
-    accessSync(existsSync(out) ? out : dir, constants.W_OK);
-  } catch {
-    throw new ConfigError(`${out}: the results file cannot be written (no write permission on ${existsSync(out) ? out : dir}); nothing was run`);
-  }
-}
-
 interface TrainContext {
   spec: StudySpec;
   specFile: string;
   dataDir?: string;
   kernels: Kernels;
-  progress: StudyProgress;
+  progress: RunProgress;
 }
 
 /** Trains one run and measures it; a divergence is a result, not a failure. */

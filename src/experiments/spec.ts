@@ -5,9 +5,9 @@
  * Config patches (baseline, perDataset, variation configs) are merged shallowly in that order over
  * {@link DEFAULT_CONFIG}; a `null` value removes a field. Known TrainConfig keys are checked here
  * against the option schema (src/recipe/options.ts), unknown ones are passed through to
- * `runTraining`, which rejects them.
+ * `runTraining`, which rejects them. The spec file is read at the Node edge
+ * (src/node/experiments/spec-file.ts).
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
 import { DEFAULT_CONFIG, runOption, type TrainConfig } from '../recipe/options.js';
@@ -63,17 +63,6 @@ export class SpecError extends ConfigError {
   constructor(file: string, path: string, expected: string, found: unknown) {
     super(`${file}: ${path}: expected ${expected}, found ${brief(found)}`);
   }
-}
-
-/** Reads and validates a spec file. @throws ConfigError (missing file, bad JSON, bad field) */
-export function loadSpec(file: string): StudySpec {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read the study spec (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseSpec(text, file);
 }
 
 /** Parses and validates spec text (nesting depth checked first). `file` only labels messages. */

@@ -1,6 +1,7 @@
 /**
  * The training options, each declared once: key, type and range, default, CLI flag, help, one doc
- * line, and how the playground draws it. Everything else reads this table: the config checks and
+ * line, and how the playground draws it (with, for a learner, the formula and the section of
+ * docs/theory.md its "about" text shows). Everything else reads this table: the config checks and
  * the text of values (./values.ts: `checkConfig`, flags, URLs, the equivalent command line), the
  * CLI's `train` flags (src/cli/train.ts), study-spec patches (src/experiments/spec.ts), docs/cli.md's
  * option table (`npm run docs:cli`), and the playground's controls and URL (web/).
@@ -60,6 +61,13 @@ export interface PlaygroundHint {
   label?: string;
   /** Its key in the playground's URL, where shorter than the option's key (`batch`, `wd`). */
   url?: string;
+  /** The formula its "about" text shows after the doc line, in plain text (`θ ← θ − η·g`). */
+  formula?: string;
+  /**
+   * Its section of docs/theory.md, as GitHub's anchor of the heading (`7-optimizers--srcnnoptimizers`):
+   * the "about" text links to it (test/theory-anchors.test.ts checks that the heading exists).
+   */
+  theory?: string;
 }
 
 /** One training option. */
@@ -123,7 +131,7 @@ export const RECIPE_OPTIONS = [
   option({
     key: 'layers', type: { kind: 'widths' } as OptionType<number[]>, label: 'each hidden layer width', required: true, default: [512, 256], use: 'model',
     flag: '--layers <widths>', help: 'hidden layer widths, comma-separated', doc: 'hidden layer widths, comma-separated (`none`: no hidden layer)',
-    playground: { control: 'layers', min: 1, max: 256, step: 1, section: 'network' },
+    playground: { control: 'layers', min: 1, max: 256, step: 1, section: 'network', formula: 'h = f(x·W + b)', theory: '1-dense-layer--srcnnlayersdensets' },
   }),
   option({
     key: 'activation', type: { kind: 'names', choices: hiddenActivations, accepts: (n) => activationKindOf(n) !== undefined } as OptionType<ActivationName | ActivationName[]>,
@@ -137,17 +145,26 @@ export const RECIPE_OPTIONS = [
     defaultText: "the activation's own (he_uniform for ReLU-like, glorot_uniform for sigmoid/tanh)",
     flag: '--init <kind>', help: "weight init of the hidden layers (default: the activation's own, he_uniform for ReLU-like, glorot_uniform for sigmoid/tanh)",
     doc: "weight initialisation of the hidden Dense layers (the output layer: glorot_uniform)",
-    playground: { control: 'select', section: 'network' },
+    playground: {
+      control: 'select', section: 'network',
+      formula: 'He: U(±√(6/fan_in)); Glorot: U(±√(6/(fan_in+fan_out)))', theory: '6-initialisation--srcnninitts',
+    },
   }),
   option({
     key: 'optimizer', type: choice(() => OPTIMIZER_NAMES), label: 'optimizer', required: true, default: 'adam' as OptimizerName, use: 'optimizer',
     flag: '--optimizer <name>', help: 'optimizer', doc: 'the optimizer (src/nn/optimizers/)',
-    playground: { control: 'select', section: 'training', url: 'opt' },
+    playground: {
+      control: 'select', section: 'training', url: 'opt',
+      formula: 'Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − η·m̂/(√v̂ + ε)', theory: '7-optimizers--srcnnoptimizers',
+    },
   }),
   option({
     key: 'lr', type: positive, label: 'learning rate', use: 'optimizer', defaultText: "the optimizer's own (adam 0.001, sgd 0.01)",
     flag: '--lr <rate>', help: "learning rate (default: the optimizer's own, adam 0.001, sgd 0.01)", doc: 'learning rate',
-    playground: { control: 'number', min: 0, step: 0.001, section: 'training' },
+    playground: {
+      control: 'number', min: 0, step: 0.001, section: 'training',
+      formula: 'θ ← θ − η·g', theory: '10-training-step--srcnntrain-stepts-srcnntraints',
+    },
   }),
   option({
     key: 'momentum', type: nonNegative, label: 'momentum', use: 'optimizer', defaultText: "the optimizer's own",
@@ -157,17 +174,26 @@ export const RECIPE_OPTIONS = [
     key: 'weightDecay', type: nonNegative, label: 'weight decay', use: 'optimizer', default: 0,
     flag: '--weight-decay <λ>', help: "optimizer weight decay (PyTorch's weight_decay: coupled L2, or decoupled where the optimizer's rule says so, as adamw)",
     doc: "the optimizer's weight decay (PyTorch's `weight_decay`: coupled L2, decoupled for adamw)",
-    playground: { control: 'number', min: 0, step: 0.0001, section: 'regularisation', url: 'wd' },
+    playground: {
+      control: 'number', min: 0, step: 0.0001, section: 'regularisation', url: 'wd',
+      formula: 'g ← g + λθ | AdamW: θ ← θ − ηλθ', theory: '7-optimizers--srcnnoptimizers',
+    },
   }),
   option({
     key: 'l2', type: nonNegative, label: 'l2', required: true, default: 0, use: 'fit',
     flag: '--l2 <λ>', help: 'L2 penalty ½λ‖w‖² on weights, added to the loss', doc: 'L2 penalty ½λ‖w‖² on the weights, added to the loss and reported as its own term',
-    playground: { control: 'number', min: 0, step: 0.0001, section: 'regularisation' },
+    playground: {
+      control: 'number', min: 0, step: 0.0001, section: 'regularisation',
+      formula: 'L = L_data + ½λΣ‖W‖²', theory: '7-optimizers--srcnnoptimizers',
+    },
   }),
   option({
     key: 'dropout', type: fraction, label: 'dropout', required: true, default: 0, use: 'model',
     flag: '--dropout <p>', help: 'dropout rate after each hidden layer', doc: 'dropout rate after each hidden activation (inverted dropout)',
-    playground: { control: 'number', min: 0, max: 0.9, step: 0.05, section: 'regularisation', url: 'drop' },
+    playground: {
+      control: 'number', min: 0, max: 0.9, step: 0.05, section: 'regularisation', url: 'drop',
+      formula: 'y = x·m/(1−p), m ~ Bernoulli(1−p)', theory: '3-dropout-inverted--srcnnlayersdropoutts',
+    },
   }),
   option({
     key: 'inputDropout', type: fraction, label: 'input dropout', use: 'model', default: 0,
@@ -202,7 +228,10 @@ export const RECIPE_OPTIONS = [
     key: 'schedule', type: { kind: 'schedule' } as OptionType<ScheduleConfig | ScheduleName>, label: 'schedule', default: 'constant', start: 'cosine', use: 'run',
     flag: '--schedule <name>', help: 'learning-rate schedule over epochs',
     doc: 'learning-rate schedule over the epochs: a name, resolved against the epochs, or a schedule object; a config or study spec without one keeps the rate constant',
-    playground: { control: 'select', section: 'training', url: 'sched' },
+    playground: {
+      control: 'select', section: 'training', url: 'sched',
+      formula: 'cosine: η_t = ½η(1 + cos(πt/T))', theory: '8-schedules-and-constraints--srcnnschedulests-srcnnregularisersts-srcnnconstraintsts',
+    },
   }),
   option({
     key: 'earlyStopping', type: int(1), label: 'early stopping patience', use: 'run',
@@ -225,7 +254,7 @@ export const RECIPE_OPTIONS = [
     key: 'standardize', type: bool, label: 'standardize', use: 'model', default: true,
     flag: '--no-standardize', help: 'no input standardisation (default: a first layer standardises the inputs with the training split’s mean and std)',
     doc: 'standardise the inputs with the training split’s mean and std, as the first layer (images: one scale for all pixels)',
-    playground: { control: 'checkbox', section: 'data', label: 'standardize inputs', url: 'std' },
+    playground: { control: 'checkbox', section: 'data', label: 'standardize inputs', url: 'std', formula: 'x′ = (x − μ)/σ' },
   }),
   option({
     key: 'loss', type: choice(() => LOSSES) as OptionType<LossName>, label: 'loss', use: 'model',

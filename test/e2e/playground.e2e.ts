@@ -125,6 +125,26 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
     await page.close();
   });
 
+  it("each option's about text shows its doc line, its formula and a link to its section of docs/theory.md, as its hint gives them", async () => {
+    const { page, errors } = await open('mode=2d&data=moons&seed=1');
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+    const hinted = sn.RUN_OPTIONS.filter((o) => o.playground && (o.playground.modes ?? ['2d']).includes('2d') && (o.playground.formula || o.playground.theory));
+    assert.ok(hinted.length >= 10, `${hinted.length} options with a formula or a section`);
+    for (const o of hinted) {
+      const help = page.locator(`#${o.key}-2d-help`);
+      assert.ok((await help.textContent())!.includes(o.doc), `${o.key}: its doc line`);
+      if (o.playground!.formula) assert.equal(await help.locator('code').textContent(), o.playground!.formula, `${o.key}: its formula`);
+      if (o.playground!.theory) assert.ok((await help.locator('a').getAttribute('href'))!.endsWith(`/docs/theory.md#${o.playground!.theory}`), `${o.key}: its section`);
+    }
+    // one opened, as a learner sees it
+    const training = page.locator('#panel-2d fieldset', { has: page.locator('#optimizer-2d') });
+    await page.click('#optimizer-2d-help summary');
+    assert.match((await page.textContent('#optimizer-2d-help a')) ?? '', /^theory § 7$/);
+    await training.screenshot({ path: `${SHOTS}/2d-about-optimizer.png` });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('prefers-reduced-motion: the boundary is redrawn at most twice a second while training', async () => {
     const page = await browser.context.newPage();
     await page.emulateMedia({ reducedMotion: 'reduce' });

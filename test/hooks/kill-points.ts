@@ -53,7 +53,7 @@ if (hooks.has('kill-after-results')) {
   let lines = 0;
   fs.appendFileSync = (path, data, options) => {
     appendFileSync(path, data, options);
-    // a result line is one JSON object and its newline (src/experiments/results.ts appendResult)
+    // a result line is one JSON object and its newline (src/node/experiments/results-file.ts appendResult)
     if (typeof data === 'string' && data.startsWith('{') && data.endsWith('\n') && ++lines === at) kill();
   };
 }

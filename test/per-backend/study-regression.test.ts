@@ -7,10 +7,11 @@ import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import { regressionDataset } from '../../src/data/dataset.js';
 import { registerDataset } from '../../src/data/registry.js';
-import { generateReport } from '../../src/experiments/report.js';
+import { generateReport } from '../../src/node/experiments/report.js';
 import { checkResultLine } from '../../src/experiments/result-schema.js';
-import { parseResults, readResults, type ResultLine } from '../../src/experiments/results.js';
-import { runStudy } from '../../src/experiments/runner.js';
+import { parseResults, type ResultLine } from '../../src/experiments/results.js';
+import { readResults } from '../../src/node/experiments/results-file.js';
+import { runStudy } from '../../src/node/experiments/runner.js';
 import { validateSpec } from '../../src/experiments/spec.js';
 import { mean, sampleStd, variationStats } from '../../src/experiments/stats.js';
 

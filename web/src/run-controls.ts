@@ -1,14 +1,18 @@
 /**
  * The run's controls, drawn from the core's option declarations (their playground hints): a
  * checkbox, a list, a number field (with a slider beside it, linear or logarithmic) or the hidden
- * layers' field. Each writes its value into the run on change; a value the option does not take is
- * refused with the core's message.
+ * layers' field, each with its "about" text: the option's doc line, and its formula and a link to its
+ * section of docs/theory.md where the hint gives them. Each writes its value into the run on change;
+ * a value the option does not take is refused with the core's message.
  */
 import * as sn from 'scratchnet';
 import { formatValue, optionsOf, setFromText, type PageOption, type Run, type RunMode, type Section } from './options';
-import { announce, control, el, numberInput, select } from './ui';
+import { announce, control, el, numberInput, select, type ControlHelp } from './ui';
 
 type Field = HTMLInputElement | HTMLSelectElement;
+
+/** The option's "about" text (default: its doc line), with its hint's formula and section of docs/theory.md where it has them. */
+const about = (o: PageOption, text = `${o.doc}.`): ControlHelp => ({ text, formula: o.playground.formula, anchor: o.playground.theory });
 
 const label = (o: PageOption) => {
   const l = o.playground.label ?? o.label;
@@ -84,7 +88,7 @@ function layersControl(parent: HTMLElement, o: PageOption, names: sn.OptionDecl 
     onChange(o.key);
   };
   const choices = names && 'choices' in names.type ? `; activations: ${names.type.choices().join(', ')}` : '';
-  control(parent, 'Hidden layers', input, { text: `Units${names ? ':activation' : ''} per hidden layer, comma-separated (e.g. 16:relu, 8:tanh)${choices}. ${o.doc}.` });
+  control(parent, 'Hidden layers', input, about(o, `Units${names ? ':activation' : ''} per hidden layer, comma-separated (e.g. 16:relu, 8:tanh)${choices}. ${o.doc}.`));
 }
 
 export interface RunControlsOptions {
@@ -113,7 +117,7 @@ export function runControls(parent: HTMLElement, options: readonly PageOption[],
       const text = input instanceof HTMLInputElement && input.type === 'checkbox' ? String(input.checked) : input.value;
       if (apply(o, r, text, () => (input.value = formatValue(o, values[o.key])))) onChange(o.key);
     });
-    control(parent, label(o), input, { text: `${o.doc}.` }, box);
+    control(parent, label(o), input, about(o), box);
   }
 }
 

@@ -14,12 +14,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<
 
 let uid = 0;
 
+/** A link's text to a section of docs/theory.md: `theory § 7` (its heading's number), else `theory`. */
+function theoryLink(anchor: string): string {
+  const n = /^(\d+[a-z]?)-/.exec(anchor)?.[1];
+  return n ? `theory § ${n}` : 'theory';
+}
+
 export interface ControlHelp {
   /** One sentence. */
   text: string;
   /** The formula, in plain text. */
   formula?: string;
-  /** Anchor in docs/theory.md. */
+  /** Anchor in docs/theory.md (GitHub's anchor of the section's heading: `7-optimizers--srcnnoptimizers`). */
   anchor?: string;
 }
 
@@ -30,7 +36,7 @@ export function control(parent: HTMLElement, label: string, input: HTMLInputElem
   if (help) {
     const d = el('details', { className: 'help' }, el('summary', {}, `about ${label.toLowerCase()}`), help.text + ' ');
     if (help.formula) d.append(el('code', {}, help.formula), ' ');
-    if (help.anchor) d.append(el('a', { href: `${THEORY}#${help.anchor}`, target: '_blank', rel: 'noopener' }, 'theory'));
+    if (help.anchor) d.append(el('a', { href: `${THEORY}#${help.anchor}`, target: '_blank', rel: 'noopener' }, theoryLink(help.anchor)));
     input.setAttribute('aria-describedby', (d.id = `${input.id}-help`));
     row.append(d);
   }

@@ -187,6 +187,9 @@ export const batchNormLayer = defineLayer('batch_norm', {
     doc: 'batch normalisation (torch BatchNorm1d: batch statistics, running averages for eval) after each hidden Dense, before its activation',
     place: 'hidden-pre-activation',
     create: () => batchNorm(),
-    playground: { label: 'batch norm', url: 'bn' },
+    playground: {
+      label: 'batch norm', url: 'bn',
+      formula: 'y = γ·(x − μ_B)/√(σ²_B + ε) + β', theory: '4-batch-normalisation--srcnnlayersbatch-normts',
+    },
   },
 });

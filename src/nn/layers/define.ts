@@ -22,8 +22,11 @@ export interface LayerOption<K extends string = string> {
   place: LayerPlace;
   /** The layer for a hidden layer of `units` features. */
   create: (units: number) => Layer;
-  /** The playground's checkbox: its label, where it is shown (default: every mode), its URL key. */
-  playground?: { label?: string; modes?: readonly ('2d' | 'images')[]; url?: string };
+  /**
+   * The playground's checkbox: its label, where it is shown (default: every mode), its URL key, and
+   * for its "about" text the formula and its section of docs/theory.md (GitHub's anchor of the heading).
+   */
+  playground?: { label?: string; modes?: readonly ('2d' | 'images')[]; url?: string; formula?: string; theory?: string };
 }
 
 /**

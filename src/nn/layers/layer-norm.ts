@@ -139,6 +139,9 @@ export const layerNormLayer = defineLayer('layer_norm', {
     doc: 'layer normalisation (torch LayerNorm: each row over its features, the same in training and evaluation) after each hidden Dense, before its activation',
     place: 'hidden-pre-activation',
     create: () => layerNorm(),
-    playground: { label: 'layer norm', url: 'ln' },
+    playground: {
+      label: 'layer norm', url: 'ln',
+      formula: 'y = γ·(x − μ_row)/√(σ²_row + ε) + β', theory: '4a-layer-normalisation--srcnnlayerslayer-normts',
+    },
   },
 });

@@ -1,7 +1,9 @@
+/** A study's progress on a terminal: the runner's {@link RunProgress} for `scratchnet ablate`. */
 import cliProgress from 'cli-progress';
-import type { Callback, EpochLog } from '../nn/callbacks.js';
-import type { PlannedRun } from './grid.js';
-import type { ResultLine } from './results.js';
+import type { Callback, EpochLog } from '../../nn/callbacks.js';
+import type { PlannedRun } from '../../experiments/grid.js';
+import type { ResultLine } from '../../experiments/results.js';
+import type { RunProgress } from '../../experiments/runner.js';
 
 /** `1h02m`, `4m05s`, `12s`. */
 export function formatDuration(seconds: number): string {
@@ -28,7 +30,7 @@ function measured(r: ResultLine): string {
  * Progress of a study: runs done / left and an ETA from the mean duration of this process's runs.
  * One line per finished run; on a TTY also a live bar with the current run and its epoch.
  */
-export class StudyProgress {
+export class StudyProgress implements RunProgress {
   private bar: cliProgress.SingleBar | null = null;
   private done = 0;
   private total = 0;
