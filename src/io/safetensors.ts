@@ -103,7 +103,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
   }
 
   const metadata: Record<string, string> = {};
-  const entries: { name: string; shape: number[]; begin: number; end: number }[] = [];
+  const entries: Entry[] = [];
   for (const [key, v] of Object.entries(header as Record<string, unknown>)) {
     const name = clip(key, 80); // for messages
     if (key === '__metadata__') {
@@ -140,7 +140,15 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     entries.push({ name: key, shape: shape as number[], begin, end });
   }
 
-  // Tensors must tile the data section exactly: no overlap, no gap, nothing after the last one.
+  checkTiling(entries, dataStart, bytes.length, fail);
+  const tensors = copyTensors(bytes, view, dataStart, entries);
+  return { tensors, metadata };
+}
+
+type Entry = { name: string; shape: number[]; begin: number; end: number };
+
+/** Tensors must tile the data section exactly: no overlap, no gap, nothing after the last one. */
+function checkTiling(entries: readonly Entry[], dataStart: number, fileLength: number, fail: (msg: string, offset?: number) => ModelFileError): void {
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const e of sorted) {
@@ -152,10 +160,13 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     }
     cursor = e.end;
   }
-  if (dataStart + cursor !== bytes.length) {
-    throw fail(`trailing bytes: tensors end at byte ${dataStart + cursor}, found ${bytes.length - dataStart - cursor} more bytes`, dataStart + cursor);
+  if (dataStart + cursor !== fileLength) {
+    throw fail(`trailing bytes: tensors end at byte ${dataStart + cursor}, found ${fileLength - dataStart - cursor} more bytes`, dataStart + cursor);
   }
+}
 
+/** Each tensor's bytes copied into a fresh, aligned Float32Array (little-endian on any host). */
+function copyTensors(bytes: Uint8Array, view: DataView, dataStart: number, entries: readonly Entry[]): Map<string, { shape: number[]; data: Float32Array }> {
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const e of entries) {
     const count = (e.end - e.begin) / F32_BYTES;
@@ -170,5 +181,5 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     }
     tensors.set(e.name, { shape: e.shape, data });
   }
-  return { tensors, metadata };
+  return tensors;
 }
