@@ -1,6 +1,8 @@
 // Every relative link in the repository's Markdown reaches something: a file or folder that exists
 // and, for `file.md#anchor` or `#anchor`, a heading of that file (GitHub's anchor for it,
-// test/markdown-anchors.ts).
+// test/markdown-anchors.ts). A link to a file of this repository on GitHub (package.json's
+// `repository`, `…/blob/main/path`) is held to the same rule. The README is also the package's page
+// on npm and its copy in node_modules: its relative links must name files the tarball holds.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,6 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { markdownAnchors as anchors } from './markdown-anchors.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** This repository on GitHub (package.json `repository.url`, without `git+` and `.git`). */
+const REPOSITORY = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url
+  .replace(/^git\+/, '')
+  .replace(/\.git$/, '');
+const OWN_URL = new RegExp(`^${REPOSITORY.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/(?:blob|tree)/main/`);
 
 /** The Markdown files git tracks (generated reports included). */
 function markdownFiles(): string[] {
@@ -43,9 +51,10 @@ describe('links between the docs', () => {
       const md = readFileSync(join(ROOT, file), 'utf8');
       const broken: string[] = [];
       for (const { target, line } of links(md)) {
-        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:, ...
-        const [path, anchor] = target.split('#', 2) as [string, string | undefined];
-        const resolved = path === '' ? join(ROOT, file) : join(ROOT, dirname(file), decodeURIComponent(path));
+        const own = OWN_URL.exec(target);
+        if (!own && /^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:, ...
+        const [path, anchor] = target.slice(own ? own[0].length : 0).split('#', 2) as [string, string | undefined];
+        const resolved = own ? join(ROOT, decodeURIComponent(path)) : path === '' ? join(ROOT, file) : join(ROOT, dirname(file), decodeURIComponent(path));
         const where = `${file}:${line}: ${target}`;
         if (!resolved.startsWith(ROOT) || !existsSync(resolved)) {
           broken.push(`${where} (no ${relative(ROOT, resolved) || resolved})`);
@@ -58,4 +67,20 @@ describe('links between the docs', () => {
       assert.deepEqual(broken, []);
     });
   }
+});
+
+describe('the README on the package page', () => {
+  it('links only files the tarball holds (others by their address on GitHub)', () => {
+    const [listing] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as [{ files: { path: string }[] }];
+    const packed = listing.files.map((f) => f.path);
+    const unpacked: string[] = [];
+    for (const { target, line } of links(readFileSync(join(ROOT, 'README.md'), 'utf8'))) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+      const path = decodeURIComponent(target.split('#')[0]).replace(/^\.\//, '').replace(/\/$/, '');
+      if (!packed.some((f) => f === path || f.startsWith(`${path}/`))) {
+        unpacked.push(`README.md:${line}: ${target} is not in the tarball: link ${REPOSITORY}/blob/main/${path}, or add it to package.json "files"`);
+      }
+    }
+    assert.deepEqual(unpacked, []);
+  });
 });

@@ -459,7 +459,7 @@ describe('validation', () => {
     ],
     ['Lion beta2', () => new Lion(p(), { beta2: 1 }, k), 'Lion: beta2 must be in [0, 1), found 1'],
     ['Lion weightDecay', () => createOptimizer('lion', p(), { weightDecay: -0.1 }, k), 'Lion: weightDecay must be >= 0, found -0.1'],
-    ['Lion takes no eps', () => createOptimizer('lion', p(), { eps: 1e-8 }, k), "optimizer 'lion': unknown option 'eps', expected one of lr, beta1, beta2, weightDecay"],
+    ['Lion takes no eps', () => createOptimizer('lion' as OptimizerName, p(), { eps: 1e-8 }, k), "optimizer 'lion': unknown option 'eps', expected one of lr, beta1, beta2, weightDecay"],
     ['RMSprop alpha', () => new RMSprop(p(), { alpha: 1 }, k), 'RMSprop: alpha must be in [0, 1), found 1'],
     ['RMSprop momentum', () => new RMSprop(p(), { momentum: -1 }, k), 'RMSprop: momentum must be >= 0, found -1'],
     ['Adagrad lrDecay', () => new Adagrad(p(), { lrDecay: -1 }, k), 'Adagrad: lrDecay must be >= 0, found -1'],
@@ -483,7 +483,7 @@ describe('validation', () => {
     ],
     [
       'option the optimizer does not take',
-      () => createOptimizer('sgd', p(), { beta1: 0.9 }, k),
+      () => createOptimizer('sgd' as OptimizerName, p(), { beta1: 0.9 }, k), // compiles only for a name not known until run time
       "optimizer 'sgd': unknown option 'beta1', expected one of lr, momentum, dampening, weightDecay, nesterov",
     ],
     ['friendly factory validates now', () => adam({ lr: -1 }), 'Adam: lr must be > 0, found -1'],
@@ -528,7 +528,7 @@ describe('createOptimizer', () => {
   });
 
   it('undefined options take the defaults', () => {
-    const o = createOptimizer('rmsprop', p(), { lr: undefined, beta1: undefined }, k);
+    const o = createOptimizer('rmsprop' as OptimizerName, p(), { lr: undefined, beta1: undefined }, k);
     assert.equal(o.lr, 0.01);
   });
 

@@ -10,6 +10,7 @@
  */
 import { useBackend } from '../../src/node/backend.js';
 import type { Kernels } from '../../src/core/kernels.js';
+import type { BackendName } from '../../src/core/backend.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { residentDataset, type Dataset, type DatasetSplit } from '../../src/data/dataset.js';
 import { loadMnist } from '../../src/node/data/mnist.js';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const dense = argv.includes('--dense');
   let k: Kernels;
   try {
-    k = await useBackend(backend);
+    k = await useBackend(backend as BackendName); // checked by useBackend
   } catch (e) {
     return skip(`scratchnet backend '${backend}' does not load: ${e instanceof Error ? e.message : String(e)}`);
   }

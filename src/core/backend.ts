@@ -10,14 +10,14 @@ export type BackendLoader = () => Promise<Kernels>;
 
 const loaders = new Map<string, BackendLoader>([['js', async () => new JsKernels()]]);
 let current: Kernels = new JsKernels();
-let defaultName = 'auto';
+let defaultName: BackendName = 'auto';
 let note: (message: string) => void = (m) => console.warn(m);
 
 /**
  * Lets a backend make itself available. The platform entries (`scratchnet` in Node or in a browser)
  * register `wasm` with their own way of loading the module and starting threads.
  */
-export function registerBackend(name: string, loader: BackendLoader): void {
+export function registerBackend(name: Exclude<BackendName, 'auto'>, loader: BackendLoader): void {
   loaders.set(name, loader);
 }
 
@@ -25,7 +25,7 @@ export function registerBackend(name: string, loader: BackendLoader): void {
  * Platform defaults: the backend {@link useBackend} loads when called without a name (Node: env
  * `SCRATCHNET_BACKEND`, else `auto`) and where one-line notes go (default `console.warn`).
  */
-export function configureBackends(opts: { defaultName?: string; note?: (message: string) => void }): void {
+export function configureBackends(opts: { defaultName?: BackendName; note?: (message: string) => void }): void {
   if (opts.defaultName !== undefined) defaultName = opts.defaultName;
   if (opts.note) note = opts.note;
 }
@@ -43,9 +43,10 @@ export function setKernels(k: Kernels): void {
 /**
  * Loads and selects a backend: `js`, `wasm`, or `auto` (`wasm` where it loads, else `js`, saying so
  * in one line). Without an argument, the platform's default (in Node, env `SCRATCHNET_BACKEND`).
+ * The name is checked at run time too (it may come from a flag, a file or the environment).
  * @throws ConfigError for an unknown name, or a backend asked for by name that cannot load here
  */
-export async function useBackend(name: string = defaultName): Promise<Kernels> {
+export async function useBackend(name: BackendName = defaultName): Promise<Kernels> {
   if (name === 'auto') {
     const wasm = loaders.get('wasm');
     if (wasm) {

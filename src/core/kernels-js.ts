@@ -1,5 +1,6 @@
 import type { ActivationKind, GemmOptions, Kernels, SparseGemmOptions } from './kernels.js';
 import type { DType, Float, Matrix } from './matrix.js';
+import { ConfigError } from '../errors.js';
 import { activationBackward, activationDef, activationForward } from './activations.js';
 import { argmaxRows, countEqual, greaterThan } from './classes-js.js';
 import { affinePairCols, centerScaleCols, colDot, colMeanVar } from './columns-js.js';
@@ -24,6 +25,15 @@ export class JsKernels implements Kernels {
   forDtype(_dtype: DType): Kernels {
     return this;
   }
+
+  /** One: the calling thread. */
+  readonly threads = 1;
+
+  setThreads(n: number): void {
+    if (n !== 1) throw new ConfigError(`setThreads: the TypeScript kernels run on one thread; expected 1, found ${n}`);
+  }
+
+  async dispose(): Promise<void> {}
 
   alloc(length: number, dtype: DType = 'float32'): Float {
     return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);

@@ -69,6 +69,16 @@ export interface Kernels {
    * buffers of one precision; kernels given another precision throw.
    */
   forDtype(dtype: DType): Kernels;
+  /** Threads the large kernels are split over, the caller's included (1 for the TypeScript reference). */
+  readonly threads: number;
+  /**
+   * Uses at most `n` threads, 1 ≤ n ≤ the threads the backend started with (the TypeScript
+   * reference: 1). Results are the same bits on any count.
+   * @throws ConfigError for another `n`
+   */
+  setThreads(n: number): void;
+  /** Stops the backend's worker threads (its kernels keep working, on one thread); the TypeScript reference has none. */
+  dispose(): Promise<void>;
   /** A zero-filled buffer of `length` elements owned by this backend (lives as long as the backend). */
   alloc(length: number, dtype?: DType): Float;
   /** Returns a buffer from {@link alloc} for reuse; using it afterwards is an error. */

@@ -13,7 +13,7 @@ import { addValidation, EpochMetrics } from './epoch-metrics.js';
 import { checkData } from './evaluate.js';
 import { createLoss, type Loss, type LossAlias, type LossName } from './losses/index.js';
 import type { Sequential } from './model.js';
-import { createOptimizer, type OptimizerName, type OptimizerOptions, type OptimizerSpec } from './optimizers/index.js';
+import { createOptimizer, type OptimizerConfig, type OptimizerName, type OptimizerSpec } from './optimizers/index.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { smoothingClassCount, smoothLabels } from './regularisers.js';
 import { DivergenceRollback } from './rollback.js';
@@ -31,7 +31,7 @@ export interface BatchTransform {
  * options object with its name (`{ name: 'sgd', lr: 0.1, momentum: 0.9 }`) or a spec (`adam({ lr })`).
  * fit makes the last three over the model's parameters, and gives their state back at the end.
  */
-export type OptimizerArg = Optimizer | OptimizerSpec | OptimizerName | ({ name: OptimizerName } & OptimizerOptions);
+export type OptimizerArg = Optimizer | OptimizerSpec | OptimizerName | OptimizerConfig;
 
 /** A learning-rate schedule as `fit` takes it: a function of the step, or a Schedule / its config applied per epoch. */
 export type ScheduleArg = StepSchedule | Schedule | ScheduleConfig;
@@ -134,7 +134,7 @@ export function resolveOptimizer(o: OptimizerArg, model: Sequential): Optimizer 
   if (isOptimizer(o)) return o;
   if (typeof o === 'string') return createOptimizer(o, model.params(), {}, model.kernels);
   if ('create' in o && typeof o.create === 'function') return o.create(model.params(), model.kernels);
-  const { name, ...options } = o as { name: OptimizerName } & OptimizerOptions;
+  const { name, ...options } = o as OptimizerConfig;
   return createOptimizer(name, model.params(), options, model.kernels);
 }
 

@@ -1,6 +1,7 @@
 // The package as a user meets it: `npm pack`, install the tarball into an empty project (from the
 // npm cache where it can), type-check the README's Node quick start under `tsc --strict` and run it,
-// and run the CLI from the install: --version, --help, a short `train`.
+// check that its types reject what the library rejects at run time (an option the named optimizer
+// does not take), and run the CLI from the install: --version, --help, a short `train`.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,12 @@ function duBytes(dir: string): number {
     if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
   }
   return n;
+}
+
+/** A tsconfig for `file` in the fresh project: as strict as a user's, the package's .d.ts checked too. */
+function strictTsconfig(file: string, extra: Record<string, unknown> = {}): string {
+  const compilerOptions = { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, types: [], skipLibCheck: false, ...extra };
+  return JSON.stringify({ compilerOptions, files: [file] });
 }
 
 /** The ```ts block after the `<!-- example:node` marker in the README. */
@@ -74,15 +81,29 @@ describe('the packed package in a fresh project', { timeout: 600_000 }, () => {
 
   it('runs the README quick start, type-checked with tsc --strict', () => {
     writeFileSync(join(project, 'example.ts'), readmeExample());
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, types: [], skipLibCheck: false }, files: ['example.ts'] }),
-    );
+    writeFileSync(join(project, 'tsconfig.json'), strictTsconfig('example.ts'));
     run('node', [TSC, '-p', '.'], project);
     const out = run('node', ['example.js'], project);
     const m = /test accuracy ([\d.]+)%/.exec(out);
     assert.ok(m && Number(m[1]) > 90, out);
     assert.ok(statSync(join(project, 'mnist.safetensors')).size > 100_000);
+  });
+
+  it("rejects, under tsc --strict, an option the named optimizer does not take (the error names it)", () => {
+    const source = (optimizer: string) =>
+      "import { dense, fit, sequential, type Dataset } from 'scratchnet';\n" +
+      'declare const data: Dataset;\n' +
+      'const model = sequential([dense({ units: 2 })]).build({ inputWidth: 2 });\n' +
+      `void fit(model, data, { optimizer: ${optimizer} });\n`;
+    writeFileSync(join(project, 'sgd-options.ts'), source("{ name: 'sgd', lr: 0.1, momentum: 0.9 }"));
+    writeFileSync(join(project, 'sgd-beta1.ts'), source("{ name: 'sgd', beta1: 0.9 }"));
+    writeFileSync(join(project, 'tsconfig.sgd-options.json'), strictTsconfig('sgd-options.ts', { noEmit: true }));
+    writeFileSync(join(project, 'tsconfig.sgd-beta1.json'), strictTsconfig('sgd-beta1.ts', { noEmit: true }));
+    run('node', [TSC, '-p', 'tsconfig.sgd-options.json'], project);
+    const r = spawnSync('node', [TSC, '-p', 'tsconfig.sgd-beta1.json'], { cwd: project, encoding: 'utf8' });
+    assert.notEqual(r.status, 0, `tsc accepted { name: 'sgd', beta1: 0.9 }\n${r.stdout}`);
+    assert.match(r.stdout, /^sgd-beta1\.ts\(4,\d+\): error TS\d+: .*'beta1'/m, r.stdout);
+    assert.equal(r.stdout.trim().split('\n').filter((l) => / error TS/.test(l)).length, 1, r.stdout);
   });
 
   it('runs the CLI from the install: --version, --help, train on iris, evaluate the quick start model', () => {

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../errors.js';
 import type { ThreadPool } from '../threads.js';
 import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
@@ -85,7 +86,7 @@ export class Jobs {
 
   set threads(n: number) {
     const max = this.pool ? this.pool.size : 1;
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new RangeError(`setThreads: expected 1..${max}, found ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(`setThreads: expected an integer in 1..${max} (the threads these kernels started with), found ${n}`);
     this.finishGather();
     this.active = n;
   }

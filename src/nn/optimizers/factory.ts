@@ -14,11 +14,11 @@ export interface OptimizerSpec<O extends object = object> {
 }
 
 /** What the registry needs to know of one optimizer name. */
-export interface OptimizerEntry<O> {
+export interface OptimizerEntry<O, K extends string = keyof O & string> {
   /** Learning rate used when none is given. */
   readonly lr: number;
-  /** The options it takes; any other is a ConfigError. */
-  readonly keys: readonly (keyof O & string)[];
+  /** The options it takes; any other is a ConfigError (and, from TypeScript, a compile error: see {@link defineOptimizer}). */
+  readonly keys: readonly K[];
   /** The optimizer over `params` (options validated by its constructor). */
   make(params: readonly Param[], opts: O, kernels: Kernels | undefined): Optimizer;
 }
@@ -42,22 +42,31 @@ export function isOptimizerFactory(v: unknown): v is OptimizerFactory<string, ob
   return typeof v === 'function' && FACTORIES.has(v);
 }
 
-/** The factory of optimizer `name` (see {@link OptimizerFactory}). */
-export function defineOptimizer<N extends string, O extends object>(name: N, entry: OptimizerEntry<O>): OptimizerFactory<N, O> {
-  const create = (params: readonly Param[], opts: O = {} as O, kernels?: Kernels): Optimizer => {
+/**
+ * The factory of optimizer `name` (see {@link OptimizerFactory}). Its options type is `O` cut to the
+ * `keys` it takes (`momentum` takes SgdOptions without `nesterov`), so the types reject what
+ * `create` rejects at run time.
+ */
+export function defineOptimizer<N extends string, O extends object, K extends string>(
+  name: N,
+  entry: OptimizerEntry<O, K> & { readonly keys: readonly (keyof O)[] },
+): OptimizerFactory<N, Pick<O, K & keyof O>> {
+  type Taken = Pick<O, K & keyof O>; // O's other options are optional, so a Taken is an O
+  const create = (params: readonly Param[], opts: Taken = {} as O, kernels?: Kernels): Optimizer => {
     for (const [key, v] of Object.entries(opts)) {
       if (v !== undefined && !(entry.keys as readonly string[]).includes(key)) {
         throw new ConfigError(`optimizer '${name}': unknown option '${key}', expected one of ${entry.keys.join(', ')}`);
       }
     }
-    return entry.make(params, opts, kernels);
+    return entry.make(params, opts as O, kernels);
   };
-  const factory = (opts: O = {} as O): OptimizerSpec<O> => {
+  const factory = (opts: Taken = {} as O): OptimizerSpec<Taken> => {
     const options = { ...opts };
     create([], options);
     return { name, options, create: (params, kernels) => create(params, options, kernels) };
   };
-  const f = Object.assign(factory, { optimizerName: name, lr: entry.lr, keys: entry.keys, make: entry.make, create });
+  const make = (params: readonly Param[], opts: Taken, kernels: Kernels | undefined) => entry.make(params, opts as O, kernels);
+  const f = Object.assign(factory, { optimizerName: name, lr: entry.lr, keys: entry.keys as readonly (K & keyof O & string)[], make, create });
   FACTORIES.add(f);
   return f;
 }

@@ -12,13 +12,25 @@ export { l2Penalty } from './weight-decay.js';
 
 type Registry = typeof registry;
 type Factories = { [K in keyof Registry]: Registry[K] extends OptimizerFactory<string, object> ? Registry[K] : never }[keyof Registry];
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type OptionsByName = { [F in Factories as F['optimizerName']]: F extends OptimizerFactory<string, infer O> ? O : never };
 
 /** Every registered name (`momentum` is SGD with momentum 0.9, `nesterov` SGD with Nesterov momentum 0.9). */
 export type OptimizerName = Factories['optimizerName'];
 
-/** Every option of every optimizer; {@link createOptimizer} rejects those the named one does not take. */
-export type OptimizerOptions = UnionToIntersection<Factories extends OptimizerFactory<string, infer O> ? O : never>;
+/** The options optimizer `N` takes (`'sgd'`: SgdOptions; `'momentum'`: the same without `nesterov`). */
+export type OptimizerOptionsOf<N extends OptimizerName> = OptionsByName[N];
+
+/**
+ * The options of one optimizer, whichever: for a name known only at run time ({@link createOptimizer}
+ * rejects those the named one does not take). With the name written out, use {@link OptimizerOptionsOf}.
+ */
+export type OptimizerOptions = OptionsByName[OptimizerName];
+
+/**
+ * An optimizer as an options object with its name, discriminated by `name`: `{ name: 'sgd', lr: 0.1,
+ * momentum: 0.9 }` compiles, `{ name: 'sgd', beta1: 0.9 }` does not (SGD takes no `beta1`).
+ */
+export type OptimizerConfig = { [N in OptimizerName]: { name: N } & OptionsByName[N] }[OptimizerName];
 
 const FACTORIES = new Map<string, OptimizerFactory<string, object>>();
 for (const v of Object.values(registry)) {
@@ -46,11 +58,11 @@ export function defaultLr(name: OptimizerName): number {
  * defaults; an option the optimizer does not take (a typo, `beta1` for SGD) is a ConfigError.
  * `kernels` defaults to the current backend; pass the model's.
  */
-export function createOptimizer(name: OptimizerName, params: readonly Param[], opts: OptimizerOptions = {}, kernels?: Kernels): Optimizer {
+export function createOptimizer<N extends OptimizerName>(name: N, params: readonly Param[], opts: OptimizerOptionsOf<N> = {}, kernels?: Kernels): Optimizer {
   return factory(name).create(params, opts, kernels);
 }
 
 /** A spec by name (as the factory of that name, `adam({ lr: 3e-4 })`); options are validated now. */
-export function optimizerSpec(name: OptimizerName, options: OptimizerOptions = {}): OptimizerSpec {
+export function optimizerSpec<N extends OptimizerName>(name: N, options: OptimizerOptionsOf<N> = {}): OptimizerSpec {
   return factory(name)(options);
 }
