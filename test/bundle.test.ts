@@ -1,5 +1,7 @@
 // The core and the browser entry bundle for a browser with nothing from Node in them (no `node:`
-// import, no Node global), and the Node-only modules stay out of the core's import graph.
+// import, no Node global), and the Node-only modules stay out of the core's import graph. They also
+// bundle as classic scripts (no top-level await anywhere), the format `vite build` gives workers by
+// default: the README's browser quick start then builds with no bundler configuration.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +9,13 @@ import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-async function bundle(entry: string) {
+async function bundle(entry: string, format: 'esm' | 'iife' = 'esm') {
   const r = await build({
     entryPoints: [entry],
     absWorkingDir: ROOT,
     bundle: true,
     platform: 'browser',
-    format: 'esm',
+    format,
     write: false,
     metafile: true,
     logLevel: 'silent',
@@ -28,6 +30,10 @@ describe('browser bundles', () => {
       assert.doesNotMatch(code, /["']node:[a-z_/]+["']/, 'no node: import');
       assert.doesNotMatch(code, /\bprocess\.(env|pid|exit|stdout|stderr)\b/, 'no use of process');
       assert.deepEqual(inputs.filter((f) => /^src\/(node|cli|experiments)\//.test(f) || f.includes('node_modules')), [], 'no Node-only module or dependency');
+    });
+
+    it(`${entry} bundles as a classic script (no top-level await)`, async () => {
+      await assert.doesNotReject(bundle(entry, 'iife'));
     });
   }
 });

