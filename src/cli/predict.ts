@@ -10,6 +10,7 @@ import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
+import { columnsOf, wrapFields } from '../node/terminal.js';
 
 interface PredictFlags {
   model: string;
@@ -76,14 +77,29 @@ export function inputsFromIdx(t: IdxTensor, path: string): Matrix {
   return m;
 }
 
+/**
+ * A table in columns two spaces apart, each as wide as its widest cell, within `width` characters:
+ * the last column's space-separated values (the probabilities) go on under it where a line is full.
+ */
+export function table(header: string[], rows: string[][], width: number): string[] {
+  const widths = header.map((h, j) => (j === header.length - 1 ? 0 : Math.max(h.length, ...rows.map((r) => r[j].length))));
+  const indent = widths.slice(0, -1).reduce((a, w) => a + w + 2, 0);
+  return [header, ...rows].flatMap((cells) => {
+    const lead = cells.slice(0, -1).map((c, j) => c.padEnd(widths[j] + 2)).join('');
+    if (indent + 20 > width) return [lead + cells.at(-1)!]; // too narrow to wrap under the column
+    const [first, ...more] = wrapFields(cells.at(-1)!.split(' '), width - indent, ' ', '');
+    return [lead + first, ...more.map((m) => ' '.repeat(indent) + m)];
+  });
+}
+
 export function predictCommand(): Command {
   return new Command('predict')
-    .description('predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a header line, then one line per row')
+    .description("predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a table: each row's predicted class and its label (the class's name), or its values")
     .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
     .requiredOption('--input <path>', 'IDX file (e.g. t10k-images-idx3-ubyte, gzip ok) or JSON array of rows')
     .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
     .option('--probabilities', 'also print the class probabilities (classifiers)')
-    .option('--json', 'print one JSON object: predictions and labels (classifiers) or outputs (regression)')
+    .option('--json', 'print one JSON object: predictions and predictedLabels (classifiers) or outputs (regression)')
     .option('--backend <name>', 'kernels: auto, wasm or js')
     .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)
     .action(async (f: PredictFlags) => {
@@ -109,7 +125,7 @@ export function predictCommand(): Command {
               ? { outputs: rows }
               : {
                   predictions: Array.from(classes),
-                  ...(names ? { labels: Array.from(classes, (c) => names[c]) } : {}),
+                  ...(names ? { predictedLabels: Array.from(classes, (c) => names[c]) } : {}),
                   ...(f.probabilities ? { probabilities: rows } : {}),
                 }),
             seconds,
@@ -118,20 +134,15 @@ export function predictCommand(): Command {
         );
         return;
       }
-      const out: string[] = [];
-      if (regression) {
-        const cols = probabilities.cols;
-        out.push(['row', ...(cols === 1 ? ['value'] : Array.from({ length: cols }, (_, j) => `output_${j}`))].join('\t'));
-        for (let i = 0; i < x.rows; i++) out.push([i, ...rowValues(i).map((v) => Number(v.toPrecision(6)))].join('\t'));
-      } else {
-        out.push(['row', 'class', ...(names ? ['label'] : []), ...(f.probabilities ? ['probabilities'] : [])].join('\t'));
-        for (let i = 0; i < x.rows; i++) {
-          const label = names ? `\t${names[classes[i]]}` : '';
-          const probs = f.probabilities ? '\t' + rowValues(i).map((p) => p.toFixed(4)).join(' ') : '';
-          out.push(`${i}\t${classes[i]}${label}${probs}`);
-        }
-      }
-      process.stdout.write(out.join('\n') + '\n');
+      const rows = Array.from({ length: x.rows }, (_, i) =>
+        regression
+          ? [String(i), rowValues(i).map((v) => String(Number(v.toPrecision(6)))).join(' ')]
+          : [String(i), String(classes[i]), ...(names ? [names[classes[i]]] : []), ...(f.probabilities ? [rowValues(i).map((p) => p.toFixed(4)).join(' ')] : [])],
+      );
+      const header = regression
+        ? ['row', probabilities.cols === 1 ? 'value' : `outputs (${probabilities.cols})`]
+        : ['row', 'predicted', ...(names ? ['predicted_label'] : []), ...(f.probabilities ? ['probabilities'] : [])];
+      process.stdout.write(table(header, rows, columnsOf(process.stdout)).join('\n') + '\n');
       process.stderr.write(`${x.rows} rows in ${seconds.toFixed(3)}s (${Math.round(x.rows / seconds)} rows/s, backend ${kernels.name})\n`);
     });
 }
