@@ -10,7 +10,7 @@ import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
-import { columnsOf, wrapFields } from '../node/terminal.js';
+import { columnsOf, table } from '../node/terminal.js';
 
 interface PredictFlags {
   model: string;
@@ -77,21 +77,6 @@ export function inputsFromIdx(t: IdxTensor, path: string): Matrix {
   return m;
 }
 
-/**
- * A table in columns two spaces apart, each as wide as its widest cell, within `width` characters:
- * the last column's space-separated values (the probabilities) go on under it where a line is full.
- */
-export function table(header: string[], rows: string[][], width: number): string[] {
-  const widths = header.map((h, j) => (j === header.length - 1 ? 0 : Math.max(h.length, ...rows.map((r) => r[j].length))));
-  const indent = widths.slice(0, -1).reduce((a, w) => a + w + 2, 0);
-  return [header, ...rows].flatMap((cells) => {
-    const lead = cells.slice(0, -1).map((c, j) => c.padEnd(widths[j] + 2)).join('');
-    if (indent + 20 > width) return [lead + cells.at(-1)!]; // too narrow to wrap under the column
-    const [first, ...more] = wrapFields(cells.at(-1)!.split(' '), width - indent, ' ', '');
-    return [lead + first, ...more.map((m) => ' '.repeat(indent) + m)];
-  });
-}
-
 export function predictCommand(): Command {
   return new Command('predict')
     .description("predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a table: each row's predicted class and its label (the class's name), or its values")
@@ -142,7 +127,7 @@ export function predictCommand(): Command {
       const header = regression
         ? ['row', probabilities.cols === 1 ? 'value' : `outputs (${probabilities.cols})`]
         : ['row', 'predicted', ...(names ? ['predicted_label'] : []), ...(f.probabilities ? ['probabilities'] : [])];
-      process.stdout.write(table(header, rows, columnsOf(process.stdout)).join('\n') + '\n');
+      process.stdout.write(table([header, ...rows], columnsOf(process.stdout)).join('\n') + '\n');
       process.stderr.write(`${x.rows} rows in ${seconds.toFixed(3)}s (${Math.round(x.rows / seconds)} rows/s, backend ${kernels.name})\n`);
     });
 }

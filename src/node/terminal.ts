@@ -52,8 +52,8 @@ function cut(text: string, width: number): string {
 
 /**
  * Fields on lines of at most `width` characters: joined by `sep`; a field that does not fit the line
- * starts the next, indented by two. A field wider than a line is broken at its spaces, and a word
- * wider than a line (a long path) into pieces.
+ * starts the next, indented by two. A field wider than a line is broken at its spaces; a word wider
+ * than a line (a long path, a URL) stays whole on a line of its own, to be copied as it is.
  */
 export function wrapFields(fields: string[], width: number, sep = '  ', indent = '  '): string[] {
   const lines: string[] = [];
@@ -71,9 +71,7 @@ export function wrapFields(fields: string[], width: number, sep = '  ', indent =
       put(field, sep);
       continue;
     }
-    field.split(' ').forEach((word, i) => {
-      for (let at = 0; at < word.length; at += room) put(word.slice(at, at + room), i === 0 && at === 0 ? sep : ' ');
-    });
+    field.split(' ').forEach((word, i) => put(word, i === 0 ? sep : ' '));
   }
   lines.push((lines.length > 0 ? indent : '') + line);
   return lines;
@@ -96,6 +94,23 @@ export function wrapText(text: string, width: number): string {
 export function wrappedList(head: string, items: string[], width: number, tail = ''): string {
   const fields = items.map((item, i) => (i < items.length - 1 ? `${item},` : item));
   return wrapped([head, ...fields, ...(tail ? [tail] : [])], width, ' ');
+}
+
+/**
+ * Rows in columns two spaces apart, each as wide as its widest cell, within `width` characters: the
+ * last column's words (a description, the probabilities) go on under it where a line is full.
+ */
+export function table(rows: string[][], width: number): string[] {
+  const last = Math.max(...rows.map((r) => r.length)) - 1;
+  const widths = Array.from({ length: last }, (_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length)));
+  const indent = widths.reduce((a, w) => a + w + 2, 0);
+  return rows.flatMap((cells) => {
+    const lead = widths.map((w, j) => (cells[j] ?? '').padEnd(w + 2)).join('');
+    const text = cells[last] ?? '';
+    if (indent + 20 > width) return [lead + text]; // too narrow to wrap under the column
+    const [first, ...more] = wrapFields(text.split(' ').filter((w) => w !== ''), width - indent, ' ', '');
+    return [lead + first, ...more.map((m) => ' '.repeat(indent) + m)];
+  });
 }
 
 /** `fields` without those at indices `dropped`. */
