@@ -10,7 +10,7 @@ import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
-import { columnsOf, table } from '../node/terminal.js';
+import { columnsOf, compactCount, plural, table, wrapped } from '../node/terminal.js';
 
 interface PredictFlags {
   model: string;
@@ -128,6 +128,6 @@ export function predictCommand(): Command {
         ? ['row', probabilities.cols === 1 ? 'value' : `outputs (${probabilities.cols})`]
         : ['row', 'predicted', ...(names ? ['predicted_label'] : []), ...(f.probabilities ? ['probabilities'] : [])];
       process.stdout.write(table([header, ...rows], columnsOf(process.stdout)).join('\n') + '\n');
-      process.stderr.write(`${x.rows} rows in ${seconds.toFixed(3)}s (${Math.round(x.rows / seconds)} rows/s, backend ${kernels.name})\n`);
+      process.stderr.write(wrapped([`${plural(x.rows, 'row')} in ${seconds.toFixed(3)}s`, `(${compactCount(x.rows / seconds)} rows/s, backend ${kernels.name})`], columnsOf(process.stderr), ' '));
     });
 }
