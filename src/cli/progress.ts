@@ -13,7 +13,7 @@ interface Window {
 
 /**
  * One line per epoch, for logs and pipes, of at most `width` characters: the samples/s, then the
- * time, give way first. `window`: the epochs it sums up (the time is their mean, the speed theirs).
+ * time, give way first (in a narrow terminal, then val_loss, val_rmse and acc). `window`: the epochs it sums up (the time is their mean, the speed theirs).
  */
 export function epochLine(e: EpochLog, epochs: number, width: number, window?: Window): string {
   const val =
@@ -30,7 +30,9 @@ export function epochLine(e: EpochLog, epochs: number, width: number, window?: W
     shortSeconds(seconds),
     `${compactCount(rate)} samples/s`,
   ];
-  return oneLine(fields, width, [fields.length - 1, fields.length - 2]);
+  // a narrow terminal keeps the epoch, the loss and the validation figure that matters most
+  const also = ['val_loss ', 'val_rmse ', 'acc '].map((p) => fields.findIndex((f) => f.startsWith(p))).filter((i) => i >= 0);
+  return oneLine(fields, width, [fields.length - 1, fields.length - 2, ...also]);
 }
 
 /** Nice steps for the epochs between two printed lines. */
