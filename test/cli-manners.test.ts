@@ -37,7 +37,7 @@ describe('CLI manners', () => {
   it("a dataset's recipe is printed and used; an explicit flag wins", () => {
     const r = cli('train', '--dataset', 'spirals', '--epochs', '2', '--layers', '8');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /spirals's recipe: --lr 0.005, --batch-size 32 \(flags given on the command line win\)/);
+    assert.match(r.stdout, /spirals's recipe: --lr 0.005, --batch-size 32\s+\(flags given on the command line win\)/);
     assert.match(r.stdout, /layers \[8\], .*2 epochs, batch 32/);
   });
 });

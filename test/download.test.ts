@@ -241,6 +241,7 @@ describe('scratchnet data download', () => {
     const r2 = await cli(['data', 'download', 'fashion-mnist', '--base-url', `${server.url}mirror/`], { XDG_CACHE_HOME: xdg });
     assert.equal(r2.code, 0, r2.stderr);
     const list = await cli(['data', 'list'], { XDG_CACHE_HOME: xdg });
-    assert.match(list.stdout, new RegExp(`fashion-mnist +available .*\\[${join(xdg, 'scratchnet', 'fashion-mnist')}\\]`));
+    // its description goes on under itself in 80 columns: one line again
+    assert.match(list.stdout.replace(/\n +/g, ' '), new RegExp(`fashion-mnist +available .*\\[${join(xdg, 'scratchnet', 'fashion-mnist')}\\]`));
   });
 });

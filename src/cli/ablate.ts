@@ -36,8 +36,8 @@ export function ablateCommand(): Command {
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
     .addHelpText(
       'after',
-      '\nRerun the same command to resume a stopped study. Shards merge by concatenating their files:\n' +
-        '  parallel scratchnet ablate --spec experiments/study.json --shard {}/4 ::: 1 2 3 4\n' +
+      '\nRerun the same command to resume a stopped study. Shards merge by concatenating\ntheir files:\n' +
+        '  parallel scratchnet ablate --spec experiments/study.json --shard {}/4 \\\n    ::: 1 2 3 4\n' +
         '  cat runs/study/results-*of4.jsonl > runs/study/results.jsonl\n',
     )
     .action(async (f: AblateFlags) => {

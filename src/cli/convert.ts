@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, DataError } from '../errors.js';
 import { loadModel, saveModel } from '../node/model-file.js';
 import { writeFileAtomic } from '../node/safetensors-file.js';
+import { columnsOf, wrapText } from '../node/terminal.js';
 import { architectureOf } from '../nn/io.js';
 import { LOSSES, type LossName } from '../nn/losses/index.js';
 import { fromTorchStateDict, toTorchStateDict } from '../nn/torch.js';
@@ -39,12 +40,13 @@ export function convertCommand(): Command {
         if (!f.arch) throw new ConfigError("convert --from torch needs --arch, e.g. --arch 'Linear(10, 64), ReLU(), Linear(64, 1)'");
         const model = fromTorchStateDict(readBytes(input), f.arch, {}, input);
         saveModel(output, model, architectureOf(model, f.loss), { convertedFrom: { format: 'torch', arch: f.arch } });
-        process.stdout.write(`${input} (torch ${f.arch}) → ${output}: ${model.parameterCount} parameters\n`);
+        process.stdout.write(`${wrapText(`${input} (torch ${f.arch}) → ${output}: ${model.parameterCount} parameters`, columnsOf(process.stdout))}\n`);
         return;
       }
       const { model } = loadModel(input);
       const { bytes, arch } = toTorchStateDict(model);
       writeFileAtomic(output, bytes, 'state_dict');
-      process.stdout.write(`${input} → ${output} (torch state_dict); build the model as:\nnn.Sequential(${arch})\n`);
+      // the nn.Sequential stays one line, to be pasted whole
+      process.stdout.write(`${wrapText(`${input} → ${output} (torch state_dict); build the model as:`, columnsOf(process.stdout))}\nnn.Sequential(${arch})\n`);
     });
 }

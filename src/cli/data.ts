@@ -5,6 +5,7 @@ import { downloadFiles, type DownloadProgress } from '../node/data/download.js';
 import { datasetEntry, datasetNames, loadDataset } from '../data/registry.js';
 import { ConfigError } from '../errors.js';
 import { integer } from './options.js';
+import { barLine, columnsOf, formatDuration, table, wrapText } from '../node/terminal.js';
 
 const human = (bytes: number) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
@@ -43,10 +44,13 @@ function progressReporter(stream: NodeJS.WriteStream): { onProgress: (p: Downloa
       lastQuarter = 0;
       if (p.event === 'resume') stream.write(`${p.file}: resuming at ${human(p.received)}${size}\n`);
       if (stream.isTTY && p.total !== undefined) {
-        bar = new cliProgress.SingleBar(
-          { stream, format: `${p.file} [{bar}] {percentage}% {got} of {size}  ETA {eta_formatted}`, barsize: 30, hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        );
+        bar = new cliProgress.SingleBar({
+          stream,
+          format: (_options, params, v) =>
+            barLine(params.progress, p.file, [`${String(Math.floor(params.progress * 100)).padStart(3)}%`, `${v.got} of ${v.size}`, `ETA ${formatDuration(params.eta)}`], columnsOf(stream), [2, 1]),
+          hideCursor: true,
+          clearOnComplete: true,
+        });
         bar.start(p.total, p.received, { got: human(p.received), size: human(p.total) });
       } else if (p.event === 'start') {
         stream.write(`${p.file}: downloading${p.total === undefined ? '' : ` ${human(p.total)}`}\n`);
@@ -79,12 +83,11 @@ function listCommand(): Command {
     .description('list the datasets, with whether each is available here')
     .option('--data-dir <dir>', 'directory searched first for dataset files')
     .action((f: { dataDir?: string }) => {
-      const names = datasetNames();
-      const width = Math.max(...names.map((n) => n.length));
-      for (const name of names) {
+      const rows = datasetNames().map((name) => {
         const a = availability(name, f.dataDir);
-        process.stdout.write(`${name.padEnd(width)}  ${a.ok ? 'available' : 'missing  '}  ${datasetEntry(name)!.summary}${a.ok && a.where !== 'generated / bundled' ? `  [${a.where}]` : ''}\n`);
-      }
+        return [name, a.ok ? 'available' : 'missing', `${datasetEntry(name)!.summary}${a.ok && a.where !== 'generated / bundled' ? `  [${a.where}]` : ''}`];
+      });
+      process.stdout.write(table(rows, columnsOf(process.stdout)).join('\n') + '\n');
     });
 }
 
@@ -97,7 +100,8 @@ function infoCommand(): Command {
     .action(async (name: string, f: { dataDir?: string; seed: number }) => {
       const entry = entryOf(name);
       const a = availability(name.toLowerCase(), f.dataDir);
-      const out = process.stdout;
+      // each line within the terminal's width, broken at spaces
+      const out = { write: (text: string) => process.stdout.write(wrapText(text, columnsOf(process.stdout))) };
       out.write(`${name}: ${entry.summary}\n`);
       if (entry.download) out.write(`download: ${entry.download.files.map((r) => new URL(r.name, entry.download!.baseUrl).href).join(', ')}\n`);
       out.write(`location: ${a.where}\n`);
@@ -148,7 +152,7 @@ function downloadCommand(): Command {
       } catch {
         throw new ConfigError(`data download: --base-url must be an absolute URL like http://host/path/, found '${baseUrl}'`);
       }
-      process.stdout.write(`scratchnet data download: ${key} from ${baseUrl} into ${dir}\n`);
+      process.stdout.write(wrapText(`scratchnet data download: ${key} from ${baseUrl} into ${dir}`, columnsOf(process.stdout)) + '\n');
       const progress = progressReporter(process.stdout);
       try {
         await downloadFiles({ dir, baseUrl, files: entry.download.files, onProgress: progress.onProgress });

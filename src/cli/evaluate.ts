@@ -7,6 +7,7 @@ import { classReport, confusionMatrix } from '../nn/metrics.js';
 import { evaluate } from '../nn/train.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
+import { columnsOf, compactCount, plural, wrappedList } from '../node/terminal.js';
 
 interface EvaluateFlags {
   model: string;
@@ -50,14 +51,15 @@ export function evaluateCommand(): Command {
       const t0 = performance.now();
       const r = evaluate(model, data.test, { loss: architecture.loss });
       const seconds = (performance.now() - t0) / 1000;
-      const speed = `${seconds.toFixed(2)}s, ${Math.round(data.test.x.rows / seconds)} samples/s, backend ${kernels.name}`;
+      const speed = `(${seconds.toFixed(2)}s, ${compactCount(data.test.x.rows / seconds)} samples/s, backend ${kernels.name})`;
+      const width = columnsOf(process.stdout);
       if (r.regression) {
         const { rmse, mae, r2 } = r.regression;
         if (f.json) {
           process.stdout.write(JSON.stringify({ dataset: name, testLoss: r.loss, rmse, mae, r2, seconds, samples: data.test.x.rows }) + '\n');
         } else {
-          process.stdout.write(`${name} test set: ${data.test.x.rows} samples, R² ${r2.toFixed(4)}, RMSE ${rmse.toFixed(4)}, MAE ${mae.toFixed(4)}, ` +
-            `loss (${architecture.loss}) ${r.loss.toFixed(4)} (${speed})\n`);
+          process.stdout.write(wrappedList(`${name} test set:`, [plural(data.test.x.rows, 'sample'), `R² ${r2.toFixed(4)}`, `RMSE ${rmse.toFixed(4)}`, `MAE ${mae.toFixed(4)}`,
+            `loss (${architecture.loss}) ${r.loss.toFixed(4)}`], width, speed));
         }
         return;
       }
@@ -69,8 +71,7 @@ export function evaluateCommand(): Command {
       }
       const names = data.test.classNames;
       const lines = [
-        `${name} test set: ${data.test.x.rows} samples, accuracy ${(r.accuracy * 100).toFixed(2)}%, loss ${r.loss.toFixed(4)} ` +
-          `(${speed})`,
+        wrappedList(`${name} test set:`, [plural(data.test.x.rows, 'sample'), `accuracy ${(r.accuracy * 100).toFixed(2)}%`, `loss ${r.loss.toFixed(4)}`], width, speed).trimEnd(),
         'class        precision  recall  f1      support',
         ...perClass.map((c, i) => `${String(names[i] ?? i).padEnd(12)} ${c.precision.toFixed(4)}     ${c.recall.toFixed(4)}  ${c.f1.toFixed(4)}  ${c.support}`),
       ];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import { columnsOf, wrapText } from '../node/terminal.js';
 import '../node/data/datasets.js'; // the file-backed datasets, by name
 import { ablateCommand } from './ablate.js';
 import { augmentPreviewCommand } from './augment-preview.js';
@@ -49,7 +50,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       return;
     }
     if (isUserError(e)) {
-      process.stderr.write(`scratchnet: error: ${e.message}\n`);
+      // broken at spaces on a terminal; one line in a pipe or a log, where it is searched for
+      const line = `scratchnet: error: ${e.message}`;
+      process.stderr.write(`${process.stderr.isTTY ? wrapText(line, columnsOf(process.stderr)) : line}\n`);
       if (!process.exitCode) process.exitCode = 1;
       return;
     }

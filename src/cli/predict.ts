@@ -10,6 +10,7 @@ import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
+import { columnsOf, compactCount, plural, table, wrapped } from '../node/terminal.js';
 
 interface PredictFlags {
   model: string;
@@ -78,12 +79,12 @@ export function inputsFromIdx(t: IdxTensor, path: string): Matrix {
 
 export function predictCommand(): Command {
   return new Command('predict')
-    .description('predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a header line, then one line per row')
+    .description("predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a table: each row's predicted class and its label (the class's name), or its values")
     .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
     .requiredOption('--input <path>', 'IDX file (e.g. t10k-images-idx3-ubyte, gzip ok) or JSON array of rows')
     .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
     .option('--probabilities', 'also print the class probabilities (classifiers)')
-    .option('--json', 'print one JSON object: predictions and labels (classifiers) or outputs (regression)')
+    .option('--json', 'print one JSON object: predictions and predictedLabels (classifiers) or outputs (regression)')
     .option('--backend <name>', 'kernels: auto, wasm or js')
     .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)
     .action(async (f: PredictFlags) => {
@@ -109,7 +110,7 @@ export function predictCommand(): Command {
               ? { outputs: rows }
               : {
                   predictions: Array.from(classes),
-                  ...(names ? { labels: Array.from(classes, (c) => names[c]) } : {}),
+                  ...(names ? { predictedLabels: Array.from(classes, (c) => names[c]) } : {}),
                   ...(f.probabilities ? { probabilities: rows } : {}),
                 }),
             seconds,
@@ -118,20 +119,15 @@ export function predictCommand(): Command {
         );
         return;
       }
-      const out: string[] = [];
-      if (regression) {
-        const cols = probabilities.cols;
-        out.push(['row', ...(cols === 1 ? ['value'] : Array.from({ length: cols }, (_, j) => `output_${j}`))].join('\t'));
-        for (let i = 0; i < x.rows; i++) out.push([i, ...rowValues(i).map((v) => Number(v.toPrecision(6)))].join('\t'));
-      } else {
-        out.push(['row', 'class', ...(names ? ['label'] : []), ...(f.probabilities ? ['probabilities'] : [])].join('\t'));
-        for (let i = 0; i < x.rows; i++) {
-          const label = names ? `\t${names[classes[i]]}` : '';
-          const probs = f.probabilities ? '\t' + rowValues(i).map((p) => p.toFixed(4)).join(' ') : '';
-          out.push(`${i}\t${classes[i]}${label}${probs}`);
-        }
-      }
-      process.stdout.write(out.join('\n') + '\n');
-      process.stderr.write(`${x.rows} rows in ${seconds.toFixed(3)}s (${Math.round(x.rows / seconds)} rows/s, backend ${kernels.name})\n`);
+      const rows = Array.from({ length: x.rows }, (_, i) =>
+        regression
+          ? [String(i), rowValues(i).map((v) => String(Number(v.toPrecision(6)))).join(' ')]
+          : [String(i), String(classes[i]), ...(names ? [names[classes[i]]] : []), ...(f.probabilities ? [rowValues(i).map((p) => p.toFixed(4)).join(' ')] : [])],
+      );
+      const header = regression
+        ? ['row', probabilities.cols === 1 ? 'value' : `outputs (${probabilities.cols})`]
+        : ['row', 'predicted', ...(names ? ['predicted_label'] : []), ...(f.probabilities ? ['probabilities'] : [])];
+      process.stdout.write(table([header, ...rows], columnsOf(process.stdout)).join('\n') + '\n');
+      process.stderr.write(wrapped([`${plural(x.rows, 'row')} in ${seconds.toFixed(3)}s`, `(${compactCount(x.rows / seconds)} rows/s, backend ${kernels.name})`], columnsOf(process.stderr), ' '));
     });
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { columnsOf, wrapText } from '../node/terminal.js';
 
 interface ReportFlags {
   out: string;
@@ -16,7 +17,8 @@ export function reportCommand(): Command {
       // Vega is loaded only here, so that other commands start fast.
       const { generateReport } = await import('../node/experiments/report.js');
       const { files, warnings } = await generateReport({ inputs, out: f.out, dataDir: f.dataDir });
-      for (const w of warnings) process.stderr.write(`report: warning: ${w}\n`);
-      process.stderr.write(`report: wrote ${f.out} and ${files.length - 1} charts/images\n`);
+      const say = (line: string) => process.stderr.write(`${wrapText(line, columnsOf(process.stderr))}\n`);
+      for (const w of warnings) say(`report: warning: ${w}`);
+      say(`report: wrote ${f.out} and ${files.length - 1} charts/images`);
     });
 }

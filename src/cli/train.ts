@@ -4,10 +4,11 @@ import { Command, Option } from 'commander';
 import { architectureOf } from '../nn/io.js';
 import { saveModel } from '../node/model-file.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
-import { flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type RunResult, type TrainConfig } from '../recipe.js';
-import { datasetEntry } from '../data/registry.js';
+import { checkConfig, flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type RunResult, type TrainConfig } from '../recipe.js';
+import { datasetEntry, loadDataset } from '../data/registry.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
+import { columnsOf, plural, shortSeconds, wrapped, wrappedList } from '../node/terminal.js';
 import { GracefulStop, signalExitCode } from './interrupt.js';
 import { configFromFlags, positiveInt, schemaOption } from './options.js';
 import { Progress } from './progress.js';
@@ -22,6 +23,7 @@ type TrainFlags = Omit<TrainConfig, 'schedule'> & {
   keepCheckpoints?: number;
   resume?: boolean;
   json?: boolean;
+  verbose?: boolean;
   backend?: string;
   threads?: number;
 };
@@ -38,6 +40,7 @@ export function trainCommand(): Command {
     .option('--keep-checkpoints <k>', 'checkpoints kept in the directory, newest first', positiveInt, 2)
     .option('--resume', 'go on from the newest valid checkpoint in --checkpoint-dir (same options as the run that wrote it)')
     .option('--json', 'print a JSON summary as the last line of stdout')
+    .option('--verbose', 'a line for every epoch (default: short epochs print a line every few epochs, and the last)')
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
     .action(async (flags: TrainFlags, cmd: Command) => {
@@ -50,22 +53,26 @@ export function trainCommand(): Command {
       const kernels = await setupBackend(f);
       const schedule = scheduleFor(f.schedule, f.epochs);
       const config = { ...configFromFlags(f), ...(schedule ? { schedule } : {}) } as TrainConfig;
-      const log = f.json ? process.stderr : process.stdout;
+      const log = (f.json ? process.stderr : process.stdout) as NodeJS.WriteStream;
+      const width = columnsOf(log);
       const dir = checkpointDir === undefined ? undefined : new CheckpointDir(checkpointDir, { keep: keepCheckpoints });
       dir?.prepare();
       const found = resume ? dir!.newest() : undefined;
       if (dir && !resume && dir.list().length > 0) {
         throw new ConfigError(`checkpoint directory ${dir.dir} already holds checkpoints: add --resume to go on from the newest, or choose another directory`);
       }
-      log.write(`scratchnet train: ${config.dataset}, layers [${config.layers.join(', ')}], ${config.activation}, ${config.optimizer}, ` +
-        `${config.epochs} epochs, batch ${config.batchSize}, seed ${config.seed}, backend ${kernels.name}\n`);
-      if (applied.length > 0) log.write(`${config.dataset}'s recipe: ${applied.join(', ')} (flags given on the command line win)\n`);
+      // the user's mistakes (a bad value, an unknown dataset, a missing file) are reported before the run's header
+      checkConfig(config);
+      const data = await loadDataset(config.dataset, { dir: config.dataDir, seed: config.seed });
+      log.write(wrappedList('scratchnet train:', [config.dataset, `layers [${config.layers.join(', ')}]`, String(config.activation), config.optimizer,
+        plural(config.epochs, 'epoch'), `batch ${config.batchSize}`, `seed ${config.seed}`, `backend ${kernels.name}`], width));
+      if (applied.length > 0) log.write(wrappedList(`${config.dataset}'s recipe:`, applied, width, '(flags given on the command line win)'));
       if (resume) {
         log.write(found
           ? `resuming from ${found.path} (${position(found.checkpoint.epoch, found.checkpoint.step)})\n`
           : `no checkpoint in ${dir!.dir}: starting from the beginning\n`);
       }
-      const progress = new Progress(log as NodeJS.WriteStream);
+      const progress = new Progress(log, f.verbose);
       const stop = new GracefulStop(
         (sig) => {
           progress.interrupt();
@@ -81,6 +88,7 @@ export function trainCommand(): Command {
         result = await runTraining(config, {
           callbacks: [progress],
           kernels,
+          data,
           checkpoint: dir && { every: checkpointEvery, save: (bytes, { globalStep }) => void dir.write(bytes, globalStep) },
           resume: found?.checkpoint,
           signal: stop.signal,
@@ -114,7 +122,7 @@ export function trainCommand(): Command {
 }
 
 /** After training: saves the model (`--save`), prints the test figures, and the JSON summary (`--json`). */
-function finish(result: RunResult, config: TrainConfig, f: { save?: string; json?: boolean; backend: string; log: NodeJS.WritableStream }): void {
+function finish(result: RunResult, config: TrainConfig, f: { save?: string; json?: boolean; backend: string; log: NodeJS.WriteStream }): void {
   const log = f.log;
   const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
   if (f.save) {
@@ -141,13 +149,16 @@ function finish(result: RunResult, config: TrainConfig, f: { save?: string; json
     ...(f.save ? { savedTo: f.save } : {}),
   };
   const measured = testRegression
-    ? `test R² ${testRegression.r2.toFixed(4)}  RMSE ${testRegression.rmse.toFixed(4)}  MAE ${testRegression.mae.toFixed(4)}  test loss ${testLoss.toFixed(4)}  `
-    : `test accuracy ${(testAccuracy * 100).toFixed(2)}%  test loss ${testLoss.toFixed(4)}  `;
+    ? [`test R² ${testRegression.r2.toFixed(4)}`, `RMSE ${testRegression.rmse.toFixed(4)}`, `MAE ${testRegression.mae.toFixed(4)}`, `test loss ${testLoss.toFixed(4)}`]
+    : [`test accuracy ${(testAccuracy * 100).toFixed(2)}%`, `test loss ${testLoss.toFixed(4)}`];
   log.write(
-    measured +
-      `training ${trainSeconds.toFixed(1)}s (${summary.secondsPerEpoch.toFixed(2)} s/epoch)  ` +
-      `${model.parameterCount} parameters  peak RSS ${summary.peakRssMiB.toFixed(0)} MiB` +
-      (f.save ? `  saved to ${f.save}` : '') + '\n',
+    wrapped([
+      ...measured,
+      `training ${trainSeconds.toFixed(1)}s (${shortSeconds(summary.secondsPerEpoch)}/epoch)`,
+      `${model.parameterCount} parameters`,
+      `peak RSS ${summary.peakRssMiB.toFixed(0)} MiB`,
+      ...(f.save ? [`saved to ${f.save}`] : []),
+    ], columnsOf(log)),
   );
   if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
 }

@@ -87,6 +87,7 @@ export function summarizeHistory(history: EpochLog[], target: number | null, reg
   };
 }
 
+const runs = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
 const describe = (r: PlannedRun) => `${r.dataset} ${r.group}/${r.variation} seed ${r.seed}`;
 
 /** Runs (or, with `dryRun`, lists) the study's runs that are not yet in `store`. */
@@ -110,7 +111,7 @@ export async function runStudyWith(store: ResultStore, opts: StudyRunOptions): P
   const todo = planned.filter((r) => !doneIds.has(r.id));
   const skipped = planned.length - todo.length;
   const shardText = opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : '';
-  log.write(`ablate: spec '${spec.name}'${shardText}: ${planned.length} runs, ${skipped} already in ${out}, ${todo.length} to do\n`);
+  log.write(`ablate: spec '${spec.name}'${shardText}: ${runs(planned.length)}, ${skipped} already in ${out}, ${todo.length} to do\n`);
   if (dryRun) {
     for (const r of planned) log.write(`  ${doneIds.has(r.id) ? 'done' : 'todo'}  ${r.id}  ${describe(r)}\n`);
     return { planned, skipped, results: [] };
@@ -143,7 +144,7 @@ export async function runStudyWith(store: ResultStore, opts: StudyRunOptions): P
   } finally {
     progress.stop();
   }
-  log.write(`ablate: ${results.length} runs written to ${out}\n`);
+  log.write(`ablate: ${runs(results.length)} written to ${out}\n`);
   return { planned, skipped, results };
 }
 

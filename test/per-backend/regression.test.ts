@@ -187,6 +187,6 @@ describe('regression', () => {
     writeFileSync(input, JSON.stringify([[59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87]]));
     const p = cli('predict', '--model', model, '--input', input);
     assert.equal(p.status, 0, p.stderr);
-    assert.match(p.stdout, /^row\tvalue\n0\t\d+(\.\d+)?\n$/);
+    assert.match(p.stdout, /^row  value\n0 {4}\d+(\.\d+)?\n$/);
   });
 });

@@ -4,26 +4,17 @@ import type { Callback, EpochLog } from '../../nn/callbacks.js';
 import type { PlannedRun } from '../../experiments/grid.js';
 import type { ResultLine } from '../../experiments/results.js';
 import type { RunProgress } from '../../experiments/runner.js';
+import { barLine, columnsOf, formatDuration, shortSeconds, wrapped } from '../terminal.js';
 
-/** `1h02m`, `4m05s`, `12s`. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
-}
-
-const perEpoch = (s: number) => (s < 1 ? `${(s * 1000).toFixed(1)} ms/epoch` : `${s.toFixed(2)} s/epoch`);
 const label = (r: PlannedRun) => `${r.dataset} · ${r.group === r.variation ? r.group : `${r.group}/${r.variation}`} · seed ${r.seed}`;
 
 /** A finished run's test figures (and best validation figure) in a few words. */
-function measured(r: ResultLine): string {
+function measured(r: ResultLine): string[] {
   if (r.testRegression) {
     const { r2, rmse } = r.testRegression;
-    return `test R² ${r2.toFixed(4)} RMSE ${rmse.toPrecision(4)}` + (typeof r.bestValR2 === 'number' ? `  best val R² ${r.bestValR2.toFixed(4)}` : '');
+    return [`test R² ${r2.toFixed(4)} RMSE ${rmse.toPrecision(4)}`, ...(typeof r.bestValR2 === 'number' ? [`best val R² ${r.bestValR2.toFixed(4)}`] : [])];
   }
-  return `test ${(r.testAccuracy! * 100).toFixed(2)}%` + (r.bestValAccuracy === null ? '' : `  best val ${(r.bestValAccuracy * 100).toFixed(2)}%`);
+  return [`test ${(r.testAccuracy! * 100).toFixed(2)}%`, ...(r.bestValAccuracy === null ? [] : [`best val ${(r.bestValAccuracy * 100).toFixed(2)}%`])];
 }
 
 /**
@@ -42,10 +33,15 @@ export class StudyProgress implements RunProgress {
   start(total: number): void {
     this.total = total;
     if (!this.stream.isTTY || total === 0) return;
-    this.bar = new cliProgress.SingleBar(
-      { stream: this.stream, format: 'runs [{bar}] {value}/{total}  ETA {left}  {run}  {epoch}', barsize: 24, hideCursor: true, clearOnComplete: true },
-      cliProgress.Presets.shades_classic,
-    );
+    const n = String(total).length;
+    this.bar = new cliProgress.SingleBar({
+      stream: this.stream,
+      // within the terminal's width: the bar shrinks, then the epoch, the run and the ETA give way
+      format: (_options, params, p) =>
+        barLine(params.progress, 'runs', [`${String(params.value).padStart(n)}/${params.total}`, `ETA ${p.left}`, p.run, p.epoch].filter((f) => f !== ''), columnsOf(this.stream), [3, 2, 1]),
+      hideCursor: true,
+      clearOnComplete: true,
+    });
     this.bar.start(total, 0, { left: '?', run: '', epoch: '' });
   }
 
@@ -69,13 +65,15 @@ export class StudyProgress implements RunProgress {
     this.done++;
     this.seconds += r.wallSeconds;
     const eta = formatDuration((this.seconds / this.done) * (this.total - this.done));
-    const outcome = r.status === 'ok' ? measured(r) : `diverged (${r.error ?? ''})`;
+    const outcome = r.status === 'ok' ? measured(r) : [`diverged (${r.error ?? ''})`];
     const n = String(this.total).length;
     // cli-progress cannot print above its bar: stop it, write the run's line, start it again.
     this.bar?.stop();
     this.stream.write(
-      `[${String(this.done).padStart(n)}/${this.total}] ${label(run)}: ${outcome}  ${r.trainSeconds.toFixed(1)}s ` +
-        `(${perEpoch(r.secondsPerEpoch)})  left ${this.total - this.done}, ETA ${eta}\n`,
+      wrapped(
+        [`[${String(this.done).padStart(n)}/${this.total}] ${label(run)}:`, ...outcome, `${r.trainSeconds.toFixed(1)}s (${shortSeconds(r.secondsPerEpoch)}/epoch)`, `left ${this.total - this.done}, ETA ${eta}`],
+        columnsOf(this.stream),
+      ),
     );
     if (this.bar && this.done < this.total) this.bar.start(this.total, this.done, { left: eta, run: '', epoch: '' });
   }

@@ -6,6 +6,7 @@ import { runStudyWith, type StudyRunOptions, type StudySummary } from '../../exp
 import { machineInfo, scratchnetVersion } from './machine.js';
 import { StudyProgress } from './progress.js';
 import { resultsFile } from './results-file.js';
+import { columnsOf, wrapText } from '../terminal.js';
 
 export interface StudyOptions extends Omit<StudyRunOptions, 'log' | 'progress' | 'machine' | 'versions'> {
   /** results.jsonl to append to. */
@@ -17,5 +18,7 @@ export interface StudyOptions extends Omit<StudyRunOptions, 'log' | 'progress' |
 /** Runs (or, with `dryRun`, lists) the study's runs that are not yet in `out`. */
 export function runStudy({ out, log = process.stderr, ...opts }: StudyOptions): Promise<StudySummary> {
   const versions = { node: process.version, scratchnet: scratchnetVersion() };
-  return runStudyWith(resultsFile(out), { ...opts, log, progress: new StudyProgress(log), machine: machineInfo(), versions });
+  // the runner's messages within the terminal's width
+  const messages = { write: (text: string) => log.write(wrapText(text, columnsOf(log))) };
+  return runStudyWith(resultsFile(out), { ...opts, log: messages, progress: new StudyProgress(log), machine: machineInfo(), versions });
 }
