@@ -2,10 +2,13 @@ import { useBackend } from '../node/backend.js';
 import type { Kernels } from '../core/kernels.js';
 import { checkThreads } from '../core/threads.js';
 
-/** Selects the kernels from `--backend`/`--threads` (or their environment variables). */
-export async function setupBackend({ backend, threads }: { backend?: string; threads?: number }): Promise<Kernels> {
+export const RELAXED_HELP =
+  "wasm kernels with relaxed SIMD's fused multiply-add where the engine has it: faster, but the bits differ between runtimes and CPUs (env SCRATCHNET_RELAXED=1)";
+
+/** Selects the kernels from `--backend`/`--threads`/`--relaxed` (or their environment variables). */
+export async function setupBackend({ backend, threads, relaxed }: { backend?: string; threads?: number; relaxed?: boolean }): Promise<Kernels> {
   if (threads !== undefined) process.env.SCRATCHNET_THREADS = String(checkThreads(threads, '--threads'));
-  return useBackend(backend ?? process.env.SCRATCHNET_BACKEND ?? 'auto');
+  return useBackend(backend ?? process.env.SCRATCHNET_BACKEND ?? 'auto', relaxed ? { relaxed } : {});
 }
 
 /** Peak resident set size of this process so far, in MiB. */

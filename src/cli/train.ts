@@ -11,7 +11,7 @@ import { CheckpointDir } from '../node/checkpoint-files.js';
 import { GracefulStop, signalExitCode } from './interrupt.js';
 import { configFromFlags, positiveInt, schemaOption } from './options.js';
 import { Progress } from './progress.js';
-import { setupBackend, peakRssMiB } from './runtime.js';
+import { RELAXED_HELP, setupBackend, peakRssMiB } from './runtime.js';
 
 /** The flags: a TrainConfig with the schedule as a name, plus output and runtime options. */
 type TrainFlags = Omit<TrainConfig, 'schedule'> & {
@@ -24,6 +24,7 @@ type TrainFlags = Omit<TrainConfig, 'schedule'> & {
   json?: boolean;
   backend?: string;
   threads?: number;
+  relaxed?: boolean;
 };
 
 export function trainCommand(): Command {
@@ -40,6 +41,7 @@ export function trainCommand(): Command {
     .option('--json', 'print a JSON summary as the last line of stdout')
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
+    .option('--relaxed', RELAXED_HELP)
     .action(async (flags: TrainFlags, cmd: Command) => {
       const { flags: f, applied } = withRecipe(flags, cmd);
       const { save, checkpointDir, checkpointEvery, keepCheckpoints, resume } = f;

@@ -1,0 +1,73 @@
+// The same seed gives the same bits in Node, Deno and Bun (Chromium: test/e2e/core.e2e.ts): the
+// shared workload over the built package on 1 and 2 threads, and the CLI as the README runs it in
+// each. Deno and Bun come from the devDependencies `deno` and `bun`, whose binaries are in their
+// platform packages (@deno/<platform>, @oven/bun-<platform>; their install scripts do not run).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { WorkloadResult } from './e2e/pages/workload.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+
+/** The binary `file` of the installed package under node_modules/`scope` whose name starts with `prefix`. */
+function platformBinary(scope: string, prefix: string, file: string): string {
+  const dir = join(ROOT, 'node_modules', scope);
+  const found = existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(prefix)).map((d) => join(dir, d, file)).find(existsSync) : undefined;
+  assert.ok(found, `no ${scope}/${prefix}* package with ${file}: npm ci installs it (devDependencies)`);
+  return found;
+}
+
+const os = process.platform;
+const arch = process.arch === 'x64' ? 'x64' : 'aarch64';
+/** Each runtime as the README runs it: the command and its arguments before the script. */
+const RUNTIMES: Record<string, string[]> = {
+  node: [process.execPath],
+  deno: [platformBinary('@deno', `${os}-${process.arch}`, 'deno'), 'run', '--allow-read', '--allow-env'],
+  bun: [platformBinary('@oven', `bun-${os}-${arch}`, 'bin/bun')],
+};
+
+async function inEach<T>(script: string[], parse: (stdout: string) => T): Promise<Record<string, T>> {
+  const out = await Promise.all(
+    Object.entries(RUNTIMES).map(async ([name, [cmd, ...args]]) => {
+      const { stdout } = await run(cmd, [...args, ...script], { cwd: ROOT, env: { ...process.env, SCRATCHNET_THREADS: '2', NO_COLOR: '1' }, timeout: 120_000 });
+      return [name, parse(stdout)] as const;
+    }),
+  );
+  return Object.fromEntries(out);
+}
+
+interface ChildResult {
+  runtime: string;
+  runs: WorkloadResult[];
+  relaxed: WorkloadResult;
+}
+
+describe('Node, Deno and Bun', { timeout: 240_000 }, () => {
+  it('train the same weights from the same seed, on 1 and 2 threads', async (t) => {
+    const got = await inEach(['test/runtime-child.js'], (s) => JSON.parse(s.trim().split('\n').at(-1)!) as ChildResult);
+    const node = got.node.runs[0];
+    for (const [name, r] of Object.entries(got)) {
+      t.diagnostic(`${r.runtime}: weights ${r.runs.map((x) => x.hash).join(' ')}; relaxed opt-in ${r.relaxed.relaxed ? 'fused' : 'not fused'}, ${r.relaxed.hash}`);
+      for (const run of r.runs) {
+        assert.equal(run.relaxed, false, `${name}: the default kernels are the plain-SIMD ones`);
+        assert.deepEqual(run.losses, node.losses, `${name} on ${run.threads} thread(s): the losses of Node`);
+        assert.equal(run.hash, node.hash, `${name} on ${run.threads} thread(s): the weights of Node`);
+      }
+      // opted in, an engine that does not fuse gets the plain kernels, and so the default bits
+      if (!r.relaxed.relaxed) assert.equal(r.relaxed.hash, node.hash, `${name}: relaxed without fusion`);
+    }
+  });
+
+  it('run the CLI (bun bin/scratchnet.js = bunx --bun scratchnet; deno with --allow-read --allow-env) to the same losses', async () => {
+    const cli = ['bin/scratchnet.js', 'train', '--dataset', 'spirals', '--epochs', '3', '--json'];
+    const got = await inEach(cli, (s) => JSON.parse(s.trim().split('\n').at(-1)!) as { testLoss: number; epochs: { loss: number }[] });
+    const losses = (r: (typeof got)[string]) => [...r.epochs.map((e) => e.loss), r.testLoss];
+    assert.deepEqual(losses(got.deno), losses(got.node), 'Deno');
+    assert.deepEqual(losses(got.bun), losses(got.node), 'Bun');
+  });
+});
