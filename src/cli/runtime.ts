@@ -15,3 +15,11 @@ export async function setupBackend({ backend, threads, relaxed }: { backend?: st
 export function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
+
+/**
+ * Deno's refusal of a permission the run needs (`NotCapable`; `PermissionDenied` before Deno 2): a
+ * user's choice of flags, not a bug. Its message names the flag to add.
+ */
+export function isPermissionError(e: unknown): e is Error {
+  return e instanceof Error && (e.name === 'NotCapable' || e.name === 'PermissionDenied');
+}
