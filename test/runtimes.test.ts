@@ -1,37 +1,25 @@
 // The same seed gives the same bits in Node, Deno and Bun (Chromium: test/e2e/core.e2e.ts): the
 // shared workload over the built package on 1 and 2 threads, and the CLI as the README runs it in
 // each; the relaxed opt-in where the engine fuses its multiply-add (V8 with FMA) and where it does
-// not (Bun, V8 without FMA). Deno and Bun come from the devDependencies `deno` and `bun`, whose binaries are in their
-// platform packages (@deno/<platform>, @oven/bun-<platform>; their install scripts do not run).
+// not (Bun, V8 without FMA).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { WorkloadResult } from './e2e/pages/workload.js';
+import { bunBinary, denoBinary } from './runtime-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 
-/** The binary `file` of the installed package under node_modules/`scope` whose name starts with `prefix`. */
-function platformBinary(scope: string, prefix: string, file: string): string {
-  const dir = join(ROOT, 'node_modules', scope);
-  const found = existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(prefix)).map((d) => join(dir, d, file)).find(existsSync) : undefined;
-  assert.ok(found, `no ${scope}/${prefix}* package with ${file}: npm ci installs it (devDependencies)`);
-  return found;
-}
-
-const os = process.platform;
-const arch = process.arch === 'x64' ? 'x64' : 'aarch64';
 /** Each runtime as the README runs it: the command and its arguments before the script. */
 const RUNTIMES: Record<string, string[]> = {
   node: [process.execPath],
   // V8 told the CPU has no FMA: relaxed_madd is not fused, as on such a CPU
   'node without FMA': [process.execPath, '--no-enable-fma3'],
-  deno: [platformBinary('@deno', `${os}-${process.arch}`, 'deno'), 'run', '--allow-read', '--allow-env'],
-  bun: [platformBinary('@oven', `bun-${os}-${arch}`, 'bin/bun')],
+  deno: [denoBinary(), 'run', '--allow-read', '--allow-env'],
+  bun: [bunBinary()],
 };
 
 async function inEach<T>(script: string[], parse: (stdout: string) => T): Promise<Record<string, T>> {
