@@ -37,8 +37,8 @@ const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options]
                        depth; a table, bench/scaling.svg and bench/scaling.json)
   -h, --help
 
-Contender ids: scratchnet-wasm, scratchnet-wasm-dense, scratchnet-wasm-1t, scratchnet-js, scratchnet-cli, tfjs-wasm,
-tfjs-cpu, numpy, numpy-1t. The scratchnet contenders train what \`scratchnet train\` trains (src/recipe.ts:
+Contender ids: scratchnet-wasm, scratchnet-wasm-dense, scratchnet-wasm-relaxed, scratchnet-wasm-1t, scratchnet-js,
+scratchnet-cli, tfjs-wasm, tfjs-cpu, numpy, numpy-1t. The scratchnet contenders train what \`scratchnet train\` trains (src/recipe.ts:
 Standardize first layer, sparse unless -dense); scratchnet-cli runs the CLI itself, end to end, for
 3 epochs per repeat (needs an up-to-date dist/: npm run build).`;
 
@@ -98,6 +98,14 @@ function contenders(): Contender[] {
       command: process.execPath,
       args: [...tsx('scratchnet-child.ts', 'wasm').args, '--dense'],
       env: { ...process.env, SCRATCHNET_THREADS: String(allThreads) },
+      opts: base,
+      note: sn,
+    },
+    {
+      id: 'scratchnet-wasm-relaxed',
+      label: 'scratchnet wasm --relaxed',
+      ...tsx('scratchnet-child.ts', 'wasm'),
+      env: { ...process.env, SCRATCHNET_THREADS: String(allThreads), SCRATCHNET_RELAXED: '1' },
       opts: base,
       note: sn,
     },

@@ -1,7 +1,7 @@
 // GEMM micro-benchmark: median GFLOPS of the js reference, wasm on one thread and wasm on all threads,
 // and numpy's sgemm (float32 matmul, bench/numpy_gemm.py) on one and on all threads when python3 has numpy.
-//   npx tsx bench/gemm.ts [--json] [--time SECONDS_PER_CASE] [--plain] [--python CMD]
-// --plain measures the plain-SIMD build instead of relaxed SIMD (fused multiply-add).
+//   npx tsx bench/gemm.ts [--json] [--time SECONDS_PER_CASE] [--relaxed] [--python CMD]
+// --relaxed measures the opt-in relaxed-SIMD build (fused multiply-add) instead of the default plain SIMD.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const budget = ti > 0 ? Number(process.argv[ti + 1]) : 1;
   const pi = process.argv.indexOf('--python');
   const python = pi > 0 ? process.argv[pi + 1] : 'python3';
-  const wasm: WasmKernels | null = await createWasmKernels({ relaxed: !process.argv.includes('--plain') });
+  const wasm: WasmKernels | null = await createWasmKernels({ relaxed: process.argv.includes('--relaxed') });
   const rows: Row[] = [];
   const js = new JsKernels();
   for (const s of SHAPES) {

@@ -7,7 +7,7 @@
  */
 export { ConfigError, DataError, DivergenceError, InterruptedError, ModelFileError, ScratchnetError, ShapeError } from './errors.js';
 
-export { configureBackends, kernels, registerBackend, setKernels, useBackend, type BackendLoader, type BackendName } from './core/backend.js';
+export { configureBackends, kernels, registerBackend, setKernels, useBackend, type BackendLoader, type BackendName, type BackendOptions } from './core/backend.js';
 export type { Kernels } from './core/kernels.js';
 export { ACTIVATION_TABLE, activationDef, activationKindOf, type ActivationDef, type ActivationKind } from './core/activations.js';
 export { JsKernels } from './core/kernels-js.js';

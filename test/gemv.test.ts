@@ -10,8 +10,8 @@ import { Rng } from '../src/core/random.js';
 import { GEMV_MAX_ROWS } from '../src/core/wasm/gemv.js';
 import { createWasmKernels } from '../src/node/wasm.js';
 
-const relaxed = await createWasmKernels({ threads: 2 });
-const plain = await createWasmKernels({ threads: 1, relaxed: false });
+const relaxed = await createWasmKernels({ threads: 2, relaxed: true });
+const plain = await createWasmKernels({ threads: 1 });
 after(async () => {
   await relaxed?.dispose();
   await plain?.dispose();

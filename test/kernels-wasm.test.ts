@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { ActivationKind, GemmOptions, Kernels } from '../src/core/kernels.js';
 import { JsKernels } from '../src/core/kernels-js.js';
-import { ShapeError } from '../src/errors.js';
+import { ConfigError, ShapeError } from '../src/errors.js';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import type { WasmKernels } from '../src/core/wasm/index.js';
-import { createWasmKernels } from '../src/node/wasm.js';
+import { relaxedMaddFuses } from '../src/core/wasm/fma-probe.js';
+import { createWasmKernels, relaxedFromEnv } from '../src/node/wasm.js';
 import { residentDataset, type Dataset } from '../src/data/dataset.js';
 import { ACTIVATIONS } from '../src/nn/layers/index.js';
 import { mlp } from '../src/nn/mlp.js';
@@ -22,8 +23,8 @@ const simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE)
 const skip = simd ? false : 'WebAssembly SIMD is unavailable on this runtime';
 
 const js = new JsKernels();
-const wasm = simd ? await createWasmKernels({ threads: 2 }) : null;
-const plain = simd ? await createWasmKernels({ threads: 1, relaxed: false }) : null;
+const wasm = simd ? await createWasmKernels({ threads: 2, relaxed: true }) : null;
+const plain = simd ? await createWasmKernels({ threads: 1 }) : null;
 after(async () => {
   await wasm?.dispose();
   await plain?.dispose();
@@ -493,4 +494,29 @@ describe('wasm element-wise and row kernels vs reference', { skip }, () => {
       }
     });
   }
+});
+
+describe('wasm builds: plain SIMD by default, relaxed SIMD opted in', { skip }, () => {
+  test('the relaxed build is loaded where the engine fuses its multiply-add (the probe), the plain one by default', () => {
+    assert.equal(need(plain).relaxed, false);
+    // V8 fuses on a CPU with FMA; test/runtimes.test.ts also runs engines that do not
+    assert.equal(need(wasm).relaxed, relaxedMaddFuses() === true);
+  });
+
+  test('SCRATCHNET_RELAXED: 1 or true opts in, 0, false or unset not; anything else is a ConfigError', () => {
+    const saved = process.env.SCRATCHNET_RELAXED;
+    try {
+      for (const [v, want] of [['1', true], ['true', true], ['0', false], ['false', false], ['', false]] as const) {
+        process.env.SCRATCHNET_RELAXED = v;
+        assert.equal(relaxedFromEnv(), want, JSON.stringify(v));
+      }
+      delete process.env.SCRATCHNET_RELAXED;
+      assert.equal(relaxedFromEnv(), false);
+      process.env.SCRATCHNET_RELAXED = 'yes';
+      assert.throws(relaxedFromEnv, (e: Error) => e instanceof ConfigError && e.message === 'SCRATCHNET_RELAXED: expected 1, true, 0 or false, found "yes"');
+    } finally {
+      if (saved === undefined) delete process.env.SCRATCHNET_RELAXED;
+      else process.env.SCRATCHNET_RELAXED = saved;
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // sparseGemm (a product whose left operand is mostly zeros), countNonZero and affineCols: the
 // TypeScript reference against its own dense gemm, and the WebAssembly kernel against the dense
-// WebAssembly gemm bit for bit, on 1 and 2 threads, on sparse and dense inputs and edge cases.
+// WebAssembly gemm bit for bit (each build: plain and relaxed SIMD), on 1 and 2 threads, on sparse
+// and dense inputs and edge cases.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { Kernels, SparseGemmOptions } from '../src/core/kernels.js';
@@ -10,8 +11,10 @@ import { Rng } from '../src/core/random.js';
 import { createWasmKernels } from '../src/node/wasm.js';
 
 const js = new JsKernels();
-const wasm = await createWasmKernels({ threads: 2 });
-after(async () => wasm?.dispose());
+const builds = { 'plain SIMD': await createWasmKernels({ threads: 2 }), 'relaxed SIMD': await createWasmKernels({ threads: 2, relaxed: true }) };
+after(async () => {
+  for (const k of Object.values(builds)) await k.dispose();
+});
 
 /** [rows, cols] with a fraction `density` of non-zero values in [-1, 1) (`k`'s memory). */
 function sparse(k: Kernels, rows: number, cols: number, density: number, rng: Rng): Matrix {
@@ -124,68 +127,70 @@ describe('sparseGemm: rank-1 term', () => {
   });
 });
 
-describe('sparseGemm: WebAssembly', () => {
-  test('has the bits of the dense WebAssembly gemm on Ã, on 2 threads', () => {
-    const k = wasm!;
-    assert.equal(k.threads, 2);
-    eachCase(k, (s, d, label) => {
-      const diff = bits(s).findIndex((v, i) => v !== bits(d)[i]);
-      assert.equal(diff, -1, `${label}: element ${diff}: ${s.data[diff]} vs ${d.data[diff]}`);
+for (const [build, wasm] of Object.entries(builds)) {
+  describe(`sparseGemm: WebAssembly, ${build}`, () => {
+    test('has the bits of the dense WebAssembly gemm on Ã, on 2 threads', () => {
+      const k = wasm!;
+      assert.equal(k.threads, 2);
+      eachCase(k, (s, d, label) => {
+        const diff = bits(s).findIndex((v, i) => v !== bits(d)[i]);
+        assert.equal(diff, -1, `${label}: element ${diff}: ${s.data[diff]} vs ${d.data[diff]}`);
+      });
     });
-  });
 
-  test('is bit-identical on 1 and 2 threads, and to the TypeScript reference within rounding', () => {
-    const k = wasm!;
-    const one: Matrix[] = [];
-    k.setThreads(1);
-    eachCase(k, (s) => one.push(s));
-    k.setThreads(2);
-    let c = 0;
-    eachCase(k, (s, _d, label) => {
-      const diff = bits(s).findIndex((v, i) => v !== bits(one[c])[i]);
-      assert.equal(diff, -1, `${label}: element ${diff} differs between 1 and 2 threads`);
-      c++;
+    test('is bit-identical on 1 and 2 threads, and to the TypeScript reference within rounding', () => {
+      const k = wasm!;
+      const one: Matrix[] = [];
+      k.setThreads(1);
+      eachCase(k, (s) => one.push(s));
+      k.setThreads(2);
+      let c = 0;
+      eachCase(k, (s, _d, label) => {
+        const diff = bits(s).findIndex((v, i) => v !== bits(one[c])[i]);
+        assert.equal(diff, -1, `${label}: element ${diff} differs between 1 and 2 threads`);
+        c++;
+      });
+      // plain Float32Arrays are staged through the heap: the same results as buffers in wasm memory
+      const rng = new Rng(3);
+      const a = sparse(js, 9, 50, 0.2, rng), b = sparse(js, 50, 12, 1, rng);
+      const cw = new Matrix(9, 12, new Float32Array(108));
+      const cj = new Matrix(9, 12, new Float32Array(108));
+      const scale = new Float32Array(50).fill(0.5);
+      k.sparseGemm(a, b, cw, { colScale: scale, relu: true });
+      js.sparseGemm(a, b, cj, { colScale: scale, relu: true });
+      for (let i = 0; i < 108; i++) assert.ok(Math.abs(cw.data[i] - cj.data[i]) <= 1e-5 * (1 + Math.abs(cj.data[i])), `element ${i}`);
     });
-    // plain Float32Arrays are staged through the heap: the same results as buffers in wasm memory
-    const rng = new Rng(3);
-    const a = sparse(js, 9, 50, 0.2, rng), b = sparse(js, 50, 12, 1, rng);
-    const cw = new Matrix(9, 12, new Float32Array(108));
-    const cj = new Matrix(9, 12, new Float32Array(108));
-    const scale = new Float32Array(50).fill(0.5);
-    k.sparseGemm(a, b, cw, { colScale: scale, relu: true });
-    js.sparseGemm(a, b, cj, { colScale: scale, relu: true });
-    for (let i = 0; i < 108; i++) assert.ok(Math.abs(cw.data[i] - cj.data[i]) <= 1e-5 * (1 + Math.abs(cj.data[i])), `element ${i}`);
-  });
 
-  test('the rank-1 term: the reference within rounding, the same bits on 1 and 2 threads', () => {
-    const k = wasm!;
-    k.setThreads(1);
-    const one = rank1Case(k, 4);
-    k.setThreads(2);
-    const two = rank1Case(k, 4);
-    const ref = rank1Case(js, 4);
-    assert.equal(bits(one).findIndex((v, i) => v !== bits(two)[i]), -1);
-    for (let i = 0; i < ref.size; i++) assert.ok(Math.abs(two.data[i] - ref.data[i]) <= 1e-5 * (1 + Math.abs(ref.data[i])), `element ${i}`);
-  });
+    test('the rank-1 term: the reference within rounding, the same bits on 1 and 2 threads', () => {
+      const k = wasm!;
+      k.setThreads(1);
+      const one = rank1Case(k, 4);
+      k.setThreads(2);
+      const two = rank1Case(k, 4);
+      const ref = rank1Case(js, 4);
+      assert.equal(bits(one).findIndex((v, i) => v !== bits(two)[i]), -1);
+      for (let i = 0; i < ref.size; i++) assert.ok(Math.abs(two.data[i] - ref.data[i]) <= 1e-5 * (1 + Math.abs(ref.data[i])), `element ${i}`);
+    });
 
-  test('countNonZero and affineCols match the reference', () => {
-    const k = wasm!;
-    const rng = new Rng(5);
-    for (const n of [0, 1, 5, 1003]) {
-      const x = sparse(k, 1, n, 0.3, rng);
-      assert.equal(k.countNonZero(x.data, n), js.countNonZero(x.data, n));
-    }
-    for (const [rows, cols] of [[3, 7], [128, 784], [1, 1]]) {
-      const x = sparse(k, rows, cols, 0.5, rng);
-      const scale = k.alloc(cols).map(() => rng.range(0.1, 3));
-      const shift = k.alloc(cols).map(() => rng.range(-1, 1));
-      for (const sh of [shift, null]) {
-        const yw = new Matrix(rows, cols, k.alloc(rows * cols));
-        const yj = new Matrix(rows, cols, new Float32Array(rows * cols));
-        k.affineCols(x, scale, sh, yw);
-        js.affineCols(x, scale, sh, yj);
-        assert.deepEqual([...yw.data], [...yj.data]);
+    test('countNonZero and affineCols match the reference', () => {
+      const k = wasm!;
+      const rng = new Rng(5);
+      for (const n of [0, 1, 5, 1003]) {
+        const x = sparse(k, 1, n, 0.3, rng);
+        assert.equal(k.countNonZero(x.data, n), js.countNonZero(x.data, n));
       }
-    }
+      for (const [rows, cols] of [[3, 7], [128, 784], [1, 1]]) {
+        const x = sparse(k, rows, cols, 0.5, rng);
+        const scale = k.alloc(cols).map(() => rng.range(0.1, 3));
+        const shift = k.alloc(cols).map(() => rng.range(-1, 1));
+        for (const sh of [shift, null]) {
+          const yw = new Matrix(rows, cols, k.alloc(rows * cols));
+          const yj = new Matrix(rows, cols, new Float32Array(rows * cols));
+          k.affineCols(x, scale, sh, yw);
+          js.affineCols(x, scale, sh, yj);
+          assert.deepEqual([...yw.data], [...yj.data]);
+        }
+      }
+    });
   });
-});
+}

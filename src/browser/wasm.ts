@@ -4,7 +4,7 @@
  * module Web Workers over the shared memory. Threads need a cross-origin isolated page (COOP/COEP
  * headers); elsewhere the kernels run on one thread and say so once on the console.
  */
-import { createWasmKernels as create, type WasmKernelsOptions } from '../core/wasm/index.js';
+import { createWasmKernels as create, sharedWasmKernels, type WasmKernelsOptions } from '../core/wasm/index.js';
 import type { WasmKernels } from '../core/wasm/kernels-wasm.js';
 import type { CompiledKernels, PoolWorker, WasmPlatform, WorkerInit } from '../core/wasm/platform.js';
 
@@ -85,10 +85,5 @@ export function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<WasmKe
   return create(browserPlatform, opts);
 }
 
-let shared: Promise<WasmKernels> | null = null;
-
-/** The page's (or worker's) WebAssembly backend, created once with default options. */
-export function loadWasmKernels(): Promise<WasmKernels> {
-  shared ??= createWasmKernels();
-  return shared;
-}
+/** The page's (or worker's) WebAssembly backend, created once per `relaxed` setting (default false). */
+export const loadWasmKernels = sharedWasmKernels(createWasmKernels);

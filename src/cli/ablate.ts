@@ -5,7 +5,7 @@ import { parseShard } from '../experiments/grid.js';
 import { runStudy } from '../node/experiments/runner.js';
 import { loadSpec } from '../node/experiments/spec-file.js';
 import { positiveInt } from './options.js';
-import { setupBackend } from './runtime.js';
+import { RELAXED_HELP, setupBackend } from './runtime.js';
 
 interface AblateFlags {
   spec: string;
@@ -17,6 +17,7 @@ interface AblateFlags {
   dataDir?: string;
   backend?: string;
   threads?: number;
+  relaxed?: boolean;
 }
 
 const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -34,6 +35,7 @@ export function ablateCommand(): Command {
     .option('--data-dir <dir>', 'directory with the dataset files')
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
+    .option('--relaxed', RELAXED_HELP)
     .addHelpText(
       'after',
       '\nRerun the same command to resume a stopped study. Shards merge by concatenating\ntheir files:\n' +

@@ -6,7 +6,7 @@ import { loadModel } from '../node/model-file.js';
 import { classReport, confusionMatrix } from '../nn/metrics.js';
 import { evaluate } from '../nn/train.js';
 import { positiveInt } from './options.js';
-import { setupBackend } from './runtime.js';
+import { RELAXED_HELP, setupBackend } from './runtime.js';
 import { columnsOf, compactCount, plural, wrappedList } from '../node/terminal.js';
 
 interface EvaluateFlags {
@@ -17,6 +17,7 @@ interface EvaluateFlags {
   json?: boolean;
   backend?: string;
   threads?: number;
+  relaxed?: boolean;
 }
 
 /** The dataset and seed a model file says it was trained with (free-form metadata: checked here). */
@@ -41,6 +42,7 @@ export function evaluateCommand(): Command {
     .option('--json', 'print the result as JSON')
     .option('--backend <name>', 'kernels: auto, wasm or js')
     .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)
+    .option('--relaxed', RELAXED_HELP)
     .action(async (f: EvaluateFlags) => {
       const kernels = await setupBackend(f);
       const { model, architecture, training } = loadModel(f.model, { batchSize: f.batchSize, kernels });

@@ -10,6 +10,7 @@ import { dataCommand } from './data.js';
 import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
+import { isPermissionError } from './runtime.js';
 import { trainCommand } from './train.js';
 
 /** Extra commands (data, ablate, report, bench, ...) register here. */
@@ -30,8 +31,9 @@ function withErrorPrefix(cmd: Command): void {
 }
 
 /**
- * Runs the `scratchnet` CLI. User mistakes (typed ScratchnetErrors, bad flags) print one line and
- * exit non-zero without a stack trace; anything else is a bug and keeps its stack.
+ * Runs the `scratchnet` CLI. User mistakes (typed ScratchnetErrors, bad flags, a permission Deno
+ * was not given) print one line and exit non-zero without a stack trace; anything else is a bug and
+ * keeps its stack.
  */
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = new Command('scratchnet')
@@ -49,7 +51,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       process.exitCode = e.exitCode;
       return;
     }
-    if (isUserError(e)) {
+    if (isUserError(e) || isPermissionError(e)) {
       // broken at spaces on a terminal; one line in a pipe or a log, where it is searched for
       const line = `scratchnet: error: ${e.message}`;
       process.stderr.write(`${process.stderr.isTTY ? wrapText(line, columnsOf(process.stderr)) : line}\n`);

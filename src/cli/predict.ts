@@ -9,7 +9,7 @@ import { loadModel } from '../node/model-file.js';
 import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
 import { predict } from '../nn/train.js';
 import { positiveInt } from './options.js';
-import { setupBackend } from './runtime.js';
+import { RELAXED_HELP, setupBackend } from './runtime.js';
 import { columnsOf, compactCount, plural, table, wrapped } from '../node/terminal.js';
 
 interface PredictFlags {
@@ -20,6 +20,7 @@ interface PredictFlags {
   json?: boolean;
   backend?: string;
   threads?: number;
+  relaxed?: boolean;
 }
 
 /** float32's largest finite value: inputs beyond it would become Infinity in the model. */
@@ -87,6 +88,7 @@ export function predictCommand(): Command {
     .option('--json', 'print one JSON object: predictions and predictedLabels (classifiers) or outputs (regression)')
     .option('--backend <name>', 'kernels: auto, wasm or js')
     .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)
+    .option('--relaxed', RELAXED_HELP)
     .action(async (f: PredictFlags) => {
       const kernels = await setupBackend(f);
       const { model, architecture } = loadModel(f.model, { batchSize: f.batchSize, kernels });

@@ -12,7 +12,7 @@ import { columnsOf, plural, shortSeconds, wrapped, wrappedList } from '../node/t
 import { GracefulStop, signalExitCode } from './interrupt.js';
 import { configFromFlags, positiveInt, schemaOption } from './options.js';
 import { Progress } from './progress.js';
-import { setupBackend, peakRssMiB } from './runtime.js';
+import { RELAXED_HELP, setupBackend, peakRssMiB } from './runtime.js';
 
 /** The flags: a TrainConfig with the schedule as a name, plus output and runtime options. */
 type TrainFlags = Omit<TrainConfig, 'schedule'> & {
@@ -26,6 +26,7 @@ type TrainFlags = Omit<TrainConfig, 'schedule'> & {
   verbose?: boolean;
   backend?: string;
   threads?: number;
+  relaxed?: boolean;
 };
 
 export function trainCommand(): Command {
@@ -43,6 +44,7 @@ export function trainCommand(): Command {
     .option('--verbose', 'a line for every epoch (default: short epochs print a line every few epochs, and the last)')
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
+    .option('--relaxed', RELAXED_HELP)
     .action(async (flags: TrainFlags, cmd: Command) => {
       const { flags: f, applied } = withRecipe(flags, cmd);
       const { save, checkpointDir, checkpointEvery, keepCheckpoints, resume } = f;

@@ -5,8 +5,19 @@ import { JsKernels } from './kernels-js.js';
 /** Names accepted by `useBackend`, `--backend` and the `SCRATCHNET_BACKEND` environment variable. */
 export type BackendName = 'js' | 'wasm' | 'auto';
 
+/** How a backend is loaded (the second argument of {@link useBackend}). */
+export interface BackendOptions {
+  /**
+   * WebAssembly's relaxed-SIMD kernels: a fused multiply-add where the engine and CPU have one (V8
+   * on x86 with FMA, or ARM), faster, but the bits then differ between engines and CPUs. Default
+   * false: kernels whose results are the same bits in every engine; in Node env
+   * `SCRATCHNET_RELAXED=1` makes true the default. The TypeScript kernels ignore it.
+   */
+  relaxed?: boolean;
+}
+
 /** Loads a backend; throws an Error saying why it cannot load on this runtime. */
-export type BackendLoader = () => Promise<Kernels>;
+export type BackendLoader = (opts: BackendOptions) => Promise<Kernels>;
 
 const loaders = new Map<string, BackendLoader>([['js', async () => new JsKernels()]]);
 let current: Kernels = new JsKernels();
@@ -46,12 +57,12 @@ export function setKernels(k: Kernels): void {
  * The name is checked at run time too (it may come from a flag, a file or the environment).
  * @throws ConfigError for an unknown name, or a backend asked for by name that cannot load here
  */
-export async function useBackend(name: BackendName = defaultName): Promise<Kernels> {
+export async function useBackend(name: BackendName = defaultName, opts: BackendOptions = {}): Promise<Kernels> {
   if (name === 'auto') {
     const wasm = loaders.get('wasm');
     if (wasm) {
       try {
-        return (current = await wasm());
+        return (current = await wasm(opts));
       } catch (e) {
         if (e instanceof ConfigError) throw e;
         note(`scratchnet: WebAssembly kernels unavailable (${e instanceof Error ? e.message : String(e)}); using the TypeScript kernels`);
@@ -62,7 +73,7 @@ export async function useBackend(name: BackendName = defaultName): Promise<Kerne
   const load = loaders.get(name);
   if (!load) throw new ConfigError(`backend: unknown backend '${name}', expected one of ${[...loaders.keys(), 'auto'].join(', ')}`);
   try {
-    return (current = await load());
+    return (current = await load(opts));
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`backend: '${name}' cannot be loaded on this runtime: ${e instanceof Error ? e.message : String(e)}`);

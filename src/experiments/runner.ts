@@ -49,7 +49,7 @@ export interface StudyRunOptions {
   /** Messages. */
   log: { write(text: string): unknown };
   progress: RunProgress;
-  /** Recorded in each line, with `versions` (whose `backend` is the kernels' name). */
+  /** Recorded in each line, with `versions` (whose `backend` is the kernels' name, `wasm (relaxed)` for the opt-in kernels). */
   machine: Machine;
   versions: Omit<Versions, 'backend'>;
 }
@@ -119,7 +119,9 @@ export async function runStudyWith(store: ResultStore, opts: StudyRunOptions): P
 
   const kernels = opts.kernels ?? currentKernels();
   const machine = opts.machine;
-  const versions = { ...opts.versions, backend: kernels.name };
+  // the opt-in relaxed kernels give other bits than the default ones: the line says which ran
+  const relaxed = 'relaxed' in kernels && kernels.relaxed === true;
+  const versions = { ...opts.versions, backend: relaxed ? `${kernels.name} (relaxed)` : kernels.name };
   const results: ResultLine[] = [];
   let loadedKey = '';
   let data: DatasetSplit | undefined;

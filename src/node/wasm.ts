@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { checkThreads } from '../core/threads.js';
-import { createWasmKernels as create, type WasmKernelsOptions } from '../core/wasm/index.js';
+import { ConfigError } from '../errors.js';
+import { createWasmKernels as create, sharedWasmKernels, type WasmKernelsOptions } from '../core/wasm/index.js';
 import type { WasmKernels } from '../core/wasm/kernels-wasm.js';
 import type { CompiledKernels, PoolWorker, WasmPlatform, WorkerInit } from '../core/wasm/platform.js';
 
@@ -106,10 +107,17 @@ export function createWasmKernels(opts: WasmKernelsOptions = {}): Promise<WasmKe
   return create(nodePlatform, opts);
 }
 
-let shared: Promise<WasmKernels> | null = null;
-
-/** The process-wide WebAssembly backend (created once, with default options). */
-export function loadWasmKernels(): Promise<WasmKernels> {
-  shared ??= createWasmKernels();
-  return shared;
+/**
+ * `SCRATCHNET_RELAXED`: `1` or `true` makes the relaxed-SIMD kernels the default, `0`, `false` or
+ * unset the same-bits ones.
+ * @throws ConfigError for any other value
+ */
+export function relaxedFromEnv(): boolean {
+  const env = process.env.SCRATCHNET_RELAXED;
+  if (env === undefined || env === '' || env === '0' || env === 'false') return false;
+  if (env === '1' || env === 'true') return true;
+  throw new ConfigError(`SCRATCHNET_RELAXED: expected 1, true, 0 or false, found ${JSON.stringify(env).slice(0, 40)}`);
 }
+
+/** The process-wide WebAssembly backend, created once per `relaxed` setting (default: env `SCRATCHNET_RELAXED`). */
+export const loadWasmKernels = sharedWasmKernels(createWasmKernels, relaxedFromEnv);

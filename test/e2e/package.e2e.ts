@@ -1,7 +1,8 @@
 // The package as a user meets it: `npm pack`, install the tarball into an empty project (from the
 // npm cache where it can), type-check the README's Node quick start under `tsc --strict` and run it,
 // check that its types reject what the library rejects at run time (an option the named optimizer
-// does not take), and run the CLI from the install: --version, --help, a short `train`.
+// does not take), and run the CLI from the install: --version, --help, a short `train`, also in Bun
+// and Deno.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { emptyProject, npmInstall, packTarball, readmeExample, ROOT, run } from './fresh-project.js';
+import { bunBinary, denoBinary } from '../runtime-binaries.js';
 
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const work = mkdtempSync(join(tmpdir(), 'scratchnet-pack-'));
@@ -96,5 +98,17 @@ describe('the packed package in a fresh project', { timeout: 600_000 }, () => {
     assert.match(run('npx', ['scratchnet', '--help'], project), /train \[options\]/);
     assert.match(run('npx', ['scratchnet', 'train', '--dataset', 'iris', '--epochs', '20', '--json'], project), /"testAccuracy"/);
     assert.match(run('npx', ['scratchnet', 'evaluate', '--model', 'mnist.safetensors'], project), /accuracy/i);
+  });
+
+  it("runs the CLI from the install in Bun and Deno as the README says, to Node's numbers", () => {
+    const train = ['train', '--dataset', 'iris', '--epochs', '20', '--json'];
+    // run() gives stdout then stderr: the JSON line is the last that starts with '{'
+    const summary = (out: string) => JSON.parse(out.split('\n').filter((l) => l.startsWith('{')).at(-1)!) as { testLoss: number; epochs: { loss: number }[] };
+    const node = summary(run('npx', ['scratchnet', ...train], project));
+    const bun = summary(run(bunBinary(), ['x', '--bun', 'scratchnet', ...train], project)); // bunx --bun scratchnet
+    const deno = summary(run(denoBinary(), ['run', '--allow-read', '--allow-env', 'node_modules/scratchnet/bin/scratchnet.js', ...train], project));
+    for (const [name, r] of [['Bun', bun], ['Deno', deno]] as const) {
+      assert.deepEqual([...r.epochs.map((e) => e.loss), r.testLoss], [...node.epochs.map((e) => e.loss), node.testLoss], name);
+    }
   });
 });

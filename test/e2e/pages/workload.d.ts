@@ -7,4 +7,4 @@ export interface WorkloadResult {
   hash: string;
 }
 export function weightsHash(model: { params(): { value: { view(): Float32Array | Float64Array } }[] }): string;
-export function trainWorkload(sn: unknown, opts: { threads?: number }): Promise<WorkloadResult>;
+export function trainWorkload(sn: unknown, opts: { threads?: number; relaxed?: boolean }): Promise<WorkloadResult>;

@@ -1,6 +1,6 @@
 // One small training run, the same in Node and in Chromium: the e2e test runs it on both platforms
-// (1 and 2 threads) and compares the weights bit for bit. `sn` is the scratchnet module of the
-// platform (`scratchnet` in Node, its browser entry in a page).
+// (1 and 2 threads) and compares the weights bit for bit, test/runtimes.test.ts in Node, Deno and
+// Bun. `sn` is the scratchnet module of the platform (`scratchnet` in Node, its browser entry in a page).
 
 /** FNV-1a over the bytes of every parameter: equal hashes ⇔ (practically) equal bits. */
 export function weightsHash(model) {
@@ -15,10 +15,10 @@ export function weightsHash(model) {
 
 /**
  * Moons (2-D, 2 classes), a 2-256-256-1 ReLU MLP with dropout, Adam, 4 epochs of batch 128 —
- * GEMMs large enough to be split over two threads.
+ * GEMMs large enough to be split over two threads. `relaxed`: the kernels' opt-in fused multiply-add.
  */
-export async function trainWorkload(sn, { threads }) {
-  const kernels = await sn.createWasmKernels({ threads });
+export async function trainWorkload(sn, { threads, relaxed = false }) {
+  const kernels = await sn.createWasmKernels({ threads, relaxed });
   const { train, test } = await sn.loadMoons({ seed: 7, samples: 2000, noise: 0.2 });
   const model = sn
     .sequential([sn.dense({ units: 256 }), sn.activation('relu'), sn.dropout(0.1), sn.dense({ units: 256 }), sn.activation('relu'), sn.dense({ units: 1 })])
