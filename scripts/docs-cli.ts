@@ -19,7 +19,8 @@ function typeText(o: OptionDecl): string {
   const t = o.type;
   switch (t.kind) {
     case 'int':
-      return t.min === 1 ? 'integer ≥ 1' : t.min === undefined ? 'integer' : `integer ≥ ${t.min}`;
+      if (t.min !== undefined && t.max !== undefined) return `integer in [${t.min}, ${t.max}]`;
+      return t.min === undefined ? 'integer in (−2^53, 2^53)' : `integer ≥ ${t.min}`;
     case 'number': {
       const { min, max, minOpen, maxOpen } = t;
       if (min !== undefined && max !== undefined) return `number in ${minOpen ? '(' : '['}${min}, ${max}${maxOpen ? ')' : ']'}`;
@@ -33,7 +34,7 @@ function typeText(o: OptionDecl): string {
     case 'names':
       return `${t.choices().join(', ')}; or one per hidden layer`;
     case 'widths':
-      return 'widths, e.g. 256,128';
+      return `widths, e.g. 256,128 (each ≤ ${t.max}, at most ${t.maxLayers})`;
     case 'schedule':
       return SCHEDULE_NAMES.join(', ');
     case 'string':
