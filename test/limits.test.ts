@@ -8,8 +8,14 @@ import { describe, it } from 'node:test';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { splitValidation } from '../src/data/dataset.js';
-import { ConfigError } from '../src/errors.js';
+import { encodeIdx } from '../src/data/idx.js';
+import { ConfigError, DataError } from '../src/errors.js';
 import { validateSpec } from '../src/experiments/spec.js';
+import { evaluate, predict } from '../src/nn/evaluate.js';
+import { architectureOf } from '../src/nn/io.js';
+import { mlp } from '../src/nn/mlp.js';
+import { saveModel } from '../src/node/model-file.js';
+import '../src/node/gzip.js';
 import { cli } from './cli-helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-limits-'));
@@ -79,3 +85,39 @@ describe('large generated sets', () => {
     assert.equal(line.confusion.flat().reduce((a, b) => a + b, 0), 80_000); // the test part: 20%
   });
 });
+
+describe('empty inputs: one typed error whatever the format', () => {
+  const model = mlp({ hidden: [3], outputs: 2 }).build({ inputWidth: 4, batchSize: 8, seed: 1 });
+  const modelFile = join(dir, 'm.safetensors');
+  saveModel(modelFile, model, architectureOf(model, 'softmax_cross_entropy'));
+  const empty = (rows: number, cols: number) => new RegExp(`empty input, ${rows} rows of ${cols} features: expected at least one row of at least one feature$`);
+
+  it('predict: IDX [0, 4] and [3, 0], JSON [] and [[]]', () => {
+    const files: [string, Uint8Array | string, number, number][] = [
+      ['rows0.idx', encodeIdx({ shape: [0, 4], data: new Float32Array(0) }), 0, 4],
+      ['cols0.idx', encodeIdx({ shape: [3, 0], data: new Uint8Array(0) }), 3, 0],
+      ['rows0.idx.gz', encodeIdx({ shape: [0, 2, 2], data: new Uint8Array(0) }, { gzip: true }), 0, 4],
+      ['rows0.json', '[]', 0, 0],
+      ['cols0.json', '[[]]', 1, 0],
+    ];
+    for (const [name, bytes, rows, cols] of files) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const r = cli(['predict', '--model', modelFile, '--input', path], { env: { SCRATCHNET_BACKEND: 'js' } });
+      assert.notEqual(r.status, 0, `${name}: exit 0`);
+      const last = r.stderr.trim().split('\n').at(-1)!;
+      assert.match(last, new RegExp(`^scratchnet: error: ${path.replace(/[.]/g, '\\.')}: ${empty(rows, cols).source}`), name);
+      assert.doesNotMatch(r.stderr, /^\s+at /m, `${name}: a stack trace`);
+    }
+  });
+
+  it('the library: predict and evaluate on no rows', () => {
+    const isEmpty = (rows: number, cols: number) => (e: unknown) => e instanceof DataError && empty(rows, cols).test(e.message);
+    assert.throws(() => predict(model, []), isEmpty(0, 4));
+    assert.throws(() => predict(model, new Float32Array(0)), isEmpty(0, 4));
+    assert.throws(() => predict(model, [[]]), isEmpty(1, 0));
+    assert.throws(() => predict(model, new Matrix(0, 4, new Float32Array(0))), isEmpty(0, 4));
+    assert.throws(() => evaluate(model, { x: [], y: [] }), isEmpty(0, 4));
+  });
+});
+
