@@ -3,12 +3,14 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { splitValidation } from '../src/data/dataset.js';
-import { encodeIdx } from '../src/data/idx.js';
+import { decodeIdx, encodeIdx } from '../src/data/idx.js';
 import { ConfigError, DataError } from '../src/errors.js';
 import { validateSpec } from '../src/experiments/spec.js';
 import { evaluate, predict } from '../src/nn/evaluate.js';
@@ -121,3 +123,24 @@ describe('empty inputs: one typed error whatever the format', () => {
   });
 });
 
+describe('corrupt gzip', () => {
+  it('inflating corrupt IDX files in a loop keeps the memory bounded (typed errors, nothing kept)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const good = encodeIdx({ shape: [10, 28, 28], data: Uint8Array.from({ length: 7840 }, (_, i) => (i * 7) % 251) }, { gzip: true });
+    const rss = () => (gc(), process.memoryUsage().rss / 2 ** 20);
+    const corrupt = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const bad = good.slice();
+        bad[20 + (i % 100)] ^= 0x5a; // inside the deflate data
+        bad[bad.length - 3] ^= i & 0xff; // the trailer's length
+        assert.throws(() => decodeIdx(bad, 'bad.gz'), DataError);
+      }
+    };
+    corrupt(1000); // warm-up: the heap and the compiled code settle
+    const before = rss();
+    corrupt(5000);
+    // zlib's gunzipSync kept ~16 KiB per failure until the event loop turned: ~80 MiB here
+    assert.ok(rss() - before < 40, `RSS grew ${(rss() - before).toFixed(1)} MiB over 5000 corrupt inputs`);
+  });
+});
