@@ -9,7 +9,7 @@ import { loadModel } from '../node/model-file.js';
 import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
 import { checkNotEmpty } from '../nn/inputs.js';
 import { predict } from '../nn/train.js';
-import { positiveInt } from './options.js';
+import { batchSizeFlag, positiveInt } from './options.js';
 import { setupBackend } from './runtime.js';
 
 interface PredictFlags {
@@ -84,7 +84,7 @@ export function predictCommand(): Command {
     .description('predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a header line, then one line per row')
     .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
     .requiredOption('--input <path>', 'IDX file (e.g. t10k-images-idx3-ubyte, gzip ok) or JSON array of rows')
-    .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
+    .option('--batch-size <n>', 'rows per forward pass', batchSizeFlag, 1000)
     .option('--probabilities', 'also print the class probabilities (classifiers)')
     .option('--json', 'print one JSON object: predictions and labels (classifiers) or outputs (regression)')
     .option('--backend <name>', 'kernels: auto, wasm or js')
