@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SCHEDULE_NAMES } from '../src/nn/schedules.js';
-import { RUN_OPTIONS, type OptionDecl } from '../src/recipe/options.js';
+import { DATA_OPTIONS, RUN_OPTIONS, type OptionDecl } from '../src/recipe/options.js';
 import { formatOptionText } from '../src/recipe/values.js';
 
 export const CLI_DOC = fileURLToPath(new URL('../docs/cli.md', import.meta.url));
@@ -50,12 +50,13 @@ function defaultText(o: OptionDecl): string {
   return o.defaultText ?? '—';
 }
 
-/** The markdown table of every training option, in the schema's order. */
+/** The markdown table of every training option, in the schema's order, then a study spec's options of generated sets. */
 export function optionTable(): string {
-  const rows = RUN_OPTIONS.map((o) => {
+  const row = (o: OptionDecl, key: string) => {
     const flag = o.flag ? `\`${o.flag}\`` : '—';
-    return `| ${cell(flag)} | \`${o.key}\` | ${cell(typeText(o))} | ${cell(defaultText(o))} | ${cell(o.doc)} |`;
-  });
+    return `| ${cell(flag)} | \`${key}\` | ${cell(typeText(o))} | ${cell(defaultText(o))} | ${cell(o.doc)} |`;
+  };
+  const rows = [...RUN_OPTIONS.map((o) => row(o, o.key)), ...DATA_OPTIONS.map((o) => row(o, `dataOptions.<set>.${o.key}`))];
   return ['| flag | config / study-spec key | value | default | what it does |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 

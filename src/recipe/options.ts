@@ -332,12 +332,12 @@ export const DEFAULT_CONFIG: TrainConfig = (() => {
 /** What a generated set's option may be set to in a study spec's `dataOptions` (part of each run's id). */
 export const DATA_OPTIONS: readonly OptionDecl<number>[] = [
   option({
-    key: 'samples', type: int(MIN_SYNTHETIC_SAMPLES, MAX_SYNTHETIC_SAMPLES), label: 'samples', use: 'data',
+    key: 'samples', type: int(MIN_SYNTHETIC_SAMPLES, MAX_SYNTHETIC_SAMPLES), label: 'samples', use: 'data', default: 1000,
     help: 'points of a generated set (train + test)',
-    doc: `points of a generated set, train and test together (at most ${MAX_SYNTHETIC_SAMPLES.toLocaleString('en-US')}: about 100 bytes each while generated and split, ~1 GB)`,
+    doc: 'points of a generated set, train and test together (a study spec only; about 100 bytes each while generated and split: 10 million take ~1 GB)',
   }),
   option({
-    key: 'noise', type: num({ min: 0, max: MAX_SYNTHETIC_NOISE }), label: 'noise', use: 'data',
-    help: 'standard deviation of the Gaussian noise of a generated set', doc: "standard deviation of the noise added to each coordinate (default: the set's own)",
+    key: 'noise', type: num({ min: 0, max: MAX_SYNTHETIC_NOISE }), label: 'noise', use: 'data', defaultText: "the set's own (moons 0.1)",
+    help: 'standard deviation of the Gaussian noise of a generated set', doc: 'standard deviation of the Gaussian noise added to each coordinate',
   }),
 ];
