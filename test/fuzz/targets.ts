@@ -403,6 +403,6 @@ const predictEdges: FuzzTarget<string> = {
   },
 };
 
-export const TARGETS: FuzzTarget<never>[] = [
-  safetensors, model, idx, predictInput, spec, results, cliArgs, shortMessages(specEdges), shortMessages(idxEdges), shortMessages(predictEdges),
-] as FuzzTarget<never>[];
+export const TARGETS: FuzzTarget<never>[] = ([
+  safetensors, model, idx, predictInput, spec, results, cliArgs, specEdges, idxEdges, predictEdges,
+] as FuzzTarget<never>[]).map(shortMessages);
