@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SCHEDULE_NAMES } from '../src/nn/schedules.js';
-import { RUN_OPTIONS, type OptionDecl } from '../src/recipe/options.js';
+import { DATA_OPTIONS, RUN_OPTIONS, type OptionDecl } from '../src/recipe/options.js';
 import { formatOptionText } from '../src/recipe/values.js';
 
 export const CLI_DOC = fileURLToPath(new URL('../docs/cli.md', import.meta.url));
@@ -19,7 +19,8 @@ function typeText(o: OptionDecl): string {
   const t = o.type;
   switch (t.kind) {
     case 'int':
-      return t.min === 1 ? 'integer ≥ 1' : t.min === undefined ? 'integer' : `integer ≥ ${t.min}`;
+      if (t.min !== undefined && t.max !== undefined) return `integer in [${t.min}, ${t.max}]`;
+      return t.min === undefined ? 'integer in (−2^53, 2^53)' : `integer ≥ ${t.min}`;
     case 'number': {
       const { min, max, minOpen, maxOpen } = t;
       if (min !== undefined && max !== undefined) return `number in ${minOpen ? '(' : '['}${min}, ${max}${maxOpen ? ')' : ']'}`;
@@ -33,7 +34,7 @@ function typeText(o: OptionDecl): string {
     case 'names':
       return `${t.choices().join(', ')}; or one per hidden layer`;
     case 'widths':
-      return 'widths, e.g. 256,128';
+      return `widths, e.g. 256,128 (each ≤ ${t.max}, at most ${t.maxLayers})`;
     case 'schedule':
       return SCHEDULE_NAMES.join(', ');
     case 'string':
@@ -49,12 +50,13 @@ function defaultText(o: OptionDecl): string {
   return o.defaultText ?? '—';
 }
 
-/** The markdown table of every training option, in the schema's order. */
+/** The markdown table of every training option, in the schema's order, then a study spec's options of generated sets. */
 export function optionTable(): string {
-  const rows = RUN_OPTIONS.map((o) => {
+  const row = (o: OptionDecl, key: string) => {
     const flag = o.flag ? `\`${o.flag}\`` : '—';
-    return `| ${cell(flag)} | \`${o.key}\` | ${cell(typeText(o))} | ${cell(defaultText(o))} | ${cell(o.doc)} |`;
-  });
+    return `| ${cell(flag)} | \`${key}\` | ${cell(typeText(o))} | ${cell(defaultText(o))} | ${cell(o.doc)} |`;
+  };
+  const rows = [...RUN_OPTIONS.map((o) => row(o, o.key)), ...DATA_OPTIONS.map((o) => row(o, `dataOptions.<set>.${o.key}`))];
   return ['| flag | config / study-spec key | value | default | what it does |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 

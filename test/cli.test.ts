@@ -63,7 +63,7 @@ describe('scratchnet CLI', () => {
     assertUserError(cli('train', '--activation', 'swish'), /'swish' is invalid.*relu/);
     assertUserError(cli('train', '--lr', '0'), /--lr.*expected a number > 0, found '0'/);
     assertUserError(cli('train', '--lr', '-0.1'), /expected a number > 0/);
-    assertUserError(cli('train', '--batch-size', '0'), /--batch-size.*expected a positive integer, found '0'/);
+    assertUserError(cli('train', '--batch-size', '0'), /--batch-size.*expected an integer in \[1, 65536\], found '0'/);
     assertUserError(cli('evaluate', '--model', join(dir, 'absent.safetensors')), /absent\.safetensors/);
     writeFileSync(join(dir, 'broken.safetensors'), readFileSync(model).subarray(0, 100));
     assertUserError(cli('evaluate', '--model', join(dir, 'broken.safetensors')), /broken\.safetensors/);

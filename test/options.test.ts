@@ -32,8 +32,13 @@ describe('the option schema', () => {
       assert.throws(() => checkConfig({ ...DEFAULT_CONFIG, ...patch } as TrainConfig), (e: unknown) => e instanceof ConfigError && re.test(e.message));
     bad({ maxNorm: 0 }, /^config: max norm must be > 0, found 0$/);
     bad({ dropout: 1 }, /^config: dropout must be in \[0, 1\), found 1$/);
-    bad({ epochs: 1.5 }, /^config: epochs must be a positive integer, found 1.5$/);
-    bad({ layers: [3, 0] }, /^config: each hidden layer width must be a positive integer, found 0$/);
+    bad({ epochs: 1.5 }, /^config: epochs must be an integer in \[1, 100000\], found 1.5$/);
+    bad({ epochs: 1e308 }, /^config: epochs must be an integer in \[1, 100000\], found 1e\+308$/);
+    bad({ batchSize: 2 ** 31 }, /^config: batch size must be an integer in \[1, 65536\], found 2147483648$/);
+    bad({ seed: 2 ** 53 + 2 }, /^config: seed must be an integer between -2\^53 and 2\^53, found 9007199254740994$/);
+    bad({ layers: Array(65).fill(1) }, /^config: at most 64 hidden layers, found 65$/);
+    bad({ augment: `rotate=${'9'.repeat(400_000)}` }, /^config: augmentation spec must be a valid augmentation spec \(augment spec: .{0,300}, found rotate=9{72}…$/);
+    bad({ layers: [3, 0] }, /^config: each hidden layer width must be an integer in \[1, 65536\], found 0$/);
     bad({ optimizer: 'adamax' }, /^config: unknown optimizer 'adamax', expected one of adagrad, adam/);
     bad({ batchNorm: 'yes' }, /^config: batchNorm must be true or false, found "yes"$/);
     bad({ maxNorms: 3 }, /^config: unknown option 'maxNorms', expected one of dataset, layers/);
@@ -51,6 +56,9 @@ describe('the option schema', () => {
     assert.deepEqual(parseOptionText(o('activation'), 'relu,tanh'), ['relu', 'tanh']);
     assert.throws(() => parseOptionText(o('lr'), '0'), /expected a number > 0, found '0'/);
     assert.throws(() => parseOptionText(o('valSplit'), '1'), /expected a number in \[0, 1\), found '1'/);
+    assert.throws(() => parseOptionText(o('epochs'), '1e308'), /expected an integer in \[1, 100000\], found '1e308'$/);
+    assert.throws(() => parseOptionText(o('seed'), ''), /expected an integer between -2\^53 and 2\^53, found ''$/);
+    assert.throws(() => parseOptionText(o('layers'), '8,' + '9'.repeat(1000)), /expected comma-separated integers in \[1, 65536\] like 256,128, found '9{39}…' in '8,9{37}…'$/);
   });
 
   it('writes a config as the train command line that parses back to it', () => {

@@ -116,9 +116,14 @@ function infoCommand(): Command {
         const names = train.targetNames ?? [];
         out.write(`targets (${t.cols}, real-valued; train min / mean / max):\n`);
         for (let j = 0; j < t.cols; j++) {
-          const col = Array.from({ length: t.rows }, (_, i) => t.data[i * t.cols + j]);
-          const mean = col.reduce((a, b) => a + b, 0) / col.length;
-          out.write(`  ${String(j).padStart(2)} ${(names[j] ?? `output_${j}`).padEnd(20)} ${Math.min(...col)} / ${mean.toFixed(2)} / ${Math.max(...col)}\n`);
+          let min = Infinity, max = -Infinity, sum = 0;
+          for (let i = 0; i < t.rows; i++) {
+            const v = t.data[i * t.cols + j];
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            sum += v;
+          }
+          out.write(`  ${String(j).padStart(2)} ${(names[j] ?? `output_${j}`).padEnd(20)} ${min} / ${(sum / t.rows).toFixed(2)} / ${max}\n`);
         }
         return;
       }

@@ -5,7 +5,7 @@ import { brief } from '../io/json-guard.js';
 import { loadModel } from '../node/model-file.js';
 import { classReport, confusionMatrix } from '../nn/metrics.js';
 import { evaluate } from '../nn/train.js';
-import { positiveInt } from './options.js';
+import { batchSizeFlag, positiveInt } from './options.js';
 import { RELAXED_HELP, setupBackend } from './runtime.js';
 import { columnsOf, compactCount, plural, wrappedList } from '../node/terminal.js';
 
@@ -38,7 +38,7 @@ export function evaluateCommand(): Command {
     .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
     .option('--dataset <name>', 'dataset (default: the one the model was trained on)')
     .option('--data-dir <dir>', 'directory with the dataset files')
-    .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
+    .option('--batch-size <n>', 'rows per forward pass', batchSizeFlag, 1000)
     .option('--json', 'print the result as JSON')
     .option('--backend <name>', 'kernels: auto, wasm or js')
     .option('--threads <n>', 'worker threads for the wasm kernels', positiveInt)

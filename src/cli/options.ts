@@ -22,6 +22,20 @@ export function integer(v: string): number {
   return n;
 }
 
+/** A commander parser of flag text by the schema's option `o` (its range, its message). */
+export function schemaParser(o: OptionDecl): (v: string) => unknown {
+  return (v: string) => {
+    try {
+      return parseOptionText(o, v);
+    } catch (e) {
+      throw e instanceof ConfigError ? new InvalidArgumentError(e.message) : e;
+    }
+  };
+}
+
+/** `--batch-size` of predict and evaluate: rows per forward pass, in the training option's range. */
+export const batchSizeFlag = schemaParser(RUN_OPTIONS.find((o) => o.key === 'batchSize')!) as (v: string) => number;
+
 /**
  * The commander Option of a training option of the schema (src/recipe/options.ts): its flag, help,
  * choices, parser and the value the CLI starts from.
@@ -32,15 +46,7 @@ export function schemaOption(o: OptionDecl): Option {
   const listed = t.kind === 'names' ? ` (choices: ${t.choices().map((c) => JSON.stringify(c)).join(', ')})` : '';
   const opt = new Option(o.flag!, o.help + listed);
   if (choices) opt.choices(choices);
-  else if (t.kind !== 'boolean') {
-    opt.argParser((v: string) => {
-      try {
-        return parseOptionText(o, v);
-      } catch (e) {
-        throw e instanceof ConfigError ? new InvalidArgumentError(e.message) : e;
-      }
-    });
-  }
+  else if (t.kind !== 'boolean') opt.argParser(schemaParser(o));
   const start = o.start ?? (o.required ? o.default : undefined);
   if (start !== undefined) opt.default(start);
   return opt;

@@ -7,8 +7,9 @@ import { readIdx } from '../node/idx-file.js';
 import { DataError } from '../errors.js';
 import { loadModel } from '../node/model-file.js';
 import { createLoss, REGRESSION_LOSSES } from '../nn/losses/index.js';
+import { checkNotEmpty } from '../nn/inputs.js';
 import { predict } from '../nn/train.js';
-import { positiveInt } from './options.js';
+import { batchSizeFlag, positiveInt } from './options.js';
 import { RELAXED_HELP, setupBackend } from './runtime.js';
 import { columnsOf, compactCount, plural, table, wrapped } from '../node/terminal.js';
 
@@ -47,10 +48,11 @@ export function readInputs(path: string): Matrix {
 /** Rows from JSON text `[[x00, x01, ...], [x10, ...], ...]`. @throws DataError naming `path` */
 export function parseInputRows(text: string, path: string): Matrix {
   const rows = parseJsonGuarded(text, (m) => new DataError(`${path}: ${m}`));
-  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) {
-    throw new DataError(`${path}: expected a non-empty JSON array of rows (arrays of numbers), found ${brief(rows)}`);
+  if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r))) {
+    throw new DataError(`${path}: expected a JSON array of rows (arrays of numbers), found ${brief(rows)}`);
   }
-  const cols = (rows[0] as unknown[]).length;
+  const cols = rows.length === 0 ? 0 : (rows[0] as unknown[]).length;
+  checkNotEmpty(rows.length, cols, path);
   const m = Matrix.zeros(rows.length, cols);
   (rows as unknown[][]).forEach((r, i) => {
     if (r.length !== cols) throw new DataError(`${path}: row ${i} has ${r.length} values, expected ${cols} like row 0`);
@@ -68,6 +70,7 @@ export function parseInputRows(text: string, path: string): Matrix {
 export function inputsFromIdx(t: IdxTensor, path: string): Matrix {
   const n = t.shape[0] ?? 1;
   const cols = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  checkNotEmpty(n, cols, path);
   const m = Matrix.zeros(n, cols);
   const scale = t.dtype === 'uint8' ? 1 / 255 : 1;
   for (let i = 0; i < m.size; i++) {
@@ -83,7 +86,7 @@ export function predictCommand(): Command {
     .description("predict classes (or values, for a regression model) for inputs in an IDX or JSON file; prints a table: each row's predicted class and its label (the class's name), or its values")
     .requiredOption('--model <path>', 'model file (safetensors) written by train --save')
     .requiredOption('--input <path>', 'IDX file (e.g. t10k-images-idx3-ubyte, gzip ok) or JSON array of rows')
-    .option('--batch-size <n>', 'rows per forward pass', positiveInt, 1000)
+    .option('--batch-size <n>', 'rows per forward pass', batchSizeFlag, 1000)
     .option('--probabilities', 'also print the class probabilities (classifiers)')
     .option('--json', 'print one JSON object: predictions and predictedLabels (classifiers) or outputs (regression)')
     .option('--backend <name>', 'kernels: auto, wasm or js')

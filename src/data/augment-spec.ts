@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { clip } from '../io/json-guard.js';
 
 /** Elastic distortion (Simard, Steinkraus & Platt 2003): a smoothed random displacement field. */
 export interface ElasticOptions {
@@ -53,7 +54,7 @@ export function parseAugmentSpec(spec: string): AugmentSpec {
     const eq = token.indexOf('=');
     const bad = (why: string) =>
       new ConfigError(
-        `augment spec: bad token '${token}' in '${spec}': ${why} ` +
+        `augment spec: bad token '${clip(token, 40)}' in '${clip(spec, 80)}': ${why} ` +
           `(expected e.g. 'translate=2,rotate=10,scale=0.1,elastic=34:4,p=1', or 'mnist')`,
       );
     if (eq <= 0) throw bad('expected key=value');
@@ -64,7 +65,7 @@ export function parseAugmentSpec(spec: string): AugmentSpec {
     seen.add(canonical);
     const num = (s: string): number => {
       const v = s === '' ? NaN : Number(s);
-      if (!Number.isFinite(v)) throw bad(`'${s}' is not a number`);
+      if (!Number.isFinite(v)) throw bad(`'${clip(s, 40)}' is not a number`);
       if (v < 0) throw bad(`must not be negative`);
       return v;
     };
@@ -98,7 +99,7 @@ export function parseAugmentSpec(spec: string): AugmentSpec {
         break;
       }
       default:
-        throw bad(`unknown key '${key}'`);
+        throw bad(`unknown key '${clip(key, 40)}'`);
     }
   }
   return out;

@@ -208,8 +208,8 @@ export function splitValidation(
     }
     for (const rows of byClass) {
       const k = Math.round(rows.length * fraction);
-      valIdx.push(...rows.slice(0, k));
-      trainIdx.push(...rows.slice(k));
+      // a loop, not push(...rows): a spread passes every row as an argument (the stack's limit)
+      for (let i = 0; i < rows.length; i++) (i < k ? valIdx : trainIdx).push(rows[i]);
     }
     // Interleave classes again so the parts are not sorted by class.
     rng.shuffle(valIdx);

@@ -8,12 +8,22 @@ import { Rng } from '../core/random.js';
 import { ConfigError } from '../errors.js';
 import { splitValidation, type Dataset, type DatasetSplit } from './dataset.js';
 
+/** Fewest points of a generated set (both parts of the split need some of each class). */
+export const MIN_SYNTHETIC_SAMPLES = 10;
+/**
+ * Most points of a generated set: about 100 bytes each while generated and split (the points, the
+ * labels, the permutation and both parts), so 10 million take about 1 GB.
+ */
+export const MAX_SYNTHETIC_SAMPLES = 10_000_000;
+/** Largest noise (the points lie in [−1, 1]²: noise 10 is already all noise). */
+export const MAX_SYNTHETIC_NOISE = 10;
+
 export interface SyntheticOptions {
   /** Seed of the points, the noise and the split. Default 0. */
   seed?: number;
-  /** Total number of points (both classes, train + test), ≥ 10. Default 1000. */
+  /** Total number of points (both classes, train + test), in [10, 10⁷]. Default 1000. */
   samples?: number;
-  /** Standard deviation of the Gaussian noise added to each coordinate. Default: spirals 0.05, moons 0.1. */
+  /** Standard deviation of the Gaussian noise added to each coordinate, in [0, 10]. Default: spirals 0.05, moons 0.1. */
   noise?: number;
   /** Share of each class held out for testing, in (0, 1). Default 0.2. */
   testFraction?: number;
@@ -79,10 +89,12 @@ const NOISE = { spirals: 0.05, moons: 0.1, circle: 0.05, xor: 0.05, clusters: 0.
 
 function generate(name: string, curve: Curve, classNames: string[], defaultNoise: number, opts: SyntheticOptions): DatasetSplit {
   const { seed = 0, samples = 1000, noise = defaultNoise, testFraction = 0.2 } = opts;
-  if (!(Number.isInteger(samples) && samples >= 10)) {
-    throw new ConfigError(`${name}: samples must be an integer ≥ 10, found ${samples}`);
+  if (!(Number.isInteger(samples) && samples >= MIN_SYNTHETIC_SAMPLES && samples <= MAX_SYNTHETIC_SAMPLES)) {
+    throw new ConfigError(`${name}: samples must be an integer in [${MIN_SYNTHETIC_SAMPLES}, ${MAX_SYNTHETIC_SAMPLES}], found ${samples}`);
   }
-  if (!(Number.isFinite(noise) && noise >= 0)) throw new ConfigError(`${name}: noise must be a number ≥ 0, found ${noise}`);
+  if (!(Number.isFinite(noise) && noise >= 0 && noise <= MAX_SYNTHETIC_NOISE)) {
+    throw new ConfigError(`${name}: noise must be a number in [0, ${MAX_SYNTHETIC_NOISE}], found ${noise}`);
+  }
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new ConfigError(`${name}: testFraction must be in (0, 1), found ${testFraction}`);
   }

@@ -103,7 +103,7 @@ function curvesSpec(stats: VariationStats[], group: string, title: string, y: { 
     meanCurve(s.runs, y.pick).map((p) => ({ variation: s.group === BASELINE ? baseName(s) : s.variation, epoch: p.epoch, value: p.value * y.scale })),
   );
   if (values.length === 0) return null;
-  const lastEpoch = Math.max(...values.map((v) => v.epoch));
+  const lastEpoch = values.reduce((m, v) => Math.max(m, v.epoch), -Infinity);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,

@@ -46,8 +46,8 @@ export async function writeReport({ inputs, out, dataDir, date }: ReportOptions,
   const all: ResultLine[] = [];
   for (const file of inputs) {
     const parsed = parseResults(io.readResults(file), file);
-    warnings.push(...parsed.warnings);
-    all.push(...parsed.results);
+    for (const w of parsed.warnings) warnings.push(w);
+    for (const r of parsed.results) all.push(r); // not push(...results): a file may hold more lines than a call takes arguments
   }
   if (all.length === 0) throw new DataError(`report: no results in ${inputs.join(', ')}`);
   const { results, duplicates, replaced } = dedupe(all);

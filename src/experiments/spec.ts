@@ -10,7 +10,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
-import { DEFAULT_CONFIG, runOption, type TrainConfig } from '../recipe/options.js';
+import { DATA_OPTIONS, DEFAULT_CONFIG, runOption, type TrainConfig } from '../recipe/options.js';
 import { optionProblem } from '../recipe/values.js';
 import { brief, clip, parseJsonGuarded } from '../io/json-guard.js';
 
@@ -55,13 +55,15 @@ export interface DataOptions {
 
 const TOP_KEYS = ['name', 'description', 'datasets', 'seeds', 'baseline', 'perDataset', 'variations', 'targetValAccuracy', 'dataSeed', 'dataOptions'];
 const FORBIDDEN = ['dataset', 'seed', 'dataDir'];
+/** Run seeds and the data seed take the `seed` option's values. */
+const SEED = runOption('seed')!;
 /** Most runs a study may plan (a short spec must not expand into millions of configs). */
 const MAX_RUNS = 100_000;
 
 /** A spec error: file, JSON path, expected, found. */
 export class SpecError extends ConfigError {
   constructor(file: string, path: string, expected: string, found: unknown) {
-    super(`${file}: ${path}: expected ${expected}, found ${brief(found)}`);
+    super(`${clip(file, 100)}: ${path}: expected ${clip(expected, 300)}, found ${brief(found)}`);
   }
 }
 
@@ -92,9 +94,14 @@ export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
   const description = top.description === undefined ? '' : typeof top.description === 'string' ? top.description : fail('$.description', 'a string', top.description);
   const datasets = strList(top.datasets, '$.datasets');
   if (!Array.isArray(top.seeds) || top.seeds.length === 0) fail('$.seeds', 'a non-empty array of integers', top.seeds);
-  const seeds = (top.seeds as unknown[]).map((s, i) => (Number.isInteger(s) ? (s as number) : fail(`$.seeds[${i}]`, 'an integer', s)));
-  seeds.forEach((s, i) => seeds.indexOf(s) !== i && fail(`$.seeds[${i}]`, 'no duplicates', s));
-  const dataSeed = top.dataSeed === undefined ? 1 : Number.isInteger(top.dataSeed) ? (top.dataSeed as number) : fail('$.dataSeed', 'an integer', top.dataSeed);
+  const seed = (v: unknown, at: string): number => {
+    const problem = optionProblem(SEED, v);
+    return problem === undefined ? (v as number) : fail(at, problem, v);
+  };
+  const seeds = (top.seeds as unknown[]).map((s, i) => seed(s, `$.seeds[${i}]`));
+  const seenSeeds = new Set<number>();
+  seeds.forEach((s, i) => (seenSeeds.has(s) ? fail(`$.seeds[${i}]`, 'no duplicates', s) : seenSeeds.add(s)));
+  const dataSeed = top.dataSeed === undefined ? 1 : seed(top.dataSeed, '$.dataSeed');
 
   const baseline = checkPatch(top.baseline ?? {}, '$.baseline', fail);
   const perDataset: Record<string, ConfigPatch> = {};
@@ -131,9 +138,10 @@ export function validateSpec(raw: unknown, file = 'spec'): StudySpec {
     if (!datasets.includes(ds)) fail(at, `one of the spec's datasets (${clip(datasets.join(', '), 80)})`, ds);
     const opts = obj(o, at);
     for (const [k, v] of Object.entries(opts)) {
-      if (k !== 'samples' && k !== 'noise') fail(`${at}.${clip(k, 40)}`, 'only samples, noise', k);
-      if (k === 'samples' && !(Number.isInteger(v) && (v as number) > 0)) fail(`${at}.samples`, 'a positive integer', v);
-      if (k === 'noise' && !(typeof v === 'number' && v >= 0)) fail(`${at}.noise`, 'a number ≥ 0', v);
+      const option = DATA_OPTIONS.find((d) => d.key === k);
+      if (!option) fail(`${at}.${clip(k, 40)}`, `only ${DATA_OPTIONS.map((d) => d.key).join(', ')}`, k);
+      const problem = optionProblem(option!, v);
+      if (problem !== undefined) fail(`${at}.${k}`, problem, v);
     }
     dataOptions[ds] = opts as DataOptions;
   }

@@ -70,7 +70,7 @@ export function resumeRunState(s: RunState, c: Checkpoint): void {
   s.step = c.step;
   s.globalStep = c.globalStep;
   s.finished = c.finished;
-  s.history.push(...c.history.map((e) => ({ ...e })));
+  for (const e of c.history) s.history.push({ ...e });
   s.lastGood.set(c.lastGood ?? c.weights);
   if (c.step > 0) s.metrics.begin(c.sums);
 }

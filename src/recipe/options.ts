@@ -13,6 +13,7 @@
  */
 import { ACTIVATIONS, activationKindOf, type ActivationName } from '../core/activations.js';
 import { parseAugmentSpec } from '../data/augment.js';
+import { MAX_SYNTHETIC_NOISE, MAX_SYNTHETIC_SAMPLES, MIN_SYNTHETIC_SAMPLES } from '../data/synthetic.js';
 import { INIT_KINDS, type InitKind } from '../nn/init.js';
 import { LAYER_OPTIONS, type LayerOptionKey } from '../nn/layers/index.js';
 import { LOSSES, type LossName } from '../nn/losses/index.js';
@@ -27,12 +28,12 @@ interface Typed<V> {
 /** What an option holds, its range, and so how it is checked, parsed from a flag and written back. */
 export type OptionType<V = unknown> = Typed<V> &
   (
-    | { kind: 'int'; /** Least value (default: none, any integer). */ min?: number }
+    | { kind: 'int'; /** Least value (default: none, any safe integer). */ min?: number; /** Greatest value (default: 2^53 − 1). */ max?: number }
     | { kind: 'number'; min?: number; max?: number; /** min itself excluded (> min). */ minOpen?: boolean; /** max itself excluded. */ maxOpen?: boolean }
     | { kind: 'boolean' }
     | { kind: 'choice'; /** The registry's names. */ choices: () => readonly string[] }
     | { kind: 'names'; /** One name for all hidden layers, or one per hidden layer. */ choices: () => readonly string[]; /** Also accepted in configs (aliases); default: the choices. */ accepts?: (name: string) => boolean }
-    | { kind: 'widths' }
+    | { kind: 'widths'; /** Widest hidden layer. */ max: number; /** Most hidden layers. */ maxLayers: number }
     | { kind: 'schedule' }
     | { kind: 'string'; /** Throws a ConfigError for a bad value. */ check?: (v: string) => void; example?: string }
   );
@@ -100,7 +101,7 @@ export interface OptionDecl<V = unknown> {
   playground?: PlaygroundHint;
 }
 
-const int = (min?: number): OptionType<number> => ({ kind: 'int', min });
+const int = (min?: number, max?: number): OptionType<number> => ({ kind: 'int', min, max });
 const num = (range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean }): OptionType<number> => ({ kind: 'number', ...range });
 const positive = num({ min: 0, minOpen: true });
 const nonNegative = num({ min: 0 });
@@ -108,6 +109,20 @@ const fraction = num({ min: 0, max: 1, maxOpen: true });
 const bool: OptionType<boolean> = { kind: 'boolean' };
 const choice = <T extends string>(choices: () => readonly T[]): OptionType<T> => ({ kind: 'choice', choices });
 const str = (check?: (v: string) => void, example?: string): OptionType<string> => ({ kind: 'string', check, example });
+
+/**
+ * The schema's limits: far above any run this library is for (a study's biggest MNIST run is 512
+ * wide, 100 epochs), low enough that a typo (`1e308`, `2^31`) fails when the spec or flag is read
+ * instead of running forever or asking for gigabytes.
+ */
+/** Most epochs of one run. */
+export const MAX_EPOCHS = 100_000;
+/** Most rows of one training step (the model's batch buffers are planned for it). */
+export const MAX_BATCH_SIZE = 65_536;
+/** Widest hidden layer. */
+export const MAX_WIDTH = 65_536;
+/** Most hidden layers. */
+export const MAX_HIDDEN_LAYERS = 64;
 
 /** Hidden activations offered (the table's kinds but `linear`); configs also take aliases and `linear`. */
 const hiddenActivations = () => ACTIVATIONS.filter((a) => a !== 'linear');
@@ -129,7 +144,7 @@ export const RECIPE_OPTIONS = [
     flag: '--dataset <name>', help: 'dataset to train on (scratchnet data list)', doc: 'the dataset, by name (`scratchnet data list`)',
   }),
   option({
-    key: 'layers', type: { kind: 'widths' } as OptionType<number[]>, label: 'each hidden layer width', required: true, default: [512, 256], use: 'model',
+    key: 'layers', type: { kind: 'widths', max: MAX_WIDTH, maxLayers: MAX_HIDDEN_LAYERS } as OptionType<number[]>, label: 'each hidden layer width', required: true, default: [512, 256], use: 'model',
     flag: '--layers <widths>', help: 'hidden layer widths, comma-separated', doc: 'hidden layer widths, comma-separated (`none`: no hidden layer)',
     playground: { control: 'layers', min: 1, max: 256, step: 1, section: 'network', formula: 'h = f(x·W + b)', theory: '1-dense-layer--srcnnlayersdensets' },
   }),
@@ -201,12 +216,12 @@ export const RECIPE_OPTIONS = [
     doc: 'dropout rate on the raw inputs, before the standardisation',
   }),
   option({
-    key: 'epochs', type: int(1), label: 'epochs', required: true, default: 15, use: 'fit',
+    key: 'epochs', type: int(1, MAX_EPOCHS), label: 'epochs', required: true, default: 15, use: 'fit',
     flag: '--epochs <n>', help: 'epochs', doc: 'epochs (passes over the training set)',
     playground: { control: 'number', min: 1, max: 5000, step: 1, section: 'training' },
   }),
   option({
-    key: 'batchSize', type: int(1), label: 'batch size', required: true, default: 128, use: 'model',
+    key: 'batchSize', type: int(1, MAX_BATCH_SIZE), label: 'batch size', required: true, default: 128, use: 'model',
     flag: '--batch-size <n>', help: 'mini-batch size', doc: 'rows per training step',
     playground: { control: 'number', min: 1, max: 1024, step: 1, section: 'training', url: 'batch' },
   }),
@@ -234,7 +249,7 @@ export const RECIPE_OPTIONS = [
     },
   }),
   option({
-    key: 'earlyStopping', type: int(1), label: 'early stopping patience', use: 'run',
+    key: 'earlyStopping', type: int(1, MAX_EPOCHS), label: 'early stopping patience', use: 'run',
     flag: '--early-stopping <patience>', help: 'stop when validation accuracy has not improved for this many epochs',
     doc: 'stop after this many epochs without a better validation accuracy (validation loss for regression) and restore the best weights',
   }),
@@ -313,3 +328,16 @@ export const DEFAULT_CONFIG: TrainConfig = (() => {
   c.schedule = scheduleFor('cosine', c.epochs as number);
   return c as TrainConfig;
 })();
+
+/** What a generated set's option may be set to in a study spec's `dataOptions` (part of each run's id). */
+export const DATA_OPTIONS: readonly OptionDecl<number>[] = [
+  option({
+    key: 'samples', type: int(MIN_SYNTHETIC_SAMPLES, MAX_SYNTHETIC_SAMPLES), label: 'samples', use: 'data', default: 1000,
+    help: 'points of a generated set (train + test)',
+    doc: 'points of a generated set, train and test together (a study spec only; about 100 bytes each while generated and split: 10 million take ~1 GB)',
+  }),
+  option({
+    key: 'noise', type: num({ min: 0, max: MAX_SYNTHETIC_NOISE }), label: 'noise', use: 'data', defaultText: "the set's own (moons 0.1)",
+    help: 'standard deviation of the Gaussian noise of a generated set', doc: 'standard deviation of the Gaussian noise added to each coordinate',
+  }),
+];

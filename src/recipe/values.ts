@@ -4,7 +4,7 @@
  * Platform-neutral.
  */
 import { ConfigError } from '../errors.js';
-import { clip } from '../io/json-guard.js';
+import { brief, clip } from '../io/json-guard.js';
 import { createSchedule, SCHEDULE_NAMES, type ScheduleConfig } from '../nn/schedules.js';
 import { RUN_OPTIONS, runOption, type OptionDecl, type OptionType, type TrainConfig } from './options.js';
 
@@ -25,14 +25,25 @@ function inRange(t: Extract<OptionType, { kind: 'number' }>, v: number): boolean
 }
 
 const isInt = (t: Extract<OptionType, { kind: 'int' }>, v: unknown): v is number =>
-  Number.isSafeInteger(v) && (t.min === undefined || (v as number) >= t.min);
+  Number.isSafeInteger(v) && (t.min === undefined || (v as number) >= t.min) && (t.max === undefined || (v as number) <= t.max);
+
+type Widths = Extract<OptionType, { kind: 'widths' }>;
+const isWidth = (t: Widths, w: unknown) => Number.isSafeInteger(w) && (w as number) > 0 && (w as number) <= t.max;
+const areWidths = (t: Widths, v: unknown): v is number[] => Array.isArray(v) && v.length <= t.maxLayers && v.every((w) => isWidth(t, w));
+
+/** `a positive integer`, `an integer in [1, 100000]`: what a value of an int type must be. */
+function intText(t: Extract<OptionType, { kind: 'int' }>): string {
+  if (t.min === undefined) return t.max === undefined ? 'an integer between -2^53 and 2^53' : `an integer ≤ ${t.max}`;
+  if (t.max !== undefined) return `an integer in [${t.min}, ${t.max}]`;
+  return t.min === 1 ? 'a positive integer' : `an integer ≥ ${t.min}`;
+}
 
 /** "a positive integer", "a number in [0, 1)", "one of adam, sgd": what a value of `o` must be. */
 export function expectedText(o: OptionDecl): string {
   const t = o.type;
   switch (t.kind) {
     case 'int':
-      return t.min === 1 ? 'a positive integer' : t.min === undefined ? 'an integer' : `an integer ≥ ${t.min}`;
+      return intText(t);
     case 'number':
       return `a number ${rangeText(t)}`;
     case 'boolean':
@@ -42,7 +53,7 @@ export function expectedText(o: OptionDecl): string {
     case 'names':
       return `one of ${t.choices().join(', ')}, or an array of them (one per hidden layer)`;
     case 'widths':
-      return 'an array of positive integers';
+      return `an array of at most ${t.maxLayers} integers in [1, ${t.max}]`;
     case 'schedule':
       return `one of ${SCHEDULE_NAMES.join(', ')} or a schedule object`;
     case 'string':
@@ -73,7 +84,7 @@ export function optionProblem(o: OptionDecl, v: unknown): string | undefined {
       return (Array.isArray(v) ? v.length > 0 && v.every(ok) : ok(v)) ? undefined : bad;
     }
     case 'widths':
-      return Array.isArray(v) && v.every((w) => Number.isSafeInteger(w) && w > 0) ? undefined : bad;
+      return areWidths(t, v) ? undefined : bad;
     case 'schedule':
       if (typeof v === 'string') return (SCHEDULE_NAMES as readonly string[]).includes(v) ? undefined : bad;
       try {
@@ -95,8 +106,8 @@ export function optionProblem(o: OptionDecl, v: unknown): string | undefined {
   }
 }
 
-/** `v` as a config message shows it. */
-const shown = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+/** `v` as a config message shows it: briefly (a pasted megabyte stays one short line). */
+const shown = (v: unknown) => (typeof v === 'string' ? clip(v, 80) : brief(v, 80));
 
 /** The ConfigError of a bad value, in the config's words: `config: max norm must be > 0, found 0`. */
 function valueError(o: OptionDecl, v: unknown): ConfigError {
@@ -116,12 +127,13 @@ function valueError(o: OptionDecl, v: unknown): ConfigError {
       return new ConfigError(`config: unknown ${o.label} '${shown(first)}', expected one of ${t.choices().join(', ')}`);
     }
     case 'widths': {
-      const w = Array.isArray(v) ? v.find((x) => !(Number.isSafeInteger(x) && x > 0)) : v;
-      return new ConfigError(`config: ${o.label} must be a positive integer, found ${shown(w)}`);
+      if (Array.isArray(v) && v.length > t.maxLayers) return new ConfigError(`config: at most ${t.maxLayers} hidden layers, found ${v.length}`);
+      const w = Array.isArray(v) ? v.find((x) => !isWidth(t, x)) : v;
+      return new ConfigError(`config: ${o.label} must be an integer in [1, ${t.max}], found ${shown(w)}`);
     }
     case 'schedule':
     case 'string':
-      return new ConfigError(`config: ${o.label} must be ${optionProblem(o, v) ?? expectedText(o)}, found ${shown(v)}`);
+      return new ConfigError(`config: ${o.label} must be ${clip(optionProblem(o, v) ?? expectedText(o), 300)}, found ${shown(v)}`);
   }
 }
 
@@ -159,12 +171,7 @@ export function parseOptionText(o: OptionDecl, text: string): unknown {
   switch (t.kind) {
     case 'int': {
       const n = Number(text);
-      if (t.min === undefined) {
-        if (!Number.isSafeInteger(n)) throw fail('an integer between -2^53 and 2^53');
-        return n;
-      }
-      if (!Number.isInteger(n) || n < t.min) throw fail(expectedText(o));
-      if (!Number.isSafeInteger(n)) throw fail(`${expectedText(o)} below 2^53`);
+      if (text.trim() === '' || !isInt(t, n)) throw fail(expectedText(o));
       return n;
     }
     case 'number': {
@@ -188,11 +195,15 @@ export function parseOptionText(o: OptionDecl, text: string): unknown {
     }
     case 'widths':
       if (text === '' || text === 'none') return [];
-      return text.split(',').map((s) => {
-        const n = Number(s.trim());
-        if (!Number.isSafeInteger(n) || n <= 0) throw fail('comma-separated positive integers like 256,128', `${quoted(s)} in ${quoted(text)}`);
-        return n;
-      });
+      {
+        const parts = text.split(',');
+        if (parts.length > t.maxLayers) throw fail(`at most ${t.maxLayers} comma-separated widths`, `${parts.length} in ${quoted(text)}`);
+        return parts.map((s) => {
+          const n = s.trim() === '' ? NaN : Number(s);
+          if (!isWidth(t, n)) throw fail(`comma-separated integers in [1, ${t.max}] like 256,128`, `${quoted(s)} in ${quoted(text)}`);
+          return n;
+        });
+      }
     case 'string':
       return text;
   }

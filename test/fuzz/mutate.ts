@@ -108,3 +108,51 @@ export function mutateBytes(seed: Uint8Array): fc.Arbitrary<Uint8Array> {
     fc.uint8Array({ maxLength: 256 }),
   );
 }
+
+// ---- structure-aware: values at the edges of their types ------------------------------------------
+
+/** Numbers at the edges of their types: zero, signs, float32's and int32's and 2^53's limits, the smallest double. */
+export const EDGE_NUMBERS = [0, -0, 1, -1, 1.5, 9, 10, 11, 255, 256, 65_535, 65_536, 65_537, 100_000, 100_001, 400_000, 10_000_000, 10_000_001, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53) - 2, 3.4e38, 3.5e38, 1e308, -1e308, 5e-324];
+
+/** Number literals as JSON text may write them: beyond double's range (`1e999` parses to Infinity), long digit runs, 2^53 + 1 exactly. */
+const EDGE_LITERALS = ['1e999', '-1e999', '1e-999', '9007199254740993', '123456789012345678901234567890', '0.0000000000000000000001', '-0', '1E+2', '0e0'];
+
+/** Strings that look like numbers, or are huge: NaN-ish, a number as text, 100 KB of one character. */
+export const EDGE_STRINGS = ['NaN', 'Infinity', '-Infinity', '1e308', '400000', '', ' ', '0x10', 'null', 'x'.repeat(100_000), '9'.repeat(400_000), 'rotate=' + '9'.repeat(100_000), 'é'.repeat(1000)];
+
+/** One edge value: a number, or a string (JSON values only: literals need {@link edgeLiteral}). */
+export const edgeValue: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.constantFrom(...EDGE_NUMBERS), weight: 4 },
+  { arbitrary: fc.constantFrom(...EDGE_STRINGS), weight: 2 },
+  { arbitrary: fc.constantFrom<unknown>(null, true, [], {}, [0], [2 ** 31], Array(65).fill(1)), weight: 1 },
+);
+
+/** JSON text of an edge value, literals past what JSON.stringify writes included. */
+export const edgeLiteral: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: edgeValue.map((v) => JSON.stringify(v)), weight: 3 },
+  { arbitrary: fc.constantFrom(...EDGE_LITERALS), weight: 1 },
+);
+
+/**
+ * `seed` as JSON text with 1–3 of the members at `paths` (keys and indices) written as an edge
+ * literal — the structure kept, so that the value reaches the check of that one field.
+ */
+export function mutateAtPaths(seed: unknown, paths: readonly (readonly (string | number)[])[]): fc.Arbitrary<string> {
+  const one = fc.tuple(fc.nat(paths.length - 1), edgeLiteral);
+  return fc.array(one, { minLength: 1, maxLength: 3 }).map((edits) => {
+    const copy = structuredClone(seed) as Record<string | number, unknown>;
+    const literals: string[] = [];
+    for (const [i, literal] of edits) {
+      const path = paths[i];
+      let p = copy;
+      path.slice(0, -1).forEach((k, j) => {
+        // an earlier edit may have put a value where this path goes on: a container again
+        if (p[k] === null || typeof p[k] !== 'object') p[k] = typeof path[j + 1] === 'number' ? [] : {};
+        p = p[k] as Record<string | number, unknown>;
+      });
+      p[path[path.length - 1]] = `\u0000${literals.length}\u0000`; // a placeholder, replaced by the literal's text
+      literals.push(literal);
+    }
+    return JSON.stringify(copy).replace(/"\\u0000(\d+)\\u0000"/g, (_m, n: string) => literals[Number(n)]);
+  });
+}

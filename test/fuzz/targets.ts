@@ -19,10 +19,12 @@ import { batchNorm, Dense, Activation, Dropout, Standardize } from '../../src/nn
 import { architectureOf, decodeModel, encodeModel } from '../../src/nn/io.js';
 import { Sequential } from '../../src/nn/model.js';
 import { checkConfig } from '../../src/recipe.js';
+import { DATA_OPTIONS, MAX_BATCH_SIZE, MAX_EPOCHS, runOption } from '../../src/recipe/options.js';
+import { optionProblem } from '../../src/recipe/values.js';
 import '../../src/node/gzip.js';
 import { gzipSync } from 'node:zlib';
 import { ScratchnetError } from '../../src/errors.js';
-import { mutateBytes, mutateJson, mutateText } from './mutate.js';
+import { EDGE_NUMBERS, mutateAtPaths, mutateBytes, mutateJson, mutateText } from './mutate.js';
 
 export interface FuzzTarget<T = unknown> {
   name: string;
@@ -245,7 +247,7 @@ const results: FuzzTarget<string> = {
 
 // ---- CLI arguments --------------------------------------------------------------------------------
 
-const FLAG_VALUES = ['0', '1', '-1', '3', '0.5', '1e300', '1e-300', 'NaN', 'Infinity', '-0', '0x10', '', ' ', '1,2', '256,0', '1000000000', '9007199254740993', 'relu', 'adam', 'none', 'x'.repeat(300)];
+const FLAG_VALUES = ['0', '1', '-1', '3', '0.5', '1e300', '1e-300', 'NaN', 'Infinity', '-0', '0x10', '', ' ', '1,2', '256,0', '1000000000', '9007199254740993', 'relu', 'adam', 'none', 'x'.repeat(300), ...EDGE_NUMBERS.map(String), '65536,65536', Array(65).fill(1).join(',')];
 
 /** Each command with its action replaced by one that records the parsed options. */
 function parsers(): { name: string; flags: string[]; make: () => { cmd: Command; parsed: { opts?: Record<string, unknown> } } }[] {
@@ -287,6 +289,7 @@ const cliArgs: FuzzTarget<{ command: number; argv: string[] }> = {
     }
     const o = parsed.opts ?? {};
     for (const k of POSITIVE_INT_FLAGS) if (o[k] !== undefined) check(Number.isSafeInteger(o[k]) && (o[k] as number) > 0, `${k} = ${o[k]}`);
+    if (commands[command].name === 'train') check(!((o.epochs as number) > MAX_EPOCHS || (o.batchSize as number) > MAX_BATCH_SIZE), `epochs ${o.epochs}, batch size ${o.batchSize}`);
     if (Array.isArray(o.layers)) check(o.layers.every((w) => Number.isSafeInteger(w) && w > 0), `layers = ${o.layers}`);
     for (const [k, v] of Object.entries(o)) if (typeof v === 'number') check(Number.isFinite(v), `${k} = ${v}`);
   },
@@ -298,4 +301,108 @@ class SkippedLines extends ScratchnetError {}
 /** commander's rejection of a flag, counted as the CLI's typed error (main prints it as one line). */
 export class FlagError extends ScratchnetError {}
 
-export const TARGETS: FuzzTarget<never>[] = [safetensors, model, idx, predictInput, spec, results, cliArgs] as FuzzTarget<never>[];
+// ---- structure-aware: specs, IDX headers and JSON rows at the edges of their types ---------------
+
+/** Longest error message a reader may give (it quotes user input briefly). */
+const MAX_MESSAGE = 1024;
+
+/** `target` whose typed errors must also be short: a longer message fails the case. */
+function shortMessages<T>(target: FuzzTarget<T>): FuzzTarget<T> {
+  return {
+    ...target,
+    run(input) {
+      try {
+        target.run(input);
+      } catch (e) {
+        if (e instanceof ScratchnetError && e.message.length > MAX_MESSAGE) throw new Error(`a ${e.message.length}-character message: ${e.message.slice(0, 200)}…`);
+        throw e;
+      }
+    },
+  };
+}
+
+/** The spec fields whose values have ranges: sample counts, noise, epochs, widths, batch sizes, seeds. */
+const SPEC_EDGE_PATHS: (string | number)[][] = [
+  ['dataOptions', 'moons', 'samples'], ['dataOptions', 'moons', 'noise'], ['dataOptions', 'iris', 'samples'],
+  ['baseline', 'epochs'], ['baseline', 'batchSize'], ['baseline', 'layers', 0], ['baseline', 'layers', 1], ['baseline', 'lr'],
+  ['baseline', 'earlyStopping'], ['baseline', 'augment'], ['baseline', 'dropout'], ['perDataset', 'iris', 'epochs'],
+  ['variations', 0, 'config', 'batchSize'], ['variations', 0, 'config', 'schedule', 'warmupSteps'],
+  ['seeds', 0], ['seeds', 1], ['dataSeed'], ['targetValAccuracy', 'moons'], ['name'], ['datasets', 0],
+];
+
+const seedOption = runOption('seed')!;
+const specEdges: FuzzTarget<string> = {
+  name: 'study spec at the edges (parseSpec, expandGrid, checkConfig)',
+  arbitrary: mutateAtPaths(specSeed, SPEC_EDGE_PATHS),
+  run(text) {
+    const s = parseSpec(text, 'fuzz.json');
+    for (const seed of [...s.seeds, s.dataSeed]) check(optionProblem(seedOption, seed) === undefined, `seed ${seed}`);
+    for (const opts of Object.values(s.dataOptions)) {
+      for (const o of DATA_OPTIONS) {
+        const v = (opts as Record<string, unknown>)[o.key];
+        check(v === undefined || optionProblem(o, v) === undefined, `${o.key} ${v}`);
+      }
+    }
+    for (const r of expandGrid(s)) {
+      checkConfig(r.config);
+      check(r.config.epochs <= MAX_EPOCHS && r.config.batchSize <= MAX_BATCH_SIZE, `epochs ${r.config.epochs}, batch size ${r.config.batchSize}`);
+    }
+  },
+};
+
+const IDX_DTYPES = [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e, 0x00, 0x0a, 0xff];
+const ELEMENT_BYTES: Record<number, number> = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 };
+const IDX_DIMS = [0, 1, 2, 3, 255, 65_535, 2 ** 24, 2 ** 31, 2 ** 32 - 1];
+
+/** IDX bytes built from a header: a dtype code, 0–4 dims (or 255 of them) at the edges, a body of some bytes. */
+const idxHeader = fc
+  .record({
+    dtype: fc.constantFrom(...IDX_DTYPES),
+    dims: fc.oneof({ arbitrary: fc.array(fc.constantFrom(...IDX_DIMS), { maxLength: 4 }), weight: 9 }, { arbitrary: fc.constant(Array(255).fill(1)), weight: 1 }),
+    body: fc.oneof(fc.constant(-1), fc.nat(64)), // -1: as many bytes as the dims declare, where that is small
+    gzip: fc.boolean(),
+  })
+  .map(({ dtype, dims, body, gzip }) => {
+    const size = ELEMENT_BYTES[dtype] ?? 1;
+    const declared = product(dims) * size;
+    const n = body < 0 ? (declared <= 4096 ? declared : 0) : body;
+    const bytes = new Uint8Array(4 + 4 * dims.length + n);
+    const view = new DataView(bytes.buffer);
+    bytes[2] = dtype;
+    bytes[3] = dims.length;
+    dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+    for (let i = 4 + 4 * dims.length; i < bytes.length; i++) bytes[i] = (i * 37) & 0x3f;
+    return { raw: gzip ? new Uint8Array(gzipSync(bytes)) : bytes, gzip };
+  });
+
+const idxEdges: FuzzTarget<{ raw: Uint8Array; gzip: boolean }> = {
+  name: 'IDX headers at the edges (decodeIdx, then predict rows)',
+  arbitrary: idxHeader,
+  run({ raw, gzip }) {
+    const t = decodeIdx(raw, 'fuzz.idx');
+    check(t.data.length === product(t.shape), `data of ${t.data.length} values for shape [${t.shape}]`);
+    check(t.data.byteLength <= (gzip ? 1032 * raw.length + 512 : raw.length), 'more data than the file can hold');
+    const m = inputsFromIdx(t, 'fuzz.idx');
+    check(m.rows >= 1 && m.cols >= 1, `an empty input accepted: [${m.rows}, ${m.cols}]`);
+  },
+};
+
+/** Rows of JSON at the edges: no rows, empty rows, ragged rows, numbers beyond float32, number-like strings. */
+const rowsEdges = fc.oneof(
+  fc.constantFrom('[]', '[[]]', '[[],[]]', '[[1],[]]', '[[],[1]]', '[[1,2],[3]]', '{}', '[{}]', '[[1e999]]', '[[-1e999]]', '[["NaN"]]', '[[null]]', '[[1e-999]]', '[[3.5e38]]', '[[-0]]', '[[5e-324]]'),
+  fc.array(fc.array(fc.constantFrom(...EDGE_NUMBERS), { maxLength: 3 }), { maxLength: 3 }).map((rows) => JSON.stringify(rows)),
+  mutateAtPaths([[0, 1], [2, 3]], [[0, 0], [0, 1], [1, 0], [1, 1], [0], [1]]),
+);
+const predictEdges: FuzzTarget<string> = {
+  name: 'predict JSON rows at the edges (parseInputRows)',
+  arbitrary: rowsEdges,
+  run(text) {
+    const m = parseInputRows(text, 'fuzz.json');
+    check(m.rows >= 1 && m.cols >= 1, `an empty input accepted: [${m.rows}, ${m.cols}]`);
+    check(m.view().every(Number.isFinite), 'a value is not finite');
+  },
+};
+
+export const TARGETS: FuzzTarget<never>[] = ([
+  safetensors, model, idx, predictInput, spec, results, cliArgs, specEdges, idxEdges, predictEdges,
+] as FuzzTarget<never>[]).map(shortMessages);

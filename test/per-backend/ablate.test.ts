@@ -120,8 +120,8 @@ describe('study spec and grid', () => {
   it('rejects bad specs naming file, JSON path, expected and found', () => {
     const bad = (patch: object, pattern: RegExp) =>
       assert.throws(() => validateSpec({ ...SPEC, ...patch }, 'x.json'), (e: Error) => e instanceof ConfigError && pattern.test(e.message));
-    bad({ seeds: [1, 'two'] }, /^x\.json: \$\.seeds\[1\]: expected an integer, found "two"$/);
-    bad({ baseline: { epochs: 0 } }, /\$\.baseline\.epochs: expected a positive integer, found 0/);
+    bad({ seeds: [1, 'two'] }, /^x\.json: \$\.seeds\[1\]: expected an integer between -2\^53 and 2\^53, found "two"$/);
+    bad({ baseline: { epochs: 0 } }, /\$\.baseline\.epochs: expected an integer in \[1, 100000\], found 0/);
     bad({ baseline: { seed: 3 } }, /\$\.baseline\.seed: expected no 'seed'/);
     bad({ variations: [{ group: 'g', name: 'a', config: { augment: 'spin=3' } }] }, /\$\.variations\[0\]\.config\.augment: expected a valid augmentation spec/);
     bad({ variations: [{ group: 'g', name: 'a', config: {} }, { group: 'g', name: 'a', config: {} }] }, /\$\.variations\[1\]\.name: expected a name unique/);
