@@ -15,7 +15,7 @@ const ONCE = [
 ];
 const PER_BACKEND = [
   'ablate', 'api', 'batch-norm', 'batches', 'checkpoint', 'dataset', 'fold-cache', 'gelu', 'gradcheck', 'input-dropout', 'keras-api', 'layer-norm', 'layer-norm-recipe',
-  'model-io', 'optimizer-backends', 'predictor', 'regression', 'sparse-input', 'study-regression', 'torch-fixtures',
+  'model-io', 'onnx-layers', 'optimizer-backends', 'predictor', 'regression', 'sparse-input', 'study-regression', 'torch-fixtures',
   'torch-layers', 'torch-state-dict', 'train-components', 'train-step', 'train',
 ];
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import '../node/data/datasets.js'; // the file-backed datasets, by name
@@ -10,14 +9,10 @@ import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
+import { packageVersion } from './version.js';
 
 /** Extra commands (data, ablate, report, bench, ...) register here. */
 export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand, convertCommand];
-
-/** The `version` of the package.json two folders up (from src/cli and dist/cli alike). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /**
  * Every error line as `scratchnet: error: ...`, commander's own ("error: unknown option ...") as the
