@@ -3,7 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { JsKernels } from '../src/core/kernels-js.js';
 import { ProtoWriter } from '../src/io/protobuf.js';
+import { dense } from '../src/nn/layers/index.js';
+import { sequential } from '../src/nn/model.js';
+import { toOnnx } from '../src/nn/onnx.js';
 import { cli } from './cli-helper.js';
 import { assertClose } from './helpers.js';
 import { onnxMetadata, onnxOps, protoFields, runOnnx } from './onnx-runtime.js';
@@ -28,6 +32,22 @@ describe('protobuf writer', () => {
     const fields = protoFields(new ProtoWriter().int(1, 1).bytes(2, big).int(3, 2).finish());
     assert.deepEqual(fields.map((f) => f.field), [1, 2, 3]);
     assert.deepEqual(fields[1].value, big);
+  });
+});
+
+describe('toOnnx metadata', () => {
+  it('holds what the architecture has: image shape and class names; without one, the raw outputs and no loss', () => {
+    const model = sequential([dense({ units: 2 })]).build({ inputWidth: 4, batchSize: 2, kernels: new JsKernels() });
+    assert.deepEqual(onnxMetadata(toOnnx(model, { loss: 'sigmoid_cross_entropy', imageShape: [2, 2], classNames: ['no', 'yes'] })), {
+      'scratchnet.loss': 'sigmoid_cross_entropy',
+      'scratchnet.output': 'sigmoid',
+      'scratchnet.class_names': '["no","yes"]',
+      'scratchnet.image_shape': '[2,2]',
+    });
+    const raw = toOnnx(model);
+    assert.deepEqual(onnxMetadata(raw), { 'scratchnet.output': 'linear' });
+    assert.deepEqual(onnxOps(raw), ['Gemm']);
+    model.release();
   });
 });
 

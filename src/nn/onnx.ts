@@ -63,13 +63,12 @@ export function toOnnx(model: Sequential, arch?: Pick<Architecture, 'loss' | 'cl
   const batch = 'batch';
   const inputs: OnnxValueInfo[] = [{ name: 'input', dims: [batch, model.inputWidth] }];
   const outputs: OnnxValueInfo[] = [{ name: 'output', dims: [batch, model.outputWidth] }];
-  const metadata: [string, string][] = [
-    ...(arch ? [['scratchnet.loss', arch.loss] as [string, string]] : []),
-    ['scratchnet.output', output],
-    ...(arch?.classNames ? [['scratchnet.class_names', JSON.stringify(arch.classNames)] as [string, string]] : []),
-    ...(arch?.imageShape ? [['scratchnet.image_shape', JSON.stringify(arch.imageShape)] as [string, string]] : []),
-    ...(version !== undefined ? [['scratchnet.version', version] as [string, string]] : []),
-  ];
+  const metadata: [string, string][] = [];
+  if (arch) metadata.push(['scratchnet.loss', arch.loss]);
+  metadata.push(['scratchnet.output', output]);
+  if (arch?.classNames) metadata.push(['scratchnet.class_names', JSON.stringify(arch.classNames)]);
+  if (arch?.imageShape) metadata.push(['scratchnet.image_shape', JSON.stringify(arch.imageShape)]);
+  if (version !== undefined) metadata.push(['scratchnet.version', version]);
   const what = { softmax: 'class probabilities (softmax)', sigmoid: 'probabilities (sigmoid)', linear: 'the raw outputs' }[output];
   return encodeOnnxModel({
     irVersion: IR_VERSION,
