@@ -41,6 +41,7 @@ export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, SYNTHETIC_SE
 export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';
 export { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict, type TorchModule } from './nn/torch.js';
+export { ONNX_OPSET, toOnnx, type ToOnnxOptions } from './nn/onnx.js';
 // the training options (one schema) and config → model + fit options: what the CLI and the playground share
 export * from './recipe/options.js';
 export * from './recipe/values.js';

@@ -58,7 +58,7 @@ describe('activation dispatch on the WebAssembly backend', { skip: wasm ? false 
 
   it('a row without a wasm code runs its TypeScript reference on wasm buffers', () => {
     // a row made for this test: y = x³ (not in the table)
-    const cube: ActivationDef = { doc: 'x³', aliases: [], forward: (x) => x * x * x, backward: (x, _y, dy) => 3 * x * x * dy, init: 'glorot_uniform', torch: { module: 'Cube' } };
+    const cube: ActivationDef = { doc: 'x³', aliases: [], forward: (x) => x * x * x, backward: (x, _y, dy) => 3 * x * x * dy, init: 'glorot_uniform', torch: { module: 'Cube' }, onnx: (g, x) => g.op('Mul', [x, g.op('Mul', [x, x])]) };
     const table = ACTIVATION_TABLE as unknown as Record<string, ActivationDef>;
     table.cube_test = cube;
     try {

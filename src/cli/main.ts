@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { columnsOf, wrapText } from '../node/terminal.js';
@@ -12,14 +11,10 @@ import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
 import { isPermissionError } from './runtime.js';
 import { trainCommand } from './train.js';
+import { packageVersion } from './version.js';
 
 /** Extra commands (data, ablate, report, bench, ...) register here. */
 export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand, convertCommand];
-
-/** The `version` of the package.json two folders up (from src/cli and dist/cli alike). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /**
  * Every error line as `scratchnet: error: ...`, commander's own ("error: unknown option ...") as the

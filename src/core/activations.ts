@@ -26,8 +26,21 @@ export interface ActivationDef {
    * `approximate`), and the keyword that holds α (printed positionally).
    */
   readonly torch: { readonly module: string; readonly kwargs?: Readonly<Record<string, string>>; readonly alphaArg?: string };
+  /**
+   * The inference graph of y = f(x) in ONNX operators (opset 17; src/nn/onnx.ts): `x` names the
+   * input, the result names y. Built from the operators ONNX has (Relu, Elu, Erf, …) so any runtime runs it.
+   */
+  readonly onnx: (g: OnnxOps, x: string, alpha: number) => string;
   /** Code of a SIMD kernel in assembly/activations.ts; none: the WebAssembly backend runs forward/backward. */
   readonly wasm?: number;
+}
+
+/** What an activation's ONNX form builds with (src/nn/onnx-graph.ts implements it). */
+export interface OnnxOps {
+  /** A node `type` over `inputs` (value names) with float or integer attributes; returns its output's name. */
+  op(type: string, inputs: readonly string[], attributes?: Readonly<Record<string, { float: number } | { int: number }>>): string;
+  /** The name of a float32 scalar constant. */
+  constant(value: number): string;
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -42,6 +55,7 @@ export const ACTIVATION_TABLE = {
     backward: (_x, _y, dy) => dy,
     init: 'glorot_uniform',
     torch: { module: 'Identity' },
+    onnx: (_g, x) => x,
     wasm: 0,
   },
   sigmoid: {
@@ -51,6 +65,7 @@ export const ACTIVATION_TABLE = {
     backward: (_x, y, dy) => dy * y * (1 - y),
     init: 'glorot_uniform',
     torch: { module: 'Sigmoid' },
+    onnx: (g, x) => g.op('Sigmoid', [x]),
     wasm: 1,
   },
   tanh: {
@@ -60,6 +75,7 @@ export const ACTIVATION_TABLE = {
     backward: (_x, y, dy) => dy * (1 - y * y),
     init: 'glorot_uniform',
     torch: { module: 'Tanh' },
+    onnx: (g, x) => g.op('Tanh', [x]),
     wasm: 2,
   },
   relu: {
@@ -69,6 +85,7 @@ export const ACTIVATION_TABLE = {
     backward: (x, _y, dy) => (x > 0 ? dy : 0),
     init: 'he_uniform',
     torch: { module: 'ReLU' },
+    onnx: (g, x) => g.op('Relu', [x]),
     wasm: 3,
   },
   leaky_relu: {
@@ -79,6 +96,7 @@ export const ACTIVATION_TABLE = {
     alpha: 0.01,
     init: 'he_uniform',
     torch: { module: 'LeakyReLU', alphaArg: 'negative_slope' },
+    onnx: (g, x, a) => g.op('LeakyRelu', [x], { alpha: { float: a } }),
     wasm: 4,
   },
   elu: {
@@ -89,6 +107,7 @@ export const ACTIVATION_TABLE = {
     alpha: 1,
     init: 'he_uniform',
     torch: { module: 'ELU', alphaArg: 'alpha' },
+    onnx: (g, x, a) => g.op('Elu', [x], { alpha: { float: a } }),
     wasm: 5,
   },
   gelu: {
@@ -98,6 +117,11 @@ export const ACTIVATION_TABLE = {
     backward: (x, _y, dy) => dy * (normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x)),
     init: 'he_uniform',
     torch: { module: 'GELU' },
+    // ONNX's own Gelu needs opset 20: x·½(1 + erf(x/√2)) in older operators
+    onnx: (g, x) => {
+      const erf = g.op('Erf', [g.op('Mul', [x, g.constant(Math.SQRT1_2)])]);
+      return g.op('Mul', [x, g.op('Mul', [g.op('Add', [erf, g.constant(1)]), g.constant(0.5)])]);
+    },
     wasm: 6,
   },
   gelu_tanh: {
@@ -111,6 +135,11 @@ export const ACTIVATION_TABLE = {
     },
     init: 'he_uniform',
     torch: { module: 'GELU', kwargs: { approximate: 'tanh' } },
+    onnx: (g, x) => {
+      const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
+      const t = g.op('Tanh', [g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.constant(GELU_K)])]), g.constant(GELU_C)])]);
+      return g.op('Mul', [x, g.op('Mul', [g.op('Add', [t, g.constant(1)]), g.constant(0.5)])]);
+    },
     wasm: 7,
   },
   silu: {
@@ -123,6 +152,7 @@ export const ACTIVATION_TABLE = {
     },
     init: 'he_uniform',
     torch: { module: 'SiLU' },
+    onnx: (g, x) => g.op('Mul', [x, g.op('Sigmoid', [x])]),
     wasm: 8,
   },
 } as const satisfies Record<string, ActivationDef>;

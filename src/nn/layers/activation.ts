@@ -118,4 +118,7 @@ export const activation = (kind: ActivationName | ActivationArgs, alpha?: number
   new Activation(typeof kind === 'object' ? kind : { kind, alpha });
 
 /** Model files: `activation` layers. */
-export const activationLayer = defineLayer('activation', { fromConfig: activationFromConfig });
+export const activationLayer = defineLayer('activation', {
+  fromConfig: activationFromConfig,
+  onnx: (l, g, x) => activationDef((l as Activation).kind).onnx(g, x, (l as Activation).alpha),
+});

@@ -180,6 +180,13 @@ export const batchNormLayer = defineLayer('batch_norm', {
     tensors: { weight: 'gamma', bias: 'beta', running_mean: 'running_mean', running_var: 'running_var' },
     ignored: ['num_batches_tracked'],
   },
+  // eval mode: y = γ·(x − running_mean)/√(running_var + eps) + β
+  onnx: (l, g, x) => {
+    const b = l as BatchNorm;
+    const [gamma, beta] = b.params();
+    const [mean, variance] = b.buffers();
+    return g.op('BatchNormalization', [x, g.vector(gamma), g.vector(beta), g.vector(mean), g.vector(variance)], { epsilon: { float: b.eps } });
+  },
   option: {
     key: 'batchNorm',
     flag: '--batch-norm',

@@ -1,4 +1,5 @@
 import type { Layer } from '../layer.js';
+import type { OnnxGraphBuilder } from '../onnx-graph.js';
 
 /**
  * Where the recipe (src/recipe/build.ts) inserts a layer whose run option is on:
@@ -55,6 +56,12 @@ export interface LayerEntry<K extends string = string> {
   torch?: TorchForm;
   /** A run option that inserts this layer (see {@link LayerOption}). */
   option?: LayerOption<K>;
+  /**
+   * The layer's inference (eval-mode) graph in ONNX operators (src/nn/onnx.ts): adds its nodes and
+   * initializers to `g` over the value named `x`, returns the name of its output. Without one, a
+   * model holding the layer cannot be exported to ONNX.
+   */
+  onnx?: (layer: Layer, g: OnnxGraphBuilder, x: string) => string;
 }
 
 /** A registered layer kind: its model-file `type` and its {@link LayerEntry}. */

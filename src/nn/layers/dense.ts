@@ -111,4 +111,12 @@ export class Dense implements Layer {
 export const dense = (args: DenseArgs): Dense => new Dense(args);
 
 /** Model files: `dense` layers. */
-export const denseLayer = defineLayer('dense', { fromConfig: (c) => new Dense(c as unknown as DenseArgs), torch: { module: 'Linear' } });
+export const denseLayer = defineLayer('dense', {
+  fromConfig: (c) => new Dense(c as unknown as DenseArgs),
+  torch: { module: 'Linear' },
+  // y = x·W + b: Gemm with W [in, out] as stored (transB = 0)
+  onnx: (l, g, x) => {
+    const [w, b] = l.params();
+    return g.op('Gemm', b ? [x, g.matrix(w), g.vector(b)] : [x, g.matrix(w)]);
+  },
+});

@@ -83,4 +83,8 @@ export class Dropout implements Layer {
 export const dropout = (rate: number): Dropout => new Dropout({ rate });
 
 /** Model files: `dropout` layers. */
-export const dropoutLayer = defineLayer('dropout', { fromConfig: (c) => new Dropout(c as unknown as DropoutArgs), torch: { module: 'Dropout' } });
+export const dropoutLayer = defineLayer('dropout', {
+  fromConfig: (c) => new Dropout(c as unknown as DropoutArgs),
+  torch: { module: 'Dropout' },
+  onnx: (_l, _g, x) => x, // inverted dropout: the identity at inference
+});

@@ -132,6 +132,11 @@ export const layerNormLayer = defineLayer('layer_norm', {
     fromArgs: (_p, kw) => new LayerNorm({ eps: Number(kw('eps') ?? 1e-5) }),
     tensors: { weight: 'gamma', bias: 'beta' },
   },
+  // LayerNormalization over the last axis (opset 17)
+  onnx: (l, g, x) => {
+    const [gamma, beta] = l.params();
+    return g.op('LayerNormalization', [x, g.vector(gamma), g.vector(beta)], { axis: { int: -1 }, epsilon: { float: (l as LayerNorm).eps } });
+  },
   option: {
     key: 'layerNorm',
     flag: '--layer-norm',

@@ -52,4 +52,8 @@ export class Softmax implements Layer {
 export const softmax = (): Softmax => new Softmax();
 
 /** Model files: `softmax` layers. */
-export const softmaxLayer = defineLayer('softmax', { fromConfig: () => new Softmax(), torch: { module: 'Softmax' } });
+export const softmaxLayer = defineLayer('softmax', {
+  fromConfig: () => new Softmax(),
+  torch: { module: 'Softmax' },
+  onnx: (_l, g, x) => g.op('Softmax', [x], { axis: { int: -1 } }),
+});

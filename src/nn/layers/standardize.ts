@@ -142,4 +142,14 @@ export class Standardize implements Layer {
 }
 
 /** Model files: `standardize` layers (μ and σ are tensors of the file). */
-export const standardizeLayer = defineLayer('standardize', { fromConfig: () => new Standardize() });
+export const standardizeLayer = defineLayer('standardize', {
+  fromConfig: () => new Standardize(),
+  // y = x·(1/σ) + (−μ/σ), with the very scale and shift forward uses
+  onnx: (l, g, x) => {
+    const s = l as Standardize;
+    s.refresh('eval');
+    const scale = g.tensor(`${s.name}.scale`, [s.scale.size], s.scale.view());
+    const shift = g.tensor(`${s.name}.shift`, [s.shift.size], s.shift.view());
+    return g.op('Add', [g.op('Mul', [x, scale]), shift]);
+  },
+});
