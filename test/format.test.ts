@@ -50,7 +50,7 @@ describe("docs/format.md's Python reader", { skip }, () => {
   }
 
   // every activation kind the CLI accepts (the table's rows but `linear`), on the three small sets in
-  // turn; batch norm and dropout on every other model, input dropout on the first
+  // turn; batch norm and dropout on every other model, input dropout on the first; layer norm below
   const widths = { iris: 4, moons: 2, spirals: 2 } as const; // moons and spirals are 2-D
   Object.keys(ACTIVATION_TABLE).filter((k) => k !== 'linear').forEach((kind, i) => {
     const dataset = (['iris', 'moons', 'spirals'] as const)[i % 3];
@@ -62,6 +62,11 @@ describe("docs/format.md's Python reader", { skip }, () => {
       cli('train', ...flags, '--epochs', '2', '--seed', '3', '--save', model);
       compare(model, widths[dataset]);
     });
+  });
+  it('reproduces scratchnet predict on a CLI-trained model with layer norm (--layer-norm)', () => {
+    const model = join(dir, 'layer-norm.safetensors');
+    cli('train', '--dataset', 'moons', '--layers', '16,8', '--layer-norm', '--epochs', '2', '--seed', '3', '--save', model);
+    compare(model, widths.moons);
   });
 
   it('reproduces scratchnet predict on a CLI-trained regression model (diabetes, huber: rescale_1)', (t) => {
