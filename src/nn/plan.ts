@@ -1,7 +1,9 @@
 /**
  * What a model would allocate, found without allocating it: every layer's `build` runs against a
- * context that records widths, parameter and buffer shapes and bytes (model files are checked
- * against it before anything is made; `Sequential.build` checks its size first).
+ * context that records widths, parameter, state and buffer shapes and bytes, and hands out empty
+ * placeholders (layers declare everything through their BuildContext and allocate nothing
+ * themselves), so a plan allocates nothing that grows with a declared size. Model files are checked
+ * against it before anything is made; `Sequential.build` checks its size first.
  */
 import { kernels as currentKernels } from '../core/backend.js';
 import { Matrix } from '../core/matrix.js';
@@ -82,6 +84,10 @@ export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 1
       const placeholder = new Matrix(0, cols, NO_VALUES);
       return { name, value: placeholder, grad: placeholder, decay, version: 0 };
     },
+    state: (name, rows, cols) => {
+      buffers.push({ name, rows, cols });
+      return { name, value: new Matrix(0, cols, NO_VALUES), version: 0 };
+    },
     buffer: (cols, rows = batchSize) => {
       activationValues += rows * cols;
       return new Matrix(0, cols, NO_VALUES);
@@ -90,12 +96,25 @@ export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 1
   buildLayers(layers, planSparseInput(layers, sparse), inputWidth, inputGrad, context, (layer, width) => {
     checkWidth(width, `the output width of ${layer.name}`);
     widths.push(width);
-    for (const b of layer.buffers?.() ?? []) buffers.push({ name: b.name, rows: b.value.rows, cols: b.value.cols });
   });
   const paramValues = params.reduce((s, p) => s + p.rows * p.cols, 0);
   const bufferValues = buffers.reduce((s, b) => s + b.rows * b.cols, 0);
   const bytes = (2 * paramValues + activationValues + bufferValues) * (dtype === 'float64' ? 8 : 4);
   return { widths, params, buffers, paramValues, activationValues, bytes };
+}
+
+/**
+ * What is wrong with a plan of more than `limit` bytes (`limitName` says whose limit it is), or
+ * undefined when it fits: the size, the first widths, and what makes it up.
+ */
+export function planSizeProblem(plan: ModelPlan, batchSize: number, limit: number, limitName: string): string | undefined {
+  if (plan.bytes <= limit) return undefined;
+  const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
+  const widths = `${plan.widths.slice(0, 8).join('→')}${plan.widths.length > 8 ? '→…' : ''}`;
+  return (
+    `the model needs ${gib(plan.bytes)} (widths ${widths}: ${plan.paramValues} parameters and as many gradients, ` +
+    `${plan.activationValues} activation values for batches of ${batchSize}), more than the ${gib(limit)} ${limitName}`
+  );
 }
 
 /**
