@@ -172,7 +172,12 @@ describe('hostile inputs (CLI)', () => {
       const standardized = { ...arch, layers: [{ type: 'standardize', name: 'standardize_1', config: {} }, ...arch.layers] };
       writeFileSync(path, encodeSafetensors([std, { ...std, name: 'standardize_1.std', data: new Float32Array(4).fill(1) }, ...tensors, empty(width)], { 'scratchnet.format': '1', 'scratchnet.architecture': JSON.stringify({ ...standardized, inputWidth: width }) }));
       assert.ok(readFileSync(path).length < 2048);
-      assertUserError(cli('predict', '--model', path, '--input', input('x.json', '[[1]]')), new RegExp(`empty${width}\\.safetensors: invalid architecture: .*inputWidth is ${width}, more than the limit 4`));
+      const r = cli('predict', '--model', path, '--input', input('x.json', '[[1]]'));
+      assertUserError(r, new RegExp(`empty${width}\\.safetensors: invalid architecture: .*inputWidth is ${width}, more than the limit 4`));
+      if (bounds) {
+        const sound = cli('predict', '--model', goodModel, '--input', input('ok.json', '[[0.1, 0.2, 0.3, 0.4]]'));
+        assert.ok(r.rssMiB < sound.rssMiB + 100, `peak RSS ${r.rssMiB.toFixed(0)} MiB, a sound prediction's ${sound.rssMiB.toFixed(0)} MiB`);
+      }
     }
   });
 
