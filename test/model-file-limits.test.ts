@@ -141,6 +141,13 @@ describe('model files: layer state checked by what it means', () => {
     }
   });
 
+  it('long layer names and string options: refused with a short message', () => {
+    const long = 'x'.repeat(100_000);
+    const layers = (patch: object) => ({ layers: arch.layers.map((l, i) => (i === 1 ? { ...l, ...patch } : l)) });
+    rejects(variant({ patch: layers({ name: long }) }), /\$\.layers\[1\]\.name: expected a non-empty string of at most 128 characters, found "x+/);
+    rejects(variant({ patch: layers({ config: { units: long } }) }), /\$\.layers\[1\]\.config\.units: expected a string of at most 128 characters/);
+  });
+
   it('weights that overflow float32 for an all-zero row: refused at load time', () => {
     const overflow = (n: string, d: Float32Array) => (n === 'layer_norm_1.beta' || n === 'dense_2.weight') && d.fill(3e38);
     rejects(variant({ edit: overflow }), /m\.safetensors: the model's output 0 for an all-zero input row is Infinity, expected a finite number/);

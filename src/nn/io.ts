@@ -111,7 +111,7 @@ export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels, maxBy
     plan = model.plan({ inputWidth: architecture.inputWidth, batchSize, kernels, maxWidth });
   } catch (e) {
     if (!(e instanceof ScratchnetError)) throw e;
-    throw new ModelFileError(`${path}: invalid architecture: ${e.message}${tensors.size === 0 ? ' (the file holds no tensors)' : ''}`);
+    throw new ModelFileError(`${path}: invalid architecture: ${clip(e.message, 400)}${tensors.size === 0 ? ' (the file holds no tensors)' : ''}`);
   }
   const limit = Math.min(maxBytes, MAX_MODEL_BYTES);
   const tooLarge = planSizeProblem(plan, batchSize, limit, limit < MAX_MODEL_BYTES ? 'this machine can give it' : 'a WebAssembly memory holds');

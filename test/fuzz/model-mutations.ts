@@ -19,7 +19,7 @@ interface Parts {
   metadata: Record<string, string>;
   tensors: NamedTensor[];
 }
-type Mutation = (p: Parts) => { degenerate?: string };
+type Mutation = (p: Parts) => void;
 
 /** Sizes a header may declare: sound ones, the limits' edges, and far past any memory. */
 const HUGE = [0, 1, 4, 2 ** 16, 2 ** 24, 2 ** 24 + 1, 2 ** 28, 2 ** 31, 2 ** 32, 2 ** 33, 2 ** 40, 2 ** 53 - 1];
@@ -28,14 +28,27 @@ const hugeSize = fc.constantFrom(...HUGE);
 /** Values a layer's state should never hold, and some it may (the floor's edges, huge, tiny). */
 const STATE_VALUES = [0, -0, 1e-45, 1e-40, 1e-38, 1e-13, 1e-12, 1.1e-12, -1, -1e-30, NaN, Infinity, -Infinity, 3e38, -3e38, 1e30, 1];
 
-/** Whether `value` in tensor `name` leaves the layer meaningless (what the loader must refuse). */
-function degenerateState(name: string, value: number): string | undefined {
-  const v = Math.fround(value);
-  if (!Number.isFinite(v)) return `${name} holds ${v}`;
-  if (name.endsWith('.std') && !(v > 1e-12)) return `${name} holds ${v} (at or below the floor)`;
-  if (name.endsWith('.running_var') && v < 0) return `${name} holds ${v} (a negative variance)`;
+/**
+ * What leaves a mutated file's layers meaningless — what the loader must refuse — judged on the file
+ * as the mutations left it (a later mutation may undo an earlier one): a state value that is not
+ * finite, a std at or below the floor, a negative running variance, a norm layer's eps below 2^-126.
+ */
+function degenerate(p: Parts): string | undefined {
+  for (const t of p.tensors) {
+    if (!STATE.test(t.name)) continue;
+    const at = t.data.findIndex((v) => !Number.isFinite(v) || (t.name.endsWith('.std') && !(v > 1e-12)) || (t.name.endsWith('.running_var') && v < 0));
+    if (at >= 0) return `${t.name} holds ${t.data[at]} at index ${at}`;
+  }
+  for (const l of p.arch.layers) {
+    if (l.type !== 'batch_norm' && l.type !== 'layer_norm') continue;
+    const eps = l.config.eps;
+    if (eps !== undefined && !(typeof eps === 'number' && eps >= 2 ** -126 && Number.isFinite(eps))) return `${l.name}: eps ${String(eps)}`;
+  }
   return undefined;
 }
+
+/** Layer state tensors (a standardisation, running statistics). */
+const STATE = /\.(std|mean|running_mean|running_var)$/;
 
 /** Splits a model file into its architecture, metadata and tensors. */
 function parts(bytes: Uint8Array): Parts {
@@ -56,7 +69,6 @@ const zeroElementTensor = (names: string[]): fc.Arbitrary<Mutation> =>
   fc.tuple(fc.constantFrom('empty', ...names), hugeSize, fc.boolean()).map(([name, size, first]) => (p) => {
     const shape = first ? [0, size] : [size, 0];
     p.tensors = [...p.tensors.filter((t) => t.name !== name), { name, shape, data: new Float32Array(0) }];
-    return {};
   });
 
 /** The architecture's inputWidth, or a Dense layer's units, set to a declared size. */
@@ -66,7 +78,6 @@ const declaredSize = (layerCount: number): fc.Arbitrary<Mutation> =>
     else if (p.arch.layers[layer].type === 'dense') {
       p.arch = { ...p.arch, layers: p.arch.layers.map((l, i) => (i === layer ? { ...l, config: { ...l.config, units: size } } : l)) };
     }
-    return {};
   });
 
 /** A tensor's shape replaced by another of the same count (transposed, flattened, padded with 1s) or a huge one. */
@@ -77,18 +88,16 @@ const reshaped = (count: number): fc.Arbitrary<Mutation> =>
     const shape = op === 0 ? [...t.shape].reverse() : op === 1 ? [n] : op === 2 ? [1, ...t.shape, 1] : [size, n === 0 ? 0 : 1];
     // a huge shape cannot hold n values: give it 0 values and drop the tensor's data (shape [size, 0])
     p.tensors = p.tensors.map((u, j) => (j !== i ? u : op === 3 ? { ...u, shape: [size, 0], data: new Float32Array(0) } : { ...u, shape }));
-    return {};
   });
 
 /** One value of a layer state tensor (std, mean, running statistics) set to a degenerate or an edge value. */
 const stateValue = (stateNames: string[]): fc.Arbitrary<Mutation> =>
   fc.tuple(fc.constantFrom(...stateNames), fc.nat(1 << 16), fc.constantFrom(...STATE_VALUES)).map(([name, at, value]) => (p) => {
-    const t = p.tensors.find((u) => u.name === name)!;
-    if (t.data.length === 0) return {};
+    const t = p.tensors.find((u) => u.name === name);
+    if (!t || t.data.length === 0) return;
     const data = t.data.slice();
     data[at % data.length] = value;
     p.tensors = p.tensors.map((u) => (u === t ? { ...u, data } : u));
-    return { degenerate: degenerateState(name, value) };
   });
 
 /** A batch or layer norm's eps set to a degenerate value (or a sound edge one). */
@@ -96,21 +105,29 @@ const EPS_VALUES: unknown[] = [0, -0, -1, 1e-45, 1e-300, 2 ** -127, 2 ** -126, 1
 const normEps = (normLayers: number[]): fc.Arbitrary<Mutation> =>
   fc.tuple(fc.constantFrom(...normLayers), fc.constantFrom(...EPS_VALUES)).map(([layer, eps]) => (p) => {
     p.arch = { ...p.arch, layers: p.arch.layers.map((l, i) => (i === layer ? { ...l, config: { ...l.config, eps } } : l)) };
-    const sound = typeof eps === 'number' && eps >= 2 ** -126 && Number.isFinite(eps);
-    return { degenerate: sound ? undefined : `eps ${String(eps)}` };
+  });
+
+/** A layer's name, type or a config value replaced by a long string (messages that quote it must stay short). */
+const longString = (layerCount: number): fc.Arbitrary<Mutation> =>
+  fc.tuple(fc.nat(layerCount - 1), fc.constantFrom('name', 'type', 'kind', 'init', 'units'), fc.constantFrom(129, 5_000, 100_000)).map(([layer, key, n]) => (p) => {
+    const long = 'x'.repeat(n);
+    p.arch = {
+      ...p.arch,
+      layers: p.arch.layers.map((l, i) => (i !== layer ? l : key === 'name' || key === 'type' ? { ...l, [key]: long } : { ...l, config: { ...l.config, [key]: long } })),
+    };
   });
 
 /**
  * Model files from `seed` (a sound model file with standardisation, batch and layer norm) with 1–3
  * structural mutations: tensors of no values, extreme declared sizes, reshaped tensors, degenerate
- * layer state and eps — and a batch size from 1 to far past any memory.
+ * layer state and eps, long strings — and a batch size from 1 to far past any memory.
  */
 export function modelStructureMutations(seed: Uint8Array): fc.Arbitrary<ModelCase> {
   const base = parts(seed);
   const names = base.tensors.map((t) => t.name);
   // layer state only: a trained parameter (γ, a weight) of 3e38 overflows for large enough inputs, as
   // any weight may — the CLI's predict reports that per row; a buffer's meaning is checked at load time
-  const stateNames = names.filter((n) => /\.(std|mean|running_mean|running_var)$/.test(n));
+  const stateNames = names.filter((n) => STATE.test(n));
   const normLayers = base.arch.layers.flatMap((l, i) => (l.type === 'batch_norm' || l.type === 'layer_norm' ? [i] : []));
   const mutation = fc.oneof(
     { arbitrary: zeroElementTensor(names), weight: 2 },
@@ -118,11 +135,13 @@ export function modelStructureMutations(seed: Uint8Array): fc.Arbitrary<ModelCas
     { arbitrary: reshaped(names.length), weight: 1 },
     { arbitrary: stateValue(stateNames), weight: 4 },
     { arbitrary: normEps(normLayers), weight: 1 },
+    { arbitrary: longString(base.arch.layers.length), weight: 1 },
   );
   const batchSize = fc.oneof({ arbitrary: fc.constant(4), weight: 6 }, { arbitrary: fc.constantFrom(1, 256, 2 ** 16, 2 ** 31), weight: 1 });
   return fc.tuple(fc.array(mutation, { minLength: 1, maxLength: 3 }), batchSize).map(([mutations, batch]) => {
     const p: Parts = { ...base, tensors: [...base.tensors] };
-    const broken = mutations.map((m) => m(p).degenerate).filter((d) => d !== undefined);
-    return { bytes: encode(p), batchSize: batch, ...(broken.length > 0 ? { degenerate: broken.join('; ') } : {}) };
+    for (const m of mutations) m(p);
+    const broken = degenerate(p);
+    return { bytes: encode(p), batchSize: batch, ...(broken === undefined ? {} : { degenerate: broken }) };
   });
 }
