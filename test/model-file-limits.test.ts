@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsKernels } from '../src/core/kernels-js.js';
-import { ModelFileError, ResourceError } from '../src/errors.js';
+import { ConfigError, ModelFileError, ResourceError } from '../src/errors.js';
+import { Matrix } from '../src/core/matrix.js';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../src/io/safetensors.js';
 import { architectureOf, decodeModel, encodeModel, type Architecture } from '../src/nn/io.js';
 import { Activation, batchNorm, Dense, Dropout, LayerNorm, Standardize } from '../src/nn/layers/index.js';
 import { Sequential } from '../src/nn/model.js';
+import { replan } from '../src/nn/plan.js';
 import { TrackingKernels } from './helpers.js';
 
 const kernels = new JsKernels();
@@ -95,6 +97,21 @@ describe('model files: a plan that computes before it allocates', () => {
     const counted = countAllocations(k, () => rejects(units, /invalid architecture: .*output width of dense_1 is 2147483648, more than the limit 4\b/, k));
     assert.ok(counted.values <= units.length);
     assert.equal(counted.kernelBuffers, 0);
+  });
+
+  it('a new batch size is sized before anything is made: setBatchSize(2^40) is a ConfigError, the model stays as it was', () => {
+    const make = () => new Sequential([new Standardize(), new Dense({ units: 6 }), batchNorm(), new LayerNorm(), new Activation({ kind: 'relu' }), new Dropout({ rate: 0.5 }), new Dense({ units: 3 })]);
+    const at = (batchSize: number) => make().plan({ inputWidth: 5, batchSize, kernels });
+    assert.deepEqual(replan(at(7), 300), at(300));
+    const k = new TrackingKernels();
+    const model = make().build({ inputWidth: 5, batchSize: 8, seed: 3, kernels: k });
+    const weights = model.getWeights();
+    const live = k.live.size;
+    assert.throws(() => model.setBatchSize(2 ** 40), (e: unknown) => e instanceof ConfigError && /Sequential\.setBatchSize: the model needs .* for batches of 1099511627776\), more than the 4\.00 GiB/.test(e.message));
+    assert.equal(k.live.size, live);
+    assert.equal(model.batchSize, 8);
+    assert.deepEqual(model.getWeights(), weights);
+    assert.equal(model.forward(new Matrix(8, 5, k.alloc(40).fill(1))).rows, 8);
   });
 
   it('a model larger than maxBytes is a ResourceError before the build', () => {

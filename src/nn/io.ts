@@ -114,7 +114,7 @@ export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels, maxBy
     throw new ModelFileError(`${path}: invalid architecture: ${clip(e.message, 400)}${tensors.size === 0 ? ' (the file holds no tensors)' : ''}`);
   }
   const limit = Math.min(maxBytes, MAX_MODEL_BYTES);
-  const tooLarge = planSizeProblem(plan, batchSize, limit, limit < MAX_MODEL_BYTES ? 'this machine can give it' : 'a WebAssembly memory holds');
+  const tooLarge = planSizeProblem(plan, limit, limit < MAX_MODEL_BYTES ? 'this machine can give it' : 'a WebAssembly memory holds');
   if (tooLarge) throw new ResourceError(`${path}: ${tooLarge}: use a smaller batch size`);
   if (plan.widths.at(-1) !== architecture.outputWidth) {
     throw new ModelFileError(`${path}: the layers end in ${plan.widths.at(-1)} outputs, the architecture's outputWidth is ${architecture.outputWidth}`);

@@ -8,7 +8,7 @@ import { SparseInputDense } from './layers/sparse-input-dense.js';
 import { planSparseInput } from './sparse-input.js';
 import { zeroGrads, type BuildContext, type Layer, type LayerBuffer, type Mode, type Param } from './layer.js';
 import { copyWeights, loadStateDict, summaryTable } from './weights.js';
-import { buildLayers, MAX_MODEL_BYTES, planLayers, planSizeProblem, type ModelPlan, type PlanOptions } from './plan.js';
+import { buildLayers, MAX_MODEL_BYTES, planLayers, planSizeProblem, replan, type ModelPlan, type PlanOptions } from './plan.js';
 
 export { MAX_MODEL_BYTES, MAX_WIDTH, type ModelPlan, type PlannedTensor, type PlanOptions } from './plan.js';
 
@@ -71,6 +71,7 @@ export class Sequential {
   private streams = new Map<string, Rng>(); // every random stream the layers drew, newest per name
   private built = false;
   private planned = { inputGrad: false, fuse: true, sparse: true }; // build options setBatchSize repeats
+  private sizes!: ModelPlan; // the plan of the build, for the current batch size
   private steps: Layer[] = []; // the layers as forward and backward run them
 
   constructor(layers: Layer[]) {
@@ -117,10 +118,11 @@ export class Sequential {
     if (this.built) this.release();
     const kernels = backend.forDtype(dtype); // float64 models (gradient checks) run on the TypeScript kernels
     const plan = this.plan({ inputWidth, batchSize, dtype, inputGrad, kernels, sparse });
-    const tooLarge = planSizeProblem(plan, batchSize, MAX_MODEL_BYTES, 'a WebAssembly memory holds');
+    const tooLarge = planSizeProblem(plan, MAX_MODEL_BYTES, 'a WebAssembly memory holds');
     if (tooLarge) throw new ConfigError(`Sequential.build: ${tooLarge}: use fewer or narrower layers or a smaller batch size`);
     Object.assign(this, { inputWidth, batchSize, seed, kernels, dtype });
     this.planned = { inputGrad, fuse, sparse };
+    this.sizes = plan;
     const root = new Rng(seed);
     this.streams = new Map();
     const pending: PendingParam[] = [];
@@ -183,6 +185,10 @@ export class Sequential {
     this.assertBuilt('setBatchSize');
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ConfigError(`Sequential.setBatchSize: batch size must be a positive integer, found ${batchSize}`);
     if (batchSize === this.batchSize) return this;
+    const sizes = replan(this.sizes, batchSize);
+    const tooLarge = planSizeProblem(sizes, MAX_MODEL_BYTES, 'a WebAssembly memory holds');
+    if (tooLarge) throw new ConfigError(`Sequential.setBatchSize: ${tooLarge}: use a smaller batch size`);
+    this.sizes = sizes;
     const { kernels, dtype } = this;
     const saved = this.getWeights(); // a layer's build may reset what it derives from its parameters and state
     for (const buf of this.owned) kernels.release(buf);
