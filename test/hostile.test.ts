@@ -18,6 +18,7 @@ import type { ResultLine } from '../src/experiments/results.js';
 import { appendResult } from '../src/node/experiments/results-file.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 import { architectureOf, decodeModel, encodeModel } from '../src/nn/io.js';
+import { batchNorm } from '../src/nn/layers/index.js';
 import { mlp } from '../src/nn/mlp.js';
 import { saveModel } from '../src/node/model-file.js';
 import { asWriteError } from '../src/node/write-error.js';
@@ -153,12 +154,52 @@ describe('hostile inputs (CLI)', () => {
     assertUserError(await run('predict', '--model', craftModel('topkey.safetensors', withArch({ outputs: 2 })), '--input', input('x.json', '[[1]]')), /\$\.outputs: expected only the keys/);
     // evaluate reads the training metadata (free-form JSON) for the dataset and seed
     assertUserError(await run('evaluate', '--model', craftModel('trained.safetensors', JSON.stringify(arch), '{"config":{"dataset":5}}')), /metadata 'scratchnet.training': config.dataset must be a string, found 5/);
-    // weights that make a finite input overflow: the output is checked, not printed as NaN
+    // inputs that make a sound model overflow: the output is checked, not printed as NaN
+    assertUserError(await run('predict', '--model', goodModel, '--input', input('x4.json', '[[3e38, 3e38, 3e38, 3e38]]')), /row 0: the model's output is NaN, not a finite number/);
+    // weights that overflow even for an all-zero row: refused when the file is loaded
     const huge = mlp({ hidden: [3], outputs: 2 }).build({ inputWidth: 4, batchSize: 8, seed: 1 });
     huge.paramArena.fill(3e38);
     const hugePath = join(dir, 'huge.safetensors');
     writeFileSync(hugePath, encodeModel(huge, arch));
-    assertUserError(await run('predict', '--model', hugePath, '--input', input('x4.json', '[[1, 1, 1, 1]]')), /row 0: the model's output is NaN, not a finite number/);
+    assertUserError(await run('predict', '--model', hugePath, '--input', input('x4.json', '[[1, 1, 1, 1]]')), /huge\.safetensors: the model's output 0 for an all-zero input row is Infinity, expected a finite number/);
+  });
+
+  it('a zero-element tensor declaring 2^33 or 2^28 features: typed error, nothing allocated for it', async () => {
+    const empty = (width: number) => ({ name: 'empty', shape: [0, width], data: new Float32Array(0) });
+    for (const width of [2 ** 33, 2 ** 28]) {
+      const path = join(dir, `empty${width}.safetensors`);
+      const std = { name: 'standardize_1.mean', shape: [4], data: new Float32Array(4) };
+      const standardized = { ...arch, layers: [{ type: 'standardize', name: 'standardize_1', config: {} }, ...arch.layers] };
+      writeFileSync(path, encodeSafetensors([std, { ...std, name: 'standardize_1.std', data: new Float32Array(4).fill(1) }, ...tensors, empty(width)], { 'scratchnet.format': '1', 'scratchnet.architecture': JSON.stringify({ ...standardized, inputWidth: width }) }));
+      assert.ok(readFileSync(path).length < 2048);
+      const r = cli('predict', '--model', path, '--input', input('x.json', '[[1]]'));
+      assertUserError(r, new RegExp(`empty${width}\\.safetensors: invalid architecture: .*inputWidth is ${width}, more than the limit 4`));
+      if (bounds) {
+        const sound = cli('predict', '--model', goodModel, '--input', input('ok.json', '[[0.1, 0.2, 0.3, 0.4]]'));
+        assert.ok(r.rssMiB < sound.rssMiB + 100, `peak RSS ${r.rssMiB.toFixed(0)} MiB, a sound prediction's ${sound.rssMiB.toFixed(0)} MiB`);
+      }
+    }
+  });
+
+  it('degenerate layer state (std 0 or 1e-45, running_var -1): typed error naming the tensor and the index', async () => {
+    const sn = mlp({ hidden: [3], outputs: 2, standardize: true, normalization: () => batchNorm() }).build({ inputWidth: 4, batchSize: 8, seed: 1 });
+    const snArch = architectureOf(sn, 'softmax_cross_entropy');
+    const corrupt = (name: string, tensor: string, index: number, value: number) => {
+      const path = join(dir, name);
+      const bytes = encodeModel(sn, snArch);
+      const at = [...sn.params(), ...sn.layers.flatMap((l) => l.buffers?.() ?? [])];
+      let offset = bytes.length - at.reduce((s, p) => s + 4 * p.value.size, 0);
+      for (const p of at) {
+        if (p.name === tensor) new DataView(bytes.buffer).setFloat32(offset + 4 * index, value, true);
+        offset += 4 * p.value.size;
+      }
+      writeFileSync(path, bytes);
+      return path;
+    };
+    const x = input('x4.json', '[[1, 2, 3, 4], [5, 6, 7, 8]]');
+    assertUserError(await run('predict', '--model', corrupt('std0.safetensors', 'standardize_1.std', 1, 0), '--input', x), /std0\.safetensors: tensor 'standardize_1\.std' holds 0 at index 1, expected a standard deviation above 1e-12/);
+    assertUserError(await run('predict', '--model', corrupt('std45.safetensors', 'standardize_1.std', 2, 1e-45), '--input', x), /tensor 'standardize_1\.std' holds 1\.4\d*e-45 at index 2/);
+    assertUserError(await run('evaluate', '--model', corrupt('var.safetensors', 'batch_norm_1.running_var', 0, -1)), /var\.safetensors: tensor 'batch_norm_1\.running_var' holds -1 at index 0, expected a variance ≥ 0/);
   });
 
   it('flags asking for more memory than a WebAssembly memory holds', async () => {

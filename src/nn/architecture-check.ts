@@ -12,6 +12,8 @@ import { LOSSES } from './losses/index.js';
 
 const TOP_KEYS = ['inputWidth', 'outputWidth', 'loss', 'classNames', 'imageShape', 'layers'];
 const LAYER_KEYS = ['type', 'name', 'config'];
+/** Longest layer name, or string option of a layer, a model file may hold. */
+const MAX_NAME = 128;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,18 +66,20 @@ export function checkArchitecture(raw: unknown, path: string): { architecture: A
     if (!isObject(l)) return fail(at, 'an object {type, name, config}', l);
     for (const k of Object.keys(l)) if (!LAYER_KEYS.includes(k)) fail(`${at}.${clip(k, 40)}`, `only the keys ${LAYER_KEYS.join(', ')}`, k);
     if (typeof l.type !== 'string' || l.type.length > 64) fail(`${at}.type`, 'a layer type name', l.type);
-    if (typeof l.name !== 'string' || l.name === '') fail(`${at}.name`, 'a non-empty string', l.name);
+    // names reach error messages (and tensor names): a long one would make every message long
+    if (typeof l.name !== 'string' || l.name === '' || l.name.length > MAX_NAME) fail(`${at}.name`, `a non-empty string of at most ${MAX_NAME} characters`, l.name);
     const config = l.config ?? {};
     if (!isObject(config)) return fail(`${at}.config`, 'an object', config);
     for (const [k, v] of Object.entries(config)) {
       if (v !== null && typeof v === 'object') fail(`${at}.config.${clip(k, 40)}`, 'a number, string or boolean', v);
+      if (typeof v === 'string' && v.length > MAX_NAME) fail(`${at}.config.${clip(k, 40)}`, `a string of at most ${MAX_NAME} characters`, v);
     }
     let layer: Layer;
     try {
       layer = layerFromConfig(l.type as string, config, `${path}: layer ${i}`);
     } catch (e) {
       if (e instanceof ModelFileError || !(e instanceof ScratchnetError)) throw e;
-      throw new ModelFileError(`${path}: invalid architecture: layer ${i}: ${e.message}`);
+      throw new ModelFileError(`${path}: invalid architecture: layer ${i}: ${clip(e.message, 400)}`);
     }
     const known = Object.keys(layer.config());
     for (const [k, v] of Object.entries(config)) {

@@ -1,12 +1,13 @@
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
-import { ModelFileError, ScratchnetError } from '../errors.js';
+import { ModelFileError, ResourceError, ScratchnetError } from '../errors.js';
 import { brief, clip, parseJsonGuarded } from '../io/json-guard.js';
 import { checkArchitecture } from './architecture-check.js';
 import type { Kernels } from '../core/kernels.js';
-import type { Matrix } from '../core/matrix.js';
+import { Matrix } from '../core/matrix.js';
 import type { LayerBuffer } from './layer.js';
 import type { LossName } from './losses/index.js';
-import { Sequential, type ModelPlan } from './model.js';
+import { MAX_MODEL_BYTES, Sequential, type ModelPlan } from './model.js';
+import { planSizeProblem } from './plan.js';
 
 /** Version of the architecture JSON stored in `__metadata__`. */
 export const FORMAT_VERSION = '1';
@@ -69,17 +70,27 @@ export interface DecodeModelOptions {
   batchSize?: number;
   /** Kernels the model runs on (default: the current backend). */
   kernels?: Kernels;
+  /**
+   * Most bytes the built model may take — parameters, gradients, state and activations for
+   * `batchSize` rows — checked before anything is allocated (default and upper bound: 4 GiB, a
+   * WebAssembly memory; Node's `loadModel` passes half the machine's memory when that is less).
+   */
+  maxBytes?: number;
 }
 
 /**
  * Decodes a model from the bytes of a model file ({@link encodeModel}); `path` names the source
  * in error messages. Everything is checked before the model is built: the architecture strictly
- * (src/nn/architecture-check.ts), then the build's plan against the stored tensors (names, shapes;
- * no width wider than the file's widest tensor), then the values (finite). Only then is memory
- * allocated for the model.
- * @throws ModelFileError naming `path` if the bytes are not a valid scratchnet model
+ * (src/nn/architecture-check.ts); the build's plan, which allocates nothing, with no width wider
+ * than the widest dimension of a tensor that holds values (so every size is backed by the file's
+ * bytes) and no more bytes than `maxBytes`; the stored tensors against the plan (names, shapes);
+ * the values: finite, and layer state by its meaning (a standard deviation above its floor, a
+ * variance ≥ 0: each layer's `checkBuffers`). Only then is memory allocated for the model, and one
+ * all-zero row run through it must give finite outputs.
+ * @throws ModelFileError naming `path` if the bytes are not a valid scratchnet model; ResourceError
+ *   if the model it describes is larger than `maxBytes`
  */
-export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels }: DecodeModelOptions = {}, path = 'model'): SavedModel {
+export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels, maxBytes = MAX_MODEL_BYTES }: DecodeModelOptions = {}, path = 'model'): SavedModel {
   const { tensors, metadata } = decodeSafetensors(bytes, path);
   if (metadata['scratchnet.format'] !== FORMAT_VERSION) {
     throw new ModelFileError(`${path}: not a scratchnet model (metadata 'scratchnet.format' is ${brief(metadata['scratchnet.format'])}, expected "${FORMAT_VERSION}")`);
@@ -93,14 +104,18 @@ export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels }: Dec
   let plan: ModelPlan;
   try {
     model = new Sequential(layers);
-    // every width of a sound file is a dimension of one of its tensors (a dense weight, a bias, a statistic)
+    // every width of a sound file is a dimension of one of its tensors (a dense weight, a bias, a
+    // statistic) and holds values, so it is at most the tensor's count: a tensor of 0 values backs no size
     let maxWidth = 0;
-    for (const t of tensors.values()) for (const d of t.shape) maxWidth = Math.max(maxWidth, d);
+    for (const t of tensors.values()) if (t.data.length > 0) for (const d of t.shape) maxWidth = Math.max(maxWidth, d);
     plan = model.plan({ inputWidth: architecture.inputWidth, batchSize, kernels, maxWidth });
   } catch (e) {
     if (!(e instanceof ScratchnetError)) throw e;
-    throw new ModelFileError(`${path}: invalid architecture: ${e.message}${tensors.size === 0 ? ' (the file holds no tensors)' : ''}`);
+    throw new ModelFileError(`${path}: invalid architecture: ${clip(e.message, 400)}${tensors.size === 0 ? ' (the file holds no tensors)' : ''}`);
   }
+  const limit = Math.min(maxBytes, MAX_MODEL_BYTES);
+  const tooLarge = planSizeProblem(plan, limit, limit < MAX_MODEL_BYTES ? 'this machine can give it' : 'a WebAssembly memory holds');
+  if (tooLarge) throw new ResourceError(`${path}: ${tooLarge}: use a smaller batch size`);
   if (plan.widths.at(-1) !== architecture.outputWidth) {
     throw new ModelFileError(`${path}: the layers end in ${plan.widths.at(-1)} outputs, the architecture's outputWidth is ${architecture.outputWidth}`);
   }
@@ -120,12 +135,35 @@ export function decodeModel(bytes: Uint8Array, { batchSize = 256, kernels }: Dec
     const extra = [...tensors.keys()].filter((n) => !names.has(n));
     throw new ModelFileError(`${path}: unexpected tensors ${clip(extra.join(', '), 120)} not used by the architecture`);
   }
+  const values = (name: string) => tensors.get(name)!.data;
+  for (const layer of model.layers) {
+    const problem = layer.checkBuffers?.(values);
+    if (problem) throw new ModelFileError(`${path}: ${problem}`);
+  }
   model.build({ inputWidth: architecture.inputWidth, batchSize, kernels });
   for (const p of [...model.params(), ...layerBuffers(model)]) {
-    p.value.data.set(tensors.get(p.name)!.data);
+    p.value.data.set(values(p.name));
     p.version++;
   }
+  const bad = probeZeroRow(model);
+  if (bad) {
+    model.release();
+    throw new ModelFileError(`${path}: the model's output ${bad.index} for an all-zero input row is ${bad.value}, expected a finite number (its values overflow float32)`);
+  }
   return { model, architecture, training: training as Record<string, unknown> };
+}
+
+/** Runs one all-zero row through a built model (eval mode); the first output that is not finite, if any. */
+function probeZeroRow(model: Sequential): { index: number; value: number } | undefined {
+  const k = model.kernels;
+  const x = new Matrix(1, model.inputWidth, k.alloc(model.inputWidth, model.dtype).fill(0));
+  try {
+    const y = model.forward(x, 'eval').view();
+    const index = y.findIndex((v) => !Number.isFinite(v));
+    return index < 0 ? undefined : { index, value: y[index] };
+  } finally {
+    k.release(x.data);
+  }
 }
 
 /** Shape in the file: vectors (biases, batch-norm statistics, stored as [1, n]) are saved as [n], as torch does. */

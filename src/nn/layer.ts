@@ -39,7 +39,11 @@ export interface LayerBuffer {
   version: number;
 }
 
-/** What a layer may use while it builds: the backend, the planned batch size, random streams. */
+/**
+ * What a layer may use while it builds: the backend, the planned batch size, random streams, and
+ * where it declares its parameters, state and buffers. A layer allocates nothing itself in `build`:
+ * the same `build` runs against a plan's context (src/nn/plan.ts), which records sizes only.
+ */
 export interface BuildContext {
   readonly kernels: Kernels;
   readonly dtype: DType;
@@ -52,6 +56,13 @@ export interface BuildContext {
    * layer has been built; `init` fills the value then.
    */
   param(name: string, rows: number, cols: number, decay: number, init: (value: Matrix) => void): Param;
+  /**
+   * Declares a non-trainable tensor `[rows, cols]` the layer keeps between batches (see
+   * {@link LayerBuffer}), in the model's dtype. Its value is made at once — a plan makes none and
+   * returns an empty `[0, cols]` placeholder —; `init` fills it after every layer has been built (as a
+   * parameter's), never during a plan. A build for a new batch size hands back the one already made.
+   */
+  state(name: string, rows: number, cols: number, init: (value: Matrix) => void): LayerBuffer;
   /** An activation buffer `[batchSize, cols]` (its `rows` is set per batch), or `[rows, cols]`. */
   buffer(cols: number, rows?: number): Matrix;
   /** False when no layer before this one has parameters (and nobody asked for the input's gradient): backward may skip dL/dx. */
@@ -81,6 +92,13 @@ export interface Layer {
    * after `build`. Optional: most layers have none.
    */
   buffers?(): LayerBuffer[];
+  /**
+   * Checks values offered for {@link buffers} by what they mean (a standard deviation above the
+   * layer's floor, a variance ≥ 0), before anything is built: `value(name)` gives a buffer's values
+   * by its full name, as many as the plan declared. Returns what is wrong — the tensor, the index,
+   * the value and what was expected — or undefined. Model files run it at load time.
+   */
+  checkBuffers?(value: (name: string) => ArrayLike<number>): string | undefined;
   /** Constructor options that recreate this layer (stored in model files). */
   config(): Record<string, unknown>;
   /** Restarts the layer's random streams, so the next forward draws the same numbers again. */

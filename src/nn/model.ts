@@ -8,7 +8,7 @@ import { SparseInputDense } from './layers/sparse-input-dense.js';
 import { planSparseInput } from './sparse-input.js';
 import { zeroGrads, type BuildContext, type Layer, type LayerBuffer, type Mode, type Param } from './layer.js';
 import { copyWeights, loadStateDict, summaryTable } from './weights.js';
-import { buildLayers, MAX_MODEL_BYTES, planLayers, type ModelPlan, type PlanOptions } from './plan.js';
+import { buildLayers, MAX_MODEL_BYTES, planLayers, planSizeProblem, replan, type ModelPlan, type PlanOptions } from './plan.js';
 
 export { MAX_MODEL_BYTES, MAX_WIDTH, type ModelPlan, type PlannedTensor, type PlanOptions } from './plan.js';
 
@@ -71,6 +71,7 @@ export class Sequential {
   private streams = new Map<string, Rng>(); // every random stream the layers drew, newest per name
   private built = false;
   private planned = { inputGrad: false, fuse: true, sparse: true }; // build options setBatchSize repeats
+  private sizes!: ModelPlan; // the plan of the build, for the current batch size
   private steps: Layer[] = []; // the layers as forward and backward run them
 
   constructor(layers: Layer[]) {
@@ -117,19 +118,15 @@ export class Sequential {
     if (this.built) this.release();
     const kernels = backend.forDtype(dtype); // float64 models (gradient checks) run on the TypeScript kernels
     const plan = this.plan({ inputWidth, batchSize, dtype, inputGrad, kernels, sparse });
-    if (plan.bytes > MAX_MODEL_BYTES) {
-      const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
-      throw new ConfigError(
-        `Sequential.build: the model needs ${gib(plan.bytes)} (widths ${plan.widths.slice(0, 8).join('→')}${plan.widths.length > 8 ? '→…' : ''}: ${plan.paramValues} parameters and as many gradients, ` +
-          `${plan.activationValues} activation values for batches of ${batchSize}), more than the ${gib(MAX_MODEL_BYTES)} a WebAssembly memory holds: ` +
-          'use fewer or narrower layers or a smaller batch size',
-      );
-    }
+    const tooLarge = planSizeProblem(plan, MAX_MODEL_BYTES, 'a WebAssembly memory holds');
+    if (tooLarge) throw new ConfigError(`Sequential.build: ${tooLarge}: use fewer or narrower layers or a smaller batch size`);
     Object.assign(this, { inputWidth, batchSize, seed, kernels, dtype });
     this.planned = { inputGrad, fuse, sparse };
+    this.sizes = plan;
     const root = new Rng(seed);
     this.streams = new Map();
     const pending: PendingParam[] = [];
+    const stateInits: (() => void)[] = [];
     this.steps = planSparseInput(this.layers, sparse);
     const context = (layer: Layer, needsInputGrad: boolean): BuildContext => ({
       kernels,
@@ -147,6 +144,11 @@ export class Sequential {
         const param = { name, value: placeholder, grad: placeholder, decay, version: 0 };
         pending.push({ param, rows, cols, init });
         return param;
+      },
+      state: (name, rows, cols, init) => {
+        const value = Matrix.zeros(rows, cols, dtype);
+        stateInits.push(() => init(value));
+        return { name, value, version: 0 };
       },
       buffer: (cols, rows = batchSize) => {
         const buf = kernels.alloc(rows * cols, dtype);
@@ -169,6 +171,7 @@ export class Sequential {
       offset += n;
     }
     this.parameters = pending.map((p) => p.param);
+    for (const init of stateInits) init();
     this.built = true;
     return this;
   }
@@ -182,12 +185,17 @@ export class Sequential {
     this.assertBuilt('setBatchSize');
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ConfigError(`Sequential.setBatchSize: batch size must be a positive integer, found ${batchSize}`);
     if (batchSize === this.batchSize) return this;
+    const sizes = replan(this.sizes, batchSize);
+    const tooLarge = planSizeProblem(sizes, MAX_MODEL_BYTES, 'a WebAssembly memory holds');
+    if (tooLarge) throw new ConfigError(`Sequential.setBatchSize: ${tooLarge}: use a smaller batch size`);
+    this.sizes = sizes;
     const { kernels, dtype } = this;
-    const saved = this.getWeights(); // a layer's build resets its non-trainable state (standardisation, running statistics)
+    const saved = this.getWeights(); // a layer's build may reset what it derives from its parameters and state
     for (const buf of this.owned) kernels.release(buf);
     this.owned = [];
     this.batchSize = batchSize;
     const byName = new Map(this.parameters.map((p) => [p.name, p]));
+    const stateByName = new Map(this.layerBuffers().map((b) => [b.name, b]));
     const root = new Rng(this.seed);
     const reused = new Set<string>();
     const context = (layer: Layer, needsInputGrad: boolean): BuildContext => ({
@@ -208,6 +216,11 @@ export class Sequential {
         const p = byName.get(name);
         if (!p) throw new ConfigError(`Sequential.setBatchSize: ${layer.name} asked for an unknown parameter '${name}'`);
         return p;
+      },
+      state: (name) => {
+        const b = stateByName.get(name);
+        if (!b) throw new ConfigError(`Sequential.setBatchSize: ${layer.name} asked for an unknown state tensor '${name}'`);
+        return b;
       },
       buffer: (cols, rows = batchSize) => {
         const buf = kernels.alloc(rows * cols, dtype);

@@ -1,7 +1,9 @@
 /**
  * What a model would allocate, found without allocating it: every layer's `build` runs against a
- * context that records widths, parameter and buffer shapes and bytes (model files are checked
- * against it before anything is made; `Sequential.build` checks its size first).
+ * context that records widths, parameter, state and buffer shapes and bytes, and hands out empty
+ * placeholders (layers declare everything through their BuildContext and allocate nothing
+ * themselves), so a plan allocates nothing that grows with a declared size. Model files are checked
+ * against it before anything is made; `Sequential.build` checks its size first.
  */
 import { kernels as currentKernels } from '../core/backend.js';
 import { Matrix } from '../core/matrix.js';
@@ -39,6 +41,12 @@ export interface ModelPlan {
   paramValues: number;
   /** Values of every activation buffer for the planned batch size. */
   activationValues: number;
+  /** Of those, the values per row of a batch (the rest, such as 1/σ, do not grow with it). */
+  rowValues: number;
+  /** The batch size planned for. */
+  batchSize: number;
+  /** Bytes of one value: 4 (float32) or 8 (float64). */
+  valueBytes: number;
   /** Bytes of parameters, gradients, activations and layer buffers. */
   bytes: number;
 }
@@ -71,6 +79,7 @@ export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 1
   const params: PlannedTensor[] = [];
   const buffers: PlannedTensor[] = [];
   let activationValues = 0;
+  let rowValues = 0;
   const context = (layer: Layer, needsInputGrad: boolean): BuildContext => ({
     kernels,
     dtype,
@@ -82,20 +91,45 @@ export function planLayers(layers: readonly Layer[], { inputWidth, batchSize = 1
       const placeholder = new Matrix(0, cols, NO_VALUES);
       return { name, value: placeholder, grad: placeholder, decay, version: 0 };
     },
-    buffer: (cols, rows = batchSize) => {
-      activationValues += rows * cols;
+    state: (name, rows, cols) => {
+      buffers.push({ name, rows, cols });
+      return { name, value: new Matrix(0, cols, NO_VALUES), version: 0 };
+    },
+    buffer: (cols, rows) => {
+      if (rows === undefined) rowValues += cols;
+      activationValues += (rows ?? batchSize) * cols;
       return new Matrix(0, cols, NO_VALUES);
     },
   });
   buildLayers(layers, planSparseInput(layers, sparse), inputWidth, inputGrad, context, (layer, width) => {
     checkWidth(width, `the output width of ${layer.name}`);
     widths.push(width);
-    for (const b of layer.buffers?.() ?? []) buffers.push({ name: b.name, rows: b.value.rows, cols: b.value.cols });
   });
   const paramValues = params.reduce((s, p) => s + p.rows * p.cols, 0);
   const bufferValues = buffers.reduce((s, b) => s + b.rows * b.cols, 0);
-  const bytes = (2 * paramValues + activationValues + bufferValues) * (dtype === 'float64' ? 8 : 4);
-  return { widths, params, buffers, paramValues, activationValues, bytes };
+  const valueBytes = dtype === 'float64' ? 8 : 4;
+  const bytes = (2 * paramValues + activationValues + bufferValues) * valueBytes;
+  return { widths, params, buffers, paramValues, activationValues, rowValues, batchSize, valueBytes, bytes };
+}
+
+/** `plan` for batches of `batchSize` rows instead: only the activation buffers change (found without building). */
+export function replan(plan: ModelPlan, batchSize: number): ModelPlan {
+  const activationValues = plan.activationValues + (batchSize - plan.batchSize) * plan.rowValues;
+  return { ...plan, activationValues, batchSize, bytes: plan.bytes + (activationValues - plan.activationValues) * plan.valueBytes };
+}
+
+/**
+ * What is wrong with a plan of more than `limit` bytes (`limitName` says whose limit it is), or
+ * undefined when it fits: the size, the first widths, and what makes it up.
+ */
+export function planSizeProblem(plan: ModelPlan, limit: number, limitName: string): string | undefined {
+  if (plan.bytes <= limit) return undefined;
+  const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
+  const widths = `${plan.widths.slice(0, 8).join('→')}${plan.widths.length > 8 ? '→…' : ''}`;
+  return (
+    `the model needs ${gib(plan.bytes)} (widths ${widths}: ${plan.paramValues} parameters and as many gradients, ` +
+    `${plan.activationValues} activation values for batches of ${plan.batchSize}), more than the ${gib(limit)} ${limitName}`
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Model files in Node: {@link saveModel} and {@link loadModel} over the bytes of src/nn/io.ts. */
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { ModelFileError } from '../errors.js';
 import { decodeModel, encodeModel, type Architecture, type DecodeModelOptions, type SavedModel } from '../nn/io.js';
 import type { Sequential } from '../nn/model.js';
@@ -14,7 +15,11 @@ export function saveModel(path: string, model: Sequential, architecture: Archite
   writeFileAtomic(path, encodeModel(model, architecture, training), 'model file');
 }
 
-/** Loads a model saved by {@link saveModel}, built for `batchSize` rows per forward pass. */
+/**
+ * Loads a model saved by {@link saveModel}, built for `batchSize` rows per forward pass; a model that
+ * would need more than half of this machine's memory (`maxBytes`, unless given) is refused before
+ * anything is allocated.
+ */
 export function loadModel(path: string, opts: DecodeModelOptions = {}): SavedModel {
   let bytes: Uint8Array;
   try {
@@ -23,5 +28,5 @@ export function loadModel(path: string, opts: DecodeModelOptions = {}): SavedMod
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFileError(code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read model file (${code ?? (e as Error).message})`);
   }
-  return decodeModel(bytes, opts, path);
+  return decodeModel(bytes, { maxBytes: totalmem() / 2, ...opts }, path);
 }

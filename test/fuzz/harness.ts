@@ -22,13 +22,22 @@ export interface FuzzStats {
   outcomes: Record<string, number>;
   slowestCaseMs: number;
   seconds: number;
+  /** Highest resident memory seen after a case. */
+  peakRssBytes: number;
+  /**
+   * The process's resident high-water mark as raised by cases that were accepted, and by cases that
+   * ended in a typed error (0: none raised it): what the worst case of each kind took while it ran.
+   */
+  highWaterBytes: { accepted: number; typed: number };
 }
 
 export function fuzz(target: FuzzTarget<never>, { runs, seed, maxCaseMs = Infinity, maxRssBytes = Infinity }: FuzzOptions): FuzzStats {
-  const stats: FuzzStats = { target: target.name, cases: 0, outcomes: {}, slowestCaseMs: 0, seconds: 0 };
+  const stats: FuzzStats = { target: target.name, cases: 0, outcomes: {}, slowestCaseMs: 0, seconds: 0, peakRssBytes: 0, highWaterBytes: { accepted: 0, typed: 0 } };
+  const highWater = () => process.resourceUsage().maxRSS * 1024;
   const t0 = performance.now();
   const property = fc.property(target.arbitrary, (input) => {
     const start = performance.now();
+    const before = highWater();
     let outcome = 'ok';
     try {
       target.run(input);
@@ -41,6 +50,10 @@ export function fuzz(target: FuzzTarget<never>, { runs, seed, maxCaseMs = Infini
     const rss = process.memoryUsage.rss();
     if (rss > maxRssBytes) throw new Error(`resident memory reached ${(rss / 2 ** 20).toFixed(0)} MiB`);
     stats.slowestCaseMs = Math.max(stats.slowestCaseMs, ms);
+    stats.peakRssBytes = Math.max(stats.peakRssBytes, rss);
+    const after = highWater();
+    const kind = outcome === 'ok' ? 'accepted' : 'typed';
+    if (after > before) stats.highWaterBytes[kind] = Math.max(stats.highWaterBytes[kind], after);
     stats.outcomes[outcome] = (stats.outcomes[outcome] ?? 0) + 1;
     stats.cases++;
   });

@@ -15,7 +15,7 @@ import { parseSpec } from '../../src/experiments/spec.js';
 import { dedupe, variationStats } from '../../src/experiments/stats.js';
 import { configChange, confusionTable, groupTable, regressionTable } from '../../src/experiments/tables.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
-import { batchNorm, Dense, Activation, Dropout, Standardize } from '../../src/nn/layers/index.js';
+import { batchNorm, Dense, Activation, Dropout, LayerNorm, Standardize } from '../../src/nn/layers/index.js';
 import { architectureOf, decodeModel, encodeModel } from '../../src/nn/io.js';
 import { Sequential } from '../../src/nn/model.js';
 import { checkConfig } from '../../src/recipe.js';
@@ -25,6 +25,9 @@ import '../../src/node/gzip.js';
 import { gzipSync } from 'node:zlib';
 import { ScratchnetError } from '../../src/errors.js';
 import { EDGE_NUMBERS, mutateAtPaths, mutateBytes, mutateJson, mutateText } from './mutate.js';
+import { modelStructureMutations, type ModelCase } from './model-mutations.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { predict } from '../../src/nn/evaluate.js';
 
 export interface FuzzTarget<T = unknown> {
   name: string;
@@ -125,6 +128,38 @@ const model: FuzzTarget<Uint8Array> = {
     check(m.weightCount * 4 <= bytes.length, 'more weights than the file holds');
     const w = m.getWeights();
     check(w.every(Number.isFinite), 'non-finite weight');
+    m.release();
+  },
+};
+
+// ---- model files, structure-aware -----------------------------------------------------------------
+
+const stateModel = new Sequential([new Standardize(), new Dense({ units: 5 }), batchNorm(), new Activation({ kind: 'relu' }), new LayerNorm(), new Dropout({ rate: 0.2 }), new Dense({ units: 3 })]);
+stateModel.build({ inputWidth: 4, batchSize: 4, seed: 2, kernels });
+stateModel.layers[0].buffers!()[0].value.data.set([0.5, -1, 2, 0]); // a fitted standardisation
+stateModel.layers[0].buffers!()[1].value.data.set([0.5, 2, 1e-3, 3]);
+const stateSeed = encodeModel(stateModel, architectureOf(stateModel, 'softmax_cross_entropy'));
+const PROBE_ROWS = Float32Array.from([0, 0, 0, 0, 1, 1, 1, 1, -2.5, 0.5, 3, -1]);
+
+/** Longest typed error message a reader may give (it quotes user input briefly; one terminal line). */
+const MAX_MESSAGE = 1024;
+
+const modelStructure: FuzzTarget<ModelCase> = {
+  name: 'model file, structure-aware (decodeModel: sizes, empty tensors, layer state)',
+  arbitrary: modelStructureMutations(stateSeed),
+  run({ bytes, batchSize, degenerate }) {
+    let loaded: ReturnType<typeof decodeModel>;
+    try {
+      loaded = decodeModel(bytes, { batchSize, kernels }, 'fuzz.safetensors');
+    } catch (e) {
+      if (e instanceof ScratchnetError) check(e.message.length <= MAX_MESSAGE, `a ${e.message.length}-character message: ${e.message.slice(0, 200)}…`);
+      throw e;
+    }
+    const m = loaded.model;
+    check(degenerate === undefined, `a model with degenerate state was accepted: ${degenerate}`);
+    check(m.weightCount * 4 <= bytes.length, 'more weights than the file holds');
+    const { probabilities } = predict(m, new Matrix(3, 4, PROBE_ROWS.slice()), 'softmax');
+    check(probabilities.view().every(Number.isFinite), `non-finite probabilities for finite rows: ${Array.from(probabilities.view())}`);
     m.release();
   },
 };
@@ -303,9 +338,6 @@ export class FlagError extends ScratchnetError {}
 
 // ---- structure-aware: specs, IDX headers and JSON rows at the edges of their types ---------------
 
-/** Longest error message a reader may give (it quotes user input briefly). */
-const MAX_MESSAGE = 1024;
-
 /** `target` whose typed errors must also be short: a longer message fails the case. */
 function shortMessages<T>(target: FuzzTarget<T>): FuzzTarget<T> {
   return {
@@ -404,5 +436,5 @@ const predictEdges: FuzzTarget<string> = {
 };
 
 export const TARGETS: FuzzTarget<never>[] = ([
-  safetensors, model, idx, predictInput, spec, results, cliArgs, specEdges, idxEdges, predictEdges,
+  safetensors, model, modelStructure, idx, predictInput, spec, results, cliArgs, specEdges, idxEdges, predictEdges,
 ] as FuzzTarget<never>[]).map(shortMessages);

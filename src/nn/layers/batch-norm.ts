@@ -3,11 +3,12 @@ import type { Kernels } from '../../core/kernels.js';
 import { expectShape, Matrix, type Float } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
 import { defineLayer } from './define.js';
+import { checkEps } from './norm-eps.js';
 
 export interface BatchNormArgs {
   /** Weight of the new batch statistic in the running averages, in [0, 1] (default 0.1, torch's convention). */
   momentum?: number;
-  /** Added to the variance before the square root (default 1e-5). */
+  /** Added to the variance before the square root (default 1e-5; at least 2^-126, src/nn/layers/norm-eps.ts). */
   eps?: number;
   name?: string;
 }
@@ -54,9 +55,8 @@ export class BatchNorm implements Layer {
 
   constructor({ momentum = 0.1, eps = 1e-5, name = 'batch_norm' }: BatchNormArgs = {}) {
     if (!(momentum >= 0 && momentum <= 1)) throw new ConfigError(`${name}: momentum must be in [0, 1], found ${momentum}`);
-    if (!(eps > 0 && Number.isFinite(eps))) throw new ConfigError(`${name}: eps must be > 0, found ${eps}`);
     this.momentum = momentum;
-    this.eps = eps;
+    this.eps = checkEps(eps, name);
     this.name = name;
   }
 
@@ -66,13 +66,8 @@ export class BatchNorm implements Layer {
     this.k = ctx.kernels;
     this.gamma = ctx.param(`${this.name}.gamma`, 1, d, 0, (g) => g.data.fill(1));
     this.beta = ctx.param(`${this.name}.beta`, 1, d, 0, (b) => b.data.fill(0));
-    this.runningMean = Matrix.zeros(1, d, ctx.dtype);
-    this.runningVar = Matrix.zeros(1, d, ctx.dtype);
-    this.runningVar.data.fill(1);
-    this.state = [
-      { name: `${this.name}.running_mean`, value: this.runningMean, version: 0 },
-      { name: `${this.name}.running_var`, value: this.runningVar, version: 0 },
-    ];
+    this.state = [ctx.state(`${this.name}.running_mean`, 1, d, () => {}), ctx.state(`${this.name}.running_var`, 1, d, (v) => v.data.fill(1))];
+    [this.runningMean, this.runningVar] = this.state.map((s) => s.value);
     this.xhat = ctx.buffer(d);
     this.y = ctx.buffer(d);
     this.dx = ctx.needsInputGrad ? ctx.buffer(d) : null;
@@ -157,6 +152,20 @@ export class BatchNorm implements Layer {
   /** Running mean and (unbiased) variance, [1, d] each: saved in model files, never trained. */
   buffers(): LayerBuffer[] {
     return this.state;
+  }
+
+  /** Running variances finite and ≥ 0, and (x − running_mean)/√(running_var + eps) finite in float32 at x = 0. */
+  checkBuffers(value: (name: string) => ArrayLike<number>): string | undefined {
+    const [meanName, varName] = [`${this.name}.running_mean`, `${this.name}.running_var`];
+    const M = value(meanName), V = value(varName);
+    for (let j = 0; j < V.length; j++) {
+      if (!(V[j] >= 0) || !Number.isFinite(V[j])) return `tensor '${varName}' holds ${V[j]} at index ${j}, expected a variance ≥ 0`;
+      const centred = Math.fround(M[j] * Math.fround(1 / Math.sqrt(V[j] + this.eps))); // 1/√(≥ eps) is finite
+      if (!Number.isFinite(centred)) {
+        return `tensors '${meanName}' and '${varName}' hold ${M[j]} and ${V[j]} at index ${j}: running_mean/√(running_var + eps) is ${centred}, expected a finite float32`;
+      }
+    }
+    return undefined;
   }
 
   config(): Record<string, unknown> {

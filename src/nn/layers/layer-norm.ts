@@ -1,11 +1,11 @@
-import { ConfigError } from '../../errors.js';
 import type { Kernels } from '../../core/kernels.js';
 import { expectShape, type Float, type Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, Mode, Param } from '../layer.js';
 import { defineLayer } from './define.js';
+import { checkEps } from './norm-eps.js';
 
 export interface LayerNormArgs {
-  /** Added to the variance before the square root (default 1e-5, torch's). */
+  /** Added to the variance before the square root (default 1e-5, torch's; at least 2^-126, src/nn/layers/norm-eps.ts). */
   eps?: number;
   name?: string;
 }
@@ -39,8 +39,7 @@ export class LayerNorm implements Layer {
   features = 0;
 
   constructor({ eps = 1e-5, name = 'layer_norm' }: LayerNormArgs = {}) {
-    if (!(eps > 0 && Number.isFinite(eps))) throw new ConfigError(`${name}: eps must be > 0, found ${eps}`);
-    this.eps = eps;
+    this.eps = checkEps(eps, name);
     this.name = name;
   }
 

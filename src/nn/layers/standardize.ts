@@ -1,11 +1,14 @@
 import { ConfigError, ShapeError } from '../../errors.js';
 import type { Kernels } from '../../core/kernels.js';
 import { JsKernels } from '../../core/kernels-js.js';
-import { Matrix } from '../../core/matrix.js';
+import type { Matrix } from '../../core/matrix.js';
 import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
 import { defineLayer } from './define.js';
 
 const FIT_KERNELS = new JsKernels();
+
+/** A fitted σ at or below this is taken as 1 (a constant feature); a stored σ must be above it. */
+export const STD_FLOOR = 1e-12;
 
 export interface StandardizeArgs {
   /** Per-feature means [in] (or one value for all features); set later with {@link Standardize.fit}. */
@@ -47,9 +50,12 @@ export class Standardize implements Layer {
   }
 
   build(inputWidth: number, ctx: BuildContext): number {
-    this.mean = { name: `${this.name}.mean`, value: new Matrix(1, inputWidth, new Float32Array(inputWidth)), version: 0 };
-    this.std = { name: `${this.name}.std`, value: new Matrix(1, inputWidth, new Float32Array(inputWidth).fill(1)), version: 0 };
-    if (this.init.mean && this.init.std) this.set(this.init.mean, this.init.std);
+    const { mean, std } = this.init;
+    this.mean = ctx.state(`${this.name}.mean`, 1, inputWidth, () => {}); // zeros
+    this.std = ctx.state(`${this.name}.std`, 1, inputWidth, (s) => {
+      s.data.fill(1);
+      if (mean && std) this.set(mean, std); // runs after both are made
+    });
     this.k = ctx.kernels;
     this.derivedFrom.mean = -1;
     this.scale = ctx.buffer(inputWidth, 1);
@@ -61,7 +67,7 @@ export class Standardize implements Layer {
 
   /**
    * Sets μ and σ from data x: [n, in]. `perFeature` false uses one mean and std over every value
-   * (images: every pixel shares the scale); true standardises each column. σ = 0 becomes 1.
+   * (images: every pixel shares the scale); true standardises each column. σ ≤ {@link STD_FLOOR} becomes 1.
    */
   fit(x: Matrix, { perFeature }: { perFeature: boolean }): void {
     const { rows, cols } = x;
@@ -88,7 +94,7 @@ export class Standardize implements Layer {
       const s = std.length === 1 ? std[0] : std[j];
       if (!Number.isFinite(m) || !Number.isFinite(s) || s < 0) throw new ConfigError(`${this.name}: invalid mean ${m} or std ${s} for feature ${j}`);
       this.mean.value.data[j] = m;
-      this.std.value.data[j] = s > 1e-12 ? s : 1;
+      this.std.value.data[j] = s > STD_FLOOR ? s : 1;
     }
     this.mean.version++;
     this.std.version++;
@@ -134,6 +140,23 @@ export class Standardize implements Layer {
 
   buffers(): LayerBuffer[] {
     return [this.mean, this.std];
+  }
+
+  /** σ finite and above {@link STD_FLOOR}, −μ/σ finite in float32: else every row gets the same answer, or NaN. */
+  checkBuffers(value: (name: string) => ArrayLike<number>): string | undefined {
+    const [meanName, stdName] = [`${this.name}.mean`, `${this.name}.std`];
+    const M = value(meanName), S = value(stdName);
+    for (let j = 0; j < S.length; j++) {
+      const s = S[j];
+      if (!(s > STD_FLOOR) || !Number.isFinite(s)) {
+        return `tensor '${stdName}' holds ${s} at index ${j}, expected a standard deviation above ${STD_FLOOR} (the floor ${this.type} uses)`;
+      }
+      const shift = Math.fround(-M[j] / s); // 1/σ < 1e12 is finite
+      if (!Number.isFinite(shift)) {
+        return `tensors '${meanName}' and '${stdName}' hold ${M[j]} and ${s} at index ${j}: −mean/std is ${shift}, expected a finite float32`;
+      }
+    }
+    return undefined;
   }
 
   config(): Record<string, unknown> {
