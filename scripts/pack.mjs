@@ -2,6 +2,7 @@
 // `npm run pack [-- --out DIR]`: the tarball to publish (`npm publish scratchnet-X.tgz`). It holds
 // what package.json's `files` names, with a package.json for users: no scripts (the repository's
 // `prepare` builds on `npm ci`, and npm would list it on every user's install), no devDependencies.
+// It builds the playground the package serves (`scratchnet playground`: dist-web/, over dist/) first.
 // Prints the tarball's path.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ const out = resolve(i > 0 ? process.argv[i + 1] : root);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const stage = mkdtempSync(join(tmpdir(), 'scratchnet-pack-'));
 try {
+  execFileSync('npm', ['run', 'build:playground'], { cwd: root, stdio: ['ignore', 2, 2] });
   // the file list npm itself would pack (files, README, LICENSE, package.json)
   const [listing] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
   for (const { path } of listing.files) if (path !== 'package.json') cpSync(join(root, path), join(stage, path));

@@ -40,6 +40,7 @@ export { isRegression, oneHot, regressionDataset, residentDataset, splitValidati
 export { loadCircle, loadClusters, loadMoons, loadSpirals, loadXor, SYNTHETIC_SETS, type ClustersOptions, type SyntheticOptions, type SyntheticSet } from './data/synthetic.js';
 export { decodeIdx, encodeIdx, setGzipCodec, type GzipCodec, type IdxTensor } from './data/idx.js';
 export { Augmenter, parseAugmentSpec } from './data/augment.js';
+export { parsePointsCsv, type Point2d } from './data/points-csv.js';
 export { formatTorchArch, fromTorchStateDict, parseTorchArch, toTorchStateDict, type TorchModule } from './nn/torch.js';
 export { ONNX_OPSET, toOnnx, type ToOnnxOptions } from './nn/onnx.js';
 // the training options (one schema) and config → model + fit options: what the CLI and the playground share

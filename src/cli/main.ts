@@ -7,6 +7,7 @@ import { augmentPreviewCommand } from './augment-preview.js';
 import { convertCommand } from './convert.js';
 import { dataCommand } from './data.js';
 import { evaluateCommand } from './evaluate.js';
+import { playgroundCommand } from './playground.js';
 import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
 import { isPermissionError } from './runtime.js';
@@ -14,7 +15,7 @@ import { trainCommand } from './train.js';
 import { packageVersion } from './version.js';
 
 /** Extra commands (data, ablate, report, bench, ...) register here. */
-export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand, convertCommand];
+export const COMMANDS: (() => Command)[] = [trainCommand, evaluateCommand, predictCommand, augmentPreviewCommand, ablateCommand, reportCommand, dataCommand, convertCommand, playgroundCommand];
 
 /**
  * Every error line as `scratchnet: error: ...`, commander's own ("error: unknown option ...") as the

@@ -37,19 +37,5 @@ function customSplit(s: PlaygroundState): { train: sn.Dataset; test: sn.Dataset 
   return { train, test: val };
 }
 
-/** Points from CSV text: one `x,y,class` per line (a header line and blank lines are skipped). */
-export function parseCsv(text: string): [number, number, number][] {
-  const out: [number, number, number][] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    const t = line.trim();
-    if (!t) return;
-    const f = t.split(/[,;\t ]+/).map(Number);
-    if (f.length < 3 || !f.every(Number.isFinite)) {
-      if (i === 0) return; // header
-      throw new sn.DataError(`CSV line ${i + 1}: expected x,y,class, found '${t}'`);
-    }
-    if (!Number.isInteger(f[2]) || f[2] < 0 || f[2] > 9) throw new sn.DataError(`CSV line ${i + 1}: class must be an integer 0..9, found ${f[2]}`);
-    out.push([f[0], f[1], f[2]]);
-  });
-  return out;
-}
+/** Points from CSV text: the library's parser (also behind `scratchnet playground --data`). */
+export const parseCsv = (text: string): [number, number, number][] => sn.parsePointsCsv(text);

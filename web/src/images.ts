@@ -25,7 +25,11 @@ interface ImageSet {
 
 async function fetchIdx(url: string): Promise<sn.IdxTensor> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} (run npm run build:web to make the data files)`);
+  if (!res.ok) {
+    // `scratchnet playground` says why in plain text (where the files are looked for); a static site has none
+    const why = res.headers.get('Content-Type')?.startsWith('text/plain') ? (await res.text()).trim() : 'run npm run build:web to make the data files';
+    throw new Error(`${url}: HTTP ${res.status} (${why})`);
+  }
   return sn.decodeIdx(new Uint8Array(await res.arrayBuffer()), url);
 }
 
