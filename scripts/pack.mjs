@@ -15,7 +15,7 @@ const out = resolve(i > 0 ? process.argv[i + 1] : root);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const stage = mkdtempSync(join(tmpdir(), 'scratchnet-pack-'));
 try {
-  execFileSync('npm', ['run', 'build:playground'], { cwd: root, stdio: ['ignore', 2, 2] });
+  execFileSync('npm', ['run', '--silent', 'build:playground'], { cwd: root, stdio: ['ignore', 2, 2] });
   // the file list npm itself would pack (files, README, LICENSE, package.json)
   const [listing] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
   for (const { path } of listing.files) if (path !== 'package.json') cpSync(join(root, path), join(stage, path));
