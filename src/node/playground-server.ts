@@ -57,7 +57,7 @@ export function listSite(root: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) {
     if (!e.isFile()) continue; // directories, symbolic links (not followed: readdir does not), sockets…
-    const path = join(e.parentPath, e.name);
+    const path = join(e.parentPath ?? (e as { path?: string }).path ?? root, e.name); // parentPath: Node ≥ 20.12
     const route = relative(root, path).split(sep).join('/');
     if (!route.startsWith('..')) files.set(route, path);
   }
