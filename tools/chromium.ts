@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -21,11 +21,15 @@ const FLAGS = [
   '--no-first-run',
 ];
 
-/** Launches Chromium with a fresh user-data-dir; `close()` removes it. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+function checkInstalled(): void {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`browser tests need Chromium at ${CHROMIUM_PATH} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
   }
+}
+
+/** Launches Chromium with a fresh user-data-dir; `close()` removes it. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  checkInstalled();
   const profile = mkdtempSync(join(tmpdir(), 'scratchnet-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
   return {
@@ -35,4 +39,10 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Launches Chromium without a profile, for contexts of their own (`browser.newContext`: device emulation, touch). */
+export async function launchBrowser(): Promise<Browser> {
+  checkInstalled();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
 }

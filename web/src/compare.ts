@@ -56,7 +56,7 @@ export function mountCompare(root: HTMLElement, state: PlaygroundState, changed:
     el('div', { className: 'buttons' }, run, stop),
     el('h2', {}, 'Test loss (solid) and test accuracy (dashed)'),
     chart.canvas,
-    table,
+    el('div', { className: 'scroll', role: 'region', tabIndex: 0, 'aria-label': 'final figures of each run (scrolls sideways)' }, table),
   );
   let trainers: Trainer[] = [];
   let labels: string[] = [];

@@ -133,9 +133,9 @@ function views(): Views {
   chart.onHover = (t) => announce(t, true);
   return {
     chart,
-    weights: el('div', { className: 'gallery', 'aria-label': 'first-layer weights of each unit as 28×28 images' }),
+    weights: el('div', { className: 'gallery', role: 'group', 'aria-label': 'first-layer weights of each unit as 28×28 images' }),
     confusion: el('table', { className: 'confusion', 'aria-label': 'confusion matrix: rows true class, columns predicted' }),
-    wrong: el('div', { className: 'gallery', 'aria-label': 'misclassified test images' }),
+    wrong: el('div', { className: 'gallery', role: 'group', 'aria-label': 'misclassified test images' }),
   };
 }
 

@@ -32,7 +32,7 @@ export class Playground {
   private clickClass = 0;
   readonly boundary = el('canvas', { className: 'boundary', width: 420, height: 420, tabIndex: 0, 'aria-label': 'decision boundary: click, or move the cross-hair with the arrow keys and press Enter, to add a point of the chosen class' });
   readonly chart = new LineChart(el('canvas', { width: 560, height: 220, 'aria-label': 'loss and accuracy curves' }));
-  private units = el('div', { className: 'units', 'aria-label': 'hidden units over the plane' });
+  private units = el('div', { className: 'units', role: 'group', 'aria-label': 'hidden units over the plane' });
   private figures = el('p', { className: 'figures' });
   private startButton = el('button', { className: 'primary', 'aria-keyshortcuts': 'Space' }, 'Start');
   private stepButton = el('button', { 'aria-keyshortcuts': 'S' }, 'Step (1 epoch)');
@@ -134,16 +134,16 @@ export class Playground {
       if (!this.trainer.active) return announce('Train a model first', true);
       download(await this.trainer.exportModel(), `playground-${this.state.dataset}.safetensors`);
     };
-    const imp = el('input', { type: 'file', accept: '.safetensors', className: 'visually-hidden', id: 'import-2d' });
+    const imp = el('input', { type: 'file', accept: '.safetensors', className: 'visually-hidden', id: 'import-2d', tabIndex: -1, 'aria-label': 'model file to import (.safetensors)' });
     imp.onchange = async () => {
       const f = imp.files?.[0];
       if (f) await this.importModel(new Uint8Array(await f.arrayBuffer()), f.name).catch((e) => announce(e instanceof Error ? e.message : String(e), true));
       imp.value = '';
     };
-    const impLabel = el('label', { htmlFor: 'import-2d', className: 'button', tabIndex: 0, role: 'button' }, 'Import model');
-    impLabel.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), imp.click());
+    const impButton = el('button', {}, 'Import model');
+    impButton.onclick = () => imp.click();
     controls.append(data, ...sets);
-    const buttons = el('div', { className: 'buttons' }, this.startButton, this.stepButton, this.resetButton, link, cmd, exp, impLabel, imp);
+    const buttons = el('div', { className: 'buttons' }, this.startButton, this.stepButton, this.resetButton, link, cmd, exp, impButton, imp);
     const left = el('div', {}, el('h2', {}, 'Decision boundary'), this.boundary, el('p', { className: 'note' }, 'Filled: train points. Rings: test points. Colour: predicted class, paler where the model is unsure.'));
     const right = el('div', {}, el('h2', {}, 'Loss and accuracy'), this.chart.canvas, this.figures, el('h2', {}, 'Hidden units over the plane'), this.units);
     this.root.append(el('div', { className: 'layout' }, controls, el('div', {}, buttons, this.command, this.commandNote, el('div', { className: 'views' }, left, right))));

@@ -134,8 +134,8 @@ export class LineChart {
       const n = this.length();
       if (n === 0) return;
       const fx = (e.clientX - r.left) / r.width;
-      const x0 = 40 / canvas.width;
-      const x1 = 1 - 40 / canvas.width;
+      const x0 = (40 * this.scale()) / canvas.width;
+      const x1 = 1 - x0;
       this.hover = Math.max(0, Math.min(n - 1, Math.round(((fx - x0) / (x1 - x0)) * (n - 1))));
       this.draw();
     });
@@ -168,6 +168,11 @@ export class LineChart {
     return [`epoch ${this.hover + 1}`, ...this.series.map((s) => `${s.name}: ${fmt(s.values[this.hover], s.axis)}`)];
   }
 
+  /** Canvas pixels per CSS pixel where the page shrinks the canvas (a narrow screen), so that text and margins keep their size on screen. */
+  private scale(): number {
+    return Math.max(1, this.canvas.width / (this.canvas.clientWidth || this.canvas.width));
+  }
+
   private length(): number {
     return Math.max(0, ...this.series.map((s) => s.values.length));
   }
@@ -181,9 +186,19 @@ export class LineChart {
     const { canvas } = this;
     const ctx = canvas.getContext('2d')!;
     const [w, h] = [canvas.width, canvas.height];
-    const [l, r, t, b] = [40, w - 40, 24, h - 22];
+    const k = this.scale();
     ctx.clearRect(0, 0, w, h);
-    ctx.font = '11px system-ui, sans-serif';
+    ctx.font = `${11 * k}px system-ui, sans-serif`;
+    // legend above the plot, in as many rows as the width needs: a line sample (solid or dashed) and the name of each series
+    const legend: { s: Series; x: number; y: number }[] = [];
+    let [lx, ly] = [40 * k, 12 * k];
+    for (const s of this.series.slice(0, 8)) {
+      const iw = 22 * k + ctx.measureText(s.name).width;
+      if (lx + iw > w && legend.length) [lx, ly] = [40 * k, ly + 14 * k];
+      legend.push({ s, x: lx, y: ly });
+      lx += iw + 8 * k;
+    }
+    const [l, r, t, b] = [40 * k, w - 40 * k, ly + 12 * k, h - 22 * k];
     ctx.fillStyle = '#333';
     ctx.strokeStyle = '#bbb';
     ctx.lineWidth = 1;
@@ -192,35 +207,32 @@ export class LineChart {
     let maxLoss = 1e-9;
     for (const s of this.series) if (s.axis === 'loss') for (const v of s.values) if (Number.isFinite(v)) maxLoss = Math.max(maxLoss, v);
     ctx.textAlign = 'right';
-    ctx.fillText(maxLoss.toPrecision(2), l - 3, t + 8);
-    ctx.fillText('0', l - 3, b);
+    ctx.fillText(maxLoss.toPrecision(2), l - 3 * k, t + 8 * k);
+    ctx.fillText('0', l - 3 * k, b);
     ctx.textAlign = 'left';
-    ctx.fillText('100%', r + 3, t + 8);
-    ctx.fillText('0%', r + 3, b);
+    ctx.fillText('100%', r + 3 * k, t + 8 * k);
+    ctx.fillText('0%', r + 3 * k, b);
     ctx.textAlign = 'center';
-    ctx.fillText(n > 0 ? `epoch (1–${n})` : 'epoch', (l + r) / 2, h - 6);
-    // legend above the plot: a line sample (solid or dashed) and the name of each series
-    let lx = l;
+    ctx.fillText(n > 0 ? `epoch (1–${n})` : 'epoch', (l + r) / 2, h - 6 * k);
     ctx.textAlign = 'left';
-    for (const s of this.series.slice(0, 8)) {
+    for (const { s, x, y } of legend) {
       ctx.strokeStyle = s.color;
-      ctx.lineWidth = 2;
-      ctx.setLineDash(s.dash ?? []);
+      ctx.lineWidth = 2 * k;
+      ctx.setLineDash((s.dash ?? []).map((d) => d * k));
       ctx.beginPath();
-      ctx.moveTo(lx, 12);
-      ctx.lineTo(lx + 18, 12);
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + 18 * k, y);
       ctx.stroke();
       ctx.fillStyle = '#333';
-      ctx.fillText(s.name, lx + 22, 16);
-      lx += 30 + ctx.measureText(s.name).width;
+      ctx.fillText(s.name, x + 22 * k, y + 4 * k);
     }
     ctx.setLineDash([]);
     const xAt = (i: number) => l + (n > 1 ? (i / (n - 1)) * (r - l) : 0);
     for (const s of this.series) {
       const yAt = (v: number) => (s.axis === 'loss' ? b - (v / maxLoss) * (b - t) : b - v * (b - t));
       ctx.strokeStyle = s.color;
-      ctx.lineWidth = 2;
-      ctx.setLineDash(s.dash ?? []);
+      ctx.lineWidth = 2 * k;
+      ctx.setLineDash((s.dash ?? []).map((d) => d * k));
       ctx.beginPath();
       // at most ~one point per pixel column
       const stride = Math.max(1, Math.floor(s.values.length / (r - l)));
@@ -239,14 +251,14 @@ export class LineChart {
       ctx.lineTo(x, b);
       ctx.stroke();
       const lines = this.hoverText();
-      const bw = Math.max(...lines.map((s) => ctx.measureText(s).width)) + 10;
-      const bx = x + bw + 8 > r ? x - bw - 4 : x + 4;
+      const bw = Math.max(...lines.map((s) => ctx.measureText(s).width)) + 10 * k;
+      const bx = x + bw + 8 * k > r ? x - bw - 4 * k : x + 4 * k;
       ctx.fillStyle = 'rgba(255,255,255,0.92)';
-      ctx.fillRect(bx, t + 2, bw, lines.length * 14 + 4);
+      ctx.fillRect(bx, t + 2 * k, bw, (lines.length * 14 + 4) * k);
       ctx.textAlign = 'left';
       lines.forEach((s, i) => {
         ctx.fillStyle = i === 0 ? '#000' : this.series[i - 1].color;
-        ctx.fillText(s, bx + 5, t + 15 + i * 14);
+        ctx.fillText(s, bx + 5 * k, t + (15 + i * 14) * k);
       });
     }
   }
