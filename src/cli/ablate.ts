@@ -1,7 +1,11 @@
 import { Command } from 'commander';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { parseShard } from '../experiments/grid.js';
+import { shardFromEnv } from '../experiments/auto-shard.js';
+import { completeness, completenessLines } from '../experiments/completeness.js';
+import { parseShard, shardFileName, type Shard } from '../experiments/grid.js';
+import { studyResultFiles } from '../node/experiments/completeness-file.js';
+import { readResults } from '../node/experiments/results-file.js';
 import { runStudy } from '../node/experiments/runner.js';
 import { loadSpec } from '../node/experiments/spec-file.js';
 import { positiveInt } from './options.js';
@@ -11,6 +15,8 @@ interface AblateFlags {
   spec: string;
   out?: string;
   shard?: string;
+  shards?: number;
+  status?: boolean;
   datasets?: string;
   seeds?: string;
   dryRun?: boolean;
@@ -28,7 +34,9 @@ export function ablateCommand(): Command {
     .description('run an ablation study: every dataset × seed × (baseline + each variation); resumable')
     .requiredOption('--spec <file>', 'study spec, e.g. experiments/study.json')
     .option('--out <file>', 'results file to append to (default runs/<spec name>/results.jsonl, or results-<i>of<n>.jsonl with --shard)')
-    .option('--shard <i/n>', 'run only every n-th run of the grid, starting with the i-th (1 ≤ i ≤ n)')
+    .option('--shard <i/n>', "run only every n-th run of the grid, starting with the i-th (1 ≤ i ≤ n); 'auto': from a Slurm array task or a Kubernetes Indexed Job")
+    .option('--shards <n>', "with --shard auto in a Kubernetes Indexed Job: the number of shards (the Job's completions; env SCRATCHNET_SHARDS)", positiveInt)
+    .option('--status', "check the study folder's results files (all shards) against the spec: runs done, missing, and the commands that finish them; train nothing")
     .option('--datasets <names>', "comma-separated subset of the spec's datasets")
     .option('--seeds <list>', "comma-separated subset of the spec's seeds")
     .option('--dry-run', 'list the runs and whether each is done; train nothing')
@@ -40,16 +48,24 @@ export function ablateCommand(): Command {
       'after',
       '\nRerun the same command to resume a stopped study. Shards merge by concatenating\ntheir files:\n' +
         '  parallel scratchnet ablate --spec experiments/study.json --shard {}/4 \\\n    ::: 1 2 3 4\n' +
-        '  cat runs/study/results-*of4.jsonl > runs/study/results.jsonl\n',
+        '  cat runs/study/results-*of4.jsonl > runs/study/results.jsonl\n' +
+        'On a cluster (Slurm array, Kubernetes Indexed Job) pass --shard auto; see docs/cluster.md.\n' +
+        '  scratchnet ablate --spec experiments/study.json --status\n',
     )
     .action(async (f: AblateFlags) => {
       const spec = loadSpec(f.spec);
-      const shard = f.shard === undefined ? undefined : parseShard(f.shard);
+      const shard = shardOf(f);
       const seeds = list(f.seeds)?.map((s) => {
         if (!/^-?\d+$/.test(s)) throw new ConfigError(`--seeds: expected comma-separated integers, found '${s}' in '${f.seeds}'`);
         return Number(s);
       });
-      const out = f.out ?? join('runs', spec.name, shard ? `results-${shard.index}of${shard.count}.jsonl` : 'results.jsonl');
+      const out = f.out ?? join('runs', spec.name, shard ? shardFileName(shard) : 'results.jsonl');
+      if (f.status) {
+        const files = [...new Set([...studyResultFiles(dirname(out)), out])].filter((file) => readResults(file).results.length > 0);
+        const results = files.flatMap((file) => readResults(file).results);
+        process.stdout.write(completenessLines(completeness(spec, f.spec, results), files).join('\n') + '\n');
+        return;
+      }
       const kernels = f.dryRun ? undefined : await setupBackend(f);
       await runStudy({
         spec,
@@ -62,4 +78,13 @@ export function ablateCommand(): Command {
         kernels,
       });
     });
+}
+
+/** `--shard i/n`, or with `--shard auto` the scheduler's shard (said on stderr). */
+function shardOf(f: AblateFlags): Shard | undefined {
+  if (f.shards !== undefined && f.shard !== 'auto') throw new ConfigError(`--shards: only used with --shard auto, found --shard ${f.shard ?? '(none)'}`);
+  if (f.shard !== 'auto') return f.shard === undefined ? undefined : parseShard(f.shard);
+  const { shard, source } = shardFromEnv(process.env, f.shards);
+  process.stderr.write(`ablate: --shard auto: shard ${shard.index}/${shard.count} from the ${source}\n`);
+  return shard;
 }
