@@ -74,6 +74,8 @@ export function completenessLines(c: Completeness, files: string[]): string[] {
       const out = byIndex.get(index) ?? files[0].replace(/results-\d+of\d+\.jsonl$/, shardFileName({ index, count }));
       lines.push(`    scratchnet ablate --spec ${c.specFile} --shard ${index}/${count} --out ${out}`);
     }
+  } else if (files.length === 0) {
+    lines.push(`    scratchnet ablate --spec ${c.specFile}   # or its shards: --shard i/n`);
   } else if (files.length === 1) {
     lines.push(`    scratchnet ablate --spec ${c.specFile} --out ${files[0]}`);
   } else {
