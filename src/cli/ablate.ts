@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InterruptedError } from '../errors.js';
 import { shardFromEnv } from '../experiments/auto-shard.js';
 import { completeness, completenessLines } from '../experiments/completeness.js';
 import { parseShard, shardFileName, type Shard } from '../experiments/grid.js';
 import { studyResultFiles } from '../node/experiments/completeness-file.js';
 import { readResults } from '../node/experiments/results-file.js';
+import { runCheckpoints } from '../node/experiments/run-checkpoints.js';
+import { GracefulStop, signalExitCode } from './interrupt.js';
 import { runStudy } from '../node/experiments/runner.js';
 import { loadSpec } from '../node/experiments/spec-file.js';
 import { positiveInt } from './options.js';
@@ -21,6 +23,8 @@ interface AblateFlags {
   seeds?: string;
   dryRun?: boolean;
   dataDir?: string;
+  checkpointDir?: string;
+  checkpointEvery?: number;
   backend?: string;
   threads?: number;
   relaxed?: boolean;
@@ -41,6 +45,8 @@ export function ablateCommand(): Command {
     .option('--seeds <list>', "comma-separated subset of the spec's seeds")
     .option('--dry-run', 'list the runs and whether each is done; train nothing')
     .option('--data-dir <dir>', 'directory with the dataset files')
+    .option('--checkpoint-dir <dir>', 'checkpoint the run under way in <dir>/<run id>/ (shards may share <dir>): a study stopped midway resumes that run from its checkpoint')
+    .option('--checkpoint-every <steps>', 'with --checkpoint-dir: checkpoint every this many steps (default: at each epoch end)', positiveInt)
     .option('--backend <name>', 'kernels: auto, wasm or js (env SCRATCHNET_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm kernels (env SCRATCHNET_THREADS)', positiveInt)
     .option('--relaxed', RELAXED_HELP)
@@ -50,7 +56,8 @@ export function ablateCommand(): Command {
         '  parallel scratchnet ablate --spec experiments/study.json --shard {}/4 \\\n    ::: 1 2 3 4\n' +
         '  cat runs/study/results-*of4.jsonl > runs/study/results.jsonl\n' +
         'On a cluster (Slurm array, Kubernetes Indexed Job) pass --shard auto; see docs/cluster.md.\n' +
-        '  scratchnet ablate --spec experiments/study.json --status\n',
+        '  scratchnet ablate --spec experiments/study.json --status\n' +
+        'SIGTERM or Ctrl-C stops it after the step under way (with --checkpoint-dir, checkpointed first).\n',
     )
     .action(async (f: AblateFlags) => {
       const spec = loadSpec(f.spec);
@@ -66,17 +73,34 @@ export function ablateCommand(): Command {
         process.stdout.write(completenessLines(completeness(spec, f.spec, results), files).join('\n') + '\n');
         return;
       }
+      if (f.checkpointEvery !== undefined && f.checkpointDir === undefined) throw new ConfigError('--checkpoint-every needs --checkpoint-dir');
       const kernels = f.dryRun ? undefined : await setupBackend(f);
-      await runStudy({
-        spec,
-        specFile: f.spec,
-        out,
-        shard,
-        filter: { datasets: list(f.datasets), seeds },
-        dryRun: f.dryRun,
-        dataDir: f.dataDir,
-        kernels,
-      });
+      const stop = new GracefulStop(
+        (sig) => process.stderr.write(`\nablate: ${sig} received: stopping after this step${f.checkpointDir ? ', with a checkpoint of the run under way' : ''} (again to quit at once)\n`),
+        (sig) => process.stderr.write(`\nablate: second ${sig}: quitting at once; the finished runs are in ${out}\n`),
+      ).install();
+      try {
+        await runStudy({
+          spec,
+          specFile: f.spec,
+          out,
+          shard,
+          filter: { datasets: list(f.datasets), seeds },
+          dryRun: f.dryRun,
+          dataDir: f.dataDir,
+          kernels,
+          checkpoints: f.checkpointDir === undefined ? undefined : runCheckpoints(f.checkpointDir),
+          checkpointEvery: f.checkpointEvery,
+          signal: stop.signal,
+        });
+      } catch (e) {
+        if (!(e instanceof InterruptedError)) throw e;
+        process.exitCode = signalExitCode(stop.received ?? 'SIGINT');
+        const saved = e.checkpointed ? `the run under way is checkpointed in ${f.checkpointDir}` : 'the run under way starts again (add --checkpoint-dir DIR to resume it midway)';
+        process.stderr.write(`ablate: interrupted by ${stop.received ?? 'a signal'}: the finished runs are in ${out}; ${saved}; rerun the same command to resume\n`);
+      } finally {
+        stop.uninstall();
+      }
     });
 }
 

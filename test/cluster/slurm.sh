@@ -143,7 +143,10 @@ while read -r line; do
 done <"$tmp/jobcomp.log"
 echo "test:cluster: scontrol: $(scontrol -o show job "$job" | grep -oE 'JobId=[0-9]+ ArrayJobId=[0-9]+ ArrayTaskId=[0-9]+|JobState=[A-Z]+|Restarts=[0-9]+' | paste -sd' ' | sed 's/ JobId=/\n  JobId=/g')"
 echo "test:cluster: the requeued task's log:"
-sed 's/^/  /' "$tmp/work/slurm-scratchnet-study-${job}_2.out" | grep -E 'ablate:|shard' || true
+victim_log=$tmp/work/slurm-scratchnet-study-${job}_2.out
+grep -E '^ablate:|^  [a-z]' "$victim_log" | grep -v 'ETA' | sed 's/^/  /' || true
+grep -q 'interrupted by SIGTERM' "$victim_log" || { echo "test:cluster: the cancelled task did not stop on SIGTERM" >&2; exit 1; }
+grep -q 'resuming from its checkpoint' "$victim_log" || { echo "test:cluster: the requeued task did not resume its run from a checkpoint" >&2; exit 1; }
 
 cd "$tmp/work"
 $SCRATCHNET ablate --spec "$spec" --status
