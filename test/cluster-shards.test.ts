@@ -2,16 +2,18 @@
 // a Kubernetes Indexed Job; `ablate --status` and `report` check the merged shards against the spec.
 // The scheduler itself runs in `npm run test:cluster` (test/cluster/slurm.sh).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cli } from './cli-helper.js';
+import { cli, CLI } from './cli-helper.js';
 import { ConfigError } from '../src/errors.js';
 import { shardFromEnv } from '../src/experiments/auto-shard.js';
 import { completeness, completenessLines } from '../src/experiments/completeness.js';
 import { expandGrid, parseShardFileName, selectShard } from '../src/experiments/grid.js';
 import type { ResultLine } from '../src/experiments/results.js';
+import { readResults } from '../src/node/experiments/results-file.js';
 import { validateSpec } from '../src/experiments/spec.js';
 
 const SPEC = {
@@ -120,5 +122,45 @@ describe('scratchnet ablate --shard auto / --status (CLI)', () => {
     assert.match(r.stdout, /^incomplete: tiny \(.*tiny\.json\): 4 of 6 runs done, 2 missing; 1 duplicate lines counted once$/m);
     assert.match(r.stdout, /scratchnet ablate --spec .*tiny\.json --shard 2\/2 --out .*results-2of2\.jsonl/);
     assert.doesNotMatch(r.stdout, /--shard 1\/2/);
+  });
+});
+
+describe('scratchnet ablate stopped by SIGTERM (CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scratchnet-preempt-'));
+  // one long run and a short one: the signal comes while the first is training
+  const spec = { ...SPEC, seeds: [1], baseline: { ...SPEC.baseline, epochs: 1000 }, variations: SPEC.variations.slice(0, 1) };
+  const specFile = join(dir, 'long.json');
+  writeFileSync(specFile, JSON.stringify({ ...spec, name: 'long' }));
+  const figures = (r: ResultLine) => JSON.stringify([r.testAccuracy, r.testLoss, r.bestValAccuracy, r.history.map(({ seconds: _s, samplesPerSecond: _r, ...e }) => e)]);
+
+  it('checkpoints the run under way, exits 143, and the rerun resumes it to the same figures as a run never stopped', async () => {
+    const reference = join(dir, 'reference.jsonl');
+    assert.equal(cli(['ablate', '--spec', specFile, '--out', reference]).status, 0);
+
+    const out = join(dir, 'stopped.jsonl');
+    const checkpoints = join(dir, 'checkpoints');
+    const args = ['ablate', '--spec', specFile, '--out', out, '--checkpoint-dir', checkpoints, '--checkpoint-every', '100'];
+    const child = spawn(process.execPath, [...CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // SIGTERM once the first run has written a checkpoint
+    const hasCheckpoint = () => existsSync(checkpoints) && readdirSync(checkpoints).some((id) => readdirSync(join(checkpoints, id)).length > 0);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => hasCheckpoint() && (clearInterval(poll), resolve()), 20);
+    });
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143, stderr);
+    assert.match(stderr, /ablate: interrupted by SIGTERM: the finished runs are in .*stopped\.jsonl; the run under way is checkpointed in /);
+    assert.equal(readResults(out).results.length, 0, 'the long run was under way');
+
+    const again = cli(args);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr.replace(/\n\s+/g, ' '), /iris baseline\/baseline seed 1: resuming from its checkpoint in .* \(\d+ of 1000 epochs done/);
+    const got = new Map(readResults(out).results.map((r) => [r.id, r]));
+    const want = readResults(reference).results;
+    assert.equal(got.size, 2);
+    for (const r of want) assert.equal(figures(got.get(r.id)!), figures(r), `${r.variation}: figures as the run never stopped`);
+    assert.deepEqual(readdirSync(checkpoints), [], "a finished run's checkpoints are removed");
   });
 });
