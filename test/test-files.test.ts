@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 const ONCE = [
-  'activations', 'augment', 'bundle', 'cli-manners', 'cli', 'datasets', 'doc-links', 'docs-cli', 'download', 'dropout-mask', 'float64-train', 'format',
+  'activations', 'augment', 'bundle', 'cli-manners', 'cli', 'cluster-shards', 'datasets', 'doc-links', 'docs-cli', 'download', 'dropout-mask', 'float64-train', 'format',
   'fused-losses', 'fused-updates', 'fuzz', 'gemv', 'hostile', 'idx', 'init-metrics', 'input-grad', 'jobs', 'kernels-columns', 'kernels-norms',
   'kernels-wasm', 'layering', 'learn', 'limits', 'loss-registry', 'mnist', 'model-file-limits', 'onnx', 'options', 'optimizers', 'playground-cli', 'playground-server', 'png', 'report', 'results-claims', 'resume-cli', 'rng', 'runtimes', 'safetensors', 'schedules', 'sha256', 'sparse-gemm', 'terminal', 'test-files', 'theory-anchors',
 ];

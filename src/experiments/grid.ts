@@ -90,6 +90,17 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/** The shard of a default shard file name, `…/results-<i>of<n>.jsonl`, or null for another name. */
+export function parseShardFileName(path: string): Shard | null {
+  const m = /(?:^|[\\/])results-(\d+)of(\d+)\.jsonl$/.exec(path);
+  if (!m) return null;
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  return count >= 1 && index >= 1 && index <= count ? { index, count } : null;
+}
+
+/** The default file name of shard `i/n`. */
+export const shardFileName = ({ index, count }: Shard) => `results-${index}of${count}.jsonl`;
+
 /** Every `count`-th run starting at `index - 1`: the shards of one grid are disjoint and cover it. */
 export function selectShard<T extends { index: number }>(runs: T[], shard: Shard | undefined): T[] {
   return shard ? runs.filter((r) => r.index % shard.count === shard.index - 1) : runs;

@@ -17,7 +17,7 @@ import { BASELINE, expandGrid, selectShard, type GridFilter, type PlannedRun, ty
 import { RESULT_SCHEMA, type Machine, type Misclassified, type ResultLine, type Versions } from './results.js';
 import { canonicalJson } from './json.js';
 import type { StudySpec } from './spec.js';
-import type { ResultStore } from './store.js';
+import type { ResultStore, RunCheckpoints } from './store.js';
 
 /** Misclassified test samples kept for the report's gallery. */
 export const GALLERY_SIZE = 24;
@@ -46,6 +46,12 @@ export interface StudyRunOptions {
   dataDir?: string;
   /** Default: the current backend. */
   kernels?: Kernels;
+  /** Checkpoints of the run under way: a run stopped midway goes on from its newest one. */
+  checkpoints?: RunCheckpoints;
+  /** With `checkpoints`: one every this many steps (default: at each epoch end). */
+  checkpointEvery?: number;
+  /** Stops the study after the step under way (a checkpoint is written first): the run throws an InterruptedError. */
+  signal?: AbortSignal;
   /** Messages. */
   log: { write(text: string): unknown };
   progress: RunProgress;
@@ -99,6 +105,7 @@ export async function runStudyWith(store: ResultStore, opts: StudyRunOptions): P
   checkPlan(planned, specFile);
   checkDatasetsPresent(planned, specFile, dataDir);
   if (!dryRun) store.checkWritable();
+  if (!dryRun) opts.checkpoints?.checkWritable();
 
   const repaired = dryRun ? null : store.repairTail();
   if (repaired) log.write(`ablate: ${repaired}\n`);
@@ -125,6 +132,8 @@ export async function runStudyWith(store: ResultStore, opts: StudyRunOptions): P
   const results: ResultLine[] = [];
   let loadedKey = '';
   let data: DatasetSplit | undefined;
+  const { checkpoints, checkpointEvery, signal } = opts;
+  const ctx: TrainContext = { spec, specFile, dataDir, kernels, progress, log, checkpoints, checkpointEvery, signal };
   progress.start(todo.length);
   try {
     for (const run of todo) {
@@ -137,9 +146,10 @@ export async function runStudyWith(store: ResultStore, opts: StudyRunOptions): P
         await warmUp(run, data, kernels);
       }
       progress.runStart(run);
-      const line = await trainOne(run, data, { spec, specFile, dataDir, kernels, progress });
+      const line = await trainOne(run, data, ctx);
       const result: ResultLine = { ...line, machine, versions };
       store.append(result);
+      opts.checkpoints?.clear(run.id);
       results.push(result);
       progress.runEnd(run, result);
     }
@@ -197,12 +207,21 @@ function checkDatasetsPresent(planned: PlannedRun[], specFile: string, dataDir: 
   }
 }
 
-interface TrainContext {
+interface TrainContext extends Pick<StudyRunOptions, 'checkpoints' | 'checkpointEvery' | 'signal' | 'log'> {
   spec: StudySpec;
   specFile: string;
   dataDir?: string;
   kernels: Kernels;
   progress: RunProgress;
+}
+
+/** `runTraining`'s checkpoint, resume and signal options for `run`: it goes on from its newest checkpoint. */
+function resumable(run: PlannedRun, { checkpoints, checkpointEvery, signal, log }: TrainContext) {
+  if (!checkpoints) return { signal };
+  const resume = checkpoints.newest(run.id);
+  if (resume) log.write(`ablate: ${describe(run)}: resuming from its checkpoint in ${checkpoints.name} (${resume.epoch} of ${run.config.epochs} epochs done${resume.step ? `, and ${resume.step} steps of the next` : ''})\n`);
+  const save = (bytes: Uint8Array, { globalStep }: { globalStep: number }) => checkpoints.save(run.id, bytes, globalStep);
+  return { checkpoint: { every: checkpointEvery, save }, resume, signal };
 }
 
 /** Trains one run and measures it; a divergence is a result, not a failure. */
@@ -231,7 +250,7 @@ async function trainOne(run: PlannedRun, data: DatasetSplit, ctx: TrainContext):
   const t0 = performance.now();
   let result;
   try {
-    result = await runTraining(config, { callbacks: [record, ctx.progress.epochCallback()], kernels: ctx.kernels, data });
+    result = await runTraining(config, { callbacks: [record, ctx.progress.epochCallback()], kernels: ctx.kernels, data, ...resumable(run, ctx) });
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     const s = summarizeHistory(seen, target, regression);
