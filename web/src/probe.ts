@@ -62,7 +62,8 @@ export function structureOf(net: sn.Sequential): Structure {
  * Every Dense layer's parameters in one array, layer after layer: W [in, out] row-major, then b [out]
  * (zeros for a layer without bias) — the layout {@link weightsLength} sizes for the widths of {@link structureOf}.
  */
-export function weightsOf(net: sn.Sequential, out = new Float32Array(weightsLength(structureOf(net).widths))): Float32Array {
+export function weightsOf(net: sn.Sequential): Float32Array {
+  const out = new Float32Array(weightsLength(structureOf(net).widths));
   let at = 0;
   for (const layer of net.layers) {
     if (!(layer instanceof sn.Dense)) continue;
