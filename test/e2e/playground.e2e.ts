@@ -1,5 +1,6 @@
 // The playground (web/, built into web/dist by `npm run build:web`) in headless Chromium: the 2-D
-// mode trains spirals in a worker and its boundary changes, the same URL replays the same losses,
+// mode trains spirals in a worker and its boundary changes, its network diagram follows the weights
+// (values on focus and hover, a unit's weights on click), the same URL replays the same losses,
 // the keyboard alone starts and pauses, the digit pad reads a drawn 7 and 1 with the shipped model,
 // a comparison of two optimizers ends with two curves, and a page without COOP/COEP still trains
 // on one thread. Screenshots of each mode go to test/e2e/screenshots/; figures are printed.
