@@ -124,6 +124,7 @@ export class NetworkDiagram {
     this.frame = null;
     this.selected = this.focused = null;
     this.hovered = null;
+    this.describedBy = null;
     this.nodes = [];
     this.edgeXY = new Float32Array(0);
     this.box.replaceChildren(this.edges, this.tip);
@@ -326,8 +327,13 @@ export class NetworkDiagram {
   /** The tooltip: the hovered node or edge, else the focused node. */
   private showTip(): void {
     const t = this.hovered ?? this.focused;
-    this.describedBy?.removeAttribute('aria-describedby');
-    this.describedBy = null;
+    // the node shown is described by the tooltip (set on a change only: a redraw updates the text)
+    const described = t !== null && typeof t !== 'number' ? t.button : null;
+    if (described !== this.describedBy) {
+      this.describedBy?.removeAttribute('aria-describedby');
+      described?.setAttribute('aria-describedby', this.tip.id);
+      this.describedBy = described;
+    }
     if (t === null || !this.structure) {
       this.tip.hidden = true;
       return;
@@ -339,8 +345,6 @@ export class NetworkDiagram {
       y = (this.edgeXY[4 * t + 1] + this.edgeXY[4 * t + 3]) / 2;
     } else {
       [x, y] = [t.x, t.y + NODE / 2]; // the node's bottom edge
-      t.button.setAttribute('aria-describedby', this.tip.id);
-      this.describedBy = t.button;
     }
     // beside the target, inside the diagram (which clips): below it in the upper half, above it in the lower
     const [w, h] = [this.box.clientWidth, this.box.clientHeight];
