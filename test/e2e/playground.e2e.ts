@@ -1,5 +1,6 @@
 // The playground (web/, built into web/dist by `npm run build:web`) in headless Chromium: the 2-D
-// mode trains spirals in a worker and its boundary changes, the same URL replays the same losses,
+// mode trains spirals in a worker and its boundary changes, its network diagram follows the weights
+// (values on focus and hover, a unit's weights on click), the same URL replays the same losses,
 // the keyboard alone starts and pauses, the digit pad reads a drawn 7 and 1 with the shipped model,
 // a comparison of two optimizers ends with two curves, and a page without COOP/COEP still trains
 // on one thread. Screenshots of each mode go to test/e2e/screenshots/; figures are printed.
@@ -81,7 +82,7 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
       `# 2-D spirals: ${perf.info.threads} threads, ${perf.info.stepsPerSecond.toFixed(0)} steps/s (fit's steps), frame time p50 ${perf.f.p50.toFixed(1)} ms p95 ${perf.f.p95.toFixed(1)} ms over ${perf.f.frames} frames, ` +
         `redraw p50 ${render[Math.floor(render.length / 2)].toFixed(1)} ms p95 ${render[Math.floor(0.95 * render.length)].toFixed(1)} ms (${render.length} redraws), test accuracy ${h[149].testAccuracy}`,
     );
-    assert.ok((await page.locator('.units canvas').count()) >= 16, 'a thumbnail per hidden unit');
+    assert.equal(await page.locator('.diagram button.node canvas').count(), 2 + 16 + 16 + 1, 'a node per input, hidden unit and output');
     await page.hover('#panel-2d canvas[aria-label="loss and accuracy curves"]', { position: { x: 400, y: 120 } }); // hover values
     await page.screenshot({ path: `${SHOTS}/2d-spirals.png`, fullPage: true });
     // export → the CLI's loader reads it → import into the page: the same test figures and the same boundary
@@ -122,6 +123,63 @@ describe('playground in Chromium', { timeout: 240_000 }, () => {
         `${r.info.stepsPerSecond.toFixed(0)} steps/s in fit's steps; wall: ${((r.epochs - e0) / 5).toFixed(1)} epochs/s × ${r.steps} steps = ${(((r.epochs - e0) / 5) * r.steps).toFixed(0)} steps/s with evaluation, probes and messages`,
     );
     assert.ok(r.f.frames > 20, 'frames kept coming while training');
+    await page.close();
+  });
+
+  it('the network diagram: a node per unit, edges that change while training, a value on focus and hover, a unit’s weights on click', async () => {
+    const { page, errors } = await open('mode=2d&data=spirals&epochs=100000&seed=5&threads=2');
+    await page.waitForFunction(() => document.querySelector('.figures')?.textContent?.includes('train /'));
+    await page.click('button.primary');
+    await page.waitForFunction(() => (window as any).playground.trainer.history.length >= 5 && (window as any).playground.diagram.edgeCodes[0] !== 255);
+    // each edge's colour and thickness (one code: sign and level of |w|), and the edges' pixels
+    const edges = () => page.evaluate(() => ({ codes: Array.from((window as any).playground.diagram.edgeCodes as Uint8Array), pixels: (document.querySelector('.diagram canvas.edges') as HTMLCanvasElement).toDataURL() }));
+    const first = await edges();
+    assert.equal(first.codes.length, 2 * 16 + 16 * 16 + 16, 'an edge per weight');
+    assert.equal(await page.locator('.diagram button.node').count(), 2 + 16 + 16 + 1);
+    // a unit selected from the keyboard while it trains (its tooltip and weight list redrawn too): Tab from the curves reaches the first node, arrows move
+    await page.focus('#panel-2d canvas[aria-label="loss and accuracy curves"]');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'input x');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'layer 1, unit 2 (relu)');
+    await page.keyboard.press('Enter');
+    await page.evaluate(() => ((window as any).frames.reset(), ((window as any).playground.info.renderMs.length = 0)));
+    await page.waitForTimeout(5000);
+    const r = await page.evaluate(() => ({ f: (window as any).frames.stats(), info: (window as any).playground.info }));
+    const render = [...r.info.renderMs].sort((a: number, b: number) => a - b);
+    console.log(
+      `# network diagram while training spirals for 5 s (${r.info.threads} threads, a unit selected): frame time p50 ${r.f.p50.toFixed(1)} ms, p95 ${r.f.p95.toFixed(1)} ms over ${r.f.frames} frames; ` +
+        `redraw p50 ${render[Math.floor(render.length / 2)]?.toFixed(1)} ms p95 ${render[Math.floor(0.95 * render.length)]?.toFixed(1)} ms (${render.length} redraws)`,
+    );
+    const later = await edges();
+    assert.notDeepEqual(later.codes, first.codes, 'the edges changed as it learned');
+    assert.notEqual(later.pixels, first.pixels, 'and were redrawn');
+    // keyboard focus shows the node's value in the tooltip the node is described by
+    const tip = page.locator('#diagram-tip');
+    assert.match((await tip.textContent()) ?? '', /^layer 1, unit 2 \(relu\): bias −?\d+\.\d{3}, output over the plane −?\d+\.\d{3} to −?\d+\.\d{3}; 2 incoming weights$/);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-describedby')), 'diagram-tip');
+    // Enter selected it: its incoming weights and bias, the model's own numbers once paused
+    await page.evaluate(() => (document.activeElement as HTMLElement).blur());
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => (window as any).playground.trainer.state === 'paused');
+    await page.waitForTimeout(100);
+    const shown = async () => (await page.locator('.diagram-detail tbody td:nth-child(2)').allTextContents()).map((t) => Number(t.replace('−', '-')));
+    const w = await page.evaluate(() => Array.from((window as any).playground.probe.weights as Float32Array));
+    assert.equal(await page.textContent('.diagram-detail caption'), 'layer 1, unit 2 (relu): incoming weights');
+    assert.deepEqual(await shown(), [w[1], w[16 + 1], w[32 + 1]].map((v) => Number(v.toFixed(3))), 'W[x, 2], W[y, 2], b[2]');
+    // a click on a unit of layer 2 lists its 16 incoming weights and its bias
+    await page.click('.diagram button.node[aria-label="layer 2, unit 5 (relu)"]');
+    assert.equal(await page.getAttribute('.diagram button.node[aria-label="layer 2, unit 5 (relu)"]', 'aria-pressed'), 'true');
+    const at = 2 * 16 + 16; // layer 2's W [16, 16] starts after layer 1's W and b
+    assert.deepEqual(await shown(), [...Array.from({ length: 16 }, (_, i) => w[at + i * 16 + 4]), w[at + 256 + 4]].map((v) => Number(v.toFixed(3))));
+    // hovering an edge shows its weight: the middle of layer 2 unit 16 → output
+    const from = (await page.locator('.diagram button.node[aria-label="layer 2, unit 16 (relu)"]').boundingBox())!;
+    const to = (await page.locator('.diagram button.node[aria-label="output: P(class 1)"]').boundingBox())!;
+    await page.mouse.move((from.x + from.width + to.x) / 2, (from.y + to.y + to.height) / 2);
+    assert.equal(await tip.textContent(), `weight layer 2 unit 16 → output 1: ${w[at + 256 + 16 + 15].toFixed(3).replace('-', '−')}`);
+    await page.locator('#panel-2d .diagram-wrap').screenshot({ path: `${SHOTS}/2d-network-diagram.png` });
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

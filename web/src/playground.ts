@@ -2,8 +2,9 @@
 import * as sn from 'scratchnet';
 import { dataControls } from './controls2d';
 import { makeData, type Data2d } from './data2d';
-import { probe } from './probe';
-import { domainOf, drawBoundary, drawPoints, drawUnit, gridPoints, LineChart, PALETTE, type Domain } from './plot';
+import { NetworkDiagram } from './diagram';
+import { probe, structureOf, weightsOf } from './probe';
+import { domainOf, drawBoundary, drawPoints, gridPoints, LineChart, PALETTE, type Domain } from './plot';
 import type { EpochReport } from './protocol';
 import { pageConfig } from './options';
 import { runFieldsets } from './run-controls';
@@ -24,15 +25,15 @@ export class Playground {
   private domain: Domain = { lo: -1.2, hi: 1.2 };
   private grid = gridPoints(GRID, this.domain);
   private latest: EpochReport | null = null;
-  /** Newest grid outputs: probabilities [m, outputs] and hidden activations. */
-  private probe: { grid: Float32Array; hidden: Float32Array[] } | null = null;
+  /** Newest grid outputs: probabilities [m, outputs] and hidden activations; the weights they came with. */
+  private probe: { grid: Float32Array; hidden: Float32Array[]; weights?: Float32Array } | null = null;
   /** Bumped by each report or probe; render draws when it moved. */
   private version = 0;
   private drawn = 0;
   private clickClass = 0;
   readonly boundary = el('canvas', { className: 'boundary', width: 420, height: 420, tabIndex: 0, 'aria-label': 'decision boundary: click, or move the cross-hair with the arrow keys and press Enter, to add a point of the chosen class' });
   readonly chart = new LineChart(el('canvas', { width: 560, height: 220, 'aria-label': 'loss and accuracy curves' }));
-  private units = el('div', { className: 'units', role: 'group', 'aria-label': 'hidden units over the plane' });
+  readonly diagram = new NetworkDiagram(GRID);
   private figures = el('p', { className: 'figures' });
   private startButton = el('button', { className: 'primary', 'aria-keyshortcuts': 'Space' }, 'Start');
   private stepButton = el('button', { 'aria-keyshortcuts': 'S' }, 'Step (1 epoch)');
@@ -50,11 +51,12 @@ export class Playground {
     this.trainer = new Trainer({
       onReady: (m) => {
         Object.assign(this.info, { threads: m.threads, isolated: m.isolated, parameters: m.parameters });
+        this.diagram.setStructure(m.structure, this.grid);
         this.updateFigures();
       },
       onEpoch: (r) => {
         this.latest = r;
-        if (r.grid && r.hidden) this.probe = { grid: r.grid, hidden: r.hidden };
+        if (r.grid && r.hidden) this.probe = { grid: r.grid, hidden: r.hidden, weights: r.weights };
         this.version++;
         this.info.stepsPerSecond = r.stepsPerSecond;
         announce(`Epoch ${r.epoch}: train loss ${r.loss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${(r.testAccuracy * 100).toFixed(1)}%`);
@@ -145,7 +147,7 @@ export class Playground {
     controls.append(data, ...sets);
     const buttons = el('div', { className: 'buttons' }, this.startButton, this.stepButton, this.resetButton, link, cmd, exp, impButton, imp);
     const left = el('div', {}, el('h2', {}, 'Decision boundary'), this.boundary, el('p', { className: 'note' }, 'Filled: train points. Rings: test points. Colour: predicted class, paler where the model is unsure.'));
-    const right = el('div', {}, el('h2', {}, 'Loss and accuracy'), this.chart.canvas, this.figures, el('h2', {}, 'Hidden units over the plane'), this.units);
+    const right = el('div', {}, el('h2', {}, 'Loss and accuracy'), this.chart.canvas, this.figures, el('h2', {}, 'The network'), this.diagram.root);
     this.root.append(el('div', { className: 'layout' }, controls, el('div', {}, buttons, this.command, this.commandNote, el('div', { className: 'views' }, left, right))));
     this.boundary.addEventListener('click', (e) => {
       const rect = this.boundary.getBoundingClientRect();
@@ -187,11 +189,13 @@ export class Playground {
     this.trainer.reset();
     this.updateButtons();
     const { probs, hidden } = probe(saved.model, this.grid);
+    this.diagram.setStructure(structureOf(saved.model), this.grid);
+    const weights = weightsOf(saved.model);
     const t = this.data.test;
     const test: sn.Dataset = { name: 'test', x: new sn.Matrix(t.y.length, 2, t.x), y: t.y, numClasses: t.numClasses, classNames: Array.from({ length: t.numClasses }, (_, c) => String(c)) };
     const r = sn.evaluate(saved.model, test, { loss: saved.architecture.loss });
     saved.model.release();
-    this.probe = { grid: probs, hidden };
+    this.probe = { grid: probs, hidden, weights };
     this.latest = null;
     this.version++;
     this.importedFigures = { loss: r.loss, accuracy: r.accuracy };
@@ -229,7 +233,7 @@ export class Playground {
     this.importedFigures = null;
     this.version++;
     this.chart.set([]);
-    this.units.replaceChildren();
+    this.diagram.clear();
     this.updateButtons();
     try {
       this.data = await makeData(this.state);
@@ -344,27 +348,9 @@ export class Playground {
       { name: 'train acc', color: PALETTE[2], values: h.map((e) => e.accuracy), axis: 'accuracy' },
       { name: 'test acc', color: PALETTE[3], dash: [5, 3], values: h.map((e) => e.testAccuracy), axis: 'accuracy' },
     ]);
-    if (p) this.drawUnits(p.hidden);
+    if (p) this.diagram.update(p);
     this.updateFigures();
   }
 
   private lastDraw = 0;
-
-  private drawUnits(hidden: Float32Array[]): void {
-    const per = GRID * GRID;
-    if (this.units.childElementCount !== hidden.length) {
-      this.units.replaceChildren(
-        ...hidden.map((h, j) => {
-          const units = Math.min(16, h.length / per);
-          const col = el('div', { className: 'layer' }, el('span', {}, `layer ${j + 1}`));
-          for (let u = 0; u < units; u++) col.append(el('canvas', { width: GRID, height: GRID, title: `layer ${j + 1}, unit ${u + 1}` }));
-          return col;
-        }),
-      );
-    }
-    hidden.forEach((h, j) => {
-      const units = h.length / per;
-      this.units.children[j].querySelectorAll('canvas').forEach((c, u) => drawUnit(c, h, units, u, GRID));
-    });
-  }
 }

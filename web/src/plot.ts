@@ -37,7 +37,7 @@ export function gridPoints(n: number, d: Domain): Float32Array {
  * less sure. probs: [n·n, outputs] (outputs 1: sigmoid p of class 1).
  */
 export function drawBoundary(canvas: HTMLCanvasElement, probs: Float32Array, outputs: number, n: number): void {
-  const img = new ImageData(n, n);
+  const img = scratchImage(n);
   const cols = PALETTE.map(rgb);
   for (let i = 0; i < n * n; i++) {
     let best = 0;
@@ -89,7 +89,7 @@ export function drawPoints(canvas: HTMLCanvasElement, x: Float32Array, y: Int32A
 export function drawUnit(canvas: HTMLCanvasElement, acts: Float32Array, units: number, unit: number, n: number): void {
   let max = 1e-6;
   for (let i = 0; i < n * n; i++) max = Math.max(max, Math.abs(acts[i * units + unit]));
-  const img = new ImageData(n, n);
+  const img = scratchImage(n);
   const [neg, pos] = [rgb(PALETTE[0]), rgb(PALETTE[1])];
   for (let i = 0; i < n * n; i++) {
     const v = acts[i * units + unit] / max;
@@ -107,6 +107,13 @@ export function drawUnit(canvas: HTMLCanvasElement, acts: Float32Array, units: n
 }
 
 let scratchCanvas: OffscreenCanvas | null = null;
+let scratchPixels: ImageData | null = null;
+
+/** One reused n×n ImageData (putImageData copies it): a frame of thumbnails allocates no pixels. */
+function scratchImage(n: number): ImageData {
+  if (!scratchPixels || scratchPixels.width !== n) scratchPixels = new ImageData(n, n);
+  return scratchPixels;
+}
 
 /** One reused n×n offscreen canvas (no allocation per frame). */
 function scratch(n: number): OffscreenCanvas {

@@ -39,3 +39,47 @@ export function probe(net: sn.Sequential, grid: Float32Array): { probs: Float32A
   k.release(batch.data);
   return { probs, hidden };
 }
+
+/** What the network diagram draws of a model: its Dense layers' widths and the activation after each hidden one. */
+export interface Structure {
+  /** Inputs, each Dense layer's units: [in, h1, …, outputs]. */
+  widths: number[];
+  /** The activation after each hidden Dense layer (one fewer than the Dense layers). */
+  activations: string[];
+}
+
+export function structureOf(net: sn.Sequential): Structure {
+  const widths = [net.inputWidth];
+  const activations: string[] = [];
+  for (const layer of net.layers) {
+    if (layer instanceof sn.Dense) widths.push(layer.units);
+    else if (layer instanceof sn.Activation) activations.push(layer.kind);
+  }
+  return { widths, activations };
+}
+
+/**
+ * Every Dense layer's parameters in one array, layer after layer: W [in, out] row-major, then b [out]
+ * (zeros for a layer without bias) — the layout {@link weightsLength} sizes for the widths of {@link structureOf}.
+ */
+export function weightsOf(net: sn.Sequential): Float32Array {
+  const out = new Float32Array(weightsLength(structureOf(net).widths));
+  let at = 0;
+  for (const layer of net.layers) {
+    if (!(layer instanceof sn.Dense)) continue;
+    const [w, b] = layer.params();
+    out.set(w.value.view(), at);
+    at += w.value.rows * w.value.cols;
+    if (b) out.set(b.value.view(), at);
+    else out.fill(0, at, at + layer.units);
+    at += layer.units;
+  }
+  return out;
+}
+
+/** Length of {@link weightsOf}'s array for Dense layers of `widths` ([in, h1, …, outputs]). */
+export function weightsLength(widths: readonly number[]): number {
+  let n = 0;
+  for (let l = 1; l < widths.length; l++) n += (widths[l - 1] + 1) * widths[l];
+  return n;
+}

@@ -1,5 +1,6 @@
 /** Messages between the page and a training worker (train-worker.ts). */
 import type * as sn from 'scratchnet';
+import type { Structure } from './probe';
 
 /** Rows of a split as transferable arrays: x [n, width] row-major, y [n]. */
 export interface DataArrays {
@@ -48,6 +49,8 @@ export interface EpochReport {
   grid?: Float32Array;
   /** Activations of each hidden layer over the grid: [m, units]. */
   hidden?: Float32Array[];
+  /** With the grid outputs: every Dense layer's W [in, out] then b [out], layer after layer (probe.ts's weightsOf). */
+  weights?: Float32Array;
   /** Test predictions (confusion matrix, gallery). */
   testPredictions?: Int32Array;
   /** First Dense layer's weights [in, units] (image mode). */
@@ -56,12 +59,12 @@ export interface EpochReport {
 }
 
 export type FromWorker =
-  | { type: 'ready'; threads: number; isolated: boolean; relaxed: boolean; parameters: number }
+  | { type: 'ready'; threads: number; isolated: boolean; relaxed: boolean; parameters: number; structure: Structure }
   /** Epochs since the last message, oldest first; the last one carries the grid outputs. */
   | { type: 'epochs'; reports: EpochReport[] }
   | { type: 'paused'; epoch: number }
   /** Grid outputs of a paused run's epoch whose report went without them. */
-  | { type: 'probe'; epoch: number; grid: Float32Array; hidden: Float32Array[] }
+  | { type: 'probe'; epoch: number; grid: Float32Array; hidden: Float32Array[]; weights: Float32Array }
   | { type: 'done'; epochs: number }
   | { type: 'model'; bytes: Uint8Array }
   | { type: 'error'; message: string };

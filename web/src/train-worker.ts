@@ -5,7 +5,7 @@
  * and waits while paused.
  */
 import * as sn from 'scratchnet';
-import { probe } from './probe';
+import { probe, structureOf, weightsOf } from './probe';
 import type { DataArrays, EpochReport, FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -71,7 +71,7 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   // the schedule reads the base learning rate before each epoch: the page may change it meanwhile
   const recipe = sn.fitOptions(c, { model: net, train, loss: built.loss, validation: test, baseLr: () => baseLr });
   baseLr = recipe.optimizer.lr;
-  post({ type: 'ready', threads: kernels.threads, isolated: self.crossOriginIsolated, relaxed: kernels.relaxed, parameters: net.parameterCount });
+  post({ type: 'ready', threads: kernels.threads, isolated: self.crossOriginIsolated, relaxed: kernels.relaxed, parameters: net.parameterCount, structure: structureOf(net) });
 
   let lastProbe = -Infinity;
   const pending: EpochReport[] = [];
@@ -105,7 +105,8 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         const { probs, hidden } = probe(net, m.grid!);
         report.grid = probs;
         report.hidden = hidden;
-        transfer.push(probs.buffer, ...hidden.map((h) => h.buffer));
+        report.weights = weightsOf(net);
+        transfer.push(probs.buffer, report.weights.buffer, ...hidden.map((h) => h.buffer));
       }
       if (m.images) {
         report.testPredictions = sn.evaluate(net, test, { loss: lossName }).predictions;
@@ -126,7 +127,8 @@ async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       if (paused && pending.length) post({ type: 'epochs', reports: pending.splice(0) });
       if (paused && !probed && m.grid) {
         const { probs, hidden } = probe(net, m.grid);
-        post({ type: 'probe', epoch: log.epoch, grid: probs, hidden }, [probs.buffer, ...hidden.map((h) => h.buffer)]);
+        const weights = weightsOf(net);
+        post({ type: 'probe', epoch: log.epoch, grid: probs, hidden, weights }, [probs.buffer, weights.buffer, ...hidden.map((h) => h.buffer)]);
       }
       if (paused) post({ type: 'paused', epoch: log.epoch });
       while (paused) await new Promise<void>((r) => (wake = r));

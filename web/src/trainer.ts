@@ -32,7 +32,7 @@ export class Trainer {
       else if (d.type === 'epochs') {
         for (const r of d.reports) {
           // grids and hidden activations are large: keep only the figures in the history
-          this.history.push({ ...r, grid: undefined, hidden: undefined, firstWeights: undefined, testPredictions: undefined });
+          this.history.push({ ...r, grid: undefined, hidden: undefined, weights: undefined, firstWeights: undefined, testPredictions: undefined });
           this.events.onEpoch?.(r);
         }
       } else if (d.type === 'probe') this.events.onProbe?.(d);
