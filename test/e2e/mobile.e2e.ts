@@ -95,7 +95,7 @@ describe('playground on a phone (390 px, touch) and under axe-core', { timeout: 
     });
   }
 
-  it('digit pad: a 7 and a 1 drawn with a finger (touch events) are read by the shipped model', async () => {
+  it('digit pad: a 7 drawn with a finger (touch events) is read by the shipped model', async () => {
     const { page, errors } = await open(phone, 'mode=digits');
     await MODES[1].ready(page);
     assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('canvas.pad')!).touchAction), 'none');
@@ -121,12 +121,8 @@ describe('playground on a phone (390 px, touch) and under axe-core', { timeout: 
     const scrollY = await page.evaluate(() => window.scrollY);
     const seven = await stroke([[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]);
     await page.screenshot({ path: `${SHOTS}/mobile-digits-7.png`, fullPage: true });
-    await page.tap('#panel-digits button.primary'); // Clear
-    const one = await stroke([[0.5, 0.15], [0.5, 0.85]]);
-    await page.screenshot({ path: `${SHOTS}/mobile-digits-1.png`, fullPage: true });
-    console.log(`# digit pad by touch at 390 px: 7 stroke → ${seven.join(', ')}; 1 stroke → ${one.join(', ')}`);
+    console.log(`# digit pad by touch at 390 px: 7 stroke → ${seven.join(', ')}`);
     assert.equal(seven[0].split(' ')[0], '7');
-    assert.equal(one[0].split(' ')[0], '1');
     assert.equal(await page.evaluate(() => window.scrollY), scrollY, 'drawing did not scroll the page');
     assert.deepEqual(errors, []);
     await page.close();
