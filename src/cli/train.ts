@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { architectureOf } from '../nn/io.js';
 import { saveModel } from '../node/model-file.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
-import { checkConfig, flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type RunResult, type TrainConfig } from '../recipe.js';
+import { checkConfig, flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type RunOptions, type RunResult, type TrainConfig } from '../recipe.js';
 import { datasetEntry, loadDataset } from '../data/registry.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
 import { CheckpointDir } from '../node/checkpoint-files.js';
@@ -75,16 +75,7 @@ export function trainCommand(): Command {
           : `no checkpoint in ${dir!.dir}: starting from the beginning\n`);
       }
       const progress = new Progress(log, f.verbose);
-      const stop = new GracefulStop(
-        (sig) => {
-          progress.interrupt();
-          process.stderr.write(`scratchnet: ${sig} received: stopping after this step (again to quit at once)\n`);
-        },
-        (sig) => {
-          progress.interrupt();
-          process.stderr.write(`scratchnet: second ${sig}: quitting at once${dir ? `; the last checkpoint in ${dir.dir} is intact` : ''}\n`);
-        },
-      ).install();
+      const stop = stopOnSignals(progress, dir);
       let result;
       try {
         result = await runTraining(config, {
@@ -94,22 +85,7 @@ export function trainCommand(): Command {
           checkpoint: dir && { every: checkpointEvery, save: (bytes, { globalStep }) => void dir.write(bytes, globalStep) },
           resume: found?.checkpoint,
           signal: stop.signal,
-          onInterrupt: ({ model, loss, data, error }) => {
-            const sig = stop.received ?? 'SIGINT';
-            process.exitCode = signalExitCode(sig);
-            const at = position(error.epoch, error.step);
-            let where = 'nothing saved (add --checkpoint-dir DIR to make a run resumable)';
-            if (dir) {
-              where = `checkpoint in ${dir.dir}; resume with: scratchnet train ${resumeArgs(process.argv.slice(3))}`;
-            } else if (save && error.epoch === 0 && error.step === 0) {
-              where = 'no step was taken, nothing saved';
-            } else if (save) {
-              const path = interruptedPath(save);
-              saveModel(path, model, architectureOf(model, loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), { config, interrupted: at });
-              where = `model as it stands saved to ${path}`;
-            }
-            process.stderr.write(`scratchnet: interrupted by ${sig} ${at}: ${where}\n`);
-          },
+          onInterrupt: reportInterrupt(stop, config, { dir, save }),
         });
       } catch (e) {
         progress.interrupt(); // the bar off and the cursor back before the error's line
@@ -121,6 +97,40 @@ export function trainCommand(): Command {
       }
       finish(result, config, { save: f.save, json: f.json, backend: kernels.name, log });
     });
+}
+
+/** Ctrl-C / SIGTERM: the first stops the run after the step under way, the second quits at once. */
+function stopOnSignals(progress: Progress, dir: CheckpointDir | undefined): GracefulStop {
+  return new GracefulStop(
+    (sig) => {
+      progress.interrupt();
+      process.stderr.write(`scratchnet: ${sig} received: stopping after this step (again to quit at once)\n`);
+    },
+    (sig) => {
+      progress.interrupt();
+      process.stderr.write(`scratchnet: second ${sig}: quitting at once${dir ? `; the last checkpoint in ${dir.dir} is intact` : ''}\n`);
+    },
+  ).install();
+}
+
+/** What an interrupted run says and keeps: its exit code, and where it can go on from (checkpoint, or the model as it stands). */
+function reportInterrupt(stop: GracefulStop, config: TrainConfig, { dir, save }: { dir?: CheckpointDir; save?: string }): NonNullable<RunOptions['onInterrupt']> {
+  return ({ model, loss, data, error }) => {
+    const sig = stop.received ?? 'SIGINT';
+    process.exitCode = signalExitCode(sig);
+    const at = position(error.epoch, error.step);
+    let where = 'nothing saved (add --checkpoint-dir DIR to make a run resumable)';
+    if (dir) {
+      where = `checkpoint in ${dir.dir}; resume with: scratchnet train ${resumeArgs(process.argv.slice(3))}`;
+    } else if (save && error.epoch === 0 && error.step === 0) {
+      where = 'no step was taken, nothing saved';
+    } else if (save) {
+      const path = interruptedPath(save);
+      saveModel(path, model, architectureOf(model, loss, { ...(data.train.targets ? {} : { classNames: data.train.classNames }), imageShape: data.train.imageShape }), { config, interrupted: at });
+      where = `model as it stands saved to ${path}`;
+    }
+    process.stderr.write(`scratchnet: interrupted by ${sig} ${at}: ${where}\n`);
+  };
 }
 
 /** After training: saves the model (`--save`), prints the test figures, and the JSON summary (`--json`). */

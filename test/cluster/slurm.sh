@@ -18,7 +18,7 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
 fi
 [ -f dist/cli/main.js ] || npm run build:ts >/dev/null
 
-tmp=$(mktemp -d /tmp/scratchnet-slurm.XXXXXX)
+tmp=$(mktemp -d -t scratchnet-slurm.XXXXXX)
 pids=()
 cleanup() {
   local rc=$?
