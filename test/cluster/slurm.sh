@@ -32,7 +32,7 @@ cleanup() {
   [ -n "${ref_pid:-}" ] && kill "$ref_pid" 2>/dev/null
   if [ "$rc" != 0 ]; then
     echo "test:cluster: FAILED (exit $rc); logs:" >&2
-    tail -n 20 "$tmp"/*.log "$tmp"/work/slurm-*.out 2>/dev/null >&2
+    tail -n 20 "$tmp"/*.log "$tmp"/jobs/slurm-*.out 2>/dev/null >&2
   fi
   rm -rf "$tmp"
   exit "$rc"
@@ -42,7 +42,7 @@ trap 'exit 130' INT TERM
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 host=$(hostname -s)
-mkdir -p "$tmp/state" "$tmp/spool" "$tmp/work"
+mkdir -p "$tmp/state" "$tmp/spool" "$tmp/jobs"
 
 # munge: a fresh key, its own socket
 dd if=/dev/urandom of="$tmp/munge.key" bs=1024 count=1 status=none
@@ -100,14 +100,14 @@ grep -q '^#SBATCH --array=1-4' "$tmp/study.sbatch" || { echo "test:cluster: no j
 
 export SCRATCHNET="node $repo/bin/scratchnet.js" SCRATCHNET_BACKEND=wasm SCRATCHNET_THREADS=1
 t0=$SECONDS
-job=$(cd "$tmp/work" && sbatch --parsable --array=1-$tasks "$tmp/study.sbatch" "$spec")
+job=$(cd "$tmp/jobs" && sbatch --parsable --array=1-$tasks "$tmp/study.sbatch" "$spec")
 echo "test:cluster: submitted job array $job (tasks 1-$tasks)"
 # the single-process reference, alongside
 (cd "$tmp" && $SCRATCHNET ablate --spec "$spec" --out "$tmp/reference.jsonl" >"$tmp/reference.log" 2>&1) & ref_pid=$!
 
 # the task to stop: the 2nd, once it has written a result and is training the next
 victim=${job}_2
-shard2=$tmp/work/runs/small/results-2of$tasks.jsonl
+shard2=$tmp/jobs/runs/small/results-2of$tasks.jsonl
 states() { squeue -h -r -j "$job" -o '%i=%T' 2>/dev/null | sort | tr '\n' ' '; }
 last=''
 watch_states() { local now; now=$(states); [ "$now" != "$last" ] && echo "  t=$((SECONDS - t0))s squeue: ${now:-(none left)}"; last=$now; }
@@ -143,15 +143,15 @@ while read -r line; do
 done <"$tmp/jobcomp.log"
 echo "test:cluster: scontrol: $(scontrol -o show job "$job" | grep -oE 'JobId=[0-9]+ ArrayJobId=[0-9]+ ArrayTaskId=[0-9]+|JobState=[A-Z]+|Restarts=[0-9]+' | paste -sd' ' | sed 's/ JobId=/\n  JobId=/g')"
 echo "test:cluster: the requeued task's log:"
-victim_log=$tmp/work/slurm-scratchnet-study-${job}_2.out
+victim_log=$tmp/jobs/slurm-scratchnet-study-${job}_2.out
 grep -E '^ablate:|^  [a-z]' "$victim_log" | grep -v 'ETA' | sed 's/^/  /' || true
 grep -q 'interrupted by SIGTERM' "$victim_log" || { echo "test:cluster: the cancelled task did not stop on SIGTERM" >&2; exit 1; }
 grep -q 'resuming from its checkpoint' "$victim_log" || { echo "test:cluster: the requeued task did not resume its run from a checkpoint" >&2; exit 1; }
 
-cd "$tmp/work"
+cd "$tmp/jobs"
 $SCRATCHNET ablate --spec "$spec" --status
 $SCRATCHNET report runs/small/results-*of$tasks.jsonl --out report/results.md 2>&1 | grep -E '^report: (complete|incomplete|warning)'
 cd "$repo"
-node --import tsx test/cluster/compare.ts "$spec" "$tmp/reference.jsonl" "$tmp"/work/runs/small/results-*of$tasks.jsonl
+node --import tsx test/cluster/compare.ts "$spec" "$tmp/reference.jsonl" "$tmp"/jobs/runs/small/results-*of$tasks.jsonl
 grep -q 'JobState=CANCELLED' "$tmp/jobcomp.log" || { echo "test:cluster: the job-completion log shows no cancelled task" >&2; exit 1; }
 echo "test:cluster: passed in $((SECONDS - t0)) s"
