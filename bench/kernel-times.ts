@@ -16,16 +16,21 @@ import { scheduleFor } from '../src/nn/schedules.js';
 import { DEFAULT_CONFIG, runTraining } from '../src/recipe.js';
 
 const { values: flags } = parseArgs({
-  options: { threads: { type: 'string', default: '1,2' }, steps: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    threads: { type: 'string', default: '1,2' }, steps: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' },
+    layers: { type: 'string', default: '256,128' }, batch: { type: 'string', default: '128' },
+  },
 });
 const counts = flags.threads.split(',').map(Number);
 const steps = Number(flags.steps);
 const k0 = await useBackend('wasm');
 const pool = k0 as Kernels & { threads: number; setThreads(n: number): void; dispose(): Promise<void> };
 const data = await loadMnist();
-const rows = Math.min(steps * 128, data.train.x.rows);
+const batch = Number(flags.batch);
+const layers = flags.layers.split(',').map(Number);
+const rows = Math.min(steps * batch, data.train.x.rows);
 // the end-of-training evaluation on one batch only: the rows are the training step's
-const test = { ...data.test, x: new Matrix(128, 784, data.test.x.data.subarray(0, 128 * 784)), y: data.test.y.subarray(0, 128) };
+const test = { ...data.test, x: new Matrix(batch, 784, data.test.x.data.subarray(0, batch * 784)), y: data.test.y.subarray(0, batch) };
 const train = residentDataset({ ...data.train, x: new Matrix(rows, 784, data.train.x.data.subarray(0, rows * 784)), y: data.train.y.subarray(0, rows) }, k0);
 
 /** Durations (ms) of the calls, by key, for the thread count being run. */
@@ -100,9 +105,9 @@ class StepTimes implements Callback {
   }
 }
 
-const config = { ...DEFAULT_CONFIG, layers: [256, 128], epochs: 1, valSplit: 0, schedule: scheduleFor('cosine', 1) };
+const config = { ...DEFAULT_CONFIG, layers, batchSize: batch, epochs: 1, valSplit: 0, schedule: scheduleFor('cosine', 1) };
 const pooled = new Map<number, Map<string, number[]>>(counts.map((n) => [n, new Map()]));
-const stepsRun = Math.ceil(rows / 128);
+const stepsRun = Math.ceil(rows / batch);
 for (let r = 0; r < Number(flags.rounds); r++) {
   for (const n of counts) {
     pool.setThreads(n);
