@@ -2,18 +2,25 @@
 //
 // op(B) is packed into panels of NR = 8 columns ([kc, 8], zero-padded; a narrow row-major B is
 // read in place instead, its last partial panel packed), op(A) into panels of
-// MR = 6 rows ([kc, 6], zero-padded); a 6×8 micro-kernel keeps 12 f32x4 accumulators in registers
-// (with the two B vectors and one broadcast A value: 15 of V8's 15 allocatable xmm registers on
-// x64) and broadcasts A with `v128.load32_splat`. 12 independent accumulators hide the latency of
-// the multiply-adds better than the 8 of a 4×8 tile (measurements: bench/README.md, "Tuning constants").
-// A tile at the bottom edge with ≤ 4 or ≤ 2 rows runs a 4×8 or 2×8 variant instead of computing 6.
+// MR rows ([kc, MR], zero-padded); an MR×8 micro-kernel keeps 2·MR f32x4 accumulators in registers
+// and broadcasts A with `v128.load32_splat`. In the relaxed build (FMA) MR = 6: 12 accumulators,
+// the two B vectors and one broadcast A value use 15 of V8's 15 allocatable xmm registers on x64,
+// and 12 independent accumulators hide the multiply-adds' latency better than 8. In the plain build
+// MR = 4 (see MR). (Measurements: bench/README.md, "Tuning constants".)
+// A tile at the bottom edge with ≤ 4 or ≤ 2 rows runs a 4×8 or 2×8 variant instead of computing MR.
 // Every C element sees the same instruction sequence whatever tile, block or thread range holds it
 // (k is cut into blocks that depend on k alone), so any partition of [i0, i1) × [j0, j1) gives
 // bit-identical results. When k is exactly two blocks, two threads may instead split k itself, one
 // block each (gemmKHalf, the second block into scratch); gemmReduce then adds the second block as
 // gemm's last block does, so that split gives the same bits too.
 
-export const MR: i32 = 6;
+/**
+ * Rows of the micro-tile. 6 where a multiply-add is one instruction (the relaxed build's FMA): 12
+ * accumulators, two B vectors and one A value fill V8's 15 x64 vector registers. 4 in the plain
+ * build, where `c + a·b` is two instructions and the product needs a register of its own: 6 rows
+ * would need 16 and spill inside the loop (measurements: bench/README.md, "Tuning constants").
+ */
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
 /** Longest k-block; k is cut into ⌈k / KC⌉ blocks of equal length (a multiple of 4, the last one shorter). */
 export const KC: i32 = 512;
@@ -82,7 +89,7 @@ function micro(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
     a = v128.load32_splat(pa, 20);
     c50 = madd(a, b0, c50);
     c51 = madd(a, b1, c51);
-    pa += 24;
+    pa += MR * 4;
     pb += bStep;
   }
   v128.store(tile, c00, 0);
@@ -124,7 +131,7 @@ function micro4(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void 
     a = v128.load32_splat(pa, 12);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
-    pa += 24;
+    pa += MR * 4;
     pb += bStep;
   }
   v128.store(tile, c00, 0);
@@ -150,7 +157,7 @@ function micro2(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void 
     a = v128.load32_splat(pa, 4);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
-    pa += 24;
+    pa += MR * 4;
     pb += bStep;
   }
   v128.store(tile, c00, 0);
@@ -285,7 +292,7 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
         for (let p = 0; p < kc; p++) {
           const d = panel + <usize>p * step;
           v128.store(d, v128.load(src));
-          store<u64>(d, load<u64>(src, 16), 16);
+          if (MR == 6) store<u64>(d, load<u64>(src, 16), 16);
           src += <usize>lda * 4;
         }
       } else {
@@ -294,6 +301,35 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
           for (let r = 0; r < MR; r++) store<f32>(d + <usize>r * 4, r < rows ? load<f32>(src + <usize>r * 4) : 0);
           src += <usize>lda * 4;
         }
+      }
+    } else if (rows == MR && MR == 4) {
+      const s0 = a + (<usize>(ic + ir) * lda + pc) * 4;
+      const s1 = s0 + <usize>lda * 4;
+      const s2 = s1 + <usize>lda * 4;
+      const s3 = s2 + <usize>lda * 4;
+      let p = 0;
+      // steps p..p+3: a 4×4 transpose of the four rows
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p * 4;
+        const r0 = v128.load(s0 + o), r1 = v128.load(s1 + o);
+        const r2 = v128.load(s2 + o), r3 = v128.load(s3 + o);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const d = panel + <usize>p * step;
+        v128.store(d, i64x2.shuffle(t0, t1, 0, 2), 0);
+        v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 16);
+        v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 32);
+        v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 48);
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p * 4;
+        const d = panel + <usize>p * step;
+        store<f32>(d, load<f32>(s0 + o), 0);
+        store<f32>(d, load<f32>(s1 + o), 4);
+        store<f32>(d, load<f32>(s2 + o), 8);
+        store<f32>(d, load<f32>(s3 + o), 12);
       }
     } else if (rows == MR) {
       const s0 = a + (<usize>(ic + ir) * lda + pc) * 4;
@@ -478,7 +514,8 @@ function gemmRange(
             // Two call sites keep `micro` a function of its own (binaryen inlines a single-caller
             // function, and inlined into this loop nest its 15 vector registers spill).
             if (rows == MR && cols == NR) {
-              micro(kc, pa, pb, bStep, tile);
+              if (MR == 6) micro(kc, pa, pb, bStep, tile);
+              else micro4(kc, pa, pb, bStep, tile);
               storeFullTile(tile, cp, ldc, alpha, beta, first, bj, reluHere, mp);
             } else {
               if (rows <= 2) micro2(kc, pa, pb, bStep, tile);

@@ -1,7 +1,6 @@
 import { CHUNK, MAX_CHUNKS, RECT } from './job-args.js';
 
-/** Micro-tile of the AssemblyScript GEMM (assembly/gemm.ts): MR rows × NR columns (the backend checks it against the module's `gemmRowTile()` when it loads). */
-export const MR = 6;
+/** Columns of the AssemblyScript GEMM's micro-tile (assembly/gemm.ts); its rows, `mr`, are the module's `gemmRowTile()` (6 or 4, by build). */
 const NR = 8;
 /** A non-transposed B with at most this many columns is read in place by the micro-kernel (assembly/gemm.ts, checked against `gemmInPlaceMaxLd()`). */
 export const B_IN_PLACE_MAX_LD = 256;
@@ -33,10 +32,10 @@ const CHUNK_MACS = 1 << 25;
  * Returns the number of chunks (at most that many threads are worth waking) and whether the job is owned.
  */
 export function splitGemm(
-  m: number, n: number, k: number, threads: number, args: Float64Array, bInPlace = false, ownedPerThread = 1,
+  m: number, n: number, k: number, threads: number, args: Float64Array, mr: number, bInPlace = false, ownedPerThread = 1,
 ): { chunks: number; owned: boolean } {
   const macs = m * n * k;
-  const rowTiles = Math.ceil(m / MR);
+  const rowTiles = Math.ceil(m / mr);
   const colTiles = Math.ceil(n / NR);
   const parts = macs < PARALLEL_MIN_MACS ? 1 : threads;
   // a B read in place is never repacked, so cutting rows costs no packing (columns would repack A)
@@ -57,8 +56,8 @@ export function splitGemm(
       args[o + RECT.j0] = t0 * NR;
       args[o + RECT.j1] = Math.min(n, t1 * NR);
     } else {
-      args[o + RECT.i0] = t0 * MR;
-      args[o + RECT.i1] = Math.min(m, t1 * MR);
+      args[o + RECT.i0] = t0 * mr;
+      args[o + RECT.i1] = Math.min(m, t1 * mr);
       args[o + RECT.j0] = 0;
       args[o + RECT.j1] = n;
     }

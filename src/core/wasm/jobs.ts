@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import type { ThreadPool } from '../threads.js';
-import { B_IN_PLACE_MAX_LD, MR, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
+import { B_IN_PLACE_MAX_LD, PARALLEL_MIN_ELEMS, PARALLEL_MIN_MACS, splitElements, splitGemm } from './gemm-split.js';
 import type { WasmHeap } from './heap.js';
 import {
   ADAM, ARGS_LENGTH, BACKGROUND, CHUNK, FILL, GATHER, GEMM, OP, OP_ADAM, OP_FILL, OP_GATHER, OP_GEMM_K, OP_GEMV_K, OP_SPARSE, OP_SPARSE_K, RECT, SPARSE, WORK,
@@ -58,6 +58,8 @@ export class Jobs {
   /** performance.now() at the end of the last job run on more than one thread. */
   private lastParallel = -Infinity;
   private readonly cuts: number[] = new Array<number>(MAX_OWNED + 1).fill(0);
+  /** Rows of the module's GEMM micro-tile: chunks of C's rows are cut at its multiples. */
+  private readonly mr: number;
 
   /** @param work  GEMM scratch pointer of each thread, `[pool size]`. */
   constructor(
@@ -66,9 +68,10 @@ export class Jobs {
     private readonly pool: ThreadPool | null,
     work: number[],
   ) {
-    if (ex.gemmRowTile() !== MR || ex.gemmInPlaceMaxLd() !== B_IN_PLACE_MAX_LD) {
-      throw new Error(`wasm kernels: the module's GEMM constants (${ex.gemmRowTile()}, ${ex.gemmInPlaceMaxLd()}) differ from gemm-split.ts (${MR}, ${B_IN_PLACE_MAX_LD}): rebuild (npm run build:wasm)`);
+    if (ex.gemmInPlaceMaxLd() !== B_IN_PLACE_MAX_LD) {
+      throw new Error(`wasm kernels: the module's GEMM constant ${ex.gemmInPlaceMaxLd()} differs from gemm-split.ts's ${B_IN_PLACE_MAX_LD}: rebuild (npm run build:wasm)`);
     }
+    this.mr = ex.gemmRowTile();
     this.args = pool ? pool.args : new Float64Array(ARGS_LENGTH);
     this.sync = pool ? pool.sync : new Int32Array(SYNC_LENGTH);
     work.forEach((w, t) => (this.args[WORK + t] = w));
@@ -115,7 +118,7 @@ export class Jobs {
       this.ex.gemmReduce(args[GEMM.c], n, half, args[GEMM.bias], args[GEMM.relu], args[GEMM.mask], 0, m, 0, n);
       return;
     }
-    const { chunks, owned } = splitGemm(m, n, k, threads, args, bInPlace, OWNED_PER_THREAD);
+    const { chunks, owned } = splitGemm(m, n, k, threads, args, this.mr, bInPlace, OWNED_PER_THREAD);
     this.run(chunks, Math.min(chunks, threads), owned);
   }
 
@@ -213,9 +216,9 @@ export class Jobs {
 
   /** Cuts rows [0, m) into at most `ranges` ranges of whole micro-tile rows, into this.cuts; returns how many. */
   private rowRanges(m: number, ranges: number): number {
-    const tiles = Math.ceil(m / MR);
+    const tiles = Math.ceil(m / this.mr);
     const r = Math.max(1, Math.min(ranges, tiles));
-    for (let i = 0; i <= r; i++) this.cuts[i] = Math.min(m, MR * Math.floor((i * tiles) / r));
+    for (let i = 0; i <= r; i++) this.cuts[i] = Math.min(m, this.mr * Math.floor((i * tiles) / r));
     return r;
   }
 
