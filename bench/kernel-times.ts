@@ -6,7 +6,6 @@
 // The pool has SCRATCHNET_THREADS threads (default: all cores); a count above it is an error.
 import { parseArgs } from 'node:util';
 import { useBackend } from '../src/node/backend.js';
-import type { UpdateRule } from '../src/core/fused.js';
 import type { Kernels } from '../src/core/kernels.js';
 import type { BatchLog, Callback } from '../src/nn/callbacks.js';
 import { Matrix } from '../src/core/matrix.js';
@@ -71,19 +70,25 @@ function timed(key: (args: unknown[]) => string, f: (...a: unknown[]) => unknown
   };
 }
 
-const fusedProxy = new Proxy(k0.fused, {
-  get(t, p) {
-    if (p !== 'get') return Reflect.get(t, p, t);
-    return (rule: UpdateRule<unknown, unknown>) => {
-      const u = t.get(rule);
-      return u && timed((a) => `fused ${rule.name} ${shape(a[0])}`, u as (...a: unknown[]) => unknown, undefined);
-    };
-  },
-});
+/** The fused updates or losses, each timed as `fused <name> <shape of its first argument>`. */
+function fusedProxy<T extends { get(rule: { name: string }): unknown }>(table: T): T {
+  return new Proxy(table, {
+    get(t, p) {
+      if (p !== 'get') return Reflect.get(t, p, t);
+      return (rule: { name: string }) => {
+        const u = t.get(rule);
+        return u && timed((a) => `fused ${rule.name} ${shape(a[0])}`, u as (...a: unknown[]) => unknown, undefined);
+      };
+    },
+  });
+}
+const fused = fusedProxy(k0.fused);
+const fusedLosses = fusedProxy(k0.fusedLosses);
 const kernels: Kernels = new Proxy(k0, {
   get(t, p) {
     const v = Reflect.get(t, p, t) as unknown;
-    if (p === 'fused') return fusedProxy;
+    if (p === 'fused') return fused;
+    if (p === 'fusedLosses') return fusedLosses;
     if (p === 'forDtype') return (d: unknown) => (((v as (d: unknown) => unknown).call(t, d) === t ? kernels : (v as (d: unknown) => unknown).call(t, d)));
     if (typeof v === 'function') return timed((a) => keyOf(String(p), a), v as (...a: unknown[]) => unknown, t);
     return v;
