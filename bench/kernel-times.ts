@@ -118,7 +118,7 @@ for (let r = 0; r < Number(flags.rounds); r++) {
     pool.setThreads(n);
     times = new Map([[STEP, []], [OUTSIDE, []]]);
     inKernels = 0;
-    const { model } = await runTraining(config, { kernels, data: { ...data, train, test }, callbacks: [new StepTimes()] });
+    const { model } = await runTraining(config, { kernels, data: { ...data, train, test }, callbacks: [new StepTimes()], threads: n });
     model.release();
     // the first round warms the JIT up
     if (r === 0) continue;

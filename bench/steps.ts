@@ -60,7 +60,7 @@ const all: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.
 for (let r = 0; r < Number(flags.rounds); r++) {
   for (const { name, k, train, dense } of variants) {
     const cb = new StepTimes();
-    const { model } = await runTraining(config(dense), { kernels: k, data: { ...data, train }, callbacks: [cb] });
+    const { model } = await runTraining(config(dense), { kernels: k, data: { ...data, train }, callbacks: [cb], threads: k.threads });
     model.release();
     // the first round warms the JIT up
     if (r > 0) all[name].push(...cb.times);

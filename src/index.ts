@@ -25,6 +25,7 @@ export * from './nn/schedules.js';
 export { EarlyStopping, LearningRateLogger, ModelCheckpoint, type BatchLog, type Callback, type EpochLog } from './nn/callbacks.js';
 export { clipGradNorm, evaluate, fit, predict, resolveOptimizer, type EvaluateResult, type FitOptions, type OptimizerArg, type Prediction, type ScheduleArg } from './nn/train.js';
 export { prepareStep, trainStep, type Batch, type TrainStep } from './nn/train-step.js';
+export { clearThreadChoices, describeThreads, type ThreadChoice, type ThreadsOption } from './nn/thread-plan.js';
 export * from './nn/constraints.js';   // max-norm and other weight constraints
 export { Predictor, type PredictorOptions } from './nn/predictor.js';
 export { toDataset, toMatrix, type DataArg, type InputRows } from './nn/inputs.js';

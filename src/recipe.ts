@@ -12,6 +12,7 @@ import type { LossName } from './nn/losses/index.js';
 import type { RegressionMetrics } from './nn/metrics.js';
 import type { Sequential } from './nn/model.js';
 import type { Checkpoint, CheckpointOptions } from './nn/checkpoint.js';
+import type { ThreadChoice, ThreadsOption } from './nn/thread-plan.js';
 import { evaluate, fit } from './nn/train.js';
 import type { Kernels } from './core/kernels.js';
 import { buildModel, fitOptions } from './recipe/build.js';
@@ -37,6 +38,8 @@ export interface RunResult {
   trainSeconds: number;
   /** Wall-clock seconds of fit, validation included. */
   wallSeconds: number;
+  /** The thread count the steps ran on, and how it was chosen (fit's thread plan). */
+  threads?: ThreadChoice;
 }
 
 export interface RunOptions {
@@ -52,6 +55,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with the model as it stands when the run is interrupted, before the error is rethrown. */
   onInterrupt?: (run: { model: Sequential; loss: LossName; data: DatasetSplit; error: InterruptedError }) => void;
+  /** Threads of the steps (fit's `threads`): `'auto'` (default) times them per shape, a number fixes it. */
+  threads?: ThreadsOption;
+  /** Hears the thread count chosen (fit's `onThreads`). */
+  onThreads?: (choice: ThreadChoice) => void;
 }
 
 /**
@@ -60,7 +67,7 @@ export interface RunOptions {
  */
 export async function runTraining(
   config: TrainConfig,
-  { callbacks = [], kernels, data: preloaded, checkpoint, resume, signal, onInterrupt }: RunOptions = {},
+  { callbacks = [], kernels, data: preloaded, checkpoint, resume, signal, onInterrupt, threads, onThreads }: RunOptions = {},
 ): Promise<RunResult> {
   checkConfig(config);
   const data = preloaded ?? (await loadDataset(config.dataset, { dir: config.dataDir, seed: config.seed }));
@@ -72,12 +79,18 @@ export async function runTraining(
   // the training inputs in the kernels' memory: batches are gathered there (freed after training)
   const resident = residentDataset(train, model.kernels);
   const t0 = performance.now();
+  let choice: ThreadChoice | undefined;
   const history = await fit(model, resident, {
     ...opts,
     callbacks: [...callbacks, ...(opts.callbacks ?? [])],
     checkpoint,
     resume,
     signal,
+    threads,
+    onThreads: (c) => {
+      choice = c;
+      onThreads?.(c);
+    },
   }).catch((e: unknown) => {
     if (e instanceof InterruptedError) onInterrupt?.({ model, loss, data, error: e });
     throw e;
@@ -100,5 +113,6 @@ export async function runTraining(
     ...(test.regression ? { testRegression: test.regression } : {}),
     trainSeconds: history.reduce((s, e) => s + e.seconds, 0),
     wallSeconds,
+    ...(choice ? { threads: choice } : {}),
   };
 }

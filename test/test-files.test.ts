@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 const ONCE = [
   'activations', 'augment', 'bundle', 'cli-manners', 'cli', 'cluster-shards', 'datasets', 'doc-links', 'docs-cli', 'download', 'dropout-mask', 'float64-train', 'format',
   'fused-losses', 'fused-updates', 'fuzz', 'gemv', 'hostile', 'idx', 'init-metrics', 'input-grad', 'jobs', 'kernels-columns', 'kernels-norms',
-  'kernels-wasm', 'layering', 'learn', 'limits', 'loss-registry', 'mnist', 'model-file-limits', 'onnx', 'options', 'optimizers', 'playground-cli', 'playground-server', 'playground-weights', 'png', 'report', 'results-claims', 'resume-cli', 'rng', 'runtimes', 'safetensors', 'schedules', 'sha256', 'sparse-gemm', 'terminal', 'test-files', 'theory-anchors',
+  'kernels-wasm', 'layering', 'learn', 'limits', 'loss-registry', 'mnist', 'model-file-limits', 'onnx', 'options', 'optimizers', 'playground-cli', 'playground-server', 'playground-weights', 'png', 'report', 'results-claims', 'resume-cli', 'rng', 'runtimes', 'safetensors', 'schedules', 'sha256', 'sparse-gemm', 'terminal', 'test-files', 'theory-anchors', 'thread-plan',
 ];
 const PER_BACKEND = [
   'ablate', 'api', 'batch-norm', 'batches', 'checkpoint', 'dataset', 'fold-cache', 'gelu', 'gradcheck', 'input-dropout', 'keras-api', 'layer-norm', 'layer-norm-recipe',

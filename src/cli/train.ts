@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { architectureOf } from '../nn/io.js';
 import { saveModel } from '../node/model-file.js';
 import { scheduleFor, type ScheduleName } from '../nn/schedules.js';
+import { describeThreads } from '../nn/thread-plan.js';
 import { checkConfig, flagName, formatOptionText, runOption, runTraining, RUN_OPTIONS, type RunOptions, type RunResult, type TrainConfig } from '../recipe.js';
 import { datasetEntry, loadDataset } from '../data/registry.js';
 import { ConfigError, DivergenceError, InterruptedError } from '../errors.js';
@@ -95,7 +96,7 @@ export function trainCommand(): Command {
       } finally {
         stop.uninstall();
       }
-      finish(result, config, { save: f.save, json: f.json, backend: kernels.name, log });
+      finish(result, config, { save: f.save, json: f.json, verbose: f.verbose, backend: kernels.name, log });
     });
 }
 
@@ -134,7 +135,7 @@ function reportInterrupt(stop: GracefulStop, config: TrainConfig, { dir, save }:
 }
 
 /** After training: saves the model (`--save`), prints the test figures, and the JSON summary (`--json`). */
-function finish(result: RunResult, config: TrainConfig, f: { save?: string; json?: boolean; backend: string; log: NodeJS.WriteStream }): void {
+function finish(result: RunResult, config: TrainConfig, f: { save?: string; json?: boolean; verbose?: boolean; backend: string; log: NodeJS.WriteStream }): void {
   const log = f.log;
   const { model, history, testAccuracy, testLoss, testRegression, trainSeconds, data } = result;
   if (f.save) {
@@ -157,6 +158,7 @@ function finish(result: RunResult, config: TrainConfig, f: { save?: string; json
     parameters: model.parameterCount,
     backend: f.backend,
     peakRssMiB: peakRssMiB(),
+    ...(result.threads ? { threads: result.threads } : {}),
     config,
     ...(f.save ? { savedTo: f.save } : {}),
   };
@@ -172,6 +174,7 @@ function finish(result: RunResult, config: TrainConfig, f: { save?: string; json
       ...(f.save ? [`saved to ${f.save}`] : []),
     ], columnsOf(log)),
   );
+  if (f.verbose && result.threads) log.write(wrapped([describeThreads(result.threads)], columnsOf(log)));
   if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
 }
 

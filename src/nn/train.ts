@@ -18,6 +18,7 @@ import type { Optimizer } from './optimizers/optimizer.js';
 import { smoothingClassCount, smoothLabels } from './regularisers.js';
 import { DivergenceRollback } from './rollback.js';
 import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
+import { ThreadPlan, type ThreadChoice, type ThreadsOption } from './thread-plan.js';
 import { prepareStep, trainStep, type TrainStep } from './train-step.js';
 import { checkResumable, restoreCheckpoint, endEpoch, resumeRunState, type RunState, type TrainingParts } from './train-state.js';
 
@@ -93,6 +94,14 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** The caller's description of the run (e.g. a TrainConfig): stored in checkpoints, compared on resume. */
   run?: unknown;
+  /**
+   * Threads of the kernels the steps use: `'auto'` (default) times the first steps on each
+   * candidate count and keeps the fastest (./thread-plan.ts; cached per shape for the process), a
+   * number fixes it. The bits do not depend on it.
+   */
+  threads?: ThreadsOption;
+  /** Hears the thread count chosen (once, when it is chosen). */
+  onThreads?: (choice: ThreadChoice) => void;
 }
 
 /**
@@ -165,6 +174,7 @@ async function fitWith(model: Sequential, train: Dataset, opts: FitOptions, opti
   if (validation) checkData(model, validation, loss, 'validation data');
   const { parts, augmentRng } = trainingParts(model, optimizer, train, targets, opts);
   const { batches } = parts;
+  let threads: ThreadPlan | undefined;
   try {
     if (resume) checkResumable(parts, resume);
     loss.build(model.outputWidth, model.batchSize, model.kernels);
@@ -175,6 +185,7 @@ async function fitWith(model: Sequential, train: Dataset, opts: FitOptions, opti
     const constraint = opts.maxNorm === undefined ? null : maxNormConstraint(model, opts.maxNorm);
     const step = prepareStep(model, loss, optimizer, { l2: opts.l2, clipNorm: opts.clipNorm, constraint });
     const prepare = { augment: opts.augment, augmentRng, labelSmoothing, smoothingClasses };
+    threads = new ThreadPlan(model.kernels, stepShape(model), opts.threads, opts.onThreads);
 
     for (const cb of callbacks) await cb.onTrainBegin?.({ model, epochs, stepsPerEpoch: batches.numBatches, samples: train.x.rows });
     if (resume) {
@@ -183,11 +194,12 @@ async function fitWith(model: Sequential, train: Dataset, opts: FitOptions, opti
       checkpoints.savedAt = resume.globalStep;
     }
     if (opts.signal?.aborted && !run.finished) throw new InterruptedError('training interrupted before its first step', run.epoch, run.step, false);
-    const loop: FitLoop = { step, batches, prepare, schedule, run, rollback, checkpoints, abort: new AbortWatch(opts.signal), callbacks, epochs, validation };
+    const loop: FitLoop = { step, batches, prepare, schedule, threads, run, rollback, checkpoints, abort: new AbortWatch(opts.signal), callbacks, epochs, validation };
     await runEpochs(loop);
     for (const cb of callbacks) await cb.onTrainEnd?.(run.history);
     return run.history;
   } finally {
+    threads?.finish();
     // the batch buffers and a loss made here live in the kernels' memory: give them back
     batches.release();
     if (typeof opts.loss !== 'object') loss.release();
@@ -200,6 +212,7 @@ interface FitLoop {
   batches: BatchIterator;
   prepare: BatchPreparation;
   schedule: StepSchedule | undefined;
+  threads: ThreadPlan;
   run: RunState;
   rollback: DivergenceRollback;
   checkpoints: CheckpointWriter;
@@ -229,7 +242,9 @@ async function runEpochs(l: FitLoop): Promise<void> {
       const n = run.step + 1; // 1-based, within the epoch
       if (l.schedule) optimizer.lr = l.schedule(epoch - 1, n - 1, batches.numBatches);
       prepareBatch(l.prepare, batches, model.kernels);
+      l.threads.beforeStep();
       const value = trainStep(step, batches);
+      l.threads.afterStep();
       rollback.check(value, epoch, n);
       run.step = n;
       run.globalStep++;
@@ -251,6 +266,11 @@ async function runEpochs(l: FitLoop): Promise<void> {
       if (abort.aborted) throw await interrupted(run, checkpoints);
     }
   }
+}
+
+/** What a step's cost depends on, for the thread plan's cache: the layers as they run, the widths, the batch. */
+function stepShape(model: Sequential): string {
+  return `${model.dtype} ${model.inputWidth}→${model.outputWidth} ${model.execution.map((l) => l.type).join(',')} ${model.parameterCount} params, batch ${model.batchSize}`;
 }
 
 /** What happens to a training batch before its step. */

@@ -140,7 +140,7 @@ describe('input dropout: WebAssembly training', { skip: onWasm ? false : 'runs w
     const ds = residentDataset(data, k);
     const m: Sequential = model(0.2, spy.kernels);
     const optimizer = new Adam(m.params(), { lr: 1e-3 }, spy.kernels);
-    await fit(m, ds, { optimizer, epochs: 1, seed: 4 });
+    await fit(m, ds, { optimizer, epochs: 1, seed: 4, threads });
     const w = m.getWeights();
     optimizer.release();
     m.release();

@@ -129,7 +129,7 @@ describe('sparse input: WebAssembly training', { skip: onWasm ? false : 'runs wi
     const model = mlp({ hidden: [64, 32], outputs: 10, standardize: true }).build({ inputWidth: 784, batchSize: 128, seed: 3, kernels: k });
     (model.layers[0] as Standardize).fit(data.x, { perFeature: false });
     const optimizer = new Adam(model.params(), { lr: 1e-3 }, k);
-    await fit(model, ds, { optimizer, epochs: 1, seed: 4 });
+    await fit(model, ds, { optimizer, epochs: 1, seed: 4, threads });
     const w = model.getWeights();
     optimizer.release();
     model.release();
