@@ -11,6 +11,7 @@ import { childArgs, stats, WORKLOAD, type ChildOptions, type ChildResult } from 
 import { loadAverage, machine, numpyPeer, pickContenders, positiveInt, ROOT, scratchnetNote, type ContenderBase } from './lib/machine.js';
 import { inferenceTable, summarize, trainingTable, type ContenderReport } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
+import { describeThreads, type ThreadChoice } from '../src/nn/thread-plan.js';
 
 const PROG = 'bench';
 const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options])
@@ -278,6 +279,10 @@ async function main(): Promise<void> {
     print();
     print('Goals (issue 15), from this run\'s medians:');
     for (const g of goals) print(`  ${g}`);
+  }
+  for (const r of reports) {
+    const plan = r.result?.info.threadPlan as ThreadChoice | undefined;
+    if (plan) print(`Thread plan, ${r.label}: ${describeThreads(plan)} (timed in the warm-up, cached for the timed epochs)`);
   }
   for (const r of reports) {
     const rss = r.result?.info.rssMiB as number[] | undefined;

@@ -70,30 +70,65 @@ function timed(key: (args: unknown[]) => string, f: (...a: unknown[]) => unknown
   };
 }
 
-/** The fused updates or losses, each timed as `fused <name> <shape of its first argument>`. */
+/** The fused updates or losses, each timed as `fused <name> <shape of its first argument>` (one wrapper per rule). */
 function fusedProxy<T extends { get(rule: { name: string }): unknown }>(table: T): T {
+  const wrapped = new Map<string, unknown>();
   return new Proxy(table, {
     get(t, p) {
       if (p !== 'get') return Reflect.get(t, p, t);
       return (rule: { name: string }) => {
-        const u = t.get(rule);
-        return u && timed((a) => `fused ${rule.name} ${shape(a[0])}`, u as (...a: unknown[]) => unknown, undefined);
+        if (!wrapped.has(rule.name)) {
+          const u = t.get(rule);
+          wrapped.set(rule.name, u && timed((a) => `fused ${rule.name} ${shape(a[0])}`, u as (...a: unknown[]) => unknown, undefined));
+        }
+        return wrapped.get(rule.name);
       };
     },
   });
 }
-const fused = fusedProxy(k0.fused);
-const fusedLosses = fusedProxy(k0.fusedLosses);
-const kernels: Kernels = new Proxy(k0, {
-  get(t, p) {
-    const v = Reflect.get(t, p, t) as unknown;
-    if (p === 'fused') return fused;
-    if (p === 'fusedLosses') return fusedLosses;
-    if (p === 'forDtype') return (d: unknown) => (((v as (d: unknown) => unknown).call(t, d) === t ? kernels : (v as (d: unknown) => unknown).call(t, d)));
-    if (typeof v === 'function') return timed((a) => keyOf(String(p), a), v as (...a: unknown[]) => unknown, t);
-    return v;
-  },
-});
+
+/** `target` with every method timed by {@link keyOf} (one wrapper per method, made at its first use). */
+function instrument<T extends object>(target: T): T {
+  const wrapped = new Map<string | symbol, unknown>();
+  const fused = 'fused' in target ? fusedProxy((target as unknown as Kernels).fused) : undefined;
+  const fusedLosses = 'fusedLosses' in target ? fusedProxy((target as unknown as Kernels).fusedLosses) : undefined;
+  const proxy: T = new Proxy(target, {
+    get(t, p) {
+      const v = Reflect.get(t, p, t) as unknown;
+      if (p === 'fused') return fused;
+      if (p === 'fusedLosses') return fusedLosses;
+      if (p === 'forDtype') return (d: unknown) => (((v as (d: unknown) => unknown).call(t, d) === t ? proxy : (v as (d: unknown) => unknown).call(t, d)));
+      if (typeof v !== 'function') return v;
+      if (!wrapped.has(p)) wrapped.set(p, timed((a) => keyOf(String(p), a), v as (...a: unknown[]) => unknown, t));
+      return wrapped.get(p);
+    },
+  });
+  return proxy;
+}
+const kernels: Kernels = instrument(k0);
+
+/**
+ * What the timing itself adds outside the timed intervals, per call (µs): a wrapped no-op `gemm`
+ * called as the layers call the kernels (through the proxy, operands and options as a Dense's),
+ * its wall time less the intervals it recorded. Subtracted from the time outside the kernels.
+ */
+function timingCostPerCall(): number {
+  const probe = instrument({ gemm(_a: Matrix, _b: Matrix, _c: Matrix, _o: object) {} });
+  const a = new Matrix(128, 256, new Float32Array(128 * 256)), b = new Matrix(256, 128, new Float32Array(256 * 128)), c = new Matrix(128, 128, new Float32Array(128 * 128));
+  const opts = { transA: true, beta: 1, bias: undefined, relu: false };
+  const saved = times;
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    times = new Map();
+    const before = inKernels;
+    const t = performance.now();
+    for (let i = 0; i < 20000; i++) probe.gemm(a, b, c, opts);
+    best = Math.min(best, ((performance.now() - t - (inKernels - before)) / 20000) * 1000);
+    inKernels = before;
+  }
+  times = saved;
+  return best;
+}
 
 const STEP = 'step (wall)', OUTSIDE = 'step outside the kernels';
 /** Each step's wall time and its part outside the timed calls (layers' JS, the loop, waits), as two more keys. */
@@ -152,4 +187,12 @@ console.log('sum of medians'.padEnd(54) + totals.map((t) => `  │ ${''.padStart
 for (const key of [STEP, OUTSIDE]) {
   console.log(key.padEnd(54) + counts.map((n) => `  │ ${perStep(n, key).med.toFixed(1).padStart(6)} ${perStep(n, key).p25.toFixed(1).padStart(6)}      `).join(''));
 }
+// the wrappers' own cost (key, clock, bookkeeping) falls outside the intervals they time: take it off
+const cost = timingCostPerCall();
+const callsPerStep = keys.reduce((s, key) => s + perStep(counts[0], key).calls, 0);
+console.log(
+  `${'  less the timing itself'.padEnd(54)}` +
+    counts.map((n) => `  │ ${(perStep(n, OUTSIDE).med - callsPerStep * cost).toFixed(1).padStart(6)} ${(perStep(n, OUTSIDE).p25 - callsPerStep * cost).toFixed(1).padStart(6)}      `).join('') +
+    `  (${callsPerStep.toFixed(1)} timed calls a step × ${cost.toFixed(2)} µs)`,
+);
 await pool.dispose();

@@ -17,6 +17,7 @@ import { loadMnist } from '../../src/node/data/mnist.js';
 import type { Sequential } from '../../src/nn/model.js';
 import { scheduleFor } from '../../src/nn/schedules.js';
 import { Predictor } from '../../src/nn/predictor.js';
+import { describeThreads, type ThreadChoice } from '../../src/nn/thread-plan.js';
 import { evaluate, predict, type EvaluateResult } from '../../src/nn/train.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../../src/recipe.js';
 import { emitResult, log, skip, parseChildArgs, seconds, stats, stringFlag, WORKLOAD, type ChildResult } from './common.js';
@@ -46,10 +47,13 @@ function cliConfig(dense: boolean): TrainConfig {
   };
 }
 
-/** One epoch of `train` on a fresh model, as the CLI runs it; returns the model and the epoch's seconds. */
-async function trainOnce(k: Kernels, data: DatasetSplit, train: Dataset, dense: boolean): Promise<{ model: Sequential; seconds: number }> {
-  const { model, history } = await runTraining(cliConfig(dense), { kernels: k, data: { ...data, train } });
-  return { model, seconds: history[0].seconds };
+/**
+ * One epoch of `train` on a fresh model, as the CLI runs it; returns the model, the epoch's seconds
+ * and the thread plan's choice (the warm-up's run times it; later runs of the shape take it from the cache).
+ */
+async function trainOnce(k: Kernels, data: DatasetSplit, train: Dataset, dense: boolean): Promise<{ model: Sequential; seconds: number; threads?: ThreadChoice }> {
+  const { model, history, threads } = await runTraining(cliConfig(dense), { kernels: k, data: { ...data, train } });
+  return { model, seconds: history[0].seconds, threads };
 }
 
 async function main(): Promise<void> {
@@ -84,6 +88,10 @@ async function main(): Promise<void> {
   predict(warm.model, head(test, 2048).x);
   warm.model.release();
   log(`warm-up: ${opts.warmupBatches} batches + evaluate/predict on 2048 test images (${seconds(t0).toFixed(2)} s)`);
+  if (warm.threads) {
+    info.threadPlan = warm.threads;
+    log(describeThreads(warm.threads));
+  }
 
   const epochSeconds: number[] = [];
   const testAccuracy: number[] = [];
@@ -92,7 +100,8 @@ async function main(): Promise<void> {
   // resident set size after each repeat: a leak in the kernels' memory or the JS heap shows as growth
   const rssMiB: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
-    const { model, seconds: s } = await trainOnce(k, data, train, dense);
+    const { model, seconds: s, threads } = await trainOnce(k, data, train, dense);
+    if (threads) info.stepThreads = threads.threads;
     let result: EvaluateResult;
     if (r >= opts.repeats - opts.inferenceRepeats) {
       const te = performance.now();
