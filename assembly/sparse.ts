@@ -188,13 +188,13 @@ function rowPair(
   list: usize, count: i32, band: usize, c0: usize, c1: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool,
   ur0: f32, ur1: f32, v: usize,
 ): void {
+  const end = list + <usize>count * PAIR_ENTRY;
   let j = j0;
   for (; j + 16 <= j1; j += 16) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
-    for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * PAIR_ENTRY;
+    for (let e = list; e < end; e += PAIR_ENTRY) {
       const br = bj + <usize>load<u32>(e);
       const x0 = v128.load32_splat(e, 4), x1 = v128.load32_splat(e, 8);
       const w0 = v128.load(br), w1 = v128.load(br, 16), w2 = v128.load(br, 32), w3 = v128.load(br, 48);
@@ -230,8 +230,7 @@ function rowPair(
     const one = j + 4 > j1;
     let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
-    for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * PAIR_ENTRY;
+    for (let e = list; e < end; e += PAIR_ENTRY) {
       const wp = bj + <usize>load<u32>(e);
       const w = one ? v128.load32_splat(wp) : v128.load(wp);
       a0 = madd(v128.load32_splat(e, 4), w, a0);
