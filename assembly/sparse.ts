@@ -1,22 +1,29 @@
 // Products with a sparse left operand (the first Dense layer's input: ~81% of MNIST pixels are 0):
 //   forward       C = Ã·B (+ bias, ReLU)     Ã = A·diag(scale): [m, k],  B: [k, n]
 //   weight grad   C = beta·C + Ãᵀ·B          Ã: [batch, k],  B (dY): [batch, n],  C (dW): [k, n]
-// B is packed into bands of 16 columns (packBands; a few rows of C read it in place). Rows of C go
-// in pairs (2j, 2j + 1): for a group of pairs, each pair's list holds the entries of A (rows, or
-// columns with transA) where either row is non-zero — B's row offset and the two scaled values —
-// collected into the thread's scratch; then, band by band, 8 f32x4 accumulators run down each
-// pair's list: two splats and 4 loads of the band per entry, shared by both rows. One row alone
-// ran 4 accumulators, a chain of multiply-adds as long as the list; a pair keeps both FMA pipes
-// busy, and its list is shorter than two (MNIST: random images' union 1.3× shorter, neighbouring
-// pixels' 1.7×).
+// B is packed into bands (packBands; a few rows of C read it in place). For a group of rows of C,
+// lists of A's non-zeros — B's row offset and the scaled value — are collected into the thread's
+// scratch; then, band by band, f32x4 accumulators run down each list.
+// - Forward: a list per row of C (its image's non-zero pixels, found 16 at a time by a bit mask),
+//   24 columns a pass: 6 accumulators, one splat and 6 loads of B's band per entry. Without fused
+//   multiply-add V8 multiplies into the loaded register, so that is 13 of the 15 allocatable x64
+//   vector registers (V8 loads all of an entry's B vectors first: 8 accumulators, 32 columns, need 17
+//   and spill an accumulator, whose chain then runs through memory). Bands of 48 columns: two passes.
+// - Weight gradient (transA): rows of C go in pairs (2j, 2j + 1), neighbouring pixels, whose list
+//   holds the batch rows where either pixel is non-zero (1.7× shorter than two lists), 16 columns a
+//   pass: 8 accumulators, two splats and 4 loads per entry, shared by both rows (15 registers with
+//   the product's). Its lists are short (~28 entries), so a list per row would double the per-list
+//   costs; bands of 16 columns (48 measured slower there).
+// A pair of random images (the forward's rows) shares fewer pixels: its union was 1.3× shorter
+// than two lists, so a third of a pair's multiply-adds were by zeros; one row per list does none.
 //
 // The k-blocks, their order and the stores are those of assembly/gemm.ts (kBlock; first block
 // `C = t` or `beta·C + t`, later blocks `C = C + t`, the last adding bias then ReLU), and every
 // element's sum runs over its terms in the same order with the same multiply-add: skipping a term
-// x·b with x = 0 (or adding it, for the partner's sake) leaves an accumulator unchanged, so without
+// x·b with x = 0 (or adding it, for a pair's partner's sake) leaves an accumulator unchanged, so without
 // `scale` the result has the bits of gemm's (unless B holds Inf or NaN, which 0·b would have spread).
-// Threads split rows of C or, as gemmKHalf, the two k-halves (gemmReduce finishes C); pairs are
-// fixed by the row index, not by a thread's range: the same bits on any thread count.
+// Threads split rows of C or, as gemmKHalf, the two k-halves (gemmReduce finishes C); a row's list
+// and pairs are fixed by the row index, not by a thread's range: the same bits on any thread count.
 
 import { kBlock } from './gemm';
 
@@ -178,9 +185,9 @@ function collectRow(a: usize, lda: i32, r: i32, p0: i32, p1: i32, scale: usize, 
 }
 
 /**
- * Two rows of C, columns [j0, j1) , from one k-block's pair list of `count` entries
- * and B's band of columns [j0, j0 + JB), rows `rowBytes` apart (packed: JB floats apart): JB columns
- * at a time (eight accumulators, B's four vectors loaded once for both rows), or 4, then 1. Row 0 is
+ * Two rows of C, columns [j0, j1) (at most a band: JB_PAIR), from one k-block's pair list of `count`
+ * entries and B's band of columns from j0, rows `rowBytes` apart (packed: JB_PAIR floats apart): 16
+ * columns at a time (eight accumulators, B's four vectors loaded once for both rows), or 4, then 1. Row 0 is
  * stored at c0 and row 1 at c1 unless that pointer is 0. ur0, ur1, v: the rank-1 term u[row]·v[j]
  * (v = 0: none), added after the list's terms.
  */
@@ -255,10 +262,10 @@ function rowPair(
 }
 
 /**
- * One row of C, columns [j0, j1) (j1 − j0 ≤ JB), stored at cr, from one k-block's list of `count`
- * entries and B's band of columns [j0, j0 + JB), rows `rowBytes` apart (packed: JB floats apart):
- * 32 columns at a time (eight accumulators: a splat of the entry's value and eight loads of B's
- * row per entry), or 16 (four), 4, then 1. ur, v: the rank-1 term ur·v[j] (v = 0: none), added after
+ * One row of C, columns [j0, j1) (at most a band: JB), stored at cr, from one k-block's list of `count`
+ * entries and B's band of columns from j0, rows `rowBytes` apart (packed: JB floats apart):
+ * 24 columns at a time (six accumulators: a splat of the entry's value and six loads of B's row
+ * per entry), then 16 (four), 4, then 1. ur, v: the rank-1 term ur·v[j] (v = 0: none), added after
  * the list's terms.
  */
 function rowOne(
@@ -345,7 +352,7 @@ function rowOne(
  * after the list's terms, before bias. work: the thread's GEMM scratch (≥ 4·G + 8·G·kBlock(k) bytes).
  * Rows go in groups of G (with transA in pairs (2j, 2j + 1), fixed by m, not by the thread's range:
  * every row's terms are the same on any thread count): their lists are collected first, then each
- * band of JB columns runs over every row (or pair) of the group, so that band of B stays in cache from
+ * band (bandWidth columns) runs over every row (or pair) of the group, so that band of B stays in cache from
  * one to the next (packed: B's rows ldb ≥ 256 floats apart would map a band's lines onto a few sets of L1).
  */
 function sparseRange(
