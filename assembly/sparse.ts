@@ -1,31 +1,47 @@
 // Products with a sparse left operand (the first Dense layer's input: ~81% of MNIST pixels are 0):
 //   forward       C = Ã·B (+ bias, ReLU)     Ã = A·diag(scale): [m, k],  B: [k, n]
 //   weight grad   C = beta·C + Ãᵀ·B          Ã: [batch, k],  B (dY): [batch, n],  C (dW): [k, n]
-// B is packed into bands of 16 columns (packBands; a few rows of C read it in place). Rows of C go
-// in pairs (2j, 2j + 1): for a group of pairs, each pair's list holds the entries of A (rows, or
-// columns with transA) where either row is non-zero — B's row offset and the two scaled values —
-// collected into the thread's scratch; then, band by band, 8 f32x4 accumulators run down each
-// pair's list: two splats and 4 loads of the band per entry, shared by both rows. One row alone
-// ran 4 accumulators, a chain of multiply-adds as long as the list; a pair keeps both FMA pipes
-// busy, and its list is shorter than two (MNIST: random images' union 1.3× shorter, neighbouring
-// pixels' 1.7×).
+// B is packed into bands (packBands; a few rows of C read it in place). For a group of rows of C,
+// lists of A's non-zeros — B's row offset and the scaled value — are collected into the thread's
+// scratch; then, band by band, f32x4 accumulators run down each list.
+// - Forward: a list per row of C (its image's non-zero pixels, found 16 at a time by a bit mask),
+//   24 columns a pass: 6 accumulators, one splat and 6 loads of B's band per entry. Without fused
+//   multiply-add V8 multiplies into the loaded register, so that is 13 of the 15 allocatable x64
+//   vector registers (V8 loads all of an entry's B vectors first: 8 accumulators, 32 columns, need 17
+//   and spill an accumulator, whose chain then runs through memory). Bands of 48 columns: two passes.
+// - Weight gradient (transA): rows of C go in pairs (2j, 2j + 1), neighbouring pixels, whose list
+//   holds the batch rows where either pixel is non-zero (1.7× shorter than two lists), 16 columns a
+//   pass: 8 accumulators, two splats and 4 loads per entry, shared by both rows (15 registers with
+//   the product's). Its lists are short (~28 entries), so a list per row would double the per-list
+//   costs; bands of 16 columns (48 measured slower there).
+// A pair of random images (the forward's rows) shares fewer pixels: its union was 1.3× shorter
+// than two lists, so a third of a pair's multiply-adds were by zeros; one row per list does none.
 //
 // The k-blocks, their order and the stores are those of assembly/gemm.ts (kBlock; first block
 // `C = t` or `beta·C + t`, later blocks `C = C + t`, the last adding bias then ReLU), and every
 // element's sum runs over its terms in the same order with the same multiply-add: skipping a term
-// x·b with x = 0 (or adding it, for the partner's sake) leaves an accumulator unchanged, so without
+// x·b with x = 0 (or adding it, for a pair's partner's sake) leaves an accumulator unchanged, so without
 // `scale` the result has the bits of gemm's (unless B holds Inf or NaN, which 0·b would have spread).
-// Threads split rows of C or, as gemmKHalf, the two k-halves (gemmReduce finishes C); pairs are
-// fixed by the row index, not by a thread's range: the same bits on any thread count.
+// Threads split rows of C or, as gemmKHalf, the two k-halves (gemmReduce finishes C); a row's list
+// and pairs are fixed by the row index, not by a thread's range: the same bits on any thread count.
 
 import { kBlock } from './gemm';
 
 /**
- * Columns of C one pass of the accumulators covers: a band of B [kBlock, 16] (25 KiB for 392 rows)
- * stays in L1. More accumulators than a pair's 8 do not fit V8's x64 registers (they spill).
+ * Columns of a band of packed B [kBlock, JB] without transA (rows 192 bytes apart): two passes of a
+ * row's 24 columns. A pass's columns of the band (~50 KiB for 392 rows, of which a group's lists
+ * touch the rows of the pixels that are ever non-zero) stay in cache from row to row.
  */
-const JB: i32 = 16;
-/** Rows whose pair lists are collected together (G/2 lists: up to 6·G·kBlock(k) bytes of scratch). Even. */
+const JB: i32 = 48;
+/** With transA: a pair's pass covers 16 columns, and so does a band (wider bands measured slower there). */
+const JB_PAIR: i32 = 16;
+
+/** Columns of a band of packed B (rows of packed B are that many floats apart). */
+// @ts-ignore: decorator
+@inline function bandWidth(transA: bool): i32 {
+  return transA ? JB_PAIR : JB;
+}
+/** Rows whose lists are collected together (G rows or G/2 pairs: up to 8·G·kBlock(k) bytes of scratch). Even. */
 const G: i32 = 32;
 
 // @ts-ignore: decorator
@@ -35,7 +51,7 @@ const G: i32 = 32;
 }
 
 /** Bytes of a pair list's entry: B's row offset (i32: row·rowBytes), then the two rows' values (f32). */
-const ENTRY: usize = 12;
+const PAIR_ENTRY: usize = 12;
 
 /**
  * Writes the entry (offset, x0·s0, x1·s1) at list[n]; returns n + 1 if x0 or x1 is non-zero (NaN
@@ -43,41 +59,11 @@ const ENTRY: usize = 12;
  */
 // @ts-ignore: decorator
 @inline function putPair(list: usize, n: i32, offset: i32, x0: f32, x1: f32, s0: f32, s1: f32, scaled: bool): i32 {
-  const e = list + <usize>n * ENTRY;
+  const e = list + <usize>n * PAIR_ENTRY;
   store<i32>(e, offset);
   store<f32>(e, scaled ? x0 * s0 : x0, 4);
   store<f32>(e, scaled ? x1 * s1 : x1, 8);
   return n + (<i32>(x0 != 0) | <i32>(x1 != 0));
-}
-
-/**
- * The pair list of A's rows r and r + 1 (r + 1 only if `two`; else its values are 0), columns
- * [p0, p1): an entry for every column where either row is non-zero, in column order. Returns count.
- */
-function collectRowPair(a: usize, lda: i32, r: i32, two: bool, p0: i32, p1: i32, scale: usize, list: usize, rowBytes: i32): i32 {
-  let n = 0;
-  const s0 = a + <usize>r * lda * 4;
-  const s1 = s0 + <usize>lda * 4;
-  const scaled = scale != 0;
-  const zero = f32x4.splat(0);
-  let p = p0;
-  for (; p + 4 <= p1; p += 4) {
-    const o = <usize>p * 4;
-    const nz0 = f32x4.ne(v128.load(s0 + o), zero);
-    // most groups of four pixels are all zero in both images
-    if (!v128.any_true(two ? v128.or(nz0, f32x4.ne(v128.load(s1 + o), zero)) : nz0)) continue;
-    for (let q = p; q < p + 4; q++) {
-      const qo = <usize>q * 4;
-      const s: f32 = scaled ? load<f32>(scale + qo) : 1;
-      n = putPair(list, n, q * rowBytes, load<f32>(s0 + qo), two ? load<f32>(s1 + qo) : 0, s, s, scaled);
-    }
-  }
-  for (; p < p1; p++) {
-    const qo = <usize>p * 4;
-    const s: f32 = scaled ? load<f32>(scale + qo) : 1;
-    n = putPair(list, n, p * rowBytes, load<f32>(s0 + qo), two ? load<f32>(s1 + qo) : 0, s, s, scaled);
-  }
-  return n;
 }
 
 /**
@@ -116,6 +102,57 @@ function collectColumnPairs(
   store<i32>(cp, putPair(lists + <usize>q * listBytes, load<i32>(cp), off, load<f32>(src + co), two ? load<f32>(src + co + 4) : 0, s0, s1, scaled));
 }
 
+/** Bytes of a list's entry: B's row offset (i32: row·rowBytes), then the scaled value (f32). */
+const ENTRY: usize = 8;
+
+/** Bits 0–15: which of the 16 floats at p are non-zero (NaN counts). */
+// @ts-ignore: decorator
+@inline function nonZero16(p: usize): i32 {
+  const zero = f32x4.splat(0);
+  return (
+    i32x4.bitmask(f32x4.ne(v128.load(p), zero)) |
+    (i32x4.bitmask(f32x4.ne(v128.load(p, 16), zero)) << 4) |
+    (i32x4.bitmask(f32x4.ne(v128.load(p, 32), zero)) << 8) |
+    (i32x4.bitmask(f32x4.ne(v128.load(p, 48), zero)) << 12)
+  );
+}
+
+/** Writes the entry (offset, x·s, or x if not `scaled`) at e. */
+// @ts-ignore: decorator
+@inline function putEntry(e: usize, offset: i32, x: f32, s: usize, scaled: bool): void {
+  store<i32>(e, offset);
+  store<f32>(e, scaled ? x * load<f32>(s) : x, 4);
+}
+
+/**
+ * The list of A's row r, columns [p0, p1): an entry for every non-zero (NaN counts), in column
+ * order. Sixteen columns a step: a bit mask of the non-zeros, whose set bits are visited in order
+ * (no branch per value). Returns the count.
+ */
+function collectRow(a: usize, lda: i32, r: i32, p0: i32, p1: i32, scale: usize, list: usize, rowBytes: i32): i32 {
+  const src = a + <usize>r * lda * 4;
+  const scaled = scale != 0;
+  let e = list;
+  let p = p0;
+  for (; p + 16 <= p1; p += 16) {
+    for (let bits = nonZero16(src + <usize>p * 4); bits != 0; bits &= bits - 1) {
+      const q = p + ctz(bits);
+      const qo = <usize>q * 4;
+      putEntry(e, q * rowBytes, load<f32>(src + qo), scale + qo, scaled);
+      e += ENTRY;
+    }
+  }
+  for (; p < p1; p++) {
+    const qo = <usize>p * 4;
+    const x = load<f32>(src + qo);
+    if (x != 0) {
+      putEntry(e, p * rowBytes, x, scale + qo, scaled);
+      e += ENTRY;
+    }
+  }
+  return <i32>((e - list) / ENTRY);
+}
+
 /** Stores t into C as gemm's storeFullTile does (alpha = 1: alpha·t = t). */
 // @ts-ignore: decorator
 @inline function put(t: v128, cp: usize, beta: f32, first: bool, bp: usize, relu: bool): void {
@@ -148,9 +185,9 @@ function collectColumnPairs(
 }
 
 /**
- * Two rows of C, columns [j0, j1) (j1 − j0 ≤ JB), from one k-block's pair list of `count` entries
- * and B's band of columns [j0, j0 + JB), rows `rowBytes` apart (packed: JB floats apart): JB columns
- * at a time (eight accumulators, B's four vectors loaded once for both rows), or 4, then 1. Row 0 is
+ * Two rows of C, columns [j0, j1) (at most a band: JB_PAIR), from one k-block's pair list of `count`
+ * entries and B's band of columns from j0, rows `rowBytes` apart (packed: JB_PAIR floats apart): 16
+ * columns at a time (eight accumulators, B's four vectors loaded once for both rows), or 4, then 1. Row 0 is
  * stored at c0 and row 1 at c1 unless that pointer is 0. ur0, ur1, v: the rank-1 term u[row]·v[j]
  * (v = 0: none), added after the list's terms.
  */
@@ -158,13 +195,13 @@ function rowPair(
   list: usize, count: i32, band: usize, c0: usize, c1: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool,
   ur0: f32, ur1: f32, v: usize,
 ): void {
+  const end = list + <usize>count * PAIR_ENTRY;
   let j = j0;
-  for (; j + JB <= j1; j += JB) {
+  for (; j + 16 <= j1; j += 16) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
-    for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * ENTRY;
+    for (let e = list; e < end; e += PAIR_ENTRY) {
       const br = bj + <usize>load<u32>(e);
       const x0 = v128.load32_splat(e, 4), x1 = v128.load32_splat(e, 8);
       const w0 = v128.load(br), w1 = v128.load(br, 16), w2 = v128.load(br, 32), w3 = v128.load(br, 48);
@@ -200,8 +237,7 @@ function rowPair(
     const one = j + 4 > j1;
     let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
     const bj = band + <usize>(j - j0) * 4;
-    for (let q = 0; q < count; q++) {
-      const e = list + <usize>q * ENTRY;
+    for (let e = list; e < end; e += PAIR_ENTRY) {
       const wp = bj + <usize>load<u32>(e);
       const w = one ? v128.load32_splat(wp) : v128.load(wp);
       a0 = madd(v128.load32_splat(e, 4), w, a0);
@@ -226,50 +262,144 @@ function rowPair(
 }
 
 /**
+ * One row of C, columns [j0, j1) (at most a band: JB), stored at cr, from one k-block's list of `count`
+ * entries and B's band of columns from j0, rows `rowBytes` apart (packed: JB floats apart):
+ * 24 columns at a time (six accumulators: a splat of the entry's value and six loads of B's row
+ * per entry), then 16 (four), 4, then 1. ur, v: the rank-1 term ur·v[j] (v = 0: none), added after
+ * the list's terms.
+ */
+function rowOne(
+  list: usize, count: i32, band: usize, cr: usize, j0: i32, j1: i32, beta: f32, first: bool, bias: usize, relu: bool, ur: f32, v: usize,
+): void {
+  const end = list + <usize>count * ENTRY;
+  let j = j0;
+  for (; j + 24 <= j1; j += 24) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
+    const bj = band + <usize>(j - j0) * 4;
+    for (let e = list; e < end; e += ENTRY) {
+      const br = bj + <usize>load<u32>(e);
+      const x = v128.load32_splat(e, 4);
+      a0 = madd(x, v128.load(br), a0);
+      a1 = madd(x, v128.load(br, 16), a1);
+      a2 = madd(x, v128.load(br, 32), a2);
+      a3 = madd(x, v128.load(br, 48), a3);
+      a4 = madd(x, v128.load(br, 64), a4);
+      a5 = madd(x, v128.load(br, 80), a5);
+    }
+    const jo = <usize>j * 4;
+    if (v) {
+      const vj = v + jo;
+      const x = f32x4.splat(ur);
+      a0 = madd(x, v128.load(vj), a0);
+      a1 = madd(x, v128.load(vj, 16), a1);
+      a2 = madd(x, v128.load(vj, 32), a2);
+      a3 = madd(x, v128.load(vj, 48), a3);
+      a4 = madd(x, v128.load(vj, 64), a4);
+      a5 = madd(x, v128.load(vj, 80), a5);
+    }
+    const bp: usize = bias ? bias + jo : 0;
+    put4(a0, a1, a2, a3, cr + jo, beta, first, bp, relu);
+    put(a4, cr + jo + 64, beta, first, bp ? bp + 64 : 0, relu);
+    put(a5, cr + jo + 80, beta, first, bp ? bp + 80 : 0, relu);
+  }
+  if (j + 16 <= j1) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    const bj = band + <usize>(j - j0) * 4;
+    for (let e = list; e < end; e += ENTRY) {
+      const br = bj + <usize>load<u32>(e);
+      const x = v128.load32_splat(e, 4);
+      a0 = madd(x, v128.load(br), a0);
+      a1 = madd(x, v128.load(br, 16), a1);
+      a2 = madd(x, v128.load(br, 32), a2);
+      a3 = madd(x, v128.load(br, 48), a3);
+    }
+    const jo = <usize>j * 4;
+    if (v) {
+      const vj = v + jo;
+      const x = f32x4.splat(ur);
+      a0 = madd(x, v128.load(vj), a0);
+      a1 = madd(x, v128.load(vj, 16), a1);
+      a2 = madd(x, v128.load(vj, 32), a2);
+      a3 = madd(x, v128.load(vj, 48), a3);
+    }
+    put4(a0, a1, a2, a3, cr + jo, beta, first, bias ? bias + jo : 0, relu);
+    j += 16;
+  }
+  // the last columns 4 at a time, then one at a time (B's value splat: the same f32x4 multiply-add)
+  while (j < j1) {
+    const one = j + 4 > j1;
+    let a0 = f32x4.splat(0);
+    const bj = band + <usize>(j - j0) * 4;
+    for (let e = list; e < end; e += ENTRY) {
+      const wp = bj + <usize>load<u32>(e);
+      a0 = madd(v128.load32_splat(e, 4), one ? v128.load32_splat(wp) : v128.load(wp), a0);
+    }
+    const o = <usize>j * 4;
+    if (v) a0 = madd(f32x4.splat(ur), one ? v128.load32_splat(v + o) : v128.load(v + o), a0);
+    const bp: usize = bias ? bias + o : 0;
+    if (one) put1(a0, cr + o, beta, first, bp, relu);
+    else put(a0, cr + o, beta, first, bp, relu);
+    j += one ? 1 : 4;
+  }
+}
+
+/**
  * Rows [i0, i1) of C = op(Ã)·B (+ beta·C, bias, ReLU) over the k-blocks in [p0, p1) (block
  * boundaries): the block at p0 starts C, the one ending at k adds bias and ReLU. op(Ã): [m, k]
  * (A is [k, m] if transA, row stride lda); B: [k, n] packed by {@link packBands} (ldb = 0) or in
  * place with row stride ldb (a few rows of C: packing would cost more than it saves); C: [m, n], row stride n.
  * scale: [columns of A] or 0; bias: [n] or 0; u [m], v [n] (or v = 0): C += u·vᵀ, in the last block
- * after the list's terms, before bias. work: the thread's GEMM scratch (≥ 2·G + 6·G·kBlock(k) bytes).
- * Rows go in pairs (2j, 2j + 1) — fixed by m, not by the thread's range, so every row's terms are the
- * same on any thread count — and pairs in groups of G rows: their lists are collected first, then
- * each band of JB columns runs over every pair of the group, so that band of B stays in cache from
- * pair to pair (packed: B's rows ldb ≥ 256 floats apart would map a band's lines onto a few sets of L1).
+ * after the list's terms, before bias. work: the thread's GEMM scratch (≥ 4·G + 8·G·kBlock(k) bytes).
+ * Rows go in groups of G (with transA in pairs (2j, 2j + 1), fixed by m, not by the thread's range:
+ * every row's terms are the same on any thread count): their lists are collected first, then each
+ * band (bandWidth columns) runs over every row (or pair) of the group, so that band of B stays in cache from
+ * one to the next (packed: B's rows ldb ≥ 256 floats apart would map a band's lines onto a few sets of L1).
  */
 function sparseRange(
   transA: bool, m: i32, k: i32, n: i32, beta: f32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
   bias: usize, relu: bool, scale: usize, u: usize, v: usize, i0: i32, i1: i32, p0: i32, p1: i32, work: usize,
 ): void {
   const kb = kBlock(k);
-  const rowBytes: usize = ldb ? <usize>ldb * 4 : <usize>JB * 4;
-  const lists = work + <usize>G * 2;
-  const listBytes = <usize>kb * ENTRY;
-  for (let g0 = i0 & ~1; g0 < i1; g0 += G) {
+  const jb = bandWidth(transA);
+  const rowBytes: usize = ldb ? <usize>ldb * 4 : <usize>jb * 4;
+  const lists = work + <usize>G * 4;
+  const listBytes = <usize>kb * (transA ? PAIR_ENTRY : ENTRY);
+  for (let g0 = transA ? i0 & ~1 : i0; g0 < i1; g0 += G) {
     const g1 = min(g0 + G, i1);
-    // the rows whose values the group's lists hold: the last row's partner too, if C has it
-    const gEnd = min(g1 + (g1 & 1), m);
+    // with transA, the columns whose values the group's pair lists hold: the last one's partner too, if C has it
+    const gEnd = transA ? min(g1 + (g1 & 1), m) : g1;
     for (let pc = p0; pc < p1; pc += kb) {
       const pe = min(pc + kb, k);
       if (transA) collectColumnPairs(a, lda, g0, gEnd, pc, pe, scale, work, lists, listBytes, <i32>rowBytes);
       else {
-        for (let r = g0; r < gEnd; r += 2) {
-          const q = <usize>((r - g0) >> 1);
-          store<i32>(work + q * 4, collectRowPair(a, lda, r, r + 1 < gEnd, pc, pe, scale, lists + q * listBytes, <i32>rowBytes));
+        for (let r = g0; r < g1; r++) {
+          const q = <usize>(r - g0);
+          store<i32>(work + q * 4, collectRow(a, lda, r, pc, pe, scale, lists + q * listBytes, <i32>rowBytes));
         }
       }
       const last = pe >= k;
       const vl: usize = last ? v : 0;
-      for (let j = 0; j < n; j += JB) {
-        const j1 = min(j + JB, n);
+      const lb = last ? bias : 0;
+      for (let j = 0; j < n; j += jb) {
+        const j1 = min(j + jb, n);
         const band = ldb ? b + <usize>j * 4 : b + <usize>(j * k) * 4;
-        for (let r = g0; r < g1; r += 2) {
-          const q = <usize>((r - g0) >> 1);
-          const cr = c + <usize>r * n * 4;
-          rowPair(
-            lists + q * listBytes, load<i32>(work + q * 4), band, r >= i0 ? cr : 0, r + 1 < g1 ? cr + <usize>n * 4 : 0, j, j1, beta, pc == p0,
-            last ? bias : 0, last && relu, vl ? load<f32>(u + <usize>r * 4) : 0, vl && r + 1 < m ? load<f32>(u + <usize>r * 4 + 4) : 0, vl,
-          );
+        if (transA) {
+          for (let r = g0; r < g1; r += 2) {
+            const q = <usize>((r - g0) >> 1);
+            const cr = c + <usize>r * n * 4;
+            rowPair(
+              lists + q * listBytes, load<i32>(work + q * 4), band, r >= i0 ? cr : 0, r + 1 < g1 ? cr + <usize>n * 4 : 0, j, j1, beta, pc == p0,
+              lb, last && relu, vl ? load<f32>(u + <usize>r * 4) : 0, vl && r + 1 < m ? load<f32>(u + <usize>r * 4 + 4) : 0, vl,
+            );
+          }
+        } else {
+          for (let r = g0; r < g1; r++) {
+            const q = <usize>(r - g0);
+            rowOne(
+              lists + q * listBytes, load<i32>(work + q * 4), band, c + <usize>r * n * 4, j, j1, beta, pc == p0,
+              lb, last && relu, vl ? load<f32>(u + <usize>r * 4) : 0, vl,
+            );
+          }
         }
       }
     }
@@ -299,21 +429,23 @@ export function sparseGemmKHalf(
 }
 
 /**
- * Packs rows [p0, p1) of B [k, n] (row stride ldb) into bands of JB columns: band j/JB holds
- * B[:, j:j+JB] as k rows of JB floats at dst + 4·j·k (the last band zero-padded).
+ * Packs rows [p0, p1) of B [k, n] (row stride ldb) into bands of bandWidth(transA) columns (jb): band j/jb holds
+ * B[:, j:j+jb] as k rows of jb floats at dst + 4·j·k (the last band zero-padded).
  */
-export function packBands(b: usize, ldb: i32, k: i32, n: i32, p0: i32, p1: i32, dst: usize): void {
-  for (let j = 0; j < n; j += JB) {
-    const cols = min(JB, n - j);
+export function packBands(b: usize, ldb: i32, k: i32, n: i32, p0: i32, p1: i32, dst: usize, transA: i32): void {
+  const jb = bandWidth(transA != 0);
+  for (let j = 0; j < n; j += jb) {
+    const cols = min(jb, n - j);
     const band = dst + <usize>(j * k) * 4;
     for (let p = p0; p < p1; p++) {
       const src = b + (<usize>p * ldb + j) * 4;
-      const d = band + <usize>(p * JB) * 4;
-      if (cols == JB) {
-        for (let h = 0; h < JB * 4; h += 16) v128.store(d + h, v128.load(src + h));
-      } else {
-        for (let q = 0; q < JB; q++) store<f32>(d + <usize>q * 4, q < cols ? load<f32>(src + <usize>q * 4) : 0);
-      }
+      const d = band + <usize>(p * jb) * 4;
+      // whole vectors, then the last columns one by one, then zeros
+      let q = 0;
+      for (; q + 4 <= cols; q += 4) v128.store(d + <usize>q * 4, v128.load(src + <usize>q * 4));
+      for (; q < cols; q++) store<f32>(d + <usize>q * 4, load<f32>(src + <usize>q * 4));
+      for (; q & 3; q++) store<f32>(d + <usize>q * 4, 0);
+      for (; q < jb; q += 4) v128.store(d + <usize>q * 4, f32x4.splat(0));
     }
   }
 }
@@ -348,7 +480,7 @@ export function affineCols(x: usize, scale: usize, shift: usize, y: usize, rows:
   }
 }
 
-/** Columns of a band of packed B (the host sizes the packed buffer with it). */
+/** Columns of the widest band of packed B (the host sizes the packed buffer with it: bands of JB_PAIR fit in it too). */
 export function sparseBand(): i32 {
   return JB;
 }

@@ -33,7 +33,7 @@ export interface WasmExports {
   ): void;
   gemv(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void;
   gemmReduce(c: number, ldc: number, s: number, bias: number, relu: number, mask: number, i0: number, i1: number, j0: number, j1: number): void;
-  packBands(b: number, ldb: number, k: number, n: number, p0: number, p1: number, dst: number): void;
+  packBands(b: number, ldb: number, k: number, n: number, p0: number, p1: number, dst: number, transA: number): void;
   sparseBand(): number;
   sparseGemm(
     transA: number, m: number, k: number, n: number, beta: number, a: number, lda: number, b: number, ldb: number, c: number,
@@ -103,7 +103,7 @@ function ensurePacked(ex: WasmExports, args: Float64Array, sync: Int32Array, slo
   const s = PACKED + slot;
   if (args[SPARSE.packed] === 0 || Atomics.load(sync, s) === 2) return;
   if (Atomics.compareExchange(sync, s, 0, 1) === 0) {
-    ex.packBands(args[SPARSE.b], args[SPARSE.ldb], args[SPARSE.k], args[SPARSE.n], p0, p1, args[SPARSE.packed]);
+    ex.packBands(args[SPARSE.b], args[SPARSE.ldb], args[SPARSE.k], args[SPARSE.n], p0, p1, args[SPARSE.packed], args[SPARSE.transA]);
     Atomics.store(sync, s, 2);
     Atomics.notify(sync, s);
     return;
