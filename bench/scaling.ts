@@ -337,7 +337,7 @@ async function chart(points: Point[]): Promise<string> {
       height: 180,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'x', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: [1, 2, 4, 8, 16, 64, 128, 256, 512, 1024, 4096], grid: false, labelOverlap: 'greedy' }, title: null },
+        x: { field: 'x', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: [1, 2, 4, 8, 16, 64, 128, 256, 1024, 4096], grid: false, labelOverlap: 'greedy' }, title: null },
         y: { field: 'imagesPerSecond', type: 'quantitative', scale: { type: 'log' }, axis: { values: [100, 1000, 10000, 100000, 1000000], format: '~s' }, title: 'training images/s (log), median' },
         color: { field: 'contender', type: 'nominal', legend: { orient: 'bottom', title: null, labelLimit: 400 } },
       },
