@@ -212,7 +212,7 @@ async function measure(): Promise<Saved> {
       '--hidden', c.hidden.join(','), '--batch-size', String(c.batch),
     ], { encoding: 'utf8', env: peer.env });
     if (r.status !== 0) throw new Error(`numpy_mlp.py (${label(c)}) failed: ${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}`);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { epochSeconds: number[]; trainedImages: number };
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { epochSeconds: number[] };
     return 60000 / out.epochSeconds[0]; // epochSeconds is scaled to 60,000 images
   }
 
