@@ -315,8 +315,9 @@ function report(s: Saved): void {
   console.log(`GFLOPS: dense-equivalent training FLOPs (2·in·out forward, 4·in·out backward, 2·in·out for the first layer) × median images/s; the sparse first layer does fewer real FLOPs. % peak: of the ${s.peak.shape} GEMM at the start (${s.peak.gflops.toFixed(1)} GFLOPS, ${s.peak.gflopsAtEnd.toFixed(1)} at the end; highest point ${(100 * snPeak).toFixed(0)}%).`);
   console.log(`${s.threads} wasm thread(s); numpy ${s.numpy ?? '?'}; commit ${s.commit ?? '?'}${s.workingTreeDirty ? ' (dirty)' : ''}; load average ${s.loadAverageAtStart.join(' ')} → ${s.loadAverageAtEnd.join(' ')}; ${s.totalSeconds.toFixed(0)} s.`);
   const busy = Math.max(s.loadAverageAtStart[0], ...s.points.map((p) => p.loadAverage[0]));
-  if (busy > s.threads / 2) {
-    console.log(`BUSY MACHINE: load average up to ${busy.toFixed(1)} on ${s.threads} thread(s) at the points' starts: other processes shared the cores; taking turns spreads a slow spell over both sides, but numpy's OpenBLAS threads can lose far more than scratchnet's to a busy core (its images/s fall several-fold), so single points may be off by that much. Rerun on a quiet machine.`);
+  // the sweep's own threads keep the load average near their count; more means other processes
+  if (busy > s.threads + 0.5) {
+    console.log(`BUSY MACHINE: load average up to ${busy.toFixed(1)} at the points' starts (the sweep's own ${s.threads} thread(s) account for about ${s.threads}): other processes shared the cores; taking turns spreads a slow spell over both sides, but numpy's OpenBLAS threads can lose far more than scratchnet's to a busy core (its images/s fall several-fold), so single points may be off by that much. Rerun on a quiet machine.`);
   }
   console.log('Goal lines (from this run; no goal is asserted anywhere):');
   for (const g of goalLines(s)) console.log(`  ${g}`);
