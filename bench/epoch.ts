@@ -35,13 +35,22 @@ const HELP = `npm run bench -- [options]   (or: npx tsx bench/epoch.ts [options]
   --save FILE          also write the --json object to FILE
   --quiet              do not echo the contenders' progress lines
   --scaling            instead: the scaling sweep vs numpy (bench/scaling.ts: hidden width, batch size,
-                       depth; a table, bench/scaling.svg and bench/scaling.json)
+                       depth; a table, bench/scaling.svg and bench/scaling.json); the other flags go to
+                       it (--repeats, --quick, --only, --save, --from, ...: npm run bench -- --scaling --help)
   -h, --help
 
 Contender ids: scratchnet-wasm, scratchnet-wasm-dense, scratchnet-wasm-relaxed, scratchnet-wasm-1t, scratchnet-js,
 scratchnet-cli, tfjs-wasm, tfjs-cpu, numpy, numpy-1t. The scratchnet contenders train what \`scratchnet train\` trains (src/recipe.ts:
 Standardize first layer, sparse unless -dense); scratchnet-cli runs the CLI itself, end to end, for
 3 epochs per repeat (needs an up-to-date dist/: npm run build).`;
+
+// --scaling hands the run to bench/scaling.ts with the other flags (its own), saving to bench/scaling.json unless told
+if (process.argv.includes('--scaling')) {
+  const args = process.argv.slice(2).filter((a) => a !== '--scaling');
+  const save = args.some((a) => ['--save', '--from', '--help', '-h'].includes(a) || a.startsWith('--save=')) ? [] : ['--save', join(ROOT, 'bench/scaling.json')];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/scaling.ts'), ...args, ...save], { cwd: ROOT, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 const { values: flags } = parseArgs({
   options: {
@@ -62,7 +71,6 @@ const { values: flags } = parseArgs({
     save: { type: 'string' },
     'gemm-time': { type: 'string', default: '0.5' },
     'skip-gemm': { type: 'boolean', default: false },
-    scaling: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -185,11 +193,6 @@ function pool(results: ChildResult[]): ChildResult {
 async function main(): Promise<void> {
   if (flags.help) {
     process.stdout.write(`${HELP}\n`);
-    return;
-  }
-  if (flags.scaling) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/scaling.ts'), '--python', flags.python!, '--save', join(ROOT, 'bench/scaling.json')], { cwd: ROOT, stdio: 'inherit' });
-    process.exitCode = r.status ?? 1;
     return;
   }
   const list = contenders();

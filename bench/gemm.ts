@@ -6,28 +6,18 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import type { GemmOptions, Kernels } from '../src/core/kernels.js';
+import type { Kernels } from '../src/core/kernels.js';
 import { JsKernels } from '../src/core/kernels-js.js';
-import { Matrix } from '../src/core/matrix.js';
 import type { WasmKernels } from '../src/core/wasm/index.js';
 import { createWasmKernels } from '../src/node/wasm.js';
+import { SQUARE_512, timeGemm, type GemmShape } from './lib/gemm-timing.js';
 
-interface Shape {
-  label: string;
-  m: number;
-  k: number;
-  n: number;
-  transA?: boolean;
-  transB?: boolean;
-}
-
-const SHAPES: Shape[] = [
+const SHAPES: GemmShape[] = [
   { label: 'dense fwd 128·784·256', m: 128, k: 784, n: 256 },
   { label: 'dense fwd 128·256·128', m: 128, k: 256, n: 128 },
   { label: 'weight grad xᵀ·dy 784·128·256', m: 784, k: 128, n: 256, transA: true },
   { label: 'input grad dy·Wᵀ 128·256·784', m: 128, k: 256, n: 784, transB: true },
-  { label: 'square 512³', m: 512, k: 512, n: 512 },
+  SQUARE_512,
   { label: 'square 1024³', m: 1024, k: 1024, n: 1024 },
 ];
 
@@ -40,39 +30,8 @@ interface Row {
   runs: number;
 }
 
-/** Median seconds per call of `f`, timing single calls for about `budget` seconds after a warm-up. */
-function medianTime(f: () => void, budget: number): { median: number; runs: number } {
-  const warm = performance.now();
-  do f();
-  while (performance.now() - warm < budget * 200);
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < 5 || (performance.now() - start < budget * 1000 && times.length < 500)) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  times.sort((x, y) => x - y);
-  return { median: times[times.length >> 1] / 1000, runs: times.length };
-}
-
-function operands(k: Kernels, s: Shape): [Matrix, Matrix, Matrix] {
-  const mat = (rows: number, cols: number): Matrix => {
-    const m = new Matrix(rows, cols, k.alloc(rows * cols));
-    for (let i = 0; i < m.size; i++) m.data[i] = Math.random() * 2 - 1;
-    return m;
-  };
-  const a = s.transA ? mat(s.k, s.m) : mat(s.m, s.k);
-  const b = s.transB ? mat(s.n, s.k) : mat(s.k, s.n);
-  return [a, b, mat(s.m, s.n)];
-}
-
-function bench(k: Kernels, label: string, threads: number, s: Shape, budget: number): Row {
-  const [a, b, c] = operands(k, s);
-  const opts: GemmOptions = { transA: s.transA, transB: s.transB };
-  const { median, runs } = medianTime(() => k.gemm(a, b, c, opts), budget);
-  for (const m of [a, b, c]) k.release(m.data);
-  return { shape: s.label, backend: label, threads, gflops: (2 * s.m * s.k * s.n) / median / 1e9, medianMs: median * 1e3, runs };
+function bench(k: Kernels, label: string, threads: number, s: GemmShape, budget: number): Row {
+  return { shape: s.label, backend: label, threads, ...timeGemm(k, s, budget) };
 }
 
 /**
