@@ -14,6 +14,7 @@ import { Matrix } from '../src/core/matrix.js';
 import type { Dataset, DatasetSplit } from '../src/data/dataset.js';
 import { loadMnist } from '../src/node/data/mnist.js';
 import { scheduleFor } from '../src/nn/schedules.js';
+import type { ThreadChoice } from '../src/nn/thread-plan.js';
 import { DEFAULT_CONFIG, runTraining, type TrainConfig } from '../src/recipe.js';
 import { renderSvg, type Spec } from '../src/experiments/charts.js';
 import { stats } from './lib/common.js';
@@ -133,6 +134,8 @@ interface Point extends Case {
   /** scratchnet's GFLOPS ÷ the wasm peak (512³ GEMM) of this run. */
   peakFraction: number;
   loadAverage: number[];
+  /** The thread plan's choice for the point's runs (timed in its warm-up, then cached: src/nn/thread-plan.ts). */
+  threadPlan?: ThreadChoice;
   /** Another point with the same layers and batch whose runs these are. */
   sameAs?: string;
 }
@@ -196,12 +199,12 @@ async function measure(): Promise<Saved> {
    * training images (60,000: all of them): its training split (valSplit 0.1) is the epoch. Returns
    * the epoch's images/s as fit reports them (its steps; validation not included) and its images.
    */
-  async function scratchnet(c: Case, rows: number): Promise<{ rate: number; images: number }> {
+  async function scratchnet(c: Case, rows: number): Promise<{ rate: number; images: number; threads?: ThreadChoice }> {
     const split: DatasetSplit = { ...data, train: head(data.train, rows), test };
     const r = await runTraining(config(c), { kernels: k, data: split });
     r.model.release();
     const [h] = r.history;
-    return { rate: h.samplesPerSecond, images: Math.round(h.samplesPerSecond * h.seconds) };
+    return { rate: h.samplesPerSecond, images: Math.round(h.samplesPerSecond * h.seconds), threads: r.threads };
   }
 
   /** One process of numpy_mlp.py: its own warm-up, then one timed epoch over the first `images` training images. */
@@ -218,7 +221,7 @@ async function measure(): Promise<Saved> {
 
   const points: Point[] = [];
   const done = new Map<string, Point>();
-  console.log(`${'point'.padEnd(11)} ${'hidden'.padEnd(10)} ${'batch'.padStart(5)} ${'images'.padStart(7)}  ${'scratchnet/s'.padStart(12)} ${'numpy/s'.padStart(9)}  ratio (min–max)    sn GFLOPS (% peak)  np GFLOPS  load`);
+  console.log(`${'point'.padEnd(11)} ${'hidden'.padEnd(10)} ${'batch'.padStart(5)} ${'images'.padStart(7)}  ${'scratchnet/s'.padStart(12)} ${'numpy/s'.padStart(9)}  ratio (min–max)    sn GFLOPS (% peak)  np GFLOPS  load  threads`);
   for (const c of list) {
     const key = `${c.hidden.join(',')}/${c.batch}`;
     const same = done.get(key);
@@ -239,9 +242,11 @@ async function measure(): Promise<Saved> {
     const sn: number[] = [];
     const np: number[] = [];
     let images = 0;
+    let threadPlan: ThreadChoice | undefined;
     for (let i = 0; i < repeats; i++) {
       const run = await scratchnet(c, rows);
       images = run.images;
+      threadPlan = run.threads;
       sn.push(run.rate);
       np.push(numpy(c, images));
     }
@@ -256,7 +261,7 @@ async function measure(): Promise<Saved> {
     const p: Point = {
       ...c, imagesTimed: images, wholeEpoch: rows === 60000, scratchnet: scratchnetSide, numpy: numpySide,
       ratio: scratchnetSide.median / numpySide.median, ratioMin: pair.min, ratioMax: pair.max,
-      flopsPerImage, peakFraction: scratchnetSide.gflops / peak, loadAverage: load,
+      flopsPerImage, peakFraction: scratchnetSide.gflops / peak, loadAverage: load, ...(threadPlan ? { threadPlan } : {}),
     };
     done.set(key, p);
     points.push(p);
@@ -288,7 +293,7 @@ function printPoint(p: Point): void {
   const sn = `${p.scratchnet.gflops.toFixed(1)} (${(100 * p.peakFraction).toFixed(0)}%)`;
   console.log(
     `${label(p).padEnd(11)} ${hiddenText(p.hidden).padEnd(10)} ${String(p.batch).padStart(5)} ${images.padStart(7)}  ${int(p.scratchnet.median).padStart(12)} ${int(p.numpy.median).padStart(9)}  ` +
-      `${ratio.padEnd(17)}  ${sn.padStart(18)}  ${p.numpy.gflops.toFixed(1).padStart(9)}  ${p.loadAverage[0].toFixed(1)}${p.sameAs ? `  (runs of ${p.sameAs})` : ''}${p.beyond ? '  beyond' : ''}`,
+      `${ratio.padEnd(17)}  ${sn.padStart(18)}  ${p.numpy.gflops.toFixed(1).padStart(9)}  ${p.loadAverage[0].toFixed(1)}  ${p.threadPlan ? `${p.threadPlan.threads}t` : '  '}${p.sameAs ? `  (runs of ${p.sameAs})` : ''}${p.beyond ? '  beyond' : ''}`,
   );
 }
 
