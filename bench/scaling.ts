@@ -187,9 +187,10 @@ async function measure(): Promise<Saved> {
 
   const k = (await useBackend('wasm')) as Kernels & Partial<Pick<WasmKernels, 'threads' | 'dispose'>>;
   const threads = k.threads ?? 1;
-  timeGemm(k, SQUARE_512, peakTime / 2); // untimed: the wasm code tiered up, the workers awake
-  const peak = timeGemm(k, SQUARE_512, peakTime).gflops;
   const data = await loadMnist();
+  timeGemm(k, SQUARE_512, peakTime / 2); // untimed: the wasm code tiered up, the workers awake
+  // the best of three: other work on the machine (or the runtime's own, just after start) only ever slows a measurement down
+  const peak = Math.max(...[0, 1, 2].map(() => timeGemm(k, SQUARE_512, peakTime / 3).gflops));
   const test = head(data.test, 256); // runTraining's final evaluate, untimed: a few images suffice
   console.log(`wasm, ${threads} thread(s); peak = the ${SQUARE_512.label} GEMM: ${peak.toFixed(1)} GFLOPS; ${repeats} run(s) per side and point, scratchnet and numpy taking turns; load average ${loadAverageAtStart.join(' ')}`);
 
