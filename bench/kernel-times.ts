@@ -107,37 +107,20 @@ function instrument<T extends object>(target: T): T {
 }
 const kernels: Kernels = instrument(k0);
 
-/**
- * What the timing itself adds outside the timed intervals, per call (µs): a wrapped no-op `gemm`
- * called as the layers call the kernels (through the proxy, operands and options as a Dense's),
- * its wall time less the intervals it recorded. Subtracted from the time outside the kernels.
- */
-function timingCostPerCall(): number {
-  const probe = instrument({ gemm(_a: Matrix, _b: Matrix, _c: Matrix, _o: object) {} });
-  const a = new Matrix(128, 256, new Float32Array(128 * 256)), b = new Matrix(256, 128, new Float32Array(256 * 128)), c = new Matrix(128, 128, new Float32Array(128 * 128));
-  const opts = { transA: true, beta: 1, bias: undefined, relu: false };
-  const saved = times;
-  let best = Infinity;
-  for (let r = 0; r < 5; r++) {
-    times = new Map();
-    const before = inKernels;
-    const t = performance.now();
-    for (let i = 0; i < 20000; i++) probe.gemm(a, b, c, opts);
-    best = Math.min(best, ((performance.now() - t - (inKernels - before)) / 20000) * 1000);
-    inKernels = before;
-  }
-  times = saved;
-  return best;
-}
-
-const STEP = 'step (wall)', OUTSIDE = 'step outside the kernels';
+const STEP = 'step (wall)', OUTSIDE = 'step outside the kernels', PLAIN = 'step, kernels not timed';
 /** Each step's wall time and its part outside the timed calls (layers' JS, the loop, waits), as two more keys. */
 class StepTimes implements Callback {
   private last = 0;
   private kernelsAt = 0;
+  constructor(private readonly plain = false) {}
   onBatchEnd(b: BatchLog): void {
     if (b.step === 1) this.last = 0;
     const d = b.seconds * 1000 - this.last;
+    if (this.plain) {
+      times.get(PLAIN)!.push(d);
+      this.last = b.seconds * 1000;
+      return;
+    }
     times.get(STEP)!.push(d);
     times.get(OUTSIDE)!.push(d - (inKernels - this.kernelsAt));
     this.last = b.seconds * 1000;
@@ -151,10 +134,14 @@ const stepsRun = Math.ceil(rows / batch);
 for (let r = 0; r < Number(flags.rounds); r++) {
   for (const n of counts) {
     pool.setThreads(n);
-    times = new Map([[STEP, []], [OUTSIDE, []]]);
+    times = new Map([[STEP, []], [OUTSIDE, []], [PLAIN, []]]);
     inKernels = 0;
     const { model } = await runTraining(config, { kernels, data: { ...data, train, test }, callbacks: [new StepTimes()], threads: n });
     model.release();
+    // the same run with the kernels untimed: the wrappers' own cost (keys, clock, bookkeeping) falls
+    // outside the intervals they time, so the step's time outside the kernels is this run's step less the kernels' medians
+    const plain = await runTraining(config, { kernels: k0, data: { ...data, train, test }, callbacks: [new StepTimes(true)], threads: n });
+    plain.model.release();
     // the first round warms the JIT up
     if (r === 0) continue;
     const into = pooled.get(n)!;
@@ -164,7 +151,7 @@ for (let r = 0; r < Number(flags.rounds); r++) {
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))] * 1000;
 const rounds = Number(flags.rounds) - 1;
-const keys = [...pooled.get(counts[0])!.keys()].filter((k) => k !== STEP && k !== OUTSIDE);
+const keys = [...pooled.get(counts[0])!.keys()].filter((k) => k !== STEP && k !== OUTSIDE && k !== PLAIN);
 const perStep = (n: number, key: string) => {
   const xs = pooled.get(n)!.get(key) ?? [];
   return { calls: xs.length / (rounds * stepsRun), p25: xs.length ? pct(xs, 0.25) : NaN, med: xs.length ? pct(xs, 0.5) : NaN };
@@ -184,15 +171,13 @@ for (const key of keys) {
   console.log(key.slice(0, 43).padEnd(44) + calls.toFixed(2).padStart(10) + cells.join(''));
 }
 console.log('sum of medians'.padEnd(54) + totals.map((t) => `  │ ${''.padStart(13)} ${t.toFixed(0).padStart(5)}`).join(''));
-for (const key of [STEP, OUTSIDE]) {
+for (const key of [STEP, OUTSIDE, PLAIN]) {
   console.log(key.padEnd(54) + counts.map((n) => `  │ ${perStep(n, key).med.toFixed(1).padStart(6)} ${perStep(n, key).p25.toFixed(1).padStart(6)}      `).join(''));
 }
-// the wrappers' own cost (key, clock, bookkeeping) falls outside the intervals they time: take it off
-const cost = timingCostPerCall();
-const callsPerStep = keys.reduce((s, key) => s + perStep(counts[0], key).calls, 0);
+const p25Totals = counts.map((n) => keys.reduce((s, key) => s + perStep(n, key).calls * perStep(n, key).p25, 0));
 console.log(
-  `${'  less the timing itself'.padEnd(54)}` +
-    counts.map((n) => `  │ ${(perStep(n, OUTSIDE).med - callsPerStep * cost).toFixed(1).padStart(6)} ${(perStep(n, OUTSIDE).p25 - callsPerStep * cost).toFixed(1).padStart(6)}      `).join('') +
-    `  (${callsPerStep.toFixed(1)} timed calls a step × ${cost.toFixed(2)} µs)`,
+  'outside the kernels: untimed step − the kernels\''.padEnd(54) +
+    counts.map((n, i) => `  │ ${(perStep(n, PLAIN).med - totals[i]).toFixed(1).padStart(6)} ${(perStep(n, PLAIN).p25 - p25Totals[i]).toFixed(1).padStart(6)}      `).join(''),
 );
+console.log('(median: untimed step\'s median − Σ calls × median; p25: the same with 25th percentiles)');
 await pool.dispose();
