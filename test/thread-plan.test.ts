@@ -74,12 +74,27 @@ describe('thread plan', () => {
     assert.equal(other.choice, null, 'another shape is timed afresh');
   });
 
-  test('keeps all threads unless fewer are faster by more than 3%', () => {
-    const run = fakeRun(2, (n) => (n === 1 ? 0.99 : 1));
+  test('keeps all threads unless fewer are faster by more than 10%', () => {
+    for (const [one, want] of [[0.91, 2], [0.89, 1]] as const) {
+      clearThreadChoices();
+      const run = fakeRun(2, (n) => (n === 1 ? one : 1));
+      clock = run.clock;
+      const plan = new ThreadPlan(run.kernels, 'shape C');
+      for (let i = 0; i < 40; i++) run.step(plan);
+      assert.equal(plan.choice?.threads, want, `1 thread at ${one} of 2 threads' time`);
+    }
+  });
+
+  test('a cached choice older than 5 minutes is timed afresh', () => {
+    const run = fakeRun(2, (n) => (n === 1 ? 1 : 2));
     clock = run.clock;
-    const plan = new ThreadPlan(run.kernels, 'shape C');
+    const plan = new ThreadPlan(run.kernels, 'shape F');
     for (let i = 0; i < 40; i++) run.step(plan);
-    assert.equal(plan.choice?.threads, 2);
+    assert.equal(plan.choice?.threads, 1);
+    clock = () => run.clock() + 4 * 60_000;
+    assert.equal(new ThreadPlan(fakeRun(2, () => 1).kernels, 'shape F').choice?.how, 'cached');
+    clock = () => run.clock() + 6 * 60_000;
+    assert.equal(new ThreadPlan(fakeRun(2, () => 1).kernels, 'shape F').choice, null);
   });
 
   test('on 8 threads the candidates are 8, 4, 2, 1', () => {

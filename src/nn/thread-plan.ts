@@ -2,9 +2,9 @@
  * How many of the kernels' threads a run's steps use. A second thread halves a big product but costs
  * a hand-over per kernel call (~20 calls a step) and waits for the slower thread; on a small network
  * or a busy machine the hand-overs cost more than they save. So `fit` times its own first steps on
- * each candidate count, taking turns, and keeps the fastest for the rest of the run; the choice is
- * cached for the process by the step's shape (backend, widths, batch), so a later run of the same
- * shape skips the trial. The kernels split every product the same way on any thread count, so the
+ * each candidate count, taking turns, and keeps the fastest for the rest of the run (fewer threads
+ * must win by 10%); the choice is cached for the process by the step's shape (backend, widths,
+ * batch) for 5 minutes, so a later run of the same shape skips the trial. The kernels split every product the same way on any thread count, so the
  * choice — and the trial itself — never changes the bits.
  */
 import type { Kernels } from '../core/kernels.js';
@@ -16,6 +16,14 @@ const TURN_STEPS = 6;
 const ROUNDS = 3;
 /** The first step of a turn is not timed: a worker that slept during the other count's turn wakes in it. */
 const SETTLE_STEPS = 1;
+/**
+ * Fewer threads must be this much faster to be kept: a wrong choice of fewer threads on a machine
+ * that turns quiet costs up to their ratio (2× for 1 of 2), a wrong choice of more on a busy one
+ * a fraction of that; and a slow spell during the trial hits the turns of more threads hardest.
+ */
+const FEWER_MARGIN = 0.1;
+/** A cached choice is timed afresh after this long (ms): the machine's load changes. */
+const CACHE_MS = 5 * 60_000;
 
 /** What the plan chose and why: per candidate count, the median ms of its timed steps. */
 export interface ThreadChoice {
@@ -32,7 +40,7 @@ export interface ThreadChoice {
 /** `auto`: timed per shape; a number: that many threads (at most the kernels'). */
 export type ThreadsOption = 'auto' | number;
 
-const chosen = new Map<string, number>();
+const chosen = new Map<string, { threads: number; at: number }>();
 
 /** Forgets the choices cached for this process (a test, or after the machine's load changed). */
 export function clearThreadChoices(): void {
@@ -71,8 +79,9 @@ export class ThreadPlan {
       this.decide(Math.max(1, Math.min(available, threads)), 'fixed');
     } else if (available === 1) {
       this.decide(1, 'fixed');
-    } else if (chosen.has(this.key)) {
-      this.decide(chosen.get(this.key)!, 'cached');
+    } else {
+      const cached = chosen.get(this.key);
+      if (cached && performance.now() - cached.at < CACHE_MS) this.decide(cached.threads, 'cached');
     }
   }
 
@@ -117,10 +126,10 @@ export class ThreadPlan {
     let best = 0;
     this.candidates.forEach((n, i) => {
       msPerStep[n] = median(this.times[i]);
-      // a count must beat every larger one by 3% to be kept: the more threads, the better a loaded machine's slow spell is shared
-      if (msPerStep[n] < msPerStep[this.candidates[best]] * 0.97) best = i;
+      // candidates run from most threads to fewest: a count is kept only if it beats the best larger one by the margin
+      if (msPerStep[n] < msPerStep[this.candidates[best]] * (1 - FEWER_MARGIN)) best = i;
     });
-    chosen.set(this.key, this.candidates[best]);
+    chosen.set(this.key, { threads: this.candidates[best], at: performance.now() });
     this.decide(this.candidates[best], 'timed', msPerStep);
   }
 
