@@ -139,4 +139,13 @@ describe('thread plan: a WebAssembly run', () => {
     assert.deepEqual(weights[0], weights[1]);
     assert.deepEqual(weights[0], weights[2]);
   });
+
+  test('a thread count that is not a positive integer is a ConfigError naming it', async () => {
+    const { train } = await loadMoons({ seed: 3, samples: 200, noise: 0.2 });
+    const model = sequential([dense({ units: 2 })]).build({ inputWidth: 2, batchSize: 16, seed: 1, kernels: wasm });
+    for (const threads of [0, 1.5, -2]) {
+      await assert.rejects(fit(model, train, { optimizer: 'sgd', epochs: 1, threads }), (e: Error) => e.name === 'ConfigError' && e.message === `fit: threads must be 'auto' or a positive integer, found ${threads}`);
+    }
+    model.release();
+  });
 });

@@ -52,6 +52,8 @@ export function clearThreadChoices(): void {
  * {@link finish} gives the kernels back their thread count.
  */
 export class ThreadPlan {
+  /** The cache's key: the kernels, their thread count and the step's shape. */
+  private readonly key: string;
   private readonly initial: number;
   private readonly candidates: number[];
   private readonly times: number[][];
@@ -84,8 +86,6 @@ export class ThreadPlan {
       if (cached && performance.now() - cached.at < CACHE_MS) this.decide(cached.threads, 'cached');
     }
   }
-
-  private readonly key: string;
 
   /** The choice, once made (during the trial: null). */
   get choice(): ThreadChoice | null {

@@ -154,8 +154,9 @@ function resolveSchedule(s: ScheduleArg | undefined, baseLr: number): StepSchedu
 }
 
 /** Throws a ConfigError naming the first option out of its range. */
-function checkFitOptions({ epochs = 10, l2 = 0, clipNorm, maxNorm, checkpoint }: FitOptions): void {
+function checkFitOptions({ epochs = 10, l2 = 0, clipNorm, maxNorm, checkpoint, threads = 'auto' }: FitOptions): void {
   if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`fit: epochs must be a positive integer, found ${epochs}`);
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) throw new ConfigError(`fit: threads must be 'auto' or a positive integer, found ${String(threads)}`);
   if (!(l2 >= 0)) throw new ConfigError(`fit: l2 must be ≥ 0, found ${l2}`);
   if (clipNorm !== undefined && !(clipNorm > 0)) throw new ConfigError(`fit: clipNorm must be > 0, found ${clipNorm}`);
   if (maxNorm !== undefined && !(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ConfigError(`fit: maxNorm must be > 0, found ${maxNorm}`);
