@@ -57,6 +57,11 @@ export async function serveStatic(root: string, { isolated = true } = {}): Promi
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    // a socket the browser opened ahead and never sent a request on is not idle to Node, and
+    // server.close() alone waited for its headers timeout (60–190 s in test/e2e/bundlers.e2e.ts)
+    close: () => new Promise<void>((ok) => {
+      server.close(() => ok());
+      server.closeAllConnections();
+    }),
   };
 }
