@@ -88,6 +88,12 @@ export class BatchIterator {
   readonly n: number;
   /** Dataset row of each position of the epoch `[n]`, reused every epoch. */
   private readonly order: Int32Array;
+  /**
+   * The label of each position of the epoch `[n]` (empty for real targets), read in order by each
+   * batch: the dataset's labels in a random order would be a cache miss a row, the kernels between
+   * two batches having pushed them out of the cache.
+   */
+  private readonly epochLabels: Int32Array;
   private readonly shuffle: boolean;
   private readonly rng: Rng | undefined;
   private readonly targetKind: TargetKind;
@@ -139,6 +145,7 @@ export class BatchIterator {
     this.labels = new Int32Array(this.batchSize);
     this.order = new Int32Array(this.n);
     for (let i = 0; i < this.n; i++) this.order[i] = i;
+    this.epochLabels = new Int32Array(targets === 'real' ? 0 : this.n);
   }
 
   /** Inputs of the current batch `[b, features]`, `b ≤ batchSize`. */
@@ -167,6 +174,8 @@ export class BatchIterator {
       this.epochStart = this.rng!.getState();
       this.rng!.permutation(this.n, this.order);
     }
+    const { y } = this.source, order = this.order, labels = this.epochLabels;
+    for (let i = 0; i < labels.length; i++) labels[i] = y[order[i]];
     this.pos = 0;
     this.started = true;
   }
@@ -203,7 +212,7 @@ export class BatchIterator {
     if (start >= this.n) return false;
     const b = Math.min(this.batchSize, this.n - start);
     this.pos = start + b;
-    const { x, y } = this.source;
+    const { x } = this.source;
     if (this.pending === start) {
       this.gather.finishGather();
       this.pending = -1;
@@ -223,12 +232,13 @@ export class BatchIterator {
       }
       return true;
     }
-    if (this.targetKind === 'one-hot') td.fill(0, 0, b * tcols);
-    for (let i = 0; i < b; i++) {
-      const label = y[this.order[start + i]];
-      this.labels[i] = label;
-      if (this.targetKind === 'one-hot') td[i * tcols + label] = 1;
-      else td[i] = label;
+    const labels = this.epochLabels;
+    this.labels.set(labels.subarray(start, start + b));
+    if (this.targetKind === 'one-hot') {
+      td.fill(0, 0, b * tcols);
+      for (let i = 0; i < b; i++) td[i * tcols + labels[start + i]] = 1;
+    } else {
+      for (let i = 0; i < b; i++) td[i] = labels[start + i];
     }
     return true;
   }
