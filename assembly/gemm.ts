@@ -279,7 +279,24 @@ function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: 
   }
 }
 
-/** Packs op(A)[ic:ic+mc, pc:pc+kc] into ⌈mc/6⌉ panels [kc, 6]. A is [m, k] (or [k, m] if transA). */
+/**
+ * Four steps of four rows of A (at a0..a3, 4 floats each) transposed into four panel steps at d,
+ * `step` bytes apart: d[q·step + 4r] = a_r[q].
+ */
+// @ts-ignore: decorator
+@inline function transposeRows4(a0: usize, a1: usize, a2: usize, a3: usize, d: usize, step: usize): void {
+  const r0 = v128.load(a0), r1 = v128.load(a1), r2 = v128.load(a2), r3 = v128.load(a3);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(d + step, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(d + 2 * step, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(d + 3 * step, i64x2.shuffle(t2, t3, 1, 3));
+}
+
+/** Packs op(A)[ic:ic+mc, pc:pc+kc] into ⌈mc/MR⌉ panels [kc, MR]. A is [m, k] (or [k, m] if transA). */
 function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   const step = <usize>MR * 4; // bytes per k-step of a panel
   for (let ir = 0; ir < mc; ir += MR) {
@@ -302,35 +319,6 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
           src += <usize>lda * 4;
         }
       }
-    } else if (rows == MR && MR == 4) {
-      const s0 = a + (<usize>(ic + ir) * lda + pc) * 4;
-      const s1 = s0 + <usize>lda * 4;
-      const s2 = s1 + <usize>lda * 4;
-      const s3 = s2 + <usize>lda * 4;
-      let p = 0;
-      // steps p..p+3: a 4×4 transpose of the four rows
-      for (; p + 4 <= kc; p += 4) {
-        const o = <usize>p * 4;
-        const r0 = v128.load(s0 + o), r1 = v128.load(s1 + o);
-        const r2 = v128.load(s2 + o), r3 = v128.load(s3 + o);
-        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        const d = panel + <usize>p * step;
-        v128.store(d, i64x2.shuffle(t0, t1, 0, 2), 0);
-        v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 16);
-        v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 32);
-        v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 48);
-      }
-      for (; p < kc; p++) {
-        const o = <usize>p * 4;
-        const d = panel + <usize>p * step;
-        store<f32>(d, load<f32>(s0 + o), 0);
-        store<f32>(d, load<f32>(s1 + o), 4);
-        store<f32>(d, load<f32>(s2 + o), 8);
-        store<f32>(d, load<f32>(s3 + o), 12);
-      }
     } else if (rows == MR) {
       const s0 = a + (<usize>(ic + ir) * lda + pc) * 4;
       const s1 = s0 + <usize>lda * 4;
@@ -339,27 +327,20 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
       const s4 = s3 + <usize>lda * 4;
       const s5 = s4 + <usize>lda * 4;
       let p = 0;
-      // steps p..p+3: a 4×4 transpose of rows 0..3, and rows 4, 5 interleaved in pairs
+      // steps p..p+3: a 4×4 transpose of rows 0..3, and (MR = 6) rows 4, 5 interleaved in pairs
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p * 4;
-        const r0 = v128.load(s0 + o), r1 = v128.load(s1 + o);
-        const r2 = v128.load(s2 + o), r3 = v128.load(s3 + o);
-        const r4 = v128.load(s4 + o), r5 = v128.load(s5 + o);
-        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        const u0 = i32x4.shuffle(r4, r5, 0, 4, 1, 5);
-        const u1 = i32x4.shuffle(r4, r5, 2, 6, 3, 7);
         const d = panel + <usize>p * step;
-        v128.store(d, i64x2.shuffle(t0, t1, 0, 2), 0);
-        v128.store64_lane(d, u0, 0, 16);
-        v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 24);
-        v128.store64_lane(d, u0, 1, 40);
-        v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 48);
-        v128.store64_lane(d, u1, 0, 64);
-        v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 72);
-        v128.store64_lane(d, u1, 1, 88);
+        transposeRows4(s0 + o, s1 + o, s2 + o, s3 + o, d, step);
+        if (MR == 6) {
+          const r4 = v128.load(s4 + o), r5 = v128.load(s5 + o);
+          const u0 = i32x4.shuffle(r4, r5, 0, 4, 1, 5);
+          const u1 = i32x4.shuffle(r4, r5, 2, 6, 3, 7);
+          v128.store64_lane(d, u0, 0, 16);
+          v128.store64_lane(d, u0, 1, 40);
+          v128.store64_lane(d, u1, 0, 64);
+          v128.store64_lane(d, u1, 1, 88);
+        }
       }
       for (; p < kc; p++) {
         const o = <usize>p * 4;
@@ -368,8 +349,10 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
         store<f32>(d, load<f32>(s1 + o), 4);
         store<f32>(d, load<f32>(s2 + o), 8);
         store<f32>(d, load<f32>(s3 + o), 12);
-        store<f32>(d, load<f32>(s4 + o), 16);
-        store<f32>(d, load<f32>(s5 + o), 20);
+        if (MR == 6) {
+          store<f32>(d, load<f32>(s4 + o), 16);
+          store<f32>(d, load<f32>(s5 + o), 20);
+        }
       }
     } else {
       for (let r = 0; r < MR; r++) {
