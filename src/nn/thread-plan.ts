@@ -4,8 +4,9 @@
  * or a busy machine the hand-overs cost more than they save. So `fit` times its own first steps on
  * each candidate count, taking turns, and keeps the fastest for the rest of the run (fewer threads
  * must win by 10%); the choice is cached for the process by the step's shape (backend, widths,
- * batch) for 5 minutes, so a later run of the same shape skips the trial. The kernels split every product the same way on any thread count, so the
- * choice — and the trial itself — never changes the bits.
+ * batch) for 5 minutes, so a later run of the same shape skips the trial. The kernels split every
+ * product the same way on any thread count, so the choice — and the trial itself — never changes
+ * the bits.
  */
 import type { Kernels } from '../core/kernels.js';
 
@@ -78,7 +79,7 @@ export class ThreadPlan {
     for (let n = available; n >= 1; n = n === 1 ? 0 : Math.max(1, n >> 1)) this.candidates.push(n);
     this.times = this.candidates.map(() => []);
     if (threads !== 'auto') {
-      this.decide(Math.max(1, Math.min(available, threads)), 'fixed');
+      this.decide(Math.min(available, threads), 'fixed');
     } else if (available === 1) {
       this.decide(1, 'fixed');
     } else {

@@ -96,7 +96,7 @@ export interface FitOptions {
   run?: unknown;
   /**
    * Threads of the kernels the steps use: `'auto'` (default) times the first steps on each
-   * candidate count and keeps the fastest (./thread-plan.ts; cached per shape for the process), a
+   * candidate count and keeps the fastest (./thread-plan.ts; cached per shape for 5 minutes), a
    * number fixes it. The bits do not depend on it.
    */
   threads?: ThreadsOption;

@@ -85,10 +85,10 @@ export class SparseInputDense implements Layer {
     this.sparse = this.k.countNonZero(x.data, x.size) <= this.below * x.size;
     // a dense batch without a standardisation, or a few training rows, run as declared
     this.declared = fold ? mode === 'train' && x.rows < FOLD_MIN_ROWS : !this.sparse;
-    if (this.declared) return this.dense.forward(fold ? fold.forward(x, mode) : x);
+    if (this.declared) return this.dense.forward(fold ? fold.forward(x) : x);
     let bias = this.bias?.value.data;
     if (fold) {
-      fold.refresh(mode);
+      fold.refresh();
       bias = this.foldedBias(fold, mode);
       if (!this.sparse) {
         this.k.affineCols(x, fold.scale.data, null, this.xs!.setRows(x.rows)); // x̃ = x·diag(scale)

@@ -2,7 +2,7 @@ import { ConfigError, ShapeError } from '../../errors.js';
 import type { Kernels } from '../../core/kernels.js';
 import { JsKernels } from '../../core/kernels-js.js';
 import type { Matrix } from '../../core/matrix.js';
-import type { BuildContext, Layer, LayerBuffer, Mode, Param } from '../layer.js';
+import type { BuildContext, Layer, LayerBuffer, Param } from '../layer.js';
 import { defineLayer } from './define.js';
 
 const FIT_KERNELS = new JsKernels();
@@ -106,7 +106,7 @@ export class Standardize implements Layer {
    * loaded by setWeights or a model file, each of which bumps their versions): 1568 divisions are a
    * quarter of one image's prediction, and ~5 µs of every training step on MNIST.
    */
-  refresh(_mode: Mode): void {
+  refresh(): void {
     const from = this.derivedFrom;
     if (from.mean === this.mean.version && from.std === this.std.version) return;
     from.mean = this.mean.version;
@@ -122,8 +122,8 @@ export class Standardize implements Layer {
     if (changed) this.version++;
   }
 
-  forward(x: Matrix, mode: Mode): Matrix {
-    this.refresh(mode);
+  forward(x: Matrix): Matrix {
+    this.refresh();
     this.k.affineCols(x, this.scale.data, this.shift.data, this.y.setRows(x.rows));
     return this.y;
   }
@@ -170,7 +170,7 @@ export const standardizeLayer = defineLayer('standardize', {
   // y = x·(1/σ) + (−μ/σ), with the very scale and shift forward uses
   onnx: (l, g, x) => {
     const s = l as Standardize;
-    s.refresh('eval');
+    s.refresh();
     const scale = g.tensor(`${s.name}.scale`, [s.scale.size], s.scale.view());
     const shift = g.tensor(`${s.name}.shift`, [s.shift.size], s.shift.view());
     return g.op('Add', [g.op('Mul', [x, scale]), shift]);
