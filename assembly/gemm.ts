@@ -6,7 +6,7 @@
 // and broadcasts A with `v128.load32_splat`. In the relaxed build (FMA) MR = 6: 12 accumulators,
 // the two B vectors and one broadcast A value use 15 of V8's 15 allocatable xmm registers on x64,
 // and 12 independent accumulators hide the multiply-adds' latency better than 8. In the plain build
-// MR = 4 (see MR). (Measurements: bench/README.md, "Tuning constants".)
+// MR = 5 (see MR). (Measurements: bench/README.md, "Tuning constants".)
 // A tile at the bottom edge with ≤ 4 or ≤ 2 rows runs a 4×8 or 2×8 variant instead of computing MR.
 // Every C element sees the same instruction sequence whatever tile, block or thread range holds it
 // (k is cut into blocks that depend on k alone), so any partition of [i0, i1) × [j0, j1) gives
@@ -16,15 +16,18 @@
 
 /**
  * Rows of the micro-tile. 6 where a multiply-add is one instruction (the relaxed build's FMA): 12
- * accumulators, two B vectors and one A value fill V8's 15 x64 vector registers. 4 in the plain
- * build, where `c + a·b` is two instructions and the product needs a register of its own: 6 rows
- * would need 16 and spill inside the loop (measurements: bench/README.md, "Tuning constants").
+ * accumulators, two B vectors and one A value fill V8's 15 x64 vector registers. 5 in the plain
+ * build, where `c + a·b` is two instructions and the product needs a register of its own: 10
+ * accumulators, two B, one A and the product take 14 (6 rows would need 16 and spill inside the
+ * loop; 4 rows leave a register and an eighth of the loop's work unused). Measurements:
+ * bench/README.md, "Tuning constants".
  */
-export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 export const NR: i32 = 8;
 /** Longest k-block; k is cut into ⌈k / KC⌉ blocks of equal length (a multiple of 4, the last one shorter). */
 export const KC: i32 = 512;
-export const MC: i32 = 72;
+/** Rows of A packed at a time: a multiple of MR (12 and 16 tiles). */
+export const MC: i32 = ASC_FEATURE_RELAXED_SIMD ? 72 : 80;
 export const NC: i32 = 1024;
 
 /** Widest row (in floats) of a non-transposed B that the micro-kernel reads in place. */
@@ -58,7 +61,7 @@ export function kBlock(k: i32): i32 {
 }
 
 /**
- * tile[6, 8] = Σ_p pa[p, 0:6]ᵀ · pb[p, 0:8] over kc steps. pa: a packed panel [kc, 6]; pb: 8
+ * The relaxed build's full tile: tile[6, 8] = Σ_p pa[p, 0:6]ᵀ · pb[p, 0:8] over kc steps. pa: a packed panel [kc, 6]; pb: 8
  * floats per step, `bStep` bytes apart (32 in a packed panel, B's row stride when read in place).
  */
 function micro(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
@@ -104,6 +107,46 @@ function micro(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
   v128.store(tile, c41, 144);
   v128.store(tile, c50, 160);
   v128.store(tile, c51, 176);
+}
+
+/** {@link micro} for 5 rows (the plain build's full tile): 10 accumulators, 2 B, 1 A, 1 product = 14 registers. */
+function micro5(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    a = v128.load32_splat(pa, 16);
+    c40 = madd(a, b0, c40);
+    c41 = madd(a, b1, c41);
+    pa += MR * 4;
+    pb += bStep;
+  }
+  v128.store(tile, c00, 0);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128);
+  v128.store(tile, c41, 144);
 }
 
 /**
@@ -310,6 +353,7 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
           const d = panel + <usize>p * step;
           v128.store(d, v128.load(src));
           if (MR == 6) store<u64>(d, load<u64>(src, 16), 16);
+          if (MR == 5) store<f32>(d, load<f32>(src, 16), 16);
           src += <usize>lda * 4;
         }
       } else {
@@ -341,6 +385,13 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
           v128.store64_lane(d, u1, 0, 64);
           v128.store64_lane(d, u1, 1, 88);
         }
+        if (MR == 5) {
+          const r4 = v128.load(s4 + o);
+          v128.store32_lane(d, r4, 0, 16);
+          v128.store32_lane(d, r4, 1, 36);
+          v128.store32_lane(d, r4, 2, 56);
+          v128.store32_lane(d, r4, 3, 76);
+        }
       }
       for (; p < kc; p++) {
         const o = <usize>p * 4;
@@ -349,10 +400,8 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
         store<f32>(d, load<f32>(s1 + o), 4);
         store<f32>(d, load<f32>(s2 + o), 8);
         store<f32>(d, load<f32>(s3 + o), 12);
-        if (MR == 6) {
-          store<f32>(d, load<f32>(s4 + o), 16);
-          store<f32>(d, load<f32>(s5 + o), 20);
-        }
+        if (MR >= 5) store<f32>(d, load<f32>(s4 + o), 16);
+        if (MR == 6) store<f32>(d, load<f32>(s5 + o), 20);
       }
     } else {
       for (let r = 0; r < MR; r++) {
@@ -498,12 +547,13 @@ function gemmRange(
             // function, and inlined into this loop nest its 15 vector registers spill).
             if (rows == MR && cols == NR) {
               if (MR == 6) micro(kc, pa, pb, bStep, tile);
-              else micro4(kc, pa, pb, bStep, tile);
+              else micro5(kc, pa, pb, bStep, tile);
               storeFullTile(tile, cp, ldc, alpha, beta, first, bj, reluHere, mp);
             } else {
               if (rows <= 2) micro2(kc, pa, pb, bStep, tile);
               else if (rows <= 4) micro4(kc, pa, pb, bStep, tile);
-              else micro(kc, pa, pb, bStep, tile);
+              else if (MR == 6) micro(kc, pa, pb, bStep, tile);
+              else micro5(kc, pa, pb, bStep, tile);
               storeEdgeTile(tile, cp, ldc, rows, cols, alpha, beta, first, bj, reluHere, mp);
             }
           }

@@ -1,6 +1,6 @@
 import { CHUNK, MAX_CHUNKS, RECT } from './job-args.js';
 
-/** Columns of the AssemblyScript GEMM's micro-tile (assembly/gemm.ts); its rows, `mr`, are the module's `gemmRowTile()` (6 or 4, by build). */
+/** Columns of the AssemblyScript GEMM's micro-tile (assembly/gemm.ts); its rows, `mr`, are the module's `gemmRowTile()` (6 or 5, by build). */
 const NR = 8;
 /** A non-transposed B with at most this many columns is read in place by the micro-kernel (assembly/gemm.ts, checked against `gemmInPlaceMaxLd()`). */
 export const B_IN_PLACE_MAX_LD = 256;
