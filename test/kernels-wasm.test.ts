@@ -147,24 +147,25 @@ describe('wasm gemm vs reference', { skip }, () => {
     assert.throws(() => k.gemm(rand(k, 2, 3, rng), rand(k, 4, 2, rng), rand(k, 2, 2, rng)), /gemm: op\(A\) is \[2, 3\]/);
   });
 
-  test("a row of C has the same bits whatever rows surround it (edge tiles of 1–5 rows)", () => {
-    const k = need(wasm);
-    const rng = new Rng(8);
-    for (const transA of [false, true]) {
-      const [m, kk, n] = [12, 300, 19];
-      const a = transA ? rand(k, kk, m, rng) : rand(k, m, kk, rng);
-      const b = rand(k, kk, n, rng);
-      const full = new Matrix(m, n, k.alloc(m * n));
-      k.gemm(a, b, full, { transA, bias: k.alloc(n).fill(0.5) });
-      for (const rows of [1, 2, 3, 4, 5]) {
-        // the first `rows` rows of op(A) alone: one edge tile instead of part of two full ones
-        const part = transA ? new Matrix(kk, rows, k.alloc(kk * rows)) : new Matrix(rows, kk, a.data.subarray(0, rows * kk));
-        if (transA) for (let p = 0; p < kk; p++) for (let i = 0; i < rows; i++) part.data[p * rows + i] = a.data[p * m + i];
-        const c = new Matrix(rows, n, k.alloc(rows * n));
-        k.gemm(part, b, c, { transA, bias: k.alloc(n).fill(0.5) });
-        const got = new Uint32Array(c.data.buffer, c.data.byteOffset, rows * n);
-        const want = new Uint32Array(full.data.buffer, full.data.byteOffset, rows * n);
-        assert.deepEqual(got, want, `transA ${transA}, ${rows} rows`);
+  test("a row of C has the same bits whatever rows surround it (edge tiles of 1–5 rows; full tiles of 6 rows relaxed, 5 plain)", () => {
+    for (const k of [need(wasm), need(plain)]) {
+      const rng = new Rng(8);
+      for (const transA of [false, true]) {
+        const [m, kk, n] = [12, 300, 19];
+        const a = transA ? rand(k, kk, m, rng) : rand(k, m, kk, rng);
+        const b = rand(k, kk, n, rng);
+        const full = new Matrix(m, n, k.alloc(m * n));
+        k.gemm(a, b, full, { transA, bias: k.alloc(n).fill(0.5) });
+        for (const rows of [1, 2, 3, 4, 5, 6]) {
+          // the first `rows` rows of op(A) alone: one edge tile instead of part of two full ones
+          const part = transA ? new Matrix(kk, rows, k.alloc(kk * rows)) : new Matrix(rows, kk, a.data.subarray(0, rows * kk));
+          if (transA) for (let p = 0; p < kk; p++) for (let i = 0; i < rows; i++) part.data[p * rows + i] = a.data[p * m + i];
+          const c = new Matrix(rows, n, k.alloc(rows * n));
+          k.gemm(part, b, c, { transA, bias: k.alloc(n).fill(0.5) });
+          const got = new Uint32Array(c.data.buffer, c.data.byteOffset, rows * n);
+          const want = new Uint32Array(full.data.buffer, full.data.byteOffset, rows * n);
+          assert.deepEqual(got, want, `${k.relaxed ? 'relaxed' : 'plain'}, transA ${transA}, ${rows} rows`);
+        }
       }
     }
   });
