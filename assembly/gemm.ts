@@ -61,8 +61,9 @@ export function kBlock(k: i32): i32 {
 }
 
 /**
- * The relaxed build's full tile: tile[6, 8] = Σ_p pa[p, 0:6]ᵀ · pb[p, 0:8] over kc steps. pa: a packed panel [kc, 6]; pb: 8
- * floats per step, `bStep` bytes apart (32 in a packed panel, B's row stride when read in place).
+ * The relaxed build's full tile: tile[6, 8] = Σ_p pa[p, 0:6]ᵀ · pb[p, 0:8] over kc steps. pa: a
+ * packed panel [kc, 6]; pb: 8 floats per step, `bStep` bytes apart (32 in a packed panel, B's row
+ * stride when read in place).
  */
 function micro(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -152,7 +153,7 @@ function micro5(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void 
 /**
  * {@link micro} for an edge tile of at most 4 rows (rows 4, 5 of the tile are left as they are):
  * each element sees the same multiply-adds in the same order, so the bits are those of `micro`.
- * The MLP's batch of 128 rows ends in a tile of 2 rows, which `micro` computes as 6.
+ * The MLP's batch of 128 rows ends in an edge tile: 2 rows after 21 of 6 (relaxed), 3 after 25 of 5 (plain).
  */
 function micro4(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
