@@ -151,8 +151,8 @@ function micro5(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void 
 }
 
 /**
- * {@link micro} for an edge tile of at most 4 rows (rows 4, 5 of the tile are left as they are):
- * each element sees the same multiply-adds in the same order, so the bits are those of `micro`.
+ * {@link micro} for an edge tile of at most 4 rows (the tile's other rows are left as they are):
+ * each element sees the same multiply-adds in the same order, so the bits are those of `micro` and `micro5`.
  * The MLP's batch of 128 rows ends in an edge tile: 2 rows after 21 of 6 (relaxed), 3 after 25 of 5 (plain).
  */
 function micro4(kc: i32, pa: usize, pb: usize, bStep: usize, tile: usize): void {
